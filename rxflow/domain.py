@@ -1,0 +1,232 @@
+"""The typed vocabulary shared by the store, the tools, the policy and the flow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=False, extra="forbid")
+
+
+# ----------------------------------------------------------------------------- world rows
+class Drug(Model):
+    drug_id: str
+    generic_name: str
+    brand_names: list[str]
+    abbreviations: list[str]
+    ingredient: str
+    drug_class: str
+    dea_schedule: int = Field(0, description="0 = not controlled; 2..5 = DEA schedule II..V")
+    dose_form: str
+    max_daily_dose: float | None
+    max_daily_unit: str | None
+    generic_available: bool
+
+
+class Product(Model):
+    """A clinical drug: ingredient + strength + dose form (RxNorm SCD level)."""
+
+    product_id: str
+    drug_id: str
+    strength_value: float
+    strength_unit: str
+    strength_label: str
+    dose_form: str
+
+
+class Allergy(Model):
+    allergen: str
+    allergy_class: str
+    reaction: str
+    severity: str
+
+
+class Patient(Model):
+    patient_id: str
+    first_name: str
+    last_name: str
+    date_of_birth: dt.date
+    plan_id: str | None
+    member_id: str | None
+    address: str
+    lat: float
+    lon: float
+    phone: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+RxStatus = Literal["active", "discontinued", "on_hold"]
+
+
+class Prescription(Model):
+    rx_id: str
+    patient_id: str
+    drug_id: str
+    product_id: str
+    sig: str
+    frequency: str
+    doses_per_day: float
+    quantity: int
+    days_supply: int
+    refills_authorized: int
+    refills_used: int
+    date_written: dt.date
+    last_fill_date: dt.date | None
+    prescriber_id: str
+    status: RxStatus
+    dispense_as_written: bool
+
+    @property
+    def refills_remaining(self) -> int:
+        return max(0, self.refills_authorized - self.refills_used)
+
+
+class Prescriber(Model):
+    prescriber_id: str
+    name: str
+    practice: str
+    phone: str
+    fax: str
+
+
+class Plan(Model):
+    plan_id: str
+    name: str
+    kind: str
+    too_soon_threshold: float
+
+
+class FormularyEntry(Model):
+    plan_id: str
+    drug_id: str
+    tier: int
+    prior_auth: bool
+    step_therapy: str | None
+    quantity_limit_30: int | None
+    pa_criteria: str | None
+    pa_turnaround_days: int | None
+    copay_30: float
+    copay_90: float
+
+
+class Pharmacy(Model):
+    pharmacy_id: str
+    name: str
+    chain: str
+    address: str
+    lat: float
+    lon: float
+    opens: str
+    closes: str
+    is_24h: bool
+    drive_thru: bool
+    phone: str
+
+
+class Interaction(Model):
+    a: str
+    a_level: Literal["ingredient", "class"]
+    b: str
+    b_level: Literal["ingredient", "class"]
+    severity: Literal["major", "moderate", "minor"]
+    effect: str
+    management: str
+
+
+OrderStatus = Literal["received", "in_progress", "ready", "picked_up", "cancelled"]
+OPEN_ORDER_STATUSES: tuple[str, ...] = ("received", "in_progress", "ready")
+PriceType = Literal["copay", "cash", "discount_card"]
+
+
+class Order(Model):
+    order_id: str
+    patient_id: str
+    rx_id: str
+    product_id: str
+    pharmacy_id: str
+    quantity: int
+    days_supply: int
+    dispense_brand: bool
+    price: float
+    price_type: PriceType
+    status: OrderStatus
+    created_at: dt.datetime
+    ready_at: dt.datetime | None
+    idempotency_key: str
+
+
+# ----------------------------------------------------------------------------- decisions
+class Severity(StrEnum):
+    MAJOR = "major"
+    MODERATE = "moderate"
+    MINOR = "minor"
+    INFO = "info"
+
+
+class AlertCode(StrEnum):
+    DISCONTINUED = "discontinued"
+    EXPIRED = "expired"
+    NO_REFILLS = "no_refills"
+    ORDER_IN_PROGRESS = "order_in_progress"
+    REFILL_TOO_SOON = "refill_too_soon"
+    CONTROLLED_C2 = "controlled_c2"
+    CONTROLLED_LIMIT = "controlled_limit"
+    DRUG_ALLERGY = "drug_allergy"
+    DRUG_INTERACTION = "drug_interaction"
+    DUPLICATE_THERAPY = "duplicate_therapy"
+    DOSE_MISMATCH = "dose_mismatch"
+    MAX_DOSE_EXCEEDED = "max_dose_exceeded"
+    PRIOR_AUTH_REQUIRED = "prior_auth_required"
+    STEP_THERAPY = "step_therapy"
+    QUANTITY_LIMIT = "quantity_limit"
+    NON_FORMULARY = "non_formulary"
+    OUT_OF_STOCK = "out_of_stock"
+    RENEWAL_NEEDED = "renewal_needed"
+
+
+class NextStep(StrEnum):
+    NONE = "none"
+    RENEWAL_REQUEST = "renewal_request"  # ask the prescriber to renew the prescription
+    NEW_PRESCRIPTION = "new_prescription"  # the patient needs a new prescription (visit)
+    PHARMACIST = "pharmacist"  # a pharmacist reviews before anything is filled
+    PRIOR_AUTH = "prior_auth"  # a prior-authorization request to the prescriber
+    WAIT = "wait"  # come back on a given date
+    PAY_CASH = "pay_cash"  # not covered: cash or discount card
+
+
+class Alert(Model):
+    code: AlertCode
+    severity: Severity
+    blocking: bool = Field(description="True when the refill cannot go ahead as asked.")
+    rule: str = Field(description="The rule, in plain words.")
+    reason: str = Field(description="Why it applies to this prescription, with the facts.")
+    next_step: NextStep = NextStep.NONE
+    rx_id: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class Offer(Model):
+    """One pharmacy's grounded offer for a prescription: every field comes from the store."""
+
+    pharmacy_id: str
+    pharmacy_name: str
+    chain: str
+    distance_km: float
+    in_stock: bool
+    on_hand: int
+    wait_minutes: int
+    price: float
+    price_type: PriceType
+    copay: float | None
+    cash_price: float
+    card_price: float | None
+    dispense_brand: bool
+    labels: list[str] = Field(default_factory=list, description="closest / lowest price / shortest wait")

@@ -1,0 +1,5 @@
+"""DuckDB store: the mock world, seeded from datasets/mock, plus orders and sessions."""
+
+from rxflow.store.db import Store, StoreError
+
+__all__ = ["Store", "StoreError"]

@@ -1,0 +1,251 @@
+"""Cost tools: prices (copay vs cash vs discount card), formulary, brand vs generic, prior auth."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from rxflow.domain import Offer, Prescription
+from rxflow.tools.base import ToolArgs, ToolContext, ToolError, ToolOutput, tool
+from rxflow.tools.drugs import resolve_drug
+from rxflow.tools.pharmacy import own_pharmacy
+
+MAX_OFFER_KM = 15.0
+
+
+def dispense_brand(ctx: ToolContext, rx: Prescription) -> bool:
+    """Brand when the prescriber wrote 'dispense as written' or no generic exists."""
+    return rx.dispense_as_written or not ctx.drug_of(rx).generic_available
+
+
+def copay_for(ctx: ToolContext, rx: Prescription) -> float | None:
+    """The plan's copay for this fill, or None when the plan will not pay as things stand."""
+    f = ctx.store.formulary(ctx.patient.plan_id, rx.drug_id)
+    if f is None or f.prior_auth:
+        return None
+    return f.copay_90 if rx.days_supply >= 84 else f.copay_30
+
+
+def quote(ctx: ToolContext, rx: Prescription, row: dict, pay_cash: bool = False) -> Offer:
+    """One pharmacy's grounded offer. The patient pays the lowest of copay, cash and card."""
+    brand = dispense_brand(ctx, rx)
+    prices = ctx.store.unit_prices(row["pharmacy_id"], rx.product_id) or {}
+    unit_cash = prices.get("brand_unit_cash" if brand else "generic_unit_cash")
+    unit_card = prices.get("brand_unit_card" if brand else "generic_unit_card")
+    if unit_cash is None:
+        raise ToolError("not_found", f"No price for {rx.product_id} at {row['pharmacy_id']}.")
+    cash = round(unit_cash * rx.quantity, 2)
+    card = round(unit_card * rx.quantity, 2) if unit_card is not None else None
+    copay = None if pay_cash else copay_for(ctx, rx)
+    options = [(p, t) for p, t in ((copay, "copay"), (cash, "cash"), (card, "discount_card")) if p is not None]
+    price, ptype = min(options, key=lambda o: o[0])  # ties keep the copay: it counts toward the deductible
+    on_hand = ctx.store.on_hand(row["pharmacy_id"], rx.product_id) or 0
+    return Offer(pharmacy_id=row["pharmacy_id"], pharmacy_name=row["name"], chain=row["chain"],
+                 distance_km=round(row["distance_km"], 2), in_stock=on_hand >= rx.quantity, on_hand=on_hand,
+                 wait_minutes=ctx.store.wait_minutes(row["pharmacy_id"], ctx.today.weekday()) or 0,
+                 price=price, price_type=ptype, copay=copay, cash_price=cash, card_price=card, dispense_brand=brand)
+
+
+def pick_offers(quotes: list[Offer], limit: int = 3) -> tuple[list[Offer], list[Offer]]:
+    """Up to `limit` offers: the closest, the cheapest and the fastest in stock, then the next closest.
+
+    Returns (offers, skipped): skipped are pharmacies nearer than the closest offer that are
+    out of stock, so the reply can say why the nearest one is not listed.
+    """
+    stocked = [q for q in quotes if q.in_stock and q.distance_km <= MAX_OFFER_KM]
+    if not stocked:
+        return [], [q for q in quotes if not q.in_stock][:3]
+    picks: dict[str, Offer] = {}
+    for label, key in (("closest", lambda q: (q.distance_km,)), ("lowest price", lambda q: (q.price, q.distance_km)),
+                       ("shortest wait", lambda q: (q.wait_minutes, q.distance_km))):
+        best = min(stocked, key=key)
+        picks.setdefault(best.pharmacy_id, best.model_copy(update={"labels": []})).labels.append(label)
+    for q in sorted(stocked, key=lambda q: q.distance_km):
+        if len(picks) >= limit:
+            break
+        picks.setdefault(q.pharmacy_id, q.model_copy(update={"labels": []}))
+    offers = sorted(picks.values(), key=lambda o: o.distance_km)[:limit]
+    nearest = min(o.distance_km for o in offers)
+    skipped = [q for q in quotes if not q.in_stock and q.distance_km < nearest]
+    return offers, skipped
+
+
+class PriceArgs(ToolArgs):
+    rx_id: str = Field(description="The prescription to price, such as 'RX1001'.")
+    pharmacy_id: str | None = Field(None, description="One pharmacy, such as 'PH004'; omit for all nearby.")
+    pay_cash: bool = Field(False, description="Price without insurance (cash or discount card), such as true.")
+
+
+class PriceQuotes(ToolOutput):
+    rx_id: str
+    medication: str
+    strength: str
+    quantity: int
+    days_supply: int
+    quotes: list[Offer]
+
+
+@tool("cost")
+def price_lookup(ctx: ToolContext, args: PriceArgs) -> PriceQuotes:
+    """Price a prescription at one pharmacy or at every pharmacy nearby (within 15 km).
+
+    The patient's price is the lowest of the plan copay (if covered), the pharmacy's cash
+    price and the discount-card price; each quote also carries stock, wait and distance.
+
+    Args:
+        rx_id: the prescription, such as 'RX1001'.
+        pharmacy_id: one pharmacy, such as 'PH004'; omit it for all nearby.
+        pay_cash: price without insurance, such as true.
+
+    Returns:
+        One quote per pharmacy, nearest first: price and what it is (copay / cash /
+        discount_card), the copay, cash and card prices, stock on hand, wait minutes.
+    """
+    rx = ctx.own_prescription(args.rx_id)
+    p = ctx.patient
+    rows = ctx.store.pharmacies_by_distance(p.lat, p.lon)
+    if args.pharmacy_id:
+        ph = own_pharmacy(ctx, args.pharmacy_id)
+        rows = [r for r in rows if r["pharmacy_id"] == ph.pharmacy_id]
+    else:
+        rows = [r for r in rows if r["distance_km"] <= MAX_OFFER_KM]
+    product = ctx.store.product(rx.product_id)
+    return PriceQuotes(rx_id=rx.rx_id, medication=ctx.drug_of(rx).generic_name, strength=product.strength_label,
+                       quantity=rx.quantity, days_supply=rx.days_supply,
+                       quotes=[quote(ctx, rx, r, args.pay_cash) for r in rows])
+
+
+class FormularyArgs(ToolArgs):
+    drug: str = Field(description="A drug name, brand or id, such as 'Eliquis'.")
+
+
+class FormularyReport(ToolOutput):
+    plan: str | None
+    drug_id: str
+    drug: str
+    covered: bool
+    tier: int | None
+    copay_30: float | None
+    copay_90: float | None
+    prior_auth: bool
+    step_therapy: str | None
+    quantity_limit_30: int | None
+
+
+@tool("cost")
+def formulary_check(ctx: ToolContext, args: FormularyArgs) -> FormularyReport:
+    """Whether the patient's plan covers a drug, at which tier and copay, and with which restrictions.
+
+    Restrictions: prior authorization, step therapy (a first-line drug first) and quantity
+    limits per 30 days. A patient without a plan pays cash or with a discount card.
+
+    Args:
+        drug: a drug name, brand or id, such as 'Ozempic'.
+
+    Returns:
+        Covered or not, tier, 30- and 90-day copays, prior auth, step therapy, quantity limit.
+    """
+    drug = resolve_drug(ctx, args.drug)
+    plan = ctx.store.plan(ctx.patient.plan_id)
+    f = ctx.store.formulary(plan.plan_id if plan else None, drug.drug_id)
+    return FormularyReport(
+        plan=plan.name if plan else None, drug_id=drug.drug_id, drug=drug.generic_name, covered=f is not None,
+        tier=f.tier if f else None, copay_30=f.copay_30 if f else None, copay_90=f.copay_90 if f else None,
+        prior_auth=bool(f and f.prior_auth), step_therapy=(f.step_therapy or None) if f else None,
+        quantity_limit_30=f.quantity_limit_30 if f else None)
+
+
+class BrandGenericArgs(ToolArgs):
+    rx_id: str = Field(description="The prescription, such as 'RX2003'.")
+    pharmacy_id: str = Field(description="The pharmacy whose prices to compare, such as 'PH003'.")
+
+
+class BrandGeneric(ToolOutput):
+    rx_id: str
+    medication: str
+    brand_names: list[str]
+    generic_available: bool
+    dispense_as_written: bool
+    generic_cash: float | None
+    brand_cash: float
+    generic_card: float | None
+    brand_card: float | None
+    dispensed: Literal["brand", "generic"]
+    note: str
+
+
+@tool("cost")
+def brand_generic_compare(ctx: ToolContext, args: BrandGenericArgs) -> BrandGeneric:
+    """Compare brand and generic prices for a prescription at one pharmacy, and say which is dispensed.
+
+    The generic is dispensed when one exists, unless the prescriber wrote "dispense as
+    written" (then the brand, as prescribed).
+
+    Args:
+        rx_id: the prescription, such as 'RX2003'.
+        pharmacy_id: such as 'PH003'.
+
+    Returns:
+        Cash and discount-card prices for both, and which one will be dispensed and why.
+    """
+    rx = ctx.own_prescription(args.rx_id)
+    ph = own_pharmacy(ctx, args.pharmacy_id)
+    d = ctx.drug_of(rx)
+    pr = ctx.store.unit_prices(ph.pharmacy_id, rx.product_id) or {}
+
+    def total(key):
+        return round(pr[key] * rx.quantity, 2) if pr.get(key) is not None else None
+
+    brand = dispense_brand(ctx, rx)
+    if rx.dispense_as_written:
+        note = "The prescriber wrote 'dispense as written': the brand is dispensed."
+    elif not d.generic_available:
+        note = "No generic is available: the brand is dispensed."
+    else:
+        note = "The generic is dispensed: same ingredient and strength, lower price."
+    return BrandGeneric(rx_id=rx.rx_id, medication=d.generic_name, brand_names=d.brand_names,
+                        generic_available=d.generic_available, dispense_as_written=rx.dispense_as_written,
+                        generic_cash=total("generic_unit_cash"), brand_cash=total("brand_unit_cash"),
+                        generic_card=total("generic_unit_card"), brand_card=total("brand_unit_card"),
+                        dispensed="brand" if brand else "generic", note=note)
+
+
+class PriorAuthArgs(ToolArgs):
+    rx_id: str = Field(description="The prescription, such as 'RX6001'.")
+
+
+class PriorAuth(ToolOutput):
+    rx_id: str
+    medication: str
+    plan: str | None
+    required: bool
+    criteria: str | None
+    turnaround_days: int | None
+    prescriber: str
+    prescriber_phone: str
+    prescriber_fax: str
+
+
+@tool("cost")
+def prior_auth_lookup(ctx: ToolContext, args: PriorAuthArgs) -> PriorAuth:
+    """Whether the plan needs prior authorization for a prescription, its criteria and turnaround.
+
+    A prior-authorization request goes from the prescriber to the plan; the patient may pay
+    cash meanwhile.
+
+    Args:
+        rx_id: the prescription, such as 'RX6001'.
+
+    Returns:
+        Required or not, the plan's criteria, typical turnaround in days, and the
+        prescriber's contact for the request.
+    """
+    rx = ctx.own_prescription(args.rx_id)
+    plan = ctx.store.plan(ctx.patient.plan_id)
+    f = ctx.store.formulary(plan.plan_id if plan else None, rx.drug_id)
+    pr = ctx.store.prescriber(rx.prescriber_id)
+    return PriorAuth(rx_id=rx.rx_id, medication=ctx.drug_of(rx).generic_name, plan=plan.name if plan else None,
+                     required=bool(f and f.prior_auth), criteria=f.pa_criteria if f else None,
+                     turnaround_days=f.pa_turnaround_days if f else None, prescriber=pr.name if pr else "",
+                     prescriber_phone=pr.phone if pr else "", prescriber_fax=pr.fax if pr else "")
