@@ -85,6 +85,18 @@ def expiry_date(rx: Prescription) -> dt.date:
     return add_months(rx.date_written, 12)
 
 
+def is_current(rx: Prescription, today: dt.date) -> bool:
+    """Whether a prescription counts in drug-use review: active, and either refillable or with
+    supply still on hand. A finished course (a 5-day opioid with no refills, its supply gone)
+    no longer interacts with today's refill; an as-needed drug with refills left still does.
+    """
+    if rx.status != "active":
+        return False
+    if rx.refills_remaining > 0:
+        return True
+    return rx.last_fill_date is not None and rx.last_fill_date + dt.timedelta(days=rx.days_supply) >= today
+
+
 # ----------------------------------------------------------------------------- eligibility
 def check_active(case: RefillCase) -> Alert | None:
     rx = case.prescription

@@ -82,7 +82,8 @@ class ToolContext:
 
     def refill_case(self, rx: Prescription) -> policy.RefillCase:
         store, patient = self.store, self.patient
-        others = [r for r in store.prescriptions(self.patient_id, active_only=True) if r.rx_id != rx.rx_id]
+        others = [r for r in store.prescriptions(self.patient_id, active_only=True)
+                  if r.rx_id != rx.rx_id and policy.is_current(r, self.today)]
         history = {r.drug_id for r in store.prescriptions(self.patient_id)}
         return policy.RefillCase(
             prescription=rx, drug=self.drug_of(rx), product=store.product(rx.product_id), today=self.today,

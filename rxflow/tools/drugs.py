@@ -169,7 +169,7 @@ def interaction_check(ctx: ToolContext, args: InteractionArgs) -> InteractionRep
     """
     drug = resolve_drug(ctx, args.drug)
     store = ctx.store
-    active = store.prescriptions(ctx.patient_id, active_only=True)
+    active = [r for r in store.prescriptions(ctx.patient_id, active_only=True) if policy.is_current(r, ctx.today)]
     own = next((r for r in active if r.drug_id == drug.drug_id), None)
     others = [r for r in active if own is None or r.rx_id != own.rx_id]
     product = store.product(own.product_id) if own else store.products(drug.drug_id)[0]

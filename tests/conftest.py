@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+# Nothing in the tests may reach the network: no LiteLLM price-map refresh, no analytics,
+# no DSPy disk cache, MLflow to a temporary store (set per test where used).
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("DSPY_CACHEDIR", str(Path(__file__).parent.parent / "var" / "dspy-cache-tests"))
+os.environ["RXFLOW_DB_PATH"] = ":memory:"
+os.environ.pop("RXFLOW_LM", None)
+
+from rxflow.store import Store  # noqa: E402
+from rxflow.tools import ToolContext  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+MOCK = ROOT / "datasets" / "mock"
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture
+def store() -> Store:
+    """A fresh in-memory world per test: writes in one test never leak into another."""
+    s = Store(":memory:", MOCK)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def ctx_for(store):
+    def make(patient_id: str, today: dt.date = TODAY) -> ToolContext:
+        return ToolContext(store, patient_id, today)
+
+    return make
