@@ -49,7 +49,7 @@ class MedicationMention(BaseModel):
 
 class Extraction(BaseModel):
     intent: Intent
-    medications: list[MedicationMention] = Field(default_factory=list)
+    mentions: list[MedicationMention] = Field(default_factory=list)
     order_id: str | None = Field(None, description="an order number the user mentioned, e.g. 'ORD-30001'")
 
 
@@ -90,6 +90,8 @@ class PharmacyChoice(BaseModel):
 
 
 class DosageCheck(BaseModel):
+    stated_strength: str | None = None
+    stated_frequency: str | None = None
     verdict: DosageVerdict
     reason: str = ""
 

@@ -1,0 +1,137 @@
+"""Text normalisation shared by the offline predictors and the runtime's dose rule.
+
+Strengths become (value, unit) with canonical units; frequency phrasing becomes one of the
+canonical names in programs.types.FREQUENCY_PER_DAY.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from programs.types import FREQUENCY_PER_DAY
+
+_UNIT_ALIASES = {
+    "milligram": "mg", "milligrams": "mg", "mgs": "mg", "mg": "mg", "milligramme": "mg",
+    "microgram": "mcg", "micrograms": "mcg", "mcg": "mcg", "µg": "mcg", "ug": "mcg", "mcgs": "mcg",
+    "gram": "g", "grams": "g", "g": "g", "gm": "g",
+    "ml": "mL", "milliliter": "mL", "milliliters": "mL", "millilitre": "mL",
+    "unit": "units", "units": "units", "iu": "units", "meq": "mEq",
+}
+_TO_MG = {"mg": 1.0, "mcg": 0.001, "g": 1000.0}
+_STRENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Zµ]+)?(?:/[\w]+)?\s*$")
+
+UNIT_PATTERN = "|".join(sorted((re.escape(u) for u in _UNIT_ALIASES), key=len, reverse=True))
+
+
+class Strength(NamedTuple):
+    value: float
+    unit: str
+
+    @property
+    def in_base(self) -> tuple[float, str]:
+        """(value, unit) in a comparable base: milligrams for mass units."""
+        if self.unit in _TO_MG:
+            return round(self.value * _TO_MG[self.unit], 6), "mg"
+        return self.value, self.unit
+
+    def __str__(self) -> str:
+        return f"{self.value:g} {self.unit}"
+
+
+def canonical_unit(word: str) -> str | None:
+    return _UNIT_ALIASES.get(word.lower())
+
+
+def parse_strength(text: str | None) -> Strength | None:
+    """'10 mg' -> Strength(10, 'mg'); '500mcg' -> (500, 'mcg'). None when it is not a strength."""
+    if not text:
+        return None
+    m = _STRENGTH.match(text)
+    if not m:
+        return None
+    unit = canonical_unit(m.group(2) or "")
+    if unit is None:
+        return None
+    return Strength(float(m.group(1)), unit)
+
+
+def doses_per_day(frequency: str | None) -> float | None:
+    """The doses a day a frequency means: a canonical name, or a prescription's own wording."""
+    if not frequency:
+        return None
+    f = frequency.lower()
+    if f in FREQUENCY_PER_DAY:
+        return FREQUENCY_PER_DAY[f]
+    # Prescription wordings add timing ("once daily at bedtime"): the count is what matters.
+    for name in sorted(FREQUENCY_PER_DAY, key=len, reverse=True):
+        if f.startswith(name) and name != "as needed":
+            return FREQUENCY_PER_DAY[name]
+    if "every 4 to 6 hours" in f:
+        return FREQUENCY_PER_DAY["every 4 hours"]
+    return None
+
+
+# Phrasings -> canonical frequency. Order matters: longer, more specific phrases first.
+_FREQ_PATTERNS: list[tuple[str, str]] = [
+    (r"\b(?:every|q)\s*4\s*(?:h|hrs?|hours?)\b|\bq4h\b", "every 4 hours"),
+    (r"\b(?:every|q)\s*6\s*(?:h|hrs?|hours?)\b|\bq6h\b", "every 6 hours"),
+    (r"\b(?:every|q)\s*8\s*(?:h|hrs?|hours?)\b|\bq8h\b", "every 8 hours"),
+    (r"\b(?:every|q)\s*12\s*(?:h|hrs?|hours?)\b|\bq12h\b", "twice daily"),
+    (r"\b(?:every|q)\s*24\s*(?:h|hrs?|hours?)\b", "once daily"),
+    (r"\b(?:once|one time|1 time|1x)\s*(?:a|per|each)\s*week\b|\bweekly\b|\bevery week\b", "once weekly"),
+    (r"\bevery (?:2|two|other) weeks\b|\bbiweekly\b", "every 2 weeks"),
+    (r"\b(?:four|4)\s*(?:times|x)\s*(?:a|per|each)?\s*day\b|\bqid\b|\bfour times daily\b", "four times daily"),
+    (r"\b(?:three|3)\s*(?:times|x)\s*(?:a|per|each)?\s*day\b|\btid\b|\bthree times daily\b|\bwith (?:each|every) meal\b", "three times daily"),
+    (r"\b(?:twice|two times|2 times|2x)\s*(?:a|per|each)?\s*(?:day|daily)\b|\bbid\b|\bb\.i\.d\b|\btwice\b|\bmorning and (?:night|evening)\b", "twice daily"),
+    (r"\b(?:once|one time|1 time|1x)\s*(?:a|per|each)?\s*(?:day|daily)\b|\bdaily\b|\bevery (?:day|morning|night|evening)\b|\bqd\b|\bqam\b|\bqhs\b|\bat bedtime\b|\bbefore bed\b|\beach (?:day|morning|night)\b|\bonce\b|\bevery single day\b|\ba day\b", "once daily"),
+    (r"\bas needed\b|\bprn\b|\bwhen (?:i|needed)\b", "as needed"),
+]
+
+
+def find_frequency(text: str) -> str | None:
+    t = text.lower()
+    for pattern, name in _FREQ_PATTERNS:
+        if re.search(pattern, t):
+            return name
+    return None
+
+
+_NUMBER_WORDS = {
+    "half": 0.5, "a half": 0.5, "one half": 0.5, "quarter": 0.25, "a quarter": 0.25, "one": 1, "two": 2, "three": 3,
+    "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15,
+    "twenty": 20, "twenty five": 25, "twenty-five": 25, "thirty": 30, "forty": 40, "fifty": 50, "seventy five": 75,
+    "seventy-five": 75, "one hundred": 100, "a hundred": 100, "hundred": 100,
+}
+_NUM_WORD_PATTERN = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
+_STRENGTH_IN_TEXT = re.compile(
+    rf"(?<![\w.])(\d+(?:\.\d+)?|\.\d+|{_NUM_WORD_PATTERN})(?:\s*(?:a|of a))?\s*(?:-\s*)?({UNIT_PATTERN})\b",
+    re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"(?<![\w.:/-])(\d+(?:\.\d+)?|\.\d+)(?![\w.:/%-])")
+
+
+def find_strengths(text: str) -> list[Strength]:
+    """Every 'number unit' in free text: '10mg', '10 milligrams', 'half a milligram', '0.5 mg'."""
+    out = []
+    for m in _STRENGTH_IN_TEXT.finditer(text):
+        raw, unit = m.group(1).lower(), canonical_unit(m.group(2))
+        value = _NUMBER_WORDS.get(raw)
+        if value is None:
+            try:
+                value = float(raw)
+            except ValueError:
+                continue
+        if unit:
+            out.append(Strength(float(value), unit))
+    return out
+
+
+def find_bare_number(text: str) -> float | None:
+    """A lone number with no unit ('yes, 10', 'the 0.5 ones'), for when the unit is implied."""
+    for m in _BARE_NUMBER.finditer(text):
+        return float(m.group(1))
+    return None
+
+
+def format_strength(s: Strength) -> str:
+    return f"{s.value:g} {s.unit}"
