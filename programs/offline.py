@@ -132,6 +132,9 @@ _INTENTS: list[tuple[str, str]] = [
     ("greeting", r"^\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|howdy|greetings|yo)\b[\s!.,]*$"),
 ]
 
+_GENERIC_PLACE_WORDS = {"pharmacy", "store", "the", "one", "independent", "please", "that",
+                        "want", "like", "would", "pick", "go", "with", "choose", "take", "use", "let's", "lets"}
+
 _ORDER_ID = re.compile(r"\bord(?:er)?[\s#:-]*(\d{3,9})\b", re.IGNORECASE)
 
 
@@ -307,22 +310,18 @@ def choose_pharmacy(message: str, offers: list[OfferOption]) -> dict[str, Any]:
         key = f"PH{int(i):03d}"
         if any(o.key == key for o in offers):
             return {"pharmacy_id": key, "criterion": "none", "confidence": 1.0}
-    named = []
+    # Names match word by word ("the CVS", "walgreens on oak hill"); a tie between two offers
+    # of one chain is broken by the place words, and an unbroken tie is no answer.
+    said = set(re.findall(r"[a-z]{3,}", low)) - _GENERIC_PLACE_WORDS
+    scores = []
     for o in offers:
-        words = {o.chain.lower(), o.name.lower().split(" - ")[0], o.name.lower()}
-        score = max(fuzz.partial_ratio(w, low) for w in words if len(w) >= 3)
-        if score >= 90:
-            named.append((score, o))
-    if named:
-        best = max(s for s, _ in named)
-        tops = [o for s, o in named if s == best]
-        if len(tops) == 1:
-            return {"pharmacy_id": tops[0].key, "criterion": "none", "confidence": 0.95}
-        # Two offers from one chain ("the CVS"): a place name may break the tie.
-        for o in tops:
-            place = o.name.lower().split(" - ")[-1]
-            if place != o.name.lower() and fuzz.partial_ratio(place, low) >= 90:
-                return {"pharmacy_id": o.key, "criterion": "none", "confidence": 0.9}
+        words = set(re.findall(r"[a-z]{3,}", f"{o.name} {o.chain}".lower())) - _GENERIC_PLACE_WORDS
+        hits = sum(1 for t in said if any(fuzz.ratio(t, w) >= 85 for w in words))
+        scores.append((hits, o))
+    best = max((h for h, _ in scores), default=0)
+    tops = [o for h, o in scores if h == best]
+    if best > 0 and len(tops) == 1:
+        return {"pharmacy_id": tops[0].key, "criterion": "none", "confidence": 0.95}
     for pattern, pos in _ORDINALS:
         if re.search(pattern, low):
             ordered = sorted(offers, key=lambda o: o.position)

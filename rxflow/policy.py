@@ -244,7 +244,7 @@ def review_duplicates(case: RefillCase) -> list[Alert]:
         alerts.append(_alert(case, AlertCode.DUPLICATE_THERAPY, sev, sev == Severity.MAJOR,
                              "Two active drugs that do the same job are reviewed by a pharmacist.",
                              f"{case.drug.generic_name.capitalize()} and {other.drug.generic_name} are both "
-                             f"{case.drug.drug_class.replace('_', ' ')}s" if same else
+                             f"{case.drug.drug_class.replace('_', ' ')}s." if same else
                              f"{case.drug.generic_name.capitalize()} and {other.drug.generic_name} overlap "
                              f"({(mine or {}).get('group_name', '').replace('_', ' ')}).",
                              NextStep.PHARMACIST if sev == Severity.MAJOR else NextStep.NONE,

@@ -85,9 +85,10 @@ def begin(w: TurnWork, keys: list[str], resolved: str, ambiguous: str, stated: s
 def next_in_queue(w: TurnWork) -> None:
     if not w.conv.queue:
         return
-    keys = w.conv.queue.pop(0)
+    keys = w.conv.queue[0]  # popped after the transition: its guard checks that a queue exists
     w.say("Next, " + ("your " + med_row(w, keys[0])["name"] if len(keys) == 1 else "the next medication") + ".")
     begin(w, keys, "next_medication", "next_ambiguous")
+    w.conv.queue.pop(0)
 
 
 def not_on_list(w: TurnWork, mention: str) -> None:
@@ -334,7 +335,7 @@ def refuse(w: TurnWork, decision: policy.Decision) -> None:
     a, conv = decision.blocking[0], w.conv
     if decision.insurance_only:
         pa = w.call("prior_auth_lookup", rx_id=conv.slots.rx_id).data
-        text = replies.referral(a, pa["prescriber"], pa["prescriber_phone"])
+        text = replies.referral(conv.slots.medication, a, pa["prescriber"], pa["prescriber_phone"])
         if pa["criteria"]:
             text += f"\nThe plan's criteria: {pa['criteria']}"
         if pa["turnaround_days"]:
@@ -351,7 +352,8 @@ def refuse(w: TurnWork, decision: policy.Decision) -> None:
         return next_in_queue(w)
     rx = w.ctx.own_prescription(conv.slots.rx_id)
     prescriber = w.ctx.store.prescriber(rx.prescriber_id)
-    w.say(replies.referral(a, prescriber.name if prescriber else None, prescriber.phone if prescriber else None))
+    w.say(replies.referral(conv.slots.medication, a, prescriber.name if prescriber else None,
+                           prescriber.phone if prescriber else None))
     if a.next_step in (NextStep.RENEWAL_REQUEST, NextStep.NEW_PRESCRIPTION):
         w.go("refer_prescriber")
         w.end_refill("referred_to_prescriber")

@@ -39,8 +39,9 @@ def alert_line(a: Alert) -> str:
     return f"{icon} {a.reason}"
 
 
-def referral(a: Alert, prescriber: str | None = None, phone: str | None = None) -> str:
+def referral(medication: str | None, a: Alert, prescriber: str | None = None, phone: str | None = None) -> str:
     step = NEXT_STEP_WORDS.get(a.next_step, "")
     if prescriber and a.next_step in (NextStep.RENEWAL_REQUEST, NextStep.NEW_PRESCRIPTION, NextStep.PRIOR_AUTH):
         step += f" ({prescriber}, {phone})"
-    return f"I can't refill this. {a.rule} {a.reason}" + (f"\n{step}." if step else "")
+    what = f"your {medication}" if medication else "this prescription"
+    return f"I can't refill {what} right now. {a.reason}\nThe rule: {a.rule}" + (f"\n{step}." if step else "")
