@@ -352,3 +352,8 @@ def confirm(message: str, summary: str) -> dict[str, Any]:
     if _YES.search(low) or _YES_ANYWHERE.search(low):
         return {"answer": "yes", "change": "none", "confidence": 0.95}
     return {"answer": "unclear", "change": "none", "confidence": 0.3}
+
+
+def is_explicit_yes(message: str) -> bool:
+    """The code-side check before any write: the message itself must say yes, whatever a model read."""
+    return confirm(message, "")["answer"] == "yes"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 Intent = Literal[
     "refill", "confirm", "deny", "change", "choose_pharmacy", "ask_price", "track_order", "cancel_order",
@@ -39,7 +39,19 @@ FREQUENCY_PER_DAY: dict[str, float] = {
 Frequency = Literal[tuple(FREQUENCY_PER_DAY)]  # type: ignore[valid-type]
 
 
-class MedicationMention(BaseModel):
+class LMOutput(BaseModel):
+    """Base for step outputs: LMs write 'null' or 'None' for a missing value; that means None."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _null_strings(cls, v, info):
+        optional = type(None) in getattr(cls.model_fields[info.field_name].annotation, "__args__", ())
+        if optional and isinstance(v, str) and v.strip().lower() in ("null", "none", ""):
+            return None
+        return v
+
+
+class MedicationMention(LMOutput):
     """One medication the user named, as they said it, with what they said of its dose."""
 
     text: str = Field(description="the words the user used for the drug, e.g. 'lisinipril', 'water pill'")
@@ -47,7 +59,7 @@ class MedicationMention(BaseModel):
     frequency: str | None = Field(None, description="one of the canonical frequencies, e.g. 'once daily'")
 
 
-class Extraction(BaseModel):
+class Extraction(LMOutput):
     intent: Intent
     mentions: list[MedicationMention] = Field(default_factory=list)
     order_id: str | None = Field(None, description="an order number the user mentioned, e.g. 'ORD-30001'")
@@ -76,26 +88,26 @@ class OfferOption(BaseModel):
     wait_minutes: int
 
 
-class Resolution(BaseModel):
+class Resolution(LMOutput):
     """Which of the patient's prescriptions a mention refers to."""
 
     keys: list[str] = Field(default_factory=list, description="matching prescription ids; several = ambiguous")
     confidence: float = Field(0.0, ge=0, le=1)
 
 
-class PharmacyChoice(BaseModel):
+class PharmacyChoice(LMOutput):
     pharmacy_id: str | None = Field(None, description="the chosen offer's key, if one was named")
     criterion: Criterion = "none"
     confidence: float = Field(0.0, ge=0, le=1)
 
 
-class DosageCheck(BaseModel):
+class DosageCheck(LMOutput):
     stated_strength: str | None = None
     stated_frequency: str | None = None
     verdict: DosageVerdict
     reason: str = ""
 
 
-class ConfirmDecision(BaseModel):
+class ConfirmDecision(LMOutput):
     answer: ConfirmAnswer
     change: ChangeTarget = "none"

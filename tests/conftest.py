@@ -36,3 +36,22 @@ def ctx_for(store):
         return ToolContext(store, patient_id, today)
 
     return make
+
+
+@pytest.fixture
+def assistant(store):
+    import programs
+    from rxflow.assistant import Assistant, vocabulary_of
+
+    return Assistant(store, programs.load("offline", vocabulary=vocabulary_of(store)))
+
+
+@pytest.fixture
+def talk(assistant):
+    """talk("P001", "msg1", "msg2", ...) -> list of Turns, in a fresh session."""
+
+    def run(patient: str, *messages: str, today=None):
+        sid = assistant.start(patient, today=today)
+        return [assistant.handle(sid, m) for m in messages]
+
+    return run

@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import Callable
 
+from programs.offline import is_explicit_yes
 from programs.types import MedicationOption, OfferOption
 from rxflow import policy
 from rxflow.domain import Alert, AlertCode, NextStep, Offer, Severity
@@ -246,7 +247,9 @@ def on_clarify(w: TurnWork) -> None:
     if len(res.keys) != 1:
         res = w.step("resolve", mention=w.message, medications=meds(w))
     if len(res.keys) == 1:
-        return begin(w, res.keys, "refill_resolved", "refill_ambiguous")
+        begin(w, res.keys, "refill_resolved", "refill_ambiguous")
+        w.conv.candidates = [m.key for m in options]  # kept, so "no, the other one" can switch
+        return
     lines = [f"{i}. {m.name} {m.strength}" for i, m in enumerate(options, 1)]
     w.say("Sorry, which one? Please answer with the name or the number:\n" + "\n".join(lines))
     w.go("refill_unresolved")
@@ -437,7 +440,7 @@ def on_confirm(w: TurnWork) -> None:
         return stop(w)
     offer = next(o for o in conv.offers if o.pharmacy_id == conv.slots.pharmacy_id)
     c = w.step("confirm", message=w.message, summary=summary(w, offer))
-    if c.answer == "yes":
+    if c.answer == "yes" and is_explicit_yes(w.message):
         return place_order(w)
     if c.answer == "change" and c.change == "dose":
         ask_dose(w)
@@ -481,7 +484,7 @@ def place_order(w: TurnWork) -> None:
 def on_confirm_cancel(w: TurnWork) -> None:
     conv = w.conv
     c = w.step("confirm", message=w.message, summary=f"Cancel order {conv.pending_cancel}?")
-    if c.answer == "yes":
+    if c.answer == "yes" and is_explicit_yes(w.message):
         r = w.call("cancel_order", order_id=conv.pending_cancel)
         if r.ok:
             w.say(f"{r.data['message']} Nothing will be charged.")

@@ -1,0 +1,111 @@
+"""LMs for tests, with no network: a scripted DSPy engine, and a fake OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import dspy
+from dspy.lm15 import Message, Response, TextPart, Usage
+
+FIELD = re.compile(r"\[\[ ## (\w+) ## \]\]\n(.*?)(?=\n\n\[\[ ## |\Z)", re.S)
+
+
+def user_fields(request) -> dict[str, str]:
+    """The input fields of the last user message, as the ChatAdapter wrote them."""
+    text = request.messages[-1].text or ""
+    return {k: v.strip() for k, v in FIELD.findall(text)}
+
+
+def format_answer(fields: dict) -> str:
+    parts = [f"[[ ## {k} ## ]]\n{json.dumps(v) if not isinstance(v, str) else v}" for k, v in fields.items()]
+    return "\n\n".join(parts + ["[[ ## completed ## ]]"])
+
+
+class ScriptedEngine:
+    """A DSPy LM engine whose answer is computed by `answer(inputs) -> output fields` (or raw text).
+
+    It goes through DSPy's real adapters: the request is what ChatAdapter formatted, and the
+    text returned is parsed by the same adapter, so field names and types are exercised.
+    """
+
+    def __init__(self, answer: Callable[[dict], dict | str], tokens: int = 50):
+        self.answer, self.tokens, self.calls = answer, tokens, 0
+        self.lock = threading.Lock()
+
+    def complete(self, request):
+        with self.lock:
+            self.calls += 1
+        out = self.answer(user_fields(request))
+        text = out if isinstance(out, str) else format_answer(out)
+        return Response(id=None, model="scripted", message=Message.assistant([TextPart(text)]), finish_reason="stop",
+                        usage=Usage(input_tokens=self.tokens, output_tokens=self.tokens // 2))
+
+
+def scripted_lm(answer: Callable[[dict], dict | str], tokens: int = 50) -> tuple[dspy.LM, ScriptedEngine]:
+    engine = ScriptedEngine(answer, tokens)
+    return dspy.LM("local/scripted", engine=engine, cache=False), engine
+
+
+class FakeOpenAI:
+    """An OpenAI-compatible HTTP server on 127.0.0.1 whose behaviour is set per test:
+    'ok' (answers with `content`), 'timeout', 'http500', 'http429', 'empty', 'garbage'."""
+
+    def __init__(self):
+        self.mode, self.content, self.requests = "ok", "", 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_POST(self):  # noqa: N802
+                outer.requests += 1
+                length = int(self.headers.get("content-length") or 0)
+                self.rfile.read(length)
+                if outer.mode == "timeout":
+                    time.sleep(3)
+                    return self._send(200, {"choices": []})
+                if outer.mode == "http500":
+                    return self._send(500, {"error": {"message": "boom"}})
+                if outer.mode == "http429":
+                    return self._send(429, {"error": {"message": "rate limited"}})
+                if outer.mode == "empty":
+                    return self._raw(200, b"")
+                if outer.mode == "garbage":
+                    return self._raw(200, b"<html>not json</html>")
+                return self._send(200, {
+                    "id": "x", "object": "chat.completion", "created": 0, "model": "fake",
+                    "choices": [{"index": 0, "finish_reason": "stop",
+                                 "message": {"role": "assistant", "content": outer.content}}],
+                    "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}})
+
+            def _send(self, code, obj):
+                self._raw(code, json.dumps(obj).encode())
+
+            def _raw(self, code, body):
+                try:
+                    self.send_response(code)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def lm(self, timeout: float = 1.0) -> dspy.LM:
+        return dspy.LM("openai/fake", api_base=f"http://127.0.0.1:{self.port}/v1", api_key="x", num_retries=0,
+                       timeout=timeout, cache=False)
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
