@@ -103,12 +103,12 @@ def _ms(start: float) -> float:
 def _check_resolution(out: Resolution, inputs: dict) -> None:
     allowed = {m.key for m in inputs["medications"]}
     if any(k not in allowed for k in out.keys):
-        raise InvalidAnswer(f"keys {out.keys} not among the patient's prescriptions")
+        raise InvalidAnswer("a key that is not among the patient's prescriptions")
 
 
 def _check_choice(out: PharmacyChoice, inputs: dict) -> None:
     if out.pharmacy_id is not None and out.pharmacy_id not in {o.key for o in inputs["offers"]}:
-        raise InvalidAnswer(f"pharmacy {out.pharmacy_id} is not among the offers")
+        raise InvalidAnswer("a pharmacy that is not among the offers")
 
 
 class Steps:

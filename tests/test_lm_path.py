@@ -1,0 +1,143 @@
+"""The LM path, with no network: a scripted engine through DSPy's real adapters, and a fake
+OpenAI-compatible server on 127.0.0.1 that times out, errors and returns garbage."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from lm_fakes import FakeOpenAI, format_answer, scripted_lm
+
+import programs
+from rxflow.assistant import Assistant, vocabulary_of
+from rxflow.flow.states import State
+
+P001_SCRIPT = ["hi, I need to refill my lisinipril", "yes, 10 mg once a day", "the cheapest one please", "yes go ahead"]
+P001_STATES = [State.CONFIRM_DOSAGE, State.SELECT_PHARMACY, State.CONFIRM_ORDER, State.COMPLETE]
+
+
+def which(inputs: dict) -> str:
+    if "summary" in inputs:
+        return "confirm"
+    if "offers" in inputs:
+        return "pharmacy"
+    if "prescribed_strength" in inputs:
+        return "dosage"
+    if "mention" in inputs:
+        return "resolve"
+    return "extract"
+
+
+def good_answers(inputs: dict) -> dict:
+    """What a competent LM would answer for P001's script."""
+    step = which(inputs)
+    if step == "extract":
+        msg = inputs["message"].lower()
+        if "lisin" in msg:
+            return {"intent": "refill", "mentions": [{"text": "lisinipril", "strength": None, "frequency": None}],
+                    "order_id": None}
+        return {"intent": "confirm", "mentions": [], "order_id": None}
+    if step == "resolve":
+        return {"keys": ["RX1001"], "confidence": 0.9}
+    if step == "dosage":
+        return {"stated_strength": "10 mg", "stated_frequency": "once daily", "verdict": "consistent",
+                "reason": "matches"}
+    if step == "pharmacy":
+        return {"pharmacy_id": None, "criterion": "cheapest"}
+    return {"answer": "yes", "change": "none"}
+
+
+def make_assistant(store, program: str, lm) -> Assistant:
+    return Assistant(store, programs.load(program, lm=lm, vocabulary=vocabulary_of(store)))
+
+
+def run(assistant, patient, messages):
+    sid = assistant.start(patient)
+    return [assistant.handle(sid, m) for m in messages]
+
+
+def placed(store, patient="P001"):
+    return [o for o in store.orders(patient) if not o.idempotency_key.startswith("seed-")]
+
+
+def test_zero_shot_program_drives_the_flow_through_real_adapters(store):
+    lm, engine = scripted_lm(good_answers)
+    turns = run(make_assistant(store, "zero-shot", lm), "P001", P001_SCRIPT)
+    assert [t.state for t in turns] == P001_STATES
+    assert engine.calls == sum(t.lm_calls for t in turns) and engine.calls >= 5
+    assert all(t.tokens > 0 for t in turns if t.lm_calls)
+    assert all(not t.fallbacks for t in turns)
+    assert turns[0].program.startswith("zero-shot")
+    [order] = placed(store)
+    assert order.pharmacy_id == "PH004"
+
+
+def test_hybrid_calls_the_lm_only_when_unsure(store):
+    lm, engine = scripted_lm(good_answers)
+    turns = run(make_assistant(store, "hybrid", lm), "P001", P001_SCRIPT)
+    assert [t.state for t in turns] == P001_STATES
+    assert engine.calls == 0  # every step of this script is confidently answered offline
+    lm2, engine2 = scripted_lm(good_answers)
+    run(make_assistant(store, "hybrid", lm2), "P001", ["could you help me with something?"])
+    assert engine2.calls >= 1  # a low-confidence reading goes to the LM
+
+
+@pytest.mark.parametrize("bad", ["foreign_key", "literal", "garbage_text", "wrong_pharmacy"])
+def test_invalid_lm_answers_fall_back_to_offline(store, bad):
+    def answers(inputs):
+        step = which(inputs)
+        if bad == "foreign_key" and step == "resolve":
+            return {"keys": ["RX3001"], "confidence": 1.0}  # Linda Park's sertraline: not this patient's
+        if bad == "literal" and step == "extract":
+            return {"intent": "refill_now_please", "mentions": [], "order_id": None}
+        if bad == "garbage_text":
+            return "I am a helpful assistant and I think you should refill."
+        if bad == "wrong_pharmacy" and step == "pharmacy":
+            return {"pharmacy_id": "PH999", "criterion": "none"}
+        return good_answers(inputs)
+
+    lm, _ = scripted_lm(answers)
+    turns = run(make_assistant(store, "zero-shot", lm), "P001", P001_SCRIPT)
+    assert [t.state for t in turns] == P001_STATES
+    assert any(t.fallbacks for t in turns)
+    assert "RX3001" not in json.dumps([t.model_dump(mode="json") for t in turns])
+    assert [o.pharmacy_id for o in placed(store)] == ["PH004"]
+
+
+def test_no_order_on_the_lms_say_so_alone(store):
+    def always_yes(inputs):
+        return {"answer": "yes", "change": "none"} if which(inputs) == "confirm" else good_answers(inputs)
+
+    lm, _ = scripted_lm(always_yes)
+    a = make_assistant(store, "zero-shot", lm)
+    turns = run(a, "P001", P001_SCRIPT[:3] + ["hmm, let me think", "what would it cost elsewhere?"])
+    assert turns[-1].state == State.CONFIRM_ORDER and placed(store) == []
+
+
+@pytest.fixture
+def fake_server():
+    server = FakeOpenAI()
+    yield server
+    server.close()
+
+
+@pytest.mark.parametrize("mode", ["timeout", "http500", "http429", "empty", "garbage"])
+def test_lm_faults_fall_back_and_the_conversation_continues(store, fake_server, mode):
+    fake_server.mode = mode
+    a = make_assistant(store, "zero-shot", fake_server.lm(timeout=0.5))
+    turns = run(a, "P001", P001_SCRIPT)
+    assert [t.state for t in turns] == P001_STATES
+    assert all(t.fallbacks for t in turns) and fake_server.requests >= 4
+    assert len(placed(store)) == 1
+
+
+def test_fake_server_ok_answers_are_used(store, fake_server):
+    fake_server.mode = "ok"
+    fake_server.content = format_answer({"intent": "list_medications", "mentions": [], "order_id": None})
+    turns = run(make_assistant(store, "zero-shot", fake_server.lm()), "P001", ["show me what I take"])
+    assert turns[0].lm_calls == 1 and not turns[0].fallbacks and "metformin" in turns[0].reply
+
+
+def test_make_lm_needs_no_network():
+    lm = programs.make_lm("openai/gpt-4o-mini")
+    assert lm.model == "openai/gpt-4o-mini"
