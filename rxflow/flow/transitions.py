@@ -103,24 +103,31 @@ def triggers_from(state: State) -> list[str]:
     return sorted({t.trigger for t in TRANSITIONS if t.src == state})
 
 
-def to_mermaid(current: State | None = None, visited: list[State] | None = None) -> str:
+def to_mermaid(current: State | None = None, visited: list[State] | None = None, compact: bool = False) -> str:
     """A mermaid state diagram of the table, the current state highlighted, the visited path marked.
 
     The many rows that only restate "any idle state can start a new request" or "any state
-    can fail into ERROR" are drawn once, from START, to keep the picture readable.
+    can fail into ERROR" are drawn once, from START, to keep the picture readable. `compact`
+    (for the inspector panel) draws one unlabelled arrow per pair of states and leaves out the
+    ways back to START, which every state has.
     """
-    lines = ["stateDiagram-v2", "    direction LR", "    [*] --> START"]
-    seen: set[tuple[str, str, str]] = set()
+    lines = ["stateDiagram-v2", "    direction TB" if compact else "    direction LR", "    [*] --> START"]
+    seen: set[tuple[str, ...]] = set()
     for t in TRANSITIONS:
         if t.trigger == "error" and t.src != State.START:
             continue
         if t.src in IDLE and t.src != State.START and t.trigger in (
                 "refill_resolved", "refill_ambiguous", "refill_unresolved", "cancel_requested"):
             continue
-        key = (t.src.value, t.dst.value, t.trigger)
+        if compact and (t.dst == State.START or t.trigger == "error" or t.src == t.dst):
+            continue
+        key = (t.src.value, t.dst.value) if compact else (t.src.value, t.dst.value, t.trigger)
         if key in seen:
             continue
         seen.add(key)
+        if compact:
+            lines.append(f"    {t.src.value} --> {t.dst.value}")
+            continue
         label = t.trigger + (f" [{t.guard}]" if t.guard else "")
         lines.append(f"    {t.src.value} --> {t.dst.value}: {label}")
     lines.append("    classDef current fill:#2563eb,color:#fff,stroke:#1e3a8a,stroke-width:3px")

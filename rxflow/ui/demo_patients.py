@@ -1,0 +1,23 @@
+"""The demo patients a stakeholder picks from, with what to try for each."""
+
+from __future__ import annotations
+
+DEMO_PATIENTS: dict[str, tuple[str, list[str]]] = {
+    "P001": ("Maria Gonzalez — every refill allowed (lisinopril, atorvastatin, metformin)",
+             ["I need to refill my lisinipril", "refill my lisinopril and atorvastatin", "what are my medications?",
+              "how much is my metformin?"]),
+    "P002": ("James Carter — ambiguity and brand: two blood-pressure pills, Synthroid dispense-as-written",
+             ["I need my blood pressure pill", "refill my water pill", "refill my synthroid"]),
+    "P003": ("Linda Park — the rules say no: too soon, no refills left, expired",
+             ["refill my sertraline", "refill simvastatin", "can I get my omeprazole refilled?"]),
+    "P004": ("Robert Chen — controlled substances: Schedule II, the six-month limit, an allowed refill",
+             ["refill my oxycodone", "refill alprazolam", "zolpidem please"]),
+    "P005": ("Aisha Mohammed — allergy and interactions: penicillin allergy, warfarin + NSAID",
+             ["refill my amoxicillin", "I need my warfarin", "refill lisinopril"]),
+    "P006": ("David Kim — insurance: prior authorization (Eliquis), non-formulary (Ozempic)",
+             ["refill eliquis", "refill my ozempic", "refill rosuvastatin"]),
+    "P007": ("Susan Miller — duplicate therapy (two PPIs) and an out-of-stock pharmacy",
+             ["refill omeprazole", "refill my lexapro"]),
+    "P008": ("Thomas Wright — a dose mismatch, then several medications at once",
+             ["refill my levothyroxine", "I need levothyroxine, gabapentin and tamsulosin"]),
+}
