@@ -69,11 +69,13 @@ def short(data: dict[str, Any] | None) -> str:
 
 def alerts_md(conv: Conversation) -> str:
     if not conv.alerts:
-        return "_No safety alerts in this conversation._"
-    lines = ["| | alert | severity | rule | reason | next step |", "|---|---|---|---|---|---|"]
-    for a in conv.alerts[-10:]:
-        cell = [SEVERITY_ICON[a.severity], f"`{a.code}`", a.severity, a.rule, a.reason, a.next_step]
-        lines.append("| " + " | ".join(str(x).replace("|", "/").replace("\n", " ") for x in cell) + " |")
+        return "**Safety alerts**\n\n_No safety alerts in this conversation._"
+    lines = ["**Safety alerts**", ""]
+    for a in conv.alerts[-8:]:
+        step = f" → next: {a.next_step.replace('_', ' ')}" if a.next_step != "none" else ""
+        block = "blocks the refill" if a.blocking else "shown, not blocking"
+        lines.append(f"- {SEVERITY_ICON[a.severity]} **`{a.code}`** · {a.severity} · {block}{step}  \n"
+                     f"  {a.reason}  \n  _Rule: {a.rule}_")
     return "\n".join(lines)
 
 
