@@ -40,6 +40,7 @@ class StepTrace:
     tokens: int = 0
     error: str | None = None
     outputs: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, Any] | None = None  # kept only when the program captures (to build compile examples)
 
 
 class InvalidAnswer(ValueError):
@@ -206,9 +207,14 @@ class RxPrograms(dspy.Module):
     def mode(self) -> Mode:
         return self._mode
 
+    capture: bool = False
+
     def step(self, name: str, **inputs) -> tuple[BaseModel, StepTrace]:
         """Run one step by name with this program's mode and LM."""
-        return getattr(self._steps, name)(mode=self._mode, lm=self._lm, **inputs)
+        answer, trace = getattr(self._steps, name)(mode=self._mode, lm=self._lm, **inputs)
+        if self.capture:
+            trace.inputs = dict(inputs)
+        return answer, trace
 
     def forward(self, step: str, **inputs):
         return self.step(step, **inputs)

@@ -156,7 +156,7 @@ class Assistant:
             path=w.path, reply=reply, intent=w.intent, slots=conv.slots.model_dump(), dosage=conv.dosage,
             tool_calls=[c.to_dict() for c in w.tool_calls], alerts=w.alerts, order=w.order, outcome=w.outcome,
             program=self.program_label, lm_calls=lm_calls, tokens=tokens, fallbacks=fallbacks,
-            steps=[t.__dict__ for t in w.traces], ms=round((time.perf_counter() - start) * 1000, 2))
+            steps=[{k: v for k, v in t.__dict__.items() if k != "inputs"} for t in w.traces], ms=round((time.perf_counter() - start) * 1000, 2))
         self._persist(conv, turn)
         return turn
 

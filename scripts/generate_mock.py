@@ -337,11 +337,15 @@ PRESCRIPTIONS = [
     ("RX1403", "P013", "methylphenidate", "10", "Take 1 tablet by mouth twice daily", "twice daily", 2, 60, 30, 0, 0, "2026-10-28", "2026-10-28", "DR004", "active", False),
     ("RX1501", "P014", "losartan", "50", "Take 1 tablet by mouth once daily", "once daily", 1, 90, 90, 3, 1, "2026-05-15", "2026-08-27", "DR002", "active", False),
     ("RX1502", "P014", "allopurinol", "300", "Take 1 tablet by mouth once daily", "once daily", 1, 30, 30, 11, 5, "2026-04-01", "2026-10-26", "DR001", "active", False),
+    # Acme requires metformin first (step therapy) for empagliflozin; P014 has never had metformin.
+    ("RX1504", "P014", "empagliflozin", "10", "Take 1 tablet by mouth once daily in the morning", "once daily in the morning", 1, 30, 30, 5, 0, "2026-10-15", "2026-10-20", "DR006", "active", False),
     ("RX1503", "P014", "spironolactone", "25", "Take 1 tablet by mouth once daily", "once daily", 1, 30, 30, 11, 5, "2026-04-01", "2026-10-20", "DR002", "active", False),
     ("RX1601", "P015", "rivaroxaban", "20", "Take 1 tablet by mouth once daily with the evening meal", "once daily with the evening meal", 1, 30, 30, 11, 3, "2026-06-01", "2026-10-26", "DR002", "active", False),
     ("RX1602", "P015", "naproxen", "500", "Take 1 tablet by mouth twice daily as needed for pain", "twice daily as needed", 2, 60, 30, 2, 0, "2026-11-05", "2026-11-05", "DR005", "active", False),
     ("RX1701", "P016", "bupropion-xl", "300", "Take 1 tablet by mouth once daily in the morning", "once daily in the morning", 1, 30, 30, 5, 4, "2026-06-01", "2026-10-25", "DR004", "active", False),
     ("RX1702", "P016", "aripiprazole", "5", "Take 1 tablet by mouth once daily", "once daily", 1, 30, 30, 5, 2, "2026-08-01", "2026-10-27", "DR004", "active", False),
+    # Above cyclobenzaprine's usual maximum of 30 mg/day: the max-dose rule sends it to a pharmacist.
+    ("RX1704", "P016", "cyclobenzaprine", "10", "Take 1 tablet by mouth four times daily as needed for spasm", "four times daily as needed", 4, 40, 10, 2, 0, "2026-11-03", "2026-11-04", "DR005", "active", False),
     ("RX1703", "P016", "trazodone", "100", "Take 1 tablet by mouth at bedtime as needed for sleep", "once daily at bedtime as needed", 1, 30, 30, 5, 5, "2026-05-01", "2026-10-28", "DR004", "active", False),
     ("RX1801", "P017", "simvastatin", "20", "Take 1 tablet by mouth once daily in the evening", "once daily in the evening", 1, 30, 30, 11, 4, "2026-05-01", "2026-10-26", "DR001", "active", False),
     ("RX1802", "P017", "clarithromycin", "500", "Take 1 tablet by mouth twice daily for 10 days", "twice daily", 2, 20, 10, 0, 0, "2026-11-21", "2026-11-21", "DR001", "active", False),

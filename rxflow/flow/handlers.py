@@ -242,6 +242,7 @@ def price_info(w: TurnWork, mentions: list[str]) -> None:
 def on_clarify(w: TurnWork) -> None:
     if STOP.search(w.message):
         return stop(w)
+    w.intent = "refill"
     options = [m for m in meds(w) if m.key in w.conv.candidates]
     res = w.step("resolve", mention=w.message, medications=options)
     if len(res.keys) != 1:
@@ -279,6 +280,7 @@ def on_dosage(w: TurnWork) -> None:
             if verdict == "consistent" and d.verdict == "mismatch" and not d.stated_strength:
                 verdict = "mismatch"  # "no, twice a day" with a matching frequency is still a "no"
     conv.dosage = verdict
+    w.intent = {"consistent": "confirm", "mismatch": "deny"}.get(verdict, "other")
     if verdict == "consistent":
         w.go("dose_confirmed")
         return run_checks(w)
@@ -404,6 +406,7 @@ def on_select(w: TurnWork) -> None:
                            distance_km=o.distance_km, wait_minutes=o.wait_minutes)
                for i, o in enumerate(conv.offers, 1)]
     choice = w.step("pharmacy", message=w.message, offers=options)
+    w.intent = "choose_pharmacy" if (choice.pharmacy_id or choice.criterion != "none") else "other"
     chosen = None
     if choice.pharmacy_id:
         chosen = next(o for o in conv.offers if o.pharmacy_id == choice.pharmacy_id)
@@ -440,6 +443,7 @@ def on_confirm(w: TurnWork) -> None:
         return stop(w)
     offer = next(o for o in conv.offers if o.pharmacy_id == conv.slots.pharmacy_id)
     c = w.step("confirm", message=w.message, summary=summary(w, offer))
+    w.intent = {"yes": "confirm", "no": "deny", "change": "change"}.get(c.answer, "other")
     if c.answer == "yes" and is_explicit_yes(w.message):
         return place_order(w)
     if c.answer == "change" and c.change == "dose":
@@ -484,6 +488,7 @@ def place_order(w: TurnWork) -> None:
 def on_confirm_cancel(w: TurnWork) -> None:
     conv = w.conv
     c = w.step("confirm", message=w.message, summary=f"Cancel order {conv.pending_cancel}?")
+    w.intent = {"yes": "confirm", "no": "deny"}.get(c.answer, "other")
     if c.answer == "yes" and is_explicit_yes(w.message):
         r = w.call("cancel_order", order_id=conv.pending_cancel)
         if r.ok:
@@ -503,6 +508,7 @@ def on_confirm_cancel(w: TurnWork) -> None:
 
 
 def stop(w: TurnWork) -> None:
+    w.intent = "deny"
     w.conv.reset_refill()
     w.conv.queue = []
     w.say("OK, I've stopped that refill; nothing was ordered. What else can I help with?")

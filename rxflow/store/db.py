@@ -142,6 +142,20 @@ class Store:
         self.__dict__.pop("name_index", None)
         return True
 
+    def reset_runtime(self, mock_dir: Path) -> None:
+        """Back to the seeded world: run-time orders, sessions and turns removed, seed orders restored,
+        order numbers restarting at ORD-30001. Much cheaper than a new database (evals use it
+        between conversations)."""
+        with self.transaction() as cur:
+            cur.execute("DELETE FROM turns")
+            cur.execute("DELETE FROM sessions")
+            cur.execute("DELETE FROM orders")
+            cur.execute("INSERT INTO orders BY NAME SELECT * FROM read_csv(?, header = true, all_varchar = true)",
+                        [str(Path(mock_dir) / "orders.csv")])
+        with self._write_lock, self.cursor() as cur:
+            cur.execute("DROP SEQUENCE IF EXISTS order_seq")
+            cur.execute("CREATE SEQUENCE order_seq START 30001")
+
     def table_sizes(self) -> dict[str, int]:
         return {t: self.row(f"SELECT count(*) AS n FROM {t}")["n"] for t in (*REFERENCE_TABLES, "orders")}
 
