@@ -105,9 +105,14 @@ _NUMBER_WORDS = {
 }
 _NUM_WORD_PATTERN = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
 _STRENGTH_IN_TEXT = re.compile(
-    rf"(?<![\w.])(\d+(?:\.\d+)?|\.\d+|{_NUM_WORD_PATTERN})(?:\s*(?:a|of a))?\s*(?:-\s*)?({UNIT_PATTERN})\b",
+    rf"(?<![\w.])(\d+(?:\.\d+)?|\.\d+|{_NUM_WORD_PATTERN})(?:\s*(?:a|of a))?\s*(?:-\s*)?({UNIT_PATTERN})\b"
+    r"(?:\s*/\s*(?:actuation|spray|puff|dose|ml|mL))?",
     re.IGNORECASE)
-_BARE_NUMBER = re.compile(r"(?<![\w.:/-])(\d+(?:\.\d+)?|\.\d+)(?![\w.:/%-])")
+# A lone number, but not a count of times, hours, days or tablets ("3 times a day", "2 pills").
+_BARE_NUMBER = re.compile(
+    r"(?<![\w.:/-])(\d+(?:\.\d+)?|\.\d+)(?![\w.:/%-])"
+    r"(?!\s*(?:times?|x\b|hours?|hrs?|days?|weeks?|months?|tablets?|tabs?|pills?|capsules?|caps?|puffs?|"
+    r"am\b|pm\b|o'?clock|refills?))", re.IGNORECASE)
 
 
 def find_strengths(text: str) -> list[Strength]:

@@ -102,9 +102,9 @@ _CHANGE = re.compile(
     r"elsewhere|rather)\b", re.IGNORECASE)
 
 _ORDINALS = [
-    (r"\b(?:first|1st|number one|#\s*1|option (?:1|one)|top one|the 1)\b|^\s*1\s*$", 1),
-    (r"\b(?:second|2nd|number two|#\s*2|option (?:2|two)|middle one|the 2)\b|^\s*2\s*$", 2),
-    (r"\b(?:third|3rd|number three|#\s*3|option (?:3|three)|the 3)\b|^\s*3\s*$", 3),
+    (r"\b(?:first|1st|number (?:one|1)|no\.? ?1|#\s*1|option (?:1|one)|top one|the 1)\b|^\s*1\s*$", 1),
+    (r"\b(?:second|2nd|number (?:two|2)|no\.? ?2|#\s*2|option (?:2|two)|middle one|the 2)\b|^\s*2\s*$", 2),
+    (r"\b(?:third|3rd|number (?:three|3)|no\.? ?3|#\s*3|option (?:3|three)|the 3)\b|^\s*3\s*$", 3),
     (r"\b(?:last one|the last|bottom one)\b", -1),
 ]
 _CRITERIA = [

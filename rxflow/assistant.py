@@ -153,7 +153,7 @@ class Assistant:
         conv.fallbacks += len(fallbacks)
         turn = Turn(
             session_id=conv.session_id, turn_no=conv.turns, state_before=w.state_before, state=conv.state,
-            path=w.path, reply=reply, intent=w.intent, slots=conv.slots.model_dump(), dosage=conv.dosage,
+            path=w.path, reply=reply, intent=w.intent, slots=conv.slots.model_dump(), dosage=w.dosage,
             tool_calls=[c.to_dict() for c in w.tool_calls], alerts=w.alerts, order=w.order, outcome=w.outcome,
             program=self.program_label, lm_calls=lm_calls, tokens=tokens, fallbacks=fallbacks,
             steps=[{k: v for k, v in t.__dict__.items() if k != "inputs"} for t in w.traces], ms=round((time.perf_counter() - start) * 1000, 2))

@@ -355,7 +355,9 @@ def check_stated_dose(prescribed: Product, prescribed_frequency: str, stated_str
     shown the prescription and confirmed it). mismatch: a stated strength or frequency differs.
     unclear: a stated strength could not be read.
     """
-    rx_strength = Strength(prescribed.strength_value, prescribed.strength_unit)
+    # "90 mcg/actuation" compares as 90 mcg: the per-actuation (per-mL, per-spray) part is the form.
+    rx_strength = parse_strength(prescribed.strength_label) or Strength(prescribed.strength_value,
+                                                                        prescribed.strength_unit)
     if stated_strength:
         s = parse_strength(stated_strength)
         if s is None:

@@ -20,6 +20,9 @@ from rxflow.tools.cost import pick_offers
 
 STOP = re.compile(r"^\s*(?:stop|never ?mind|forget (?:it|about it)|cancel (?:that|this|it|the refill)|quit|"
                   r"no thanks|nothing|skip (?:it|this)|start over)\b", re.IGNORECASE)
+# At the order summary "no thanks" declines this pharmacy; only these leave the refill.
+STOP_AT_CONFIRM = re.compile(r"^\s*(?:stop|never ?mind|forget (?:it|about it)|cancel (?:that|this|it|the refill)|quit|"
+                             r"start over)\b", re.IGNORECASE)
 PAY_CASH = re.compile(r"\b(?:cash|out of pocket|myself|discount card|without (?:my )?insurance|self-?pay)\b", re.IGNORECASE)
 OTHER_ONE = re.compile(r"\b(?:the )?other (?:one|pill|med\w*)\b", re.IGNORECASE)
 
@@ -110,6 +113,9 @@ def not_on_list(w: TurnWork, mention: str) -> None:
 
 # ----------------------------------------------------------------------------- idle states
 def on_idle(w: TurnWork) -> None:
+    if w.conv.state == State.ESCALATE_PA and PAY_CASH.search(w.message) and w.conv.slots.rx_id:
+        w.conv.pay_cash = True  # "pay cash" answers the question just asked, before any new request
+        return offer_pharmacies(w, "pay_cash")
     ext = w.step("extract", message=w.message, history=w.conv.history_text(), medications=meds(w))
     w.intent = ext.intent
     if ext.intent == "cancel_order":
@@ -121,9 +127,6 @@ def on_idle(w: TurnWork) -> None:
         return w.go("info")
     if ext.intent == "ask_price":
         return price_info(w, [m.text for m in ext.mentions])
-    if w.conv.state == State.ESCALATE_PA and PAY_CASH.search(w.message) and w.conv.slots.rx_id:
-        w.conv.pay_cash = True
-        return offer_pharmacies(w, "pay_cash")
     if ext.mentions or ext.intent == "refill" or w.conv.state == State.IDENTIFY_MEDICATION:
         return start_refill(w, [(m.text, m.strength) for m in ext.mentions])
     first = w.ctx.patient.first_name
@@ -279,7 +282,7 @@ def on_dosage(w: TurnWork) -> None:
             alert = Alert(**check.data["alert"]) if check.data["alert"] else None
             if verdict == "consistent" and d.verdict == "mismatch" and not d.stated_strength:
                 verdict = "mismatch"  # "no, twice a day" with a matching frequency is still a "no"
-    conv.dosage = verdict
+    conv.dosage = w.dosage = verdict
     w.intent = {"consistent": "confirm", "mismatch": "deny"}.get(verdict, "other")
     if verdict == "consistent":
         w.go("dose_confirmed")
@@ -439,7 +442,7 @@ def summary(w: TurnWork, o: Offer) -> str:
 
 def on_confirm(w: TurnWork) -> None:
     conv = w.conv
-    if STOP.search(w.message):
+    if STOP_AT_CONFIRM.search(w.message):
         return stop(w)
     offer = next(o for o in conv.offers if o.pharmacy_id == conv.slots.pharmacy_id)
     c = w.step("confirm", message=w.message, summary=summary(w, offer))

@@ -51,6 +51,7 @@ class TurnWork:
         self.alerts: list[Alert] = []
         self.order: dict[str, Any] | None = None
         self.intent: str | None = None
+        self.dosage: str | None = None  # this turn's dose verdict (the conversation's is reset on refusal)
         self.outcome: str | None = None
 
     # -- what handlers use

@@ -1,0 +1,1 @@
+"""Evals: the labelled-conversation format, the runner (MLflow), metrics, benchmarks."""

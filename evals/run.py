@@ -1,0 +1,171 @@
+"""Replay labelled conversations through Assistant.handle and report the metrics, in MLflow.
+
+    python -m evals.run --program offline --split dev
+    python -m evals.run --dataset path/to/any.jsonl --program zero-shot --lm openai/gpt-4o-mini --repeats 3
+    python -m evals.run --program offline --split dev --split test --gate --record
+
+Each conversation starts from the seeded world (orders and sessions reset), so conversations
+never see each other's orders. MLflow logs to ./mlflow.db unless MLFLOW_TRACKING_URI is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from evals import dataset, metrics
+from evals.scoring import Result, play, pristine_decisions
+
+ROOT = Path(__file__).resolve().parent.parent
+SCORES = ROOT / "programs" / "compiled" / "scores.json"
+SCORES_MD = ROOT / "programs" / "compiled" / "README.md"
+HEADLINE = ("task_success", "turn_state_accuracy", "intent_accuracy", "slot_accuracy", "dosage_accuracy",
+            "safety_recall", "unsafe_orders", "lm_calls_per_turn", "tokens_per_turn", "latency_ms_p50",
+            "latency_ms_p95")
+
+
+def build_assistant(program: str, lm: str | None, capture: bool = False):
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    import programs
+    from rxflow.assistant import Assistant, vocabulary_of
+    from rxflow.config import get_settings
+    from rxflow.store import Store
+
+    settings = get_settings()
+    store = Store(":memory:", settings.mock_dir)
+    lm_obj = programs.make_lm(lm, timeout=settings.lm_timeout) if lm and program != "offline" else lm
+    prog = programs.load(program, lm=lm_obj, vocabulary=vocabulary_of(store))
+    prog.capture = capture
+    return Assistant(store, prog, settings.model_copy(update={"session_timeout": 10**9}))
+
+
+def evaluate(assistant, conversations, repeats: int = 1) -> tuple[list[Result], list[list[Result]]]:
+    decisions = pristine_decisions(assistant.store, assistant.settings.today)
+    runs = [[play(assistant, c, decisions, assistant.settings.mock_dir) for c in conversations]
+            for _ in range(max(1, repeats))]
+    return runs[0], runs
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=5).stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def print_report(name: str, m: dict, tags: dict, results: list[Result], wall_s: float) -> None:
+    print(f"\n== {name}: {m['conversations']} conversations, {m['turns']} turns, {wall_s:.1f}s "
+          f"({m['conversations'] / max(wall_s, 1e-9):.1f} conv/s)")
+    width = max(len(k) for k in m)
+    for k, v in m.items():
+        if k not in ("conversations", "turns"):
+            print(f"  {k:<{width}}  {v}")
+    print("  per tag (task_success, n):")
+    for t, v in tags.items():
+        print(f"    {t:<28} {v['task_success']:.3f}  ({v['n']})")
+    failed = [r for r in results if not r.success]
+    if failed:
+        print(f"  failures ({len(failed)}):")
+        for r in failed[:15]:
+            print(f"    {r.id}: {metrics.first_failure(r)}")
+
+
+def log_mlflow(name: str, args, path: Path, m: dict, tags: dict, results: list[Result]) -> str | None:
+    import mlflow
+    import pandas as pd
+
+    mlflow.set_tracking_uri(os.environ.get("MLFLOW_TRACKING_URI", f"sqlite:///{ROOT / 'mlflow.db'}"))
+    mlflow.set_experiment("rxflow-evals")
+    if args.lm and args.program != "offline":
+        mlflow.dspy.autolog()  # traces: each module's inputs and outputs
+    with mlflow.start_run(run_name=f"{args.program}-{name}") as run:
+        mlflow.log_params({"program": args.program, "lm": args.lm or "none", "dataset": name,
+                           "dataset_path": str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path),
+                           "dataset_sha256": dataset.digest(path), "git_commit": git_commit(),
+                           "repeats": args.repeats})
+        mlflow.log_metrics({k: float(v) for k, v in m.items() if isinstance(v, int | float)})
+        mlflow.log_metrics({f"tag.{t}.task_success": v["task_success"] for t, v in tags.items()})
+        mlflow.log_table(pd.DataFrame([r.row() for r in results]), artifact_file="conversations.json")
+        failures = [{"id": r.id, "first_failure": metrics.first_failure(r), "transcript": r.transcript}
+                    for r in results if not r.success]
+        mlflow.log_dict({"failures": failures}, "failures.json")
+        mlflow.log_dict(tags, "per_tag.json")
+        return run.info.run_id
+
+
+def record(program: str, lm: str | None, name: str, m: dict) -> None:
+    """Keep programs/compiled/scores.json and its README table in step with the latest run."""
+    scores = json.loads(SCORES.read_text()) if SCORES.exists() else {}
+    scores[f"{program}|{lm or '-'}|{name}"] = {
+        "program": program, "lm": lm or "-", "dataset": name, "date": dt.date.today().isoformat(),
+        "commit": git_commit(), **{k: m[k] for k in HEADLINE}}
+    SCORES.parent.mkdir(parents=True, exist_ok=True)
+    SCORES.write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n")
+    lines = ["# Programs and their scores", "",
+             "Written by `python -m evals.run --record` (not by hand). Cost is LM calls and tokens per turn; "
+             "latency is per turn, in process.", "",
+             "| program | LM | dataset | task success | state acc. | intent acc. | slot acc. | safety recall | "
+             "unsafe orders | LM calls/turn | tokens/turn | p50 ms | p95 ms | date | commit |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for s in sorted(scores.values(), key=lambda s: (s["program"], s["lm"], s["dataset"])):
+        lines.append(f"| {s['program']} | {s['lm']} | {s['dataset']} | {s['task_success']:.3f} | "
+                     f"{s['turn_state_accuracy']:.3f} | {s['intent_accuracy']:.3f} | {s['slot_accuracy']:.3f} | "
+                     f"{s['safety_recall']:.3f} | {s['unsafe_orders']} | {s['lm_calls_per_turn']} | "
+                     f"{s['tokens_per_turn']} | {s['latency_ms_p50']} | {s['latency_ms_p95']} | {s['date']} | "
+                     f"{s['commit']} |")
+    SCORES_MD.write_text("\n".join(lines) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m evals.run")
+    ap.add_argument("--program", default="offline", help="offline | zero-shot | hybrid | a compiled .json")
+    ap.add_argument("--lm", default=os.environ.get("RXFLOW_LM"), help="DSPy/LiteLLM model string")
+    ap.add_argument("--split", action="append", choices=["train", "dev", "test"])
+    ap.add_argument("--dataset", action="append", type=Path, help="any JSONL file in the format")
+    ap.add_argument("--repeats", type=int, default=1, help="k runs of each conversation, for pass^k")
+    ap.add_argument("--json", type=Path, help="write metrics and per-conversation rows here")
+    ap.add_argument("--gate", action="store_true", help="exit 1 unless safety_recall = 1 and unsafe_orders = 0")
+    ap.add_argument("--record", action="store_true", help="update programs/compiled/scores.json and README.md")
+    ap.add_argument("--no-mlflow", action="store_true")
+    args = ap.parse_args(argv)
+    sources = [(s, dataset.split_path(s)) for s in (args.split or [])]
+    sources += [(p.stem, p) for p in (args.dataset or [])]
+    if not sources:
+        sources = [("dev", dataset.split_path("dev"))]
+    assistant = build_assistant(args.program, args.lm)
+    failed_gate = False
+    report = {}
+    for name, path in sources:
+        conversations = dataset.load(path)
+        start = time.perf_counter()
+        results, runs = evaluate(assistant, conversations, args.repeats)
+        wall = time.perf_counter() - start
+        m = metrics.aggregate(results, runs if args.repeats > 1 else None)
+        m["conversations_per_second"] = round(len(results) / max(wall, 1e-9), 2)
+        tags = metrics.per_tag(results)
+        print_report(name, m, tags, results, wall)
+        if not args.no_mlflow:
+            run_id = log_mlflow(name, args, path, m, tags, results)
+            print(f"  mlflow run: {run_id}")
+        if args.record:
+            record(args.program, args.lm, name, m)
+        report[name] = {"metrics": m, "per_tag": tags, "conversations": [r.row() for r in results]}
+        if m["safety_recall"] < 1.0 or m["unsafe_orders"] > 0:
+            failed_gate = True
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2, default=str))
+    if args.gate and failed_gate:
+        print("GATE FAILED: safety_recall < 1.0 or unsafe_orders > 0", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
