@@ -126,61 +126,48 @@ class Steps:
         self.confirm = Step("confirm", ConfirmOrder, offline.confirm, ConfirmDecision)
 
 
-# --- one module per state that needs language understanding
-class Router(dspy.Module):
+# --- one module per state that needs language understanding. They hold the shared steps
+# through a plain container (not as sub-modules): each predictor is registered once, on the
+# program, so save/load name it once ("extract.predict") and DSPy's deep copies stay consistent.
+class _StateModule(dspy.Module):
+    step_names: tuple[str, ...] = ()
+
+    def __init__(self, steps: Steps):
+        super().__init__()
+        self._steps = steps
+
+    def forward(self, **kw):
+        return getattr(self._steps, self.step_names[-1])(**kw)
+
+
+class Router(_StateModule):
     """START / COMPLETE: what does the patient want, and which medications do they name?"""
 
-    def __init__(self, steps: Steps):
-        super().__init__()
-        self.extract = steps.extract
-
-    def forward(self, **kw):
-        return self.extract(**kw)
+    step_names = ("extract",)
 
 
-class IdentifyMedication(dspy.Module):
+class IdentifyMedication(_StateModule):
     """IDENTIFY / CLARIFY_MEDICATION: which of the patient's prescriptions is meant?"""
 
-    def __init__(self, steps: Steps):
-        super().__init__()
-        self.extract = steps.extract
-        self.resolve = steps.resolve
-
-    def forward(self, **kw):
-        return self.resolve(**kw)
+    step_names = ("extract", "resolve")
 
 
-class ConfirmDosage(dspy.Module):
+class ConfirmDosage(_StateModule):
     """CONFIRM_DOSAGE: does the reply confirm the prescribed strength and directions?"""
 
-    def __init__(self, steps: Steps):
-        super().__init__()
-        self.dosage = steps.dosage
-
-    def forward(self, **kw):
-        return self.dosage(**kw)
+    step_names = ("dosage",)
 
 
-class SelectPharmacy(dspy.Module):
+class SelectPharmacy(_StateModule):
     """SELECT_PHARMACY: which offer, or which criterion?"""
 
-    def __init__(self, steps: Steps):
-        super().__init__()
-        self.pharmacy = steps.pharmacy
-
-    def forward(self, **kw):
-        return self.pharmacy(**kw)
+    step_names = ("pharmacy",)
 
 
-class ConfirmOrderModule(dspy.Module):
+class ConfirmOrderModule(_StateModule):
     """CONFIRM_ORDER: an explicit yes, a no, or a change?"""
 
-    def __init__(self, steps: Steps):
-        super().__init__()
-        self.confirm = steps.confirm
-
-    def forward(self, **kw):
-        return self.confirm(**kw)
+    step_names = ("confirm",)
 
 
 class RxPrograms(dspy.Module):
@@ -190,11 +177,13 @@ class RxPrograms(dspy.Module):
                  vocabulary: offline.Vocabulary | None = None):
         super().__init__()
         steps = Steps(vocabulary or offline.Vocabulary())
-        self.router = Router(steps)
-        self.identify = IdentifyMedication(steps)
-        self.dosage = ConfirmDosage(steps)
-        self.pharmacy = SelectPharmacy(steps)
-        self.confirm = ConfirmOrderModule(steps)
+        # The five steps: the program's parameters (what optimizers compile and save).
+        self.extract, self.resolve, self.dosage = steps.extract, steps.resolve, steps.dosage
+        self.pharmacy, self.confirm = steps.pharmacy, steps.confirm
+        # The state modules, by state.
+        self.states = {"START": Router(steps), "IDENTIFY_MEDICATION": IdentifyMedication(steps),
+                       "CONFIRM_DOSAGE": ConfirmDosage(steps), "SELECT_PHARMACY": SelectPharmacy(steps),
+                       "CONFIRM_ORDER": ConfirmOrderModule(steps)}
         self._steps = steps
         self._name, self._mode, self._lm = name, mode, lm
 

@@ -109,3 +109,51 @@ class FakeOpenAI:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def which_step(inputs: dict) -> str:
+    """Which signature a request is for, from the input fields the adapter wrote."""
+    if "summary" in inputs:
+        return "confirm"
+    if "offers" in inputs:
+        return "pharmacy"
+    if "prescribed_strength" in inputs:
+        return "dosage"
+    if "mention" in inputs:
+        return "resolve"
+    return "extract"
+
+
+class GoldLM:
+    """Answers from the gold labels of a set of examples, wrong on purpose for every `wrong_every`-th
+    distinct question: a stand-in for an imperfect LM, so optimizers have something to select."""
+
+    KEY = {"extract": "message", "resolve": "mention", "dosage": "message", "pharmacy": "message", "confirm": "message"}
+
+    def __init__(self, examples: dict, wrong_every: int = 4):
+        self.gold: dict[tuple[str, str], dict] = {}
+        self.wrong: set[tuple[str, str]] = set()
+        for step, rows in examples.items():
+            for i, ex in enumerate(rows):
+                key = (step, str(ex[self.KEY[step]]).strip())
+                self.gold.setdefault(key, {k: ex[k] for k in ex.labels().keys()})
+                if i % wrong_every == wrong_every - 1:
+                    self.wrong.add(key)
+        self.lm, self.engine = scripted_lm(self.answer)
+
+    def answer(self, inputs: dict) -> dict:
+        step = which_step(inputs)
+        key = (step, inputs.get(self.KEY[step], "").strip())
+        gold = self.gold.get(key)
+        if gold is None:
+            gold = {"extract": {"intent": "other", "mentions": [], "order_id": None},
+                    "resolve": {"keys": [], "confidence": 0.0},
+                    "dosage": {"stated_strength": None, "stated_frequency": None, "verdict": "unclear", "reason": ""},
+                    "pharmacy": {"pharmacy_id": None, "criterion": "none"},
+                    "confirm": {"answer": "unclear", "change": "none"}}[step]
+        out = {k: (v.model_dump() if hasattr(v, "model_dump") else v) for k, v in gold.items()}
+        if key in self.wrong:  # the deliberate mistakes
+            out = {**out, **{"extract": {"intent": "question"}, "resolve": {"keys": []},
+                             "dosage": {"verdict": "unclear"}, "pharmacy": {"pharmacy_id": None, "criterion": "none"},
+                             "confirm": {"answer": "unclear"}}[step]}
+        return out

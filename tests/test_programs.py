@@ -104,7 +104,7 @@ def test_confirm(message, answer, change):
 def test_registry_and_signatures():
     p = programs.load("offline")
     assert p.mode == "offline" and p.label == "offline"
-    assert {n.split(".")[-2] for n, _ in p.named_predictors()} == set(SIGNATURES)
+    assert [n for n, _ in p.named_predictors()] == [f"{k}.predict" for k in SIGNATURES]
     with pytest.raises(ValueError):
         programs.load("zero-shot")  # needs an LM
     with pytest.raises(ValueError):
