@@ -30,24 +30,22 @@ def build(split: str = "train", limit: int | None = None) -> dict[str, list[dspy
     store = assistant.store
     out: dict[str, list[dspy.Example]] = defaultdict(list)
     seen: set[tuple] = set()
+    traces: list = []
+    original = assistant.programs.step
+
+    def recording(name, **inputs):
+        answer, trace = original(name, **inputs)
+        traces.append(trace)
+        return answer, trace
+
+    assistant.programs.step = recording  # this private assistant only: every step's inputs are kept
     for spec in dataset.load(dataset.split_path(split))[:limit]:
         store.reset_runtime(assistant.settings.mock_dir)
         sid = assistant.start(spec.patient_id, today=spec.today)
         for t in spec.turns:
             before = assistant.conversation(sid).state
-            traces = []
-            original = assistant.programs.step
-
-            def recording(name, **inputs):
-                answer, trace = original(name, **inputs)
-                traces.append(trace)
-                return answer, trace
-
-            assistant.programs.step = recording
-            try:
-                assistant.handle(sid, t.user)
-            finally:
-                assistant.programs.step = original
+            traces.clear()
+            assistant.handle(sid, t.user)
             e = t.expect
             if e is None:
                 continue

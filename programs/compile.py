@@ -14,6 +14,7 @@ time): the programs package itself stays free of DuckDB and tools.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -59,10 +60,9 @@ def score(program: dspy.Module, devset, metric, lm) -> float:
     with dspy.context(lm=lm):
         hits = 0
         for ex in devset:
-            try:
+            # An unparsable answer scores 0, as at run time it would fall back to offline.
+            with contextlib.suppress(Exception):
                 hits += bool(metric(ex, program(**ex.inputs())))
-            except Exception:  # an unparsable answer scores 0, as at run time it would fall back
-                pass
     return round(hits / len(devset), 4)
 
 

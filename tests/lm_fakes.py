@@ -136,7 +136,7 @@ class GoldLM:
         for step, rows in examples.items():
             for i, ex in enumerate(rows):
                 key = (step, str(ex[self.KEY[step]]).strip())
-                self.gold.setdefault(key, {k: ex[k] for k in ex.labels().keys()})
+                self.gold.setdefault(key, {k: ex[k] for k in ex.labels()})
                 if i % wrong_every == wrong_every - 1:
                     self.wrong.add(key)
         self.lm, self.engine = scripted_lm(self.answer)

@@ -38,7 +38,7 @@ def test_compile_save_load_eval(gold_lm, tmp_path):
     demos = {name: len(s["demos"]) for name, s in state.items() if "demos" in s}
     assert demos and all(n > 0 for n in demos.values()), demos
     # Bootstrapped demos are traces the metric accepted: none of the deliberate mistakes survive.
-    for name, s in state.items():
+    for s in state.values():
         for d in s.get("demos", []):
             assert d.get("intent") != "question" and d.get("verdict", "x") != "unclear" and d.get("answer") != "unclear"
     for step in report.values():
@@ -47,9 +47,9 @@ def test_compile_save_load_eval(gold_lm, tmp_path):
     assert loaded.label.startswith("compiled:bootstrap")
     assert {n: len(p.demos) for n, p in loaded.named_predictors()} == demos
     # The loaded program answers a real conversation through the assistant.
-    from rxflow.assistant import Assistant, vocabulary_of
-
     from conftest import MOCK
+
+    from rxflow.assistant import Assistant, vocabulary_of
     from rxflow.store import Store
 
     store = Store(":memory:", MOCK)
@@ -67,6 +67,6 @@ def test_compile_cli_logs_to_mlflow(gold_lm, tmp_path, monkeypatch):
     gold, _ = gold_lm
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
     out = tmp_path / "c.json"
-    compile_program(gold.lm, "bootstrap", out, steps=("confirm",), max_demos=2, train_limit=15, dev_limit=10)
+    compile_program(gold.lm, "bootstrap", out, steps=("extract",), max_demos=2, train_limit=15, dev_limit=10)
     runs = mlflow.search_runs(experiment_names=["rxflow-compile"])
-    assert len(runs) == 1 and "metrics.confirm.dev_after" in runs.columns and out.exists()
+    assert len(runs) == 1 and "metrics.extract.dev_after" in runs.columns and out.exists()
