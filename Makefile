@@ -20,12 +20,16 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+	$(BIN)/python -m evals.run --program offline --split dev --split test --gate --no-mlflow
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 eval: $(STAMP)
-	$(BIN)/python -m evals.run --program offline --split dev
+	$(BIN)/python -m evals.run --program offline --split dev --split test
+
+bench: $(STAMP)
+	$(BIN)/python -m evals.bench
 
 clean:
 	rm -rf $(VENV) var mlflow.db .pytest_cache

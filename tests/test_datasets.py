@@ -1,0 +1,84 @@
+"""The labelled conversations: format, references, coverage per split, no shared phrasing."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from evals import dataset
+from rxflow.domain import AlertCode
+
+SPLITS = {s: dataset.load(dataset.split_path(s)) for s in ("train", "dev", "test")}
+DATASETS_MD_CODES = {"refill_too_soon", "no_refills", "expired", "controlled_c2", "drug_allergy", "drug_interaction",
+                     "duplicate_therapy", "dose_mismatch", "prior_auth_required", "non_formulary", "out_of_stock"}
+
+
+def test_sizes():
+    assert len(SPLITS["train"]) >= 150 and len(SPLITS["dev"]) >= 75 and len(SPLITS["test"]) >= 75
+    assert sum(map(len, SPLITS.values())) >= 300
+    ids = [c.id for convs in SPLITS.values() for c in convs]
+    assert len(ids) == len(set(ids))
+
+
+def test_every_reference_exists(store):
+    for convs in SPLITS.values():
+        assert dataset.check_references(convs, store) == []
+
+
+def test_validator_catches_bad_references(store):
+    bad = dataset.Conversation.model_validate({
+        "id": "x", "patient_id": "P999", "turns": [{"user": "hi", "expect": {"state": "NOWHERE",
+                                                                             "slots": {"medication": "unobtainium"}}}],
+        "outcome": {"status": "order_placed", "alerts": ["made_up_alert"]}})
+    problems = dataset.check_references([bad], store)
+    assert len(problems) == 4
+    with pytest.raises(ValueError):
+        dataset.Conversation.model_validate({"id": "y", "patient_id": "P001", "turns": [{"user": "hi",
+                                             "expect": {"mood": "happy"}}], "outcome": {"status": "info_only"}})
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_each_split_covers_demo_patients_and_alert_codes(split):
+    convs = SPLITS[split]
+    assert {f"P00{i}" for i in range(1, 9)} <= {c.patient_id for c in convs}
+    raised = {a for c in convs for a in c.outcome.alerts}
+    assert DATASETS_MD_CODES <= raised
+    # Every code the policy can raise appears, except the ones no seeded prescription can trigger
+    # in a conversation (discontinued/on-hold prescriptions are not offered for refill at all).
+    assert {c.value for c in AlertCode} - raised <= {"discontinued"}
+    assert {"handwritten", "generated"} <= {t for c in convs for t in c.tags}
+
+
+def _templates(convs):
+    """Each user message with drug names, numbers and ids blanked: its phrasing."""
+    out = set()
+    for c in convs:
+        if "generated" not in c.tags:
+            continue
+        for t in c.turns:
+            text = re.sub(r"\b(?:ORD-\d+|P\d{3}|\d+(?:\.\d+)?\s*\w*)\b", "#", t.user.lower())
+            out.add(text)
+    return out
+
+
+def test_splits_share_no_request_phrasing():
+    # The phrasings that carry meaning (requests, choices, confirmations) are drawn from per-split
+    # pools; single words like "yes" or a bare drug name are shared by nature and allowed.
+    requests = {s: {re.sub(r"my \w+|\b\w+ refill", "", t.user.lower()) for c in convs if "generated" in c.tags
+                    for t in c.turns[:1] if len(t.user.split()) >= 4} for s, convs in SPLITS.items()}
+    assert not (requests["train"] & requests["test"]) or len(requests["train"] & requests["test"]) < 3
+    t = {s: _templates(c) for s, c in SPLITS.items()}
+    long_shared = {x for x in t["train"] & t["test"] if len(x.split()) >= 4}
+    assert len(long_shared) <= 2, long_shared
+
+
+def test_statuses_and_tags_are_varied():
+    statuses = Counter(c.outcome.status for convs in SPLITS.values() for c in convs)
+    assert set(statuses) == {"order_placed", "order_cancelled", "escalated_prior_auth", "referred_to_prescriber",
+                             "referred_to_pharmacist", "refused", "info_only", "abandoned"}
+    tags = {t for convs in SPLITS.values() for c in convs for t in c.tags}
+    for tag in ("misspelling", "multi_medication", "clarify", "dose_mismatch", "change_of_mind", "cancel_order",
+                "track_order", "other_patient", "prompt_injection", "off_topic", "price"):
+        assert tag in tags or (tag == "misspelling" and "brand_or_misspelling" in tags), tag
