@@ -44,7 +44,7 @@ def test_each_split_covers_demo_patients_and_alert_codes(split):
     convs = SPLITS[split]
     assert {f"P00{i}" for i in range(1, 9)} <= {c.patient_id for c in convs}
     raised = {a for c in convs for a in c.outcome.alerts}
-    assert DATASETS_MD_CODES <= raised
+    assert raised >= DATASETS_MD_CODES
     # Every code the policy can raise appears, except the ones no seeded prescription can trigger
     # in a conversation (discontinued/on-hold prescriptions are not offered for refill at all).
     assert {c.value for c in AlertCode} - raised <= {"discontinued"}
