@@ -10,15 +10,13 @@ Latency is per turn, in process (Assistant.handle, DuckDB in memory), over every
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
 from evals import dataset
-from evals.run import ROOT, build_assistant, evaluate
+from evals.run import build_assistant, evaluate
 
 
 def offline_latency_and_throughput() -> dict[str, float]:
@@ -75,9 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_mlflow:
         import mlflow
 
-        mlflow.set_tracking_uri(os.environ.get("MLFLOW_TRACKING_URI", f"sqlite:///{Path(ROOT) / 'mlflow.db'}"))
-        mlflow.set_experiment("rxflow-bench")
-        with mlflow.start_run(run_name="bench"):
+        from evals.tracking import mlflow_run
+
+        with mlflow_run("rxflow-bench", "bench"):
             mlflow.log_metrics({k: float(v) for k, v in perf.items()})
             for name, c in cost.items():
                 mlflow.log_metrics({f"{name}.{k}": float(v) for k, v in c.items() if v == v})

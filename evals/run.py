@@ -82,11 +82,11 @@ def log_mlflow(name: str, args, path: Path, m: dict, tags: dict, results: list[R
     import mlflow
     import pandas as pd
 
-    mlflow.set_tracking_uri(os.environ.get("MLFLOW_TRACKING_URI", f"sqlite:///{ROOT / 'mlflow.db'}"))
-    mlflow.set_experiment("rxflow-evals")
-    if args.lm and args.program != "offline":
-        mlflow.dspy.autolog()  # traces: each module's inputs and outputs
-    with mlflow.start_run(run_name=f"{args.program}-{name}") as run:
+    from evals.tracking import mlflow_run
+
+    # LM programs are traced (each module's inputs and outputs); the offline one has nothing to trace.
+    autolog = {} if args.lm and args.program != "offline" else None
+    with mlflow_run("rxflow-evals", f"{args.program}-{name}", autolog) as run:
         mlflow.log_params({"program": args.program, "lm": args.lm or "none", "dataset": name,
                            "dataset_path": str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path),
                            "dataset_sha256": dataset.digest(path), "git_commit": git_commit(),

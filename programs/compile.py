@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import sys
 from pathlib import Path
 
@@ -75,8 +74,16 @@ def compile_program(lm, optimizer: str, out: Path, steps=STEPS, max_demos: int =
     dev = ex_mod.build("dev", dev_limit)
     program = programs.load("zero-shot", lm=lm)
     report: dict[str, dict[str, float]] = {}
-    run = _start_mlflow(optimizer, lm, out) if log_mlflow else None
-    try:
+    with contextlib.ExitStack() as stack:
+        run = None
+        if log_mlflow:
+            import mlflow
+
+            from evals.tracking import mlflow_run
+
+            run = stack.enter_context(mlflow_run("rxflow-compile", f"{optimizer}-{out.stem}",
+                                                 {"log_compiles": True, "log_evals": True}))
+            mlflow.log_params({"optimizer": optimizer, "lm": getattr(lm, "model", str(lm)), "out": str(out)})
         for step in steps:
             trainset, devset = train.get(step, []), dev.get(step, [])
             if len(trainset) < 2:
@@ -101,27 +108,8 @@ def compile_program(lm, optimizer: str, out: Path, steps=STEPS, max_demos: int =
         out.parent.mkdir(parents=True, exist_ok=True)
         program.save(str(out), save_program=False)
         if run is not None:
-            import mlflow
-
             mlflow.log_artifact(str(out))
-    finally:
-        if run is not None:
-            import mlflow
-
-            mlflow.end_run()
     return report
-
-
-def _start_mlflow(optimizer: str, lm, out: Path):
-    import mlflow
-
-    root = Path(__file__).resolve().parent.parent
-    mlflow.set_tracking_uri(os.environ.get("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}"))
-    mlflow.set_experiment("rxflow-compile")
-    mlflow.dspy.autolog(log_compiles=True, log_evals=True)
-    run = mlflow.start_run(run_name=f"{optimizer}-{out.stem}")
-    mlflow.log_params({"optimizer": optimizer, "lm": getattr(lm, "model", str(lm)), "out": str(out)})
-    return run
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -64,7 +64,9 @@ class Step(dspy.Module):
         return self._output.model_validate(raw), confidence
 
     def _lm(self, inputs: dict, lm: dspy.LM) -> tuple[BaseModel, int]:
-        with dspy.context(lm=lm, track_usage=True):
+        # An explicit tracker around this one call: tokens are counted here whatever the global
+        # dspy.settings.track_usage says (an outer tracker would otherwise swallow the usage).
+        with dspy.context(lm=lm), dspy.track_usage() as tracker:
             pred = self.predict(**inputs)
         values = {k: pred.get(k) for k in self._output_names}
         out = self._output.model_validate(
@@ -73,7 +75,7 @@ class Step(dspy.Module):
              for k, v in values.items()})
         if self._check:
             self._check(out, inputs)
-        usage = pred.get_lm_usage() or {}
+        usage = tracker.get_total_tokens() or {}
         tokens = sum(int(u.get("total_tokens") or 0) for u in usage.values())
         return out, tokens
 
