@@ -88,7 +88,7 @@ _STOP = {
 }
 
 _YES = re.compile(
-    r"^\s*(?:yes|yeah|yea|yep|yup|ya|y|sure|ok|okay|k|correct|confirm(?:ed)?|absolutely|definitely|affirmative|"
+    r"^\s*(?:[yk]\s*[.!]*\s*$|yes|yeah|yea|yep|yup|ya|sure|ok|okay|correct|confirm(?:ed)?|absolutely|definitely|affirmative|"
     r"right|exactly|please do|do it|go ahead|go for it|sounds good|that's right|thats right|that is right|"
     r"that's correct|that is correct|place (?:it|the order|my order)|order it|perfect|great|yes please|"
     r"please|send it|book it|let'?s do it|works for me|fine)\b", re.IGNORECASE)

@@ -166,10 +166,14 @@ class Assistant:
             record.pop("reply", None)  # free text stays out of the turn log unless debugging
         self.store.save_session(conv.session_id, conv.patient_id, conv.state.value, conv.model_dump(mode="json"),
                                 {**record, "state_before": turn.state_before.value, "state_after": turn.state.value})
-        log.info(json.dumps({"session": conv.session_id, "patient": conv.patient_id, "turn": turn.turn_no,
-                             "state": turn.state.value, "path": [s.value for s in turn.path],
-                             "tools": [c["name"] for c in turn.tool_calls], "lm_calls": turn.lm_calls,
-                             "fallbacks": len(turn.fallbacks), "ms": turn.ms, "guarded": turn.guarded}))
+        line = {"event": "turn", "session": conv.session_id, "patient": conv.patient_id, "turn": turn.turn_no,
+                "state": turn.state.value, "path": [s.value for s in turn.path],
+                "tools": [{"name": c["name"], "ok": c["ok"], "ms": c["ms"]} for c in turn.tool_calls],
+                "alerts": [a.code.value for a in turn.alerts], "lm_calls": turn.lm_calls,
+                "fallbacks": len(turn.fallbacks), "ms": turn.ms, "guarded": turn.guarded}
+        if self.settings.debug and conv.history:
+            line["message"], line["reply"] = conv.history[-1][0], turn.reply
+        log.info(json.dumps(line))
 
 
 def vocabulary_of(store: Store) -> Vocabulary:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")  # terminal colour codes pasted along with text
 
 
 def clean(message: object, max_chars: int) -> tuple[str | None, str | None]:
@@ -21,6 +22,7 @@ def clean(message: object, max_chars: int) -> tuple[str | None, str | None]:
     if len(text) > max_chars:
         return None, (f"That message is {len(text):,} characters long; I can read up to {max_chars:,}. "
                       "Please send a shorter message.")
+    text = _ANSI.sub("", text)
     controls = len(_CONTROL.findall(text))
     replaced = text.count("\ufffd")
     if text and (controls + replaced) / len(text) > 0.1:

@@ -318,8 +318,9 @@ class Store:
         """Write one order in one transaction. Returns (order, created).
 
         The idempotency key makes a repeated confirmation return the first order instead of
-        writing a second. `recheck(cursor)` runs inside the transaction, under the write
-        lock, so a rule such as "no order already in progress" cannot race.
+        writing a second. `recheck(cursor)` runs inside the transaction after the row is written,
+        under the write lock, so a rule such as "no other order in progress" cannot race; if it
+        raises, the transaction rolls back and nothing is left behind.
         """
         with self.transaction() as cur:
             existing = cur.execute("SELECT order_id FROM orders WHERE idempotency_key = ?",
@@ -327,12 +328,12 @@ class Store:
             if existing:
                 found = existing[0]
             else:
-                if recheck is not None:
-                    recheck(cur)
                 order_id = "ORD-{}".format(cur.execute("SELECT nextval('order_seq')").fetchone()[0])
                 cols = ["order_id", *fields]
                 cur.execute(f"INSERT INTO orders ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                             [order_id, *fields.values()])
+                if recheck is not None:
+                    recheck(cur)
                 found = None
         if found:
             return self.order(found), False

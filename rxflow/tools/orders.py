@@ -72,10 +72,10 @@ def submit_order(ctx: ToolContext, args: SubmitArgs) -> OrderReceipt:
         raise ToolError("refused", f"{ph.name} does not have enough in stock.", {"alerts": ["out_of_stock"]})
     created_at = dt.datetime.combine(ctx.today, dt.datetime.now().time().replace(microsecond=0))
 
-    def no_open_order(cur):
+    def no_open_order(cur):  # runs after this order's row is written, before COMMIT
         marks = ",".join("?" * len(OPEN_ORDER_STATUSES))
-        found = cur.execute(f"SELECT order_id FROM orders WHERE rx_id = ? AND status IN ({marks})",
-                            [rx.rx_id, *OPEN_ORDER_STATUSES]).fetchone()
+        found = cur.execute(f"SELECT order_id FROM orders WHERE rx_id = ? AND status IN ({marks}) "
+                            "AND idempotency_key <> ?", [rx.rx_id, *OPEN_ORDER_STATUSES, args.idempotency_key]).fetchone()
         if found:
             raise ToolError("conflict", f"Order {found[0]} for this prescription is already in progress.")
 

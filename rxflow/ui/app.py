@@ -163,6 +163,10 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
 
 def launch(assistant: Assistant | None = None, **kwargs):
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    from rxflow import logs
+    from rxflow.config import get_settings
+
+    logs.setup(get_settings().log_level)
     assistant = assistant or Assistant.from_settings()
     demo = build_demo(assistant)
     demo.queue(default_concurrency_limit=16)
