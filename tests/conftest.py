@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,27 @@ def talk(assistant):
         return [assistant.handle(sid, m) for m in messages]
 
     return run
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served():
+    """The Gradio app in this process on a free port, over its own in-memory world."""
+    import programs
+    from rxflow.assistant import Assistant, vocabulary_of
+    from rxflow.ui.app import build_demo
+
+    store = Store(":memory:", MOCK)
+    assistant = Assistant(store, programs.load("offline", vocabulary=vocabulary_of(store)))
+    demo = build_demo(assistant)
+    demo.queue(default_concurrency_limit=16)
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, run_history=False, quiet=True)
+    yield f"http://127.0.0.1:{port}/", assistant
+    demo.close()
+    store.close()

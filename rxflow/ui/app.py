@@ -62,13 +62,12 @@ def build_demo(assistant: Assistant) -> gr.Blocks:
                                                  "Which prescription would you like to refill?"}]
 
     def start(patient_id: str, stored: str):
-        """New session for the picked patient, or resume the tab's session after a reload."""
+        """Resume the tab's session after a reload (whichever patient it was for), else start one
+        for the picked patient. The patient picker and Reset always pass no stored session."""
         sid = None
         if stored:
             try:
-                conv = assistant.conversation(stored)
-                if conv.patient_id == patient_id or not patient_id:
-                    sid, patient_id = stored, conv.patient_id
+                sid, patient_id = stored, assistant.conversation(stored).patient_id
             except UnknownSession:
                 sid = None
         chat = welcome(patient_id)
