@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from lm_fakes import FakeOpenAI, format_answer, scripted_lm
+from lm_fakes import FakeOpenAI, format_answer, scripted_lm, which_step
 
 import programs
 from rxflow.assistant import Assistant, vocabulary_of
@@ -16,21 +16,9 @@ P001_SCRIPT = ["hi, I need to refill my lisinipril", "yes, 10 mg once a day", "t
 P001_STATES = [State.CONFIRM_DOSAGE, State.SELECT_PHARMACY, State.CONFIRM_ORDER, State.COMPLETE]
 
 
-def which(inputs: dict) -> str:
-    if "summary" in inputs:
-        return "confirm"
-    if "offers" in inputs:
-        return "pharmacy"
-    if "prescribed_strength" in inputs:
-        return "dosage"
-    if "mention" in inputs:
-        return "resolve"
-    return "extract"
-
-
 def good_answers(inputs: dict) -> dict:
     """What a competent LM would answer for P001's script."""
-    step = which(inputs)
+    step = which_step(inputs)
     if step == "extract":
         msg = inputs["message"].lower()
         if "lisin" in msg:
@@ -85,7 +73,7 @@ def test_hybrid_calls_the_lm_only_when_unsure(store):
 @pytest.mark.parametrize("bad", ["foreign_key", "literal", "garbage_text", "wrong_pharmacy"])
 def test_invalid_lm_answers_fall_back_to_offline(store, bad):
     def answers(inputs):
-        step = which(inputs)
+        step = which_step(inputs)
         if bad == "foreign_key" and step == "resolve":
             return {"keys": ["RX3001"], "confidence": 1.0}  # Linda Park's sertraline: not this patient's
         if bad == "literal" and step == "extract":
@@ -106,7 +94,7 @@ def test_invalid_lm_answers_fall_back_to_offline(store, bad):
 
 def test_no_order_on_the_lms_say_so_alone(store):
     def always_yes(inputs):
-        return {"answer": "yes", "change": "none"} if which(inputs) == "confirm" else good_answers(inputs)
+        return {"answer": "yes", "change": "none"} if which_step(inputs) == "confirm" else good_answers(inputs)
 
     lm, _ = scripted_lm(always_yes)
     a = make_assistant(store, "zero-shot", lm)
