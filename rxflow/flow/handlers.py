@@ -30,22 +30,22 @@ OTHER_ONE = re.compile(r"\b(?:the )?other (?:one|pill|med\w*)\b", re.IGNORECASE)
 # ----------------------------------------------------------------------------- shared pieces
 def meds(w: TurnWork) -> list[MedicationOption]:
     """The patient's active prescriptions as the programs see them (from patient_history, once a turn)."""
-    if not hasattr(w, "_meds"):
+    if w.med_options is None:
         hist = w.call("patient_history")
-        w._history = hist.data
-        w._meds = [MedicationOption(key=m["rx_id"], name=m["name"], brands=m["brand_names"],
+        w.history = hist.data
+        w.med_options = [MedicationOption(key=m["rx_id"], name=m["name"], brands=m["brand_names"],
                                     drug_class=w.ctx.store.drug(m["drug_id"]).drug_class, strength=m["strength"],
                                     frequency=m["frequency"]) for m in hist.data["medications"]]
-    return w._meds
+    return w.med_options
 
 
 def med_row(w: TurnWork, rx_id: str) -> dict:
     meds(w)
-    return next(m for m in w._history["medications"] if m["rx_id"] == rx_id)
+    return next(m for m in w.history["medications"] if m["rx_id"] == rx_id)
 
 
 def med_list_text(w: TurnWork) -> str:
-    rows = meds(w) and w._history["medications"]
+    rows = meds(w) and w.history["medications"]
     if not rows:
         return "You have no active prescriptions on file."
     return "Your active prescriptions:\n" + "\n".join(
@@ -168,7 +168,7 @@ def start_refill(w: TurnWork, mentions: list[tuple[str, str | None]]) -> None:
 def track(w: TurnWork, order_id: str | None) -> None:
     if order_id is None:
         meds(w)
-        recent = w._history["recent_orders"]
+        recent = w.history["recent_orders"]
         open_ = [o for o in recent if o["status"] in ("received", "in_progress", "ready")]
         pick = (open_ or recent)[:1]
         if not pick:
@@ -197,7 +197,7 @@ def order_error(r: ToolResult, order_id: str) -> str:
 def request_cancel(w: TurnWork, order_id: str | None) -> None:
     if order_id is None:
         meds(w)
-        open_ = [o for o in w._history["recent_orders"] if o["status"] in ("received", "in_progress", "ready")]
+        open_ = [o for o in w.history["recent_orders"] if o["status"] in ("received", "in_progress", "ready")]
         if len(open_) != 1:
             w.say("Which order would you like to cancel? " + (
                 "Your open orders: " + ", ".join(f"{o['order_id']} ({o['medication']})" for o in open_)

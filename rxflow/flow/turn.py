@@ -53,6 +53,9 @@ class TurnWork:
         self.intent: str | None = None
         self.dosage: str | None = None  # this turn's dose verdict (the conversation's is reset on refusal)
         self.outcome: str | None = None
+        # patient_history, read at most once a turn (see handlers.meds)
+        self.history: dict[str, Any] | None = None
+        self.med_options: list | None = None
 
     # -- what handlers use
     def call(self, name: str, **args) -> ToolResult:
