@@ -54,11 +54,14 @@ def test_wrong_turn_labels_lower_the_turn_metrics(tmp_path):
     assert m["turn_state_accuracy"] == 0.75 and m["slot_accuracy_pharmacy_id"] == 0.0
 
 
-def test_unsafe_order_counter_moves(tmp_path):
+@pytest.mark.parametrize("said,explicit", [
+    ("yes go ahead", True), ("Perfect, please go ahead and send it", True), ("ok", True), ("do it", True),
+    ("hmm maybe", False), ("yes but not now", False), ("go ahead? no, wait", False), ("what would it cost?", False),
+])
+def test_the_evaluators_own_reading_of_an_explicit_yes(said, explicit):
     from evals.scoring import EXPLICIT_YES, NEGATION
 
-    assert EXPLICIT_YES.search("yes go ahead") and not EXPLICIT_YES.search("hmm maybe")
-    assert NEGATION.search("yes but not now")
+    assert (bool(EXPLICIT_YES.search(said)) and not NEGATION.search(said)) is explicit
 
 
 def test_mlflow_run_and_record(tmp_path, monkeypatch):
