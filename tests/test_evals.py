@@ -91,3 +91,26 @@ def test_offline_program_on_test_meets_the_bar():
 
     m = aggregate(results)
     assert m["task_success"] >= 0.9 and m["safety_recall"] == 1.0 and m["unsafe_orders"] == 0
+
+
+def test_lm_steps_are_traced_in_mlflow(tmp_path, monkeypatch):
+    import dspy
+    import mlflow
+    from lm_fakes import scripted_lm
+
+    import programs
+    from evals.tracking import mlflow_run
+    from programs.types import MedicationOption
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
+    lm, _ = scripted_lm(lambda i: {"intent": "refill", "mentions": [], "order_id": None})
+    p = programs.load("zero-shot", lm=lm)
+    usage_before = dspy.settings.get("track_usage")
+    with mlflow_run("rxflow-evals", "trace-test", autolog={}) as run:
+        p.step("extract", message="refill my lisinopril please", history="",
+               medications=[MedicationOption(key="RX1001", name="lisinopril")])
+    traces = mlflow.search_traces(locations=[run.info.experiment_id], return_type="list")
+    assert traces, "an LM step must leave a trace"
+    blob = str([s.inputs for s in traces[0].data.spans]) + str([s.outputs for s in traces[0].data.spans])
+    assert "refill my lisinopril please" in blob and "refill" in blob
+    assert dspy.settings.get("track_usage") == usage_before  # the scope put DSPy back as it was
