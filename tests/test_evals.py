@@ -109,6 +109,7 @@ def test_lm_steps_are_traced_in_mlflow(tmp_path, monkeypatch):
     with mlflow_run("rxflow-evals", "trace-test", autolog={}) as run:
         p.step("extract", message="refill my lisinopril please", history="",
                medications=[MedicationOption(key="RX1001", name="lisinopril")])
+    mlflow.flush_trace_async_logging()  # traces are exported asynchronously
     traces = mlflow.search_traces(locations=[run.info.experiment_id], return_type="list")
     assert traces, "an LM step must leave a trace"
     blob = str([s.inputs for s in traces[0].data.spans]) + str([s.outputs for s in traces[0].data.spans])
