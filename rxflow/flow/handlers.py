@@ -18,11 +18,10 @@ from rxflow.guard import safe_echo
 from rxflow.tools import ToolResult
 from rxflow.tools.cost import pick_offers
 
-STOP = re.compile(r"^\s*(?:stop|never ?mind|forget (?:it|about it)|cancel (?:that|this|it|the refill)|quit|"
-                  r"no thanks|nothing|skip (?:it|this)|start over)\b", re.IGNORECASE)
-# At the order summary "no thanks" declines this pharmacy; only these leave the refill.
-STOP_AT_CONFIRM = re.compile(r"^\s*(?:stop|never ?mind|forget (?:it|about it)|cancel (?:that|this|it|the refill)|quit|"
-                             r"start over)\b", re.IGNORECASE)
+_LEAVE = r"stop|never ?mind|forget (?:it|about it)|cancel (?:that|this|it|the refill)|quit|start over"
+# At the order summary "no thanks" declines this pharmacy (back to the offers); only _LEAVE leaves the refill.
+STOP_AT_CONFIRM = re.compile(rf"^\s*(?:{_LEAVE})\b", re.IGNORECASE)
+STOP = re.compile(rf"^\s*(?:{_LEAVE}|no thanks|nothing|skip (?:it|this))\b", re.IGNORECASE)
 PAY_CASH = re.compile(r"\b(?:cash|out of pocket|myself|discount card|without (?:my )?insurance|self-?pay)\b", re.IGNORECASE)
 OTHER_ONE = re.compile(r"\b(?:the )?other (?:one|pill|med\w*)\b", re.IGNORECASE)
 
@@ -68,7 +67,7 @@ def ask_dose(w: TurnWork, stated_strength: str | None = None) -> None:
     if stated_strength:
         check = w.call("dosage_verification", rx_id=m["rx_id"], stated_strength=stated_strength)
         if check.ok and check.data["verdict"] == "mismatch":
-            text += f"\nYou mentioned {check.data['stated_strength']}, but {check.data['reason'].split(', but ')[-1]}"
+            text += f"\nYou mentioned {check.data['stated_strength']}, but the prescription is for {m['strength']}."
     w.say(text + "\nIs that the dose you take? (yes / no, or tell me your dose)")
 
 
