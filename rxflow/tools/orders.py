@@ -11,7 +11,7 @@ from rxflow.domain import OPEN_ORDER_STATUSES, Alert, Order
 from rxflow.store import StoreError
 from rxflow.tools.base import ToolArgs, ToolContext, ToolError, ToolOutput, tool
 from rxflow.tools.cost import quote
-from rxflow.tools.pharmacy import own_pharmacy
+from rxflow.tools.pharmacy import distance_row, own_pharmacy
 
 
 class SubmitArgs(ToolArgs):
@@ -65,9 +65,7 @@ def submit_order(ctx: ToolContext, args: SubmitArgs) -> OrderReceipt:
         codes = ", ".join(a.code for a in decision.blocking)
         raise ToolError("refused", f"The refill policy does not allow this order ({codes}).",
                         {"alerts": [a.code.value for a in decision.blocking]})
-    p = ctx.patient
-    row = next(r for r in ctx.store.pharmacies_by_distance(p.lat, p.lon) if r["pharmacy_id"] == ph.pharmacy_id)
-    offer = quote(ctx, rx, row, pay_cash=args.pay_cash)
+    offer = quote(ctx, rx, distance_row(ctx, ph.pharmacy_id), pay_cash=args.pay_cash)
     if not prior and not offer.in_stock:
         raise ToolError("refused", f"{ph.name} does not have enough in stock.", {"alerts": ["out_of_stock"]})
     created_at = dt.datetime.combine(ctx.today, dt.datetime.now().time().replace(microsecond=0))

@@ -14,6 +14,12 @@ def own_pharmacy(ctx: ToolContext, pharmacy_id: str):
     return ph
 
 
+def distance_row(ctx: ToolContext, pharmacy_id: str) -> dict:
+    """One pharmacy's row with its distance from the signed-in patient."""
+    p = ctx.patient
+    return next(r for r in ctx.store.pharmacies_by_distance(p.lat, p.lon) if r["pharmacy_id"] == pharmacy_id)
+
+
 class LocatorArgs(ToolArgs):
     limit: int = Field(5, ge=1, le=12, description="How many pharmacies, such as 5.")
     max_km: float | None = Field(None, gt=0, le=100, description="Only pharmacies within this distance, such as 5.")
@@ -145,8 +151,7 @@ def pharmacy_details(ctx: ToolContext, args: PharmacyArgs) -> PharmacyDetails:
         The pharmacy's details and its distance in km from the patient.
     """
     ph = own_pharmacy(ctx, args.pharmacy_id)
-    p = ctx.patient
-    row = next(r for r in ctx.store.pharmacies_by_distance(p.lat, p.lon) if r["pharmacy_id"] == ph.pharmacy_id)
+    row = distance_row(ctx, ph.pharmacy_id)
     return PharmacyDetails(pharmacy_id=ph.pharmacy_id, name=ph.name, chain=ph.chain, address=ph.address,
                            phone=ph.phone, hours=hours_of(row), is_24h=ph.is_24h, drive_thru=ph.drive_thru,
                            distance_km=round(row["distance_km"], 2))
