@@ -37,6 +37,7 @@ class Expect(Strict):
     intent: Intent | None = None
     slots: ExpectSlots | None = None
     dosage: Literal["consistent", "mismatch", "unclear"] | None = None
+    language: Literal["en", "es"] | None = Field(None, description="the language the reply must be written in")
 
 
 class TurnSpec(Strict):

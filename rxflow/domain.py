@@ -183,6 +183,7 @@ class AlertCode(StrEnum):
     DRUG_INTERACTION = "drug_interaction"
     DUPLICATE_THERAPY = "duplicate_therapy"
     DOSE_MISMATCH = "dose_mismatch"
+    DOSE_CHANGED = "dose_changed"
     MAX_DOSE_EXCEEDED = "max_dose_exceeded"
     PRIOR_AUTH_REQUIRED = "prior_auth_required"
     STEP_THERAPY = "step_therapy"
