@@ -15,14 +15,10 @@ import dspy
 
 from evals import dataset
 from evals.run import build_assistant
+from programs.modules import STEPS
+from rxflow.offers import ORDERINGS
 
-INPUTS = {
-    "extract": ("message", "history", "medications"),
-    "resolve": ("mention", "medications"),
-    "dosage": ("message", "prescribed_strength", "prescribed_frequency"),
-    "pharmacy": ("message", "offers"),
-    "confirm": ("message", "summary"),
-}
+INPUTS = {name: spec.inputs for name, spec in STEPS.items()}
 
 
 def build(split: str = "train", limit: int | None = None) -> dict[str, list[dspy.Example]]:
@@ -30,25 +26,23 @@ def build(split: str = "train", limit: int | None = None) -> dict[str, list[dspy
     store = assistant.store
     out: dict[str, list[dspy.Example]] = defaultdict(list)
     seen: set[tuple] = set()
-    traces: list = []
-    original = assistant.programs.step
-
-    def recording(name, **inputs):
-        answer, trace = original(name, **inputs)
-        traces.append(trace)
-        return answer, trace
-
-    assistant.programs.step = recording  # this private assistant only: every step's inputs are kept
     for spec in dataset.load(dataset.split_path(split))[:limit]:
         store.reset_runtime(assistant.settings.mock_dir)
         sid = assistant.start(spec.patient_id, today=spec.today)
         for t in spec.turns:
-            before = assistant.conversation(sid).state
-            traces.clear()
-            assistant.handle(sid, t.user)
+            conv = assistant.conversation(sid)
+            before, pending = conv.state, conv.pending
+            turn = assistant.handle(sid, t.user)
             e = t.expect
             if e is None:
                 continue
+            traces = list(turn.traces)
+            if pending is not None and before.value == "CONFIRM_ORDER" and not any(x.step == "confirm" for x in traces):
+                # The consent gate took this answer before any program read it; the confirm step still
+                # learns from it (what an LM would have been asked).
+                from programs.modules import StepTrace
+
+                traces.append(StepTrace("confirm", "offline", 0.0, inputs={"message": t.user, "summary": pending.summary}))
             for trace in traces:
                 gold = _gold(trace.step, trace, e, before, store, spec.patient_id)
                 if gold is None:
@@ -64,16 +58,19 @@ def build(split: str = "train", limit: int | None = None) -> dict[str, list[dspy
 def _gold(step: str, trace, e, before, store, patient_id) -> dict | None:
     if step == "extract" and e.intent and before.value in ("START", "COMPLETE", "IDENTIFY_MEDICATION"):
         meds = [{"text": e.slots.medication, "strength": None, "frequency": None}] if e.slots and e.slots.medication else []
-        return {"intent": e.intent, "mentions": meds, "order_id": trace.outputs.get("order_id")}
+        return {"intent": e.intent, "topic": trace.outputs.get("topic", "none"), "mentions": meds,
+                "order_id": trace.outputs.get("order_id"), "pharmacy": trace.outputs.get("pharmacy")}
     if step == "resolve" and e.slots and e.slots.medication and e.state == "CONFIRM_DOSAGE":
         keys = [m.key for m in trace.inputs["medications"] if m.name == e.slots.medication]
         if keys:
-            return {"keys": keys, "confidence": 1.0}
+            return {"matches": keys, "confidence": 1.0}
     if step == "dosage" and e.dosage:
         return {"stated_strength": trace.outputs.get("stated_strength"),
-                "stated_frequency": trace.outputs.get("stated_frequency"), "verdict": e.dosage, "reason": ""}
+                "stated_frequency": trace.outputs.get("stated_frequency"),
+                "stated_count": trace.outputs.get("stated_count"), "dose_changed": trace.outputs.get("dose_changed"),
+                "verdict": e.dosage, "reason": ""}
     if step == "pharmacy" and e.slots and e.slots.pharmacy_id:
-        return {"pharmacy_id": e.slots.pharmacy_id, "criterion": "none"}
+        return {"pharmacy_id": e.slots.pharmacy_id, "criterion": "none", "for_all": False}
     if step == "confirm" and before.value == "CONFIRM_ORDER" and e.state:
         answer = {"COMPLETE": "yes", "CONFIRM_DOSAGE": "yes", "SELECT_PHARMACY": "change" if e.intent == "change" else "no"}
         if e.state in answer:
@@ -83,8 +80,7 @@ def _gold(step: str, trace, e, before, store, patient_id) -> dict | None:
 
 # ----------------------------------------------------------------------------- metrics per signature
 def _pick(offers, criterion):
-    key = {"cheapest": lambda o: (o.price, o.distance_km), "closest": lambda o: (o.distance_km,),
-           "fastest": lambda o: (o.wait_minutes, o.distance_km)}.get(criterion)
+    key = ORDERINGS.get(criterion)
     return min(offers, key=key).key if key and offers else None
 
 
@@ -96,8 +92,7 @@ def metric(step: str):
         return ok
 
     def resolve(ex, pred, trace=None):
-        # Index, not attribute: `keys` is also Example.keys().
-        return sorted(pred["keys"] or []) == sorted(ex["keys"])
+        return sorted(pred.matches or []) == sorted(ex.matches)
 
     def dosage(ex, pred, trace=None):
         return pred.verdict == ex.verdict

@@ -30,20 +30,16 @@ HEADLINE = ("task_success", "turn_state_accuracy", "intent_accuracy", "slot_accu
             "latency_ms_p95")
 
 
-def build_assistant(program: str, lm=None, capture: bool = False):
+def build_assistant(program: str, lm=None, capture: bool = False, strict: bool = False):
     """An Assistant over a fresh in-memory world. `lm`: a model string, a dspy.LM, or None."""
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    import programs
-    from rxflow.assistant import Assistant, vocabulary_of
     from rxflow.config import get_settings
+    from rxflow.environment import build
     from rxflow.store import Store
 
     settings = get_settings()
-    store = Store(":memory:", settings.mock_dir)
-    lm_obj = programs.make_lm(lm, timeout=settings.lm_timeout) if isinstance(lm, str) and program != "offline" else lm
-    prog = programs.load(program, lm=lm_obj, vocabulary=vocabulary_of(store))
-    prog.capture = capture
-    return Assistant(store, prog, settings.model_copy(update={"session_timeout": 10**9}))
+    return build(settings, lm=lm, program=program, store=Store(":memory:", settings.mock_dir), strict=strict,
+                 capture=capture, session_timeout=10**9)
 
 
 def evaluate(assistant, conversations, repeats: int = 1) -> tuple[list[Result], list[list[Result]]]:

@@ -55,13 +55,13 @@ def which_step(inputs: dict) -> str:
     """Which signature a request is for, from the input fields the adapter wrote."""
     if "summary" in inputs:
         return "confirm"
-    if "offers" in inputs:
-        return "pharmacy"
     if "prescribed_strength" in inputs:
         return "dosage"
     if "mention" in inputs:
         return "resolve"
-    return "extract"
+    if "state" in inputs:
+        return "extract"
+    return "pharmacy"
 
 
 class GoldLM:
@@ -86,14 +86,15 @@ class GoldLM:
         key = (step, inputs.get(self.KEY[step], "").strip())
         gold = self.gold.get(key)
         if gold is None:
-            gold = {"extract": {"intent": "other", "mentions": [], "order_id": None},
-                    "resolve": {"keys": [], "confidence": 0.0},
-                    "dosage": {"stated_strength": None, "stated_frequency": None, "verdict": "unclear", "reason": ""},
-                    "pharmacy": {"pharmacy_id": None, "criterion": "none"},
+            gold = {"extract": {"intent": "other", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None},
+                    "resolve": {"matches": [], "confidence": 0.0},
+                    "dosage": {"stated_strength": None, "stated_frequency": None, "stated_count": None,
+                               "dose_changed": False, "verdict": "unclear", "reason": ""},
+                    "pharmacy": {"pharmacy_id": None, "criterion": "none", "for_all": False},
                     "confirm": {"answer": "unclear", "change": "none"}}[step]
         out = {k: (v.model_dump() if hasattr(v, "model_dump") else v) for k, v in gold.items()}
         if key in self.wrong:  # the deliberate mistakes
-            out = {**out, **{"extract": {"intent": "question"}, "resolve": {"keys": []},
+            out = {**out, **{"extract": {"intent": "question"}, "resolve": {"matches": []},
                              "dosage": {"verdict": "unclear"}, "pharmacy": {"pharmacy_id": None, "criterion": "none"},
                              "confirm": {"answer": "unclear"}}[step]}
         return out

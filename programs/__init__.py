@@ -24,8 +24,9 @@ def make_lm(model: str, **kwargs):
     return dspy.LM(model, **kwargs)
 
 
-def load(name: str = "offline", lm=None, vocabulary=None):
-    """Build a program by name or from a compiled JSON path. `lm` is a dspy.LM or a model string."""
+def load(name: str = "offline", lm=None, vocabulary=None, strict: bool = False):
+    """Build a program by name or from a compiled JSON path. `lm` is a dspy.LM or a model string.
+    `strict`: an LM step that fails is a failed step (no offline fallback), for LM-only evals."""
     from programs.modules import RxPrograms
 
     if isinstance(lm, str):
@@ -35,14 +36,14 @@ def load(name: str = "offline", lm=None, vocabulary=None):
     if name in ("zero-shot", "hybrid"):
         if lm is None:
             raise ValueError(f"Program '{name}' needs an LM: set RXFLOW_LM or pass --lm.")
-        return RxPrograms(name, "lm" if name == "zero-shot" else "hybrid", lm, vocabulary)
+        return RxPrograms(name, "lm" if name == "zero-shot" else "hybrid", lm, vocabulary, strict)
     path = Path(name)
     if not path.exists() and (COMPILED_DIR / name).exists():
         path = COMPILED_DIR / name
     if path.suffix == ".json" and path.exists():
         if lm is None:
             raise ValueError(f"Compiled program {path.name} needs an LM: set RXFLOW_LM or pass --lm.")
-        program = RxPrograms(f"compiled:{path.stem}", "lm", lm, vocabulary)
+        program = RxPrograms(f"compiled:{path.stem}", "lm", lm, vocabulary, strict)
         program.load(str(path))
         return program
     raise ValueError(f"Unknown program '{name}': use offline, zero-shot, hybrid or a compiled .json path.")

@@ -89,7 +89,7 @@ def compile_program(lm, optimizer: str, out: Path, steps=STEPS, max_demos: int =
             if len(trainset) < 2:
                 continue
             metric = ex_mod.metric(step)
-            predictor = getattr(program._steps, step).predict
+            predictor = getattr(program, step).predict
             student = StepProgram(predictor)
             before = score(student, devset, metric, lm)
             with dspy.context(lm=lm):

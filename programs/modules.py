@@ -1,24 +1,30 @@
-"""The programs: one dspy.Module per conversation state that needs language understanding.
+"""The programs: the step table, one dspy.Module per step, one per conversation state, and RxPrograms.
 
 Every step wraps a `dspy.Predict` over its signature (what optimizers compile and what is
 saved) and the offline predictor for the same signature. A step runs in one of three modes:
 
 - offline: the deterministic predictor only; no LM is touched.
-- lm: the LM first; an error, timeout or invalid answer falls back to the offline answer.
+- lm: the LM first; an error, timeout or invalid answer falls back to the offline answer
+  (unless the program is strict: then the step fails, for LM-only evals).
 - hybrid: the offline answer when it is confident, else the LM (with the same fallback).
 
 The LM is given per call through `dspy.context(lm=...)`, never `dspy.configure`, so
-concurrent sessions do not share settings.
+concurrent sessions do not share settings. Every step returns a `dspy.Prediction` and records
+a StepTrace (source, ms, LM calls, tokens) into the collector of the turn that runs it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import dspy
+from dspy.utils.callback import BaseCallback
 from pydantic import BaseModel
 
 from programs import offline
@@ -31,13 +37,13 @@ HYBRID_THRESHOLD = 0.75
 
 @dataclass
 class StepTrace:
-    """What one step did, for the turn record and the inspector."""
+    """What one step did, for the turn record, the inspector and the evals."""
 
     step: str
-    source: Literal["offline", "lm", "fallback"]
+    source: Literal["offline", "lm", "fallback", "failed"]
     ms: float
     lm_calls: int = 0
-    tokens: int = 0
+    tokens: int | None = 0  # None: the LM answered but reported no usage (unknown, not zero)
     error: str | None = None
     outputs: dict[str, Any] = field(default_factory=dict)
     inputs: dict[str, Any] | None = None  # kept only when the program captures (to build compile examples)
@@ -47,65 +53,14 @@ class InvalidAnswer(ValueError):
     """An LM answer that parsed but is not allowed here (a key not on offer, say)."""
 
 
-class Step(dspy.Module):
-    def __init__(self, name: str, signature: type[dspy.Signature], offline_fn: Callable[..., dict],
-                 output: type[BaseModel], check: Callable[[BaseModel, dict], None] | None = None):
-        super().__init__()
-        self.name = name
-        self.predict = dspy.Predict(signature)
-        self._offline_fn = offline_fn
-        self._output = output
-        self._check = check
-        self._output_names = list(signature.output_fields)
-
-    def _offline(self, inputs: dict) -> tuple[BaseModel, float]:
-        raw = dict(self._offline_fn(**inputs))
-        confidence = float(raw.pop("confidence", 1.0))
-        return self._output.model_validate(raw), confidence
-
-    def _lm(self, inputs: dict, lm: dspy.LM) -> tuple[BaseModel, int]:
-        # An explicit tracker around this one call: tokens are counted here whatever the global
-        # dspy.settings.track_usage says (an outer tracker would otherwise swallow the usage).
-        with dspy.context(lm=lm), dspy.track_usage() as tracker:
-            pred = self.predict(**inputs)
-        values = {k: pred.get(k) for k in self._output_names}
-        out = self._output.model_validate(
-            {k: (v.model_dump() if isinstance(v, BaseModel) else
-                 [x.model_dump() if isinstance(x, BaseModel) else x for x in v] if isinstance(v, list) else v)
-             for k, v in values.items()})
-        if self._check:
-            self._check(out, inputs)
-        usage = tracker.get_total_tokens() or {}
-        tokens = sum(int(u.get("total_tokens") or 0) for u in usage.values())
-        return out, tokens
-
-    def forward(self, *, mode: Mode = "offline", lm: dspy.LM | None = None, **inputs) -> tuple[BaseModel, StepTrace]:
-        start = time.perf_counter()
-        offline_answer: BaseModel | None = None
-        if mode == "offline" or lm is None or mode == "hybrid":
-            offline_answer, confidence = self._offline(inputs)
-            if mode == "offline" or lm is None or confidence >= HYBRID_THRESHOLD:
-                return offline_answer, StepTrace(self.name, "offline", _ms(start), outputs=offline_answer.model_dump())
-        try:
-            answer, tokens = self._lm(inputs, lm)
-            return answer, StepTrace(self.name, "lm", _ms(start), lm_calls=1, tokens=tokens,
-                                     outputs=answer.model_dump())
-        except Exception as e:  # any LM failure: the offline predictor answers this step
-            if offline_answer is None:
-                offline_answer, _ = self._offline(inputs)
-            error = f"{type(e).__name__}: {str(e)[:160]}"
-            return offline_answer, StepTrace(self.name, "fallback", _ms(start), lm_calls=1, error=error,
-                                             outputs=offline_answer.model_dump())
-
-
-def _ms(start: float) -> float:
-    return round((time.perf_counter() - start) * 1000, 2)
+class StepFailed(RuntimeError):
+    """A strict (LM-only) program's step that the LM could not answer."""
 
 
 # --- validity checks for LM answers (an answer outside what is on offer is not an answer)
 def _check_resolution(out: Resolution, inputs: dict) -> None:
     allowed = {m.key for m in inputs["medications"]}
-    if any(k not in allowed for k in out.keys):
+    if any(k not in allowed for k in out.matches):
         raise InvalidAnswer("a key that is not among the patient's prescriptions")
 
 
@@ -114,100 +69,265 @@ def _check_choice(out: PharmacyChoice, inputs: dict) -> None:
         raise InvalidAnswer("a pharmacy that is not among the offers")
 
 
-class Steps:
-    """The five steps, built once per program (their predictors are what gets compiled)."""
+@dataclass(frozen=True)
+class StepSpec:
+    """One row of the step table: everything that defines a step, named once."""
 
-    def __init__(self, vocabulary: offline.Vocabulary):
-        def extract_fn(message, history, medications):
-            return offline.extract(message, history, medications, vocabulary)
+    name: str
+    signature: type[dspy.Signature]
+    offline: Callable[..., dict]  # offline(vocabulary, **inputs) -> outputs + confidence
+    output: type[BaseModel]
+    check: Callable[[BaseModel, dict], None] | None = None
 
-        self.extract = Step("extract", ExtractRequest, extract_fn, Extraction)
-        self.resolve = Step("resolve", ResolveMedication, offline.resolve, Resolution, _check_resolution)
-        self.dosage = Step("dosage", CheckDosage, offline.check_dosage, DosageCheck)
-        self.pharmacy = Step("pharmacy", ChoosePharmacy, offline.choose_pharmacy, PharmacyChoice, _check_choice)
-        self.confirm = Step("confirm", ConfirmOrder, offline.confirm, ConfirmDecision)
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return tuple(self.signature.input_fields)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return tuple(self.signature.output_fields)
 
 
-# --- one module per state that needs language understanding. They hold the shared steps
-# through a plain container (not as sub-modules): each predictor is registered once, on the
-# program, so save/load name it once ("extract.predict") and DSPy's deep copies stay consistent.
-class _StateModule(dspy.Module):
-    step_names: tuple[str, ...] = ()
+STEPS: dict[str, StepSpec] = {s.name: s for s in (
+    StepSpec("extract", ExtractRequest, lambda v, **kw: offline.extract(vocabulary=v, **kw), Extraction),
+    StepSpec("resolve", ResolveMedication, lambda v, **kw: offline.resolve(**kw), Resolution, _check_resolution),
+    StepSpec("dosage", CheckDosage, lambda v, **kw: offline.check_dosage(**kw), DosageCheck),
+    StepSpec("pharmacy", ChoosePharmacy, lambda v, **kw: offline.choose_pharmacy(**kw), PharmacyChoice, _check_choice),
+    StepSpec("confirm", ConfirmOrder, lambda v, **kw: offline.confirm(**kw), ConfirmDecision),
+)}
 
-    def __init__(self, steps: Steps):
+# The traces of the steps run in the current turn (set by the runtime around a turn).
+_COLLECTOR: ContextVar[list[StepTrace] | None] = ContextVar("rxflow_step_traces", default=None)
+
+
+@contextlib.contextmanager
+def collect_traces() -> Iterator[list[StepTrace]]:
+    traces: list[StepTrace] = []
+    token = _COLLECTOR.set(traces)
+    try:
+        yield traces
+    finally:
+        _COLLECTOR.reset(token)
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)
+
+
+def _plain(v):
+    if isinstance(v, BaseModel):
+        return v.model_dump()
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    return v
+
+
+class Step(dspy.Module):
+    """One signature: its dspy.Predict (compiled, saved) and its offline predictor."""
+
+    def __init__(self, spec: StepSpec, vocabulary: offline.Vocabulary, program: RxPrograms):
         super().__init__()
-        self._steps = steps
+        self.spec = spec
+        self.predict = dspy.Predict(spec.signature)
+        self._vocabulary = _Shared(names=vocabulary)
+        self._program = _Ref(program)  # not a sub-module: the program owns the step, not the reverse
 
-    def forward(self, **kw):
-        return getattr(self._steps, self.step_names[-1])(**kw)
+    def offline_answer(self, **inputs) -> tuple[BaseModel, float]:
+        raw = dict(self.spec.offline(self._vocabulary.names, **inputs))
+        confidence = float(raw.pop("confidence", 1.0))
+        return self.spec.output.model_validate(raw), confidence
+
+    def _lm_answer(self, inputs: dict, lm: dspy.LM, calls: _CallCounter) -> tuple[BaseModel, int | None]:
+        # An explicit tracker around this one step: tokens are counted here whatever the global
+        # dspy.settings.track_usage says (an outer tracker would otherwise swallow the usage), and
+        # a callback counts the LM calls really made (an adapter may retry with another format).
+        callbacks = [*(dspy.settings.get("callbacks") or []), calls]
+        with dspy.context(lm=lm, callbacks=callbacks), dspy.track_usage() as tracker:
+            pred = self.predict(**inputs)
+        out = self.spec.output.model_validate({k: _plain(pred.get(k)) for k in self.spec.outputs})
+        if self.spec.check:
+            self.spec.check(out, inputs)
+        entries = [u for rows in tracker.usage_data.values() for u in rows]
+        if not entries or len(entries) < calls.n:
+            return out, None  # a call without usage: the count is unknown, not zero
+        return out, sum(int(u.get("total_tokens") or (u.get("prompt_tokens") or 0) + (u.get("completion_tokens") or 0))
+                        for u in entries)
+
+    def forward(self, **inputs) -> dspy.Prediction:
+        program = self._program.get()
+        mode, strict = program.mode, program.strict
+        lm = program.lm or (dspy.settings.lm if mode != "offline" else None)
+        start = time.perf_counter()
+        answer: BaseModel | None = None
+        trace: StepTrace
+        if mode in ("offline", "hybrid") or lm is None:
+            answer, confidence = self.offline_answer(**inputs)
+            if mode == "offline" or lm is None or confidence >= HYBRID_THRESHOLD:
+                trace = StepTrace(self.spec.name, "offline", _ms(start), outputs=answer.model_dump())
+                return self._done(answer, trace, inputs)
+        calls = _CallCounter()
+        try:
+            lm_answer, tokens = self._lm_answer(inputs, lm, calls)
+            trace = StepTrace(self.spec.name, "lm", _ms(start), lm_calls=max(calls.n, 1), tokens=tokens,
+                              outputs=lm_answer.model_dump())
+            return self._done(lm_answer, trace, inputs)
+        except Exception as e:  # any LM failure: the offline predictor answers this step, unless strict
+            error = f"{type(e).__name__}: {str(e)[:160]}"
+            if strict:
+                self._record(StepTrace(self.spec.name, "failed", _ms(start), lm_calls=max(calls.n, 1), tokens=None,
+                                       error=error), inputs)
+                raise StepFailed(f"{self.spec.name}: {error}") from e
+            if answer is None:
+                answer, _ = self.offline_answer(**inputs)
+            trace = StepTrace(self.spec.name, "fallback", _ms(start), lm_calls=max(calls.n, 1), tokens=None,
+                              error=error, outputs=answer.model_dump())
+            return self._done(answer, trace, inputs)
+
+    def _record(self, trace: StepTrace, inputs: dict) -> None:
+        if self._program.get().capture:
+            trace.inputs = dict(inputs)
+        sink = _COLLECTOR.get()
+        if sink is not None:
+            sink.append(trace)
+
+    def _done(self, answer: BaseModel, trace: StepTrace, inputs: dict) -> dspy.Prediction:
+        self._record(trace, inputs)
+        return dspy.Prediction(**{k: getattr(answer, k) for k in self.spec.outputs})
 
 
-class Router(_StateModule):
-    """START / COMPLETE: what does the patient want, and which medications do they name?"""
+class _CallCounter(BaseCallback):
+    """Counts the LM calls made inside one step (a callback: per context, so per thread)."""
 
-    step_names = ("extract",)
+    def __init__(self):
+        self.n = 0
+
+    def on_lm_start(self, call_id, instance, inputs):
+        self.n += 1
+
+
+class _Ref:
+    """A plain reference DSPy does not walk into (no parameter is registered twice). A deep copy
+    of a program (optimizers make them) points its copies' references at the copied program."""
+
+    def __init__(self, obj):
+        self._obj = obj
+
+    def get(self):
+        return self._obj
+
+    def __deepcopy__(self, memo):
+        return _Ref(copy.deepcopy(self._obj, memo))
+
+
+class _Shared:
+    """Settings every copy of a program shares (the LM client is not copied)."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+# --- one module per conversation state that needs language understanding. They hold the
+# shared steps through a plain container (not as sub-modules): each predictor is registered
+# once, on the program, so save/load name it once ("extract.predict").
+class _StateModule(dspy.Module):
+    def __init__(self, program: RxPrograms):
+        super().__init__()
+        self._program = _Ref(program)
+
+    def step(self, name: str) -> Step:
+        return getattr(self._program.get(), name)
+
+
+class Understand(_StateModule):
+    """Every state: what does the patient want (intent, topic), and what do they name?"""
+
+    def forward(self, message: str, history: str, state: str, medications, offers) -> dspy.Prediction:
+        return self.step("extract")(message=message, history=history, state=state, medications=medications,
+                                    offers=offers)
 
 
 class IdentifyMedication(_StateModule):
-    """IDENTIFY / CLARIFY_MEDICATION: which of the patient's prescriptions is meant?"""
+    """IDENTIFY / CLARIFY_MEDICATION (and any mention): which of the patient's prescriptions is meant?"""
 
-    step_names = ("extract", "resolve")
+    def forward(self, mention: str, medications) -> dspy.Prediction:
+        return self.step("resolve")(mention=mention, medications=medications)
 
 
 class ConfirmDosage(_StateModule):
-    """CONFIRM_DOSAGE: does the reply confirm the prescribed strength and directions?"""
+    """CONFIRM_DOSAGE: what does the reply say of the dose? Every strength any reader found is
+    returned, so the runtime compares them all: the check never hangs on one reader reporting it."""
 
-    step_names = ("dosage",)
+    def forward(self, message: str, prescribed_strength: str, prescribed_frequency: str,
+                prescribed_directions: str) -> dspy.Prediction:
+        step = self.step("dosage")
+        inputs = {"message": message, "prescribed_strength": prescribed_strength,
+                  "prescribed_frequency": prescribed_frequency, "prescribed_directions": prescribed_directions}
+        read = step(**inputs)
+        plain, _ = step.offline_answer(**inputs)
+        strengths = list(dict.fromkeys(s for s in (read.stated_strength, plain.stated_strength) if s))
+        counts = [c for c in (read.stated_count, plain.stated_count) if c is not None]
+        return dspy.Prediction(verdict=read.verdict, reason=read.reason, stated_strengths=strengths,
+                               stated_frequency=read.stated_frequency or plain.stated_frequency,
+                               stated_count=counts[0] if counts else None,
+                               dose_changed=bool(read.dose_changed or plain.dose_changed))
 
 
 class SelectPharmacy(_StateModule):
-    """SELECT_PHARMACY: which offer, or which criterion?"""
+    """SELECT_PHARMACY (and a change at the summary): which offer, or which criterion?"""
 
-    step_names = ("pharmacy",)
+    def forward(self, message: str, offers) -> dspy.Prediction:
+        return self.step("pharmacy")(message=message, offers=offers)
 
 
-class ConfirmOrderModule(_StateModule):
-    """CONFIRM_ORDER: an explicit yes, a no, or a change?"""
+class ConfirmOrder(_StateModule):
+    """CONFIRM_ORDER: how did the patient answer the summary (yes / no / change / unclear)?"""
 
-    step_names = ("confirm",)
+    def forward(self, message: str, summary: str) -> dspy.Prediction:
+        return self.step("confirm")(message=message, summary=summary)
 
 
 class RxPrograms(dspy.Module):
-    """The whole language side of RxFlow. `mode` and `lm` say how each step answers."""
+    """The whole language side of RxFlow: the five steps (its parameters: what optimizers compile
+    and what is saved) and the per-state modules the runtime calls. `mode` and `lm` say how each
+    step answers; `strict` turns fallbacks into failures (LM-only evals)."""
 
     def __init__(self, name: str, mode: Mode = "offline", lm: dspy.LM | None = None,
-                 vocabulary: offline.Vocabulary | None = None):
+                 vocabulary: offline.Vocabulary | None = None, strict: bool = False):
         super().__init__()
-        steps = Steps(vocabulary or offline.Vocabulary())
-        # The five steps: the program's parameters (what optimizers compile and save).
-        self.extract, self.resolve, self.dosage = steps.extract, steps.resolve, steps.dosage
-        self.pharmacy, self.confirm = steps.pharmacy, steps.confirm
-        # The state modules, by state.
-        self.states = {"START": Router(steps), "IDENTIFY_MEDICATION": IdentifyMedication(steps),
-                       "CONFIRM_DOSAGE": ConfirmDosage(steps), "SELECT_PHARMACY": SelectPharmacy(steps),
-                       "CONFIRM_ORDER": ConfirmOrderModule(steps)}
-        self._steps = steps
-        self._name, self._mode, self._lm = name, mode, lm
+        vocabulary = vocabulary or offline.Vocabulary()
+        self.extract = Step(STEPS["extract"], vocabulary, self)
+        self.resolve = Step(STEPS["resolve"], vocabulary, self)
+        self.dosage = Step(STEPS["dosage"], vocabulary, self)
+        self.pharmacy = Step(STEPS["pharmacy"], vocabulary, self)
+        self.confirm = Step(STEPS["confirm"], vocabulary, self)
+        self.understand = Understand(self)
+        self.identify = IdentifyMedication(self)
+        self.confirm_dosage = ConfirmDosage(self)
+        self.select_pharmacy = SelectPharmacy(self)
+        self.confirm_order = ConfirmOrder(self)
+        self._settings = _Shared(name=name, mode=mode, lm=lm, strict=strict, capture=False)
+
+    name = property(lambda self: self._settings.name)
+    mode = property(lambda self: self._settings.mode)
+    lm = property(lambda self: self._settings.lm)
+    strict = property(lambda self: self._settings.strict)
+
+    @property
+    def capture(self) -> bool:
+        return self._settings.capture
+
+    @capture.setter
+    def capture(self, value: bool) -> None:
+        self._settings.capture = value
 
     @property
     def label(self) -> str:
-        model = getattr(self._lm, "model", None)
-        return f"{self._name} ({model})" if model and self._mode != "offline" else self._name
+        model = getattr(self.lm, "model", None)
+        return f"{self.name} ({model})" if model and self.mode != "offline" else self.name
 
-    @property
-    def mode(self) -> Mode:
-        return self._mode
-
-    capture: bool = False
-
-    def step(self, name: str, **inputs) -> tuple[BaseModel, StepTrace]:
-        """Run one step by name with this program's mode and LM."""
-        answer, trace = getattr(self._steps, name)(mode=self._mode, lm=self._lm, **inputs)
-        if self.capture:
-            trace.inputs = dict(inputs)
-        return answer, trace
-
-    def forward(self, step: str, **inputs):
-        return self.step(step, **inputs)
-
-
+    def forward(self, step: str, **inputs) -> dspy.Prediction:
+        """One step by name: how optimizers run the whole program on a mixed set of examples."""
+        return getattr(self, step)(**inputs)

@@ -81,10 +81,10 @@ _FREQ_PATTERNS: list[tuple[str, str]] = [
     (r"\b(?:every|q)\s*24\s*(?:h|hrs?|hours?)\b", "once daily"),
     (r"\b(?:once|one time|1 time|1x)\s*(?:a|per|each)\s*week\b|\bweekly\b|\bevery week\b", "once weekly"),
     (r"\bevery (?:2|two|other) weeks\b|\bbiweekly\b", "every 2 weeks"),
-    (r"\b(?:four|4)\s*(?:times|x)\s*(?:a|per|each)?\s*day\b|\bqid\b|\bfour times daily\b", "four times daily"),
-    (r"\b(?:three|3)\s*(?:times|x)\s*(?:a|per|each)?\s*day\b|\btid\b|\bthree times daily\b|\bwith (?:each|every) meal\b", "three times daily"),
-    (r"\b(?:twice|two times|2 times|2x)\s*(?:a|per|each)?\s*(?:day|daily)\b|\bbid\b|\bb\.i\.d\b|\btwice\b|\bmorning and (?:night|evening)\b", "twice daily"),
-    (r"\b(?:once|one time|1 time|1x)\s*(?:a|per|each)?\s*(?:day|daily)\b|\bdaily\b|\bevery (?:day|morning|night|evening)\b|\bqd\b|\bqam\b|\bqhs\b|\bat bedtime\b|\bbefore bed\b|\beach (?:day|morning|night)\b|\bonce\b|\bevery single day\b|\ba day\b", "once daily"),
+    (r"\b(?:four|4)\s*(?:times|x)\s*(?:a|per|each)?\s*day\b|\bqid\b|\bfour times daily\b|\b(?:four|4) (?:a|per) day\b", "four times daily"),
+    (r"\b(?:three|3)\s*(?:times|x)\s*(?:a|per|each)?\s*day\b|\btid\b|\bthree times daily\b|\bwith (?:each|every) meal\b|\b(?:three|3) (?:a|per) day\b", "three times daily"),
+    (r"\b(?:twice|two times|2 times|2x)\s*(?:a|per|each)?\s*(?:day|daily)\b|\bbid\b|\bb\.i\.d\b|\btwice\b|\bmorning and (?:night|evening)\b|\b(?:two|2) (?:a|per) day\b", "twice daily"),
+    (r"\b(?:once|one time|1 time|1x)\s*(?:a|per|each)?\s*(?:day|daily)\b|\bdaily\b|\bevery (?:day|morning|night|evening)\b|\bqd\b|\bqam\b|\bqhs\b|\bat bedtime\b|\bbefore bed\b|\beach (?:day|morning|night)\b|\bat night\b|\bin the (?:morning|evening|am)\b|\bonce\b|\bevery single day\b|\ba day\b", "once daily"),
     (r"\bas needed\b|\bprn\b|\bwhen (?:i|needed)\b", "as needed"),
 ]
 
@@ -110,7 +110,7 @@ _STRENGTH_IN_TEXT = re.compile(
     re.IGNORECASE)
 # A lone number, but not a count of times, hours, days or tablets ("3 times a day", "2 pills").
 _BARE_NUMBER = re.compile(
-    r"(?<![\w.:/-])(\d+(?:\.\d+)?|\.\d+)(?![\w.:/%-])"
+    r"(?<![\w.:/(<\[=-])(\d+(?:\.\d+)?|\.\d+)(?:'?s\b)?(?![\w.:/%)>\]=-])"
     r"(?!\s*(?:times?|x\b|hours?|hrs?|days?|weeks?|months?|tablets?|tabs?|pills?|capsules?|caps?|puffs?|"
     r"am\b|pm\b|o'?clock|refills?))", re.IGNORECASE)
 
@@ -136,6 +136,24 @@ def find_bare_number(text: str) -> float | None:
     for m in _BARE_NUMBER.finditer(text):
         return float(m.group(1))
     return None
+
+
+# A count of dose units: "2 pills", "1 every morning", "one tablet", "half a tab".
+_COUNT = re.compile(
+    r"(?<![\w.:/-])(\d+(?:\.\d+)?|one|two|three|four|half|a half|1/2)\s*(?:a\s+)?"
+    r"(?:(?:pills?|tablets?|tabs?|capsules?|caps?|puffs?|sprays?|shots?|injections?|of them)\b"
+    r"|(?=(?:every|each|in the|at (?:night|bedtime)|before|after|with|daily|twice|once)\b))",
+    re.IGNORECASE)
+_COUNT_WORDS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "half": 0.5, "a half": 0.5, "1/2": 0.5}
+
+
+def find_count(text: str) -> float | None:
+    """How many tablets (capsules, puffs...) per dose the text states, if any."""
+    m = _COUNT.search(text)
+    if not m:
+        return None
+    raw = m.group(1).lower()
+    return _COUNT_WORDS.get(raw) or float(raw)
 
 
 def format_strength(s: Strength) -> str:

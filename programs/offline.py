@@ -2,19 +2,23 @@
 
 Each function takes the signature's inputs and returns its outputs plus a `confidence`
 (0..1) that the hybrid program uses to decide when to ask the LM instead. rapidfuzz does the
-approximate matching; regular expressions read strengths, frequencies and yes/no phrasing.
+approximate matching; the phrasing it recognises lives in programs/lexicon.py.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from rapidfuzz import fuzz
 
+from programs import lexicon as lx
+from programs.lexicon import norm
 from programs.normalize import (
     find_bare_number,
+    find_count,
     find_frequency,
     find_strengths,
     format_strength,
@@ -24,40 +28,27 @@ from programs.types import MedicationOption, OfferOption
 
 # Everyday names for drug classes. Resolution maps a nickname to the patient's drugs of
 # these classes; several matches are ambiguous and go to a clarifying question.
+_BP = {"ace_inhibitor", "angiotensin_receptor_blocker", "dihydropyridine_ccb", "non_dihydropyridine_ccb",
+       "thiazide_diuretic", "beta_blocker"}
+_DIURETIC = {"thiazide_diuretic", "loop_diuretic", "potassium_sparing_diuretic"}
+_DIABETES = {"biguanide", "sulfonylurea", "dpp4_inhibitor", "sglt2_inhibitor", "glp1_agonist", "long_acting_insulin"}
+_ACID = {"proton_pump_inhibitor", "h2_blocker"}
 NICKNAMES: dict[str, set[str]] = {
-    "water pill": {"thiazide_diuretic", "loop_diuretic", "potassium_sparing_diuretic"},
-    "fluid pill": {"thiazide_diuretic", "loop_diuretic", "potassium_sparing_diuretic"},
-    "diuretic": {"thiazide_diuretic", "loop_diuretic", "potassium_sparing_diuretic"},
-    "blood pressure": {"ace_inhibitor", "angiotensin_receptor_blocker", "dihydropyridine_ccb",
-                       "non_dihydropyridine_ccb", "thiazide_diuretic", "beta_blocker"},
-    "bp": {"ace_inhibitor", "angiotensin_receptor_blocker", "dihydropyridine_ccb", "non_dihydropyridine_ccb",
-           "thiazide_diuretic", "beta_blocker"},
-    "cholesterol": {"statin"},
-    "statin": {"statin"},
-    "thyroid": {"thyroid_hormone"},
-    "diabetes": {"biguanide", "sulfonylurea", "dpp4_inhibitor", "sglt2_inhibitor", "glp1_agonist", "long_acting_insulin"},
-    "sugar": {"biguanide", "sulfonylurea", "dpp4_inhibitor", "sglt2_inhibitor", "glp1_agonist", "long_acting_insulin"},
-    "sleeping pill": {"sedative_hypnotic"},
-    "sleep": {"sedative_hypnotic"},
+    "water pill": _DIURETIC, "fluid pill": _DIURETIC, "diuretic": _DIURETIC,
+    "blood pressure": _BP, "bp": _BP, "cholesterol": {"statin"}, "statin": {"statin"},
+    "thyroid": {"thyroid_hormone"}, "diabetes": _DIABETES, "sugar": _DIABETES,
+    "sleeping pill": {"sedative_hypnotic"}, "sleep": {"sedative_hypnotic"},
     "blood thinner": {"vitamin_k_antagonist", "factor_xa_inhibitor", "p2y12_antiplatelet"},
     "antidepressant": {"ssri", "snri", "ndri_antidepressant", "sari_antidepressant"},
     "depression": {"ssri", "snri", "ndri_antidepressant", "sari_antidepressant"},
     "anxiety": {"benzodiazepine", "anxiolytic", "ssri"},
-    "acid reflux": {"proton_pump_inhibitor", "h2_blocker"},
-    "heartburn": {"proton_pump_inhibitor", "h2_blocker"},
-    "reflux": {"proton_pump_inhibitor", "h2_blocker"},
-    "stomach": {"proton_pump_inhibitor", "h2_blocker"},
-    "acid": {"proton_pump_inhibitor", "h2_blocker"},
-    "pain": {"opioid", "nsaid"},
-    "painkiller": {"opioid", "nsaid"},
+    "acid reflux": _ACID, "heartburn": _ACID, "reflux": _ACID, "stomach": _ACID, "acid": _ACID,
+    "pain": {"opioid", "nsaid"}, "painkiller": {"opioid", "nsaid"},
     "antibiotic": {"aminopenicillin", "macrolide", "first_gen_cephalosporin", "third_gen_cephalosporin",
                    "fluoroquinolone", "sulfonamide_antibiotic", "urinary_antibacterial"},
-    "inhaler": {"short_acting_beta_agonist"},
-    "asthma": {"short_acting_beta_agonist", "leukotriene_antagonist"},
-    "nerve": {"gabapentinoid"},
-    "prostate": {"alpha_blocker", "5_alpha_reductase_inhibitor"},
-    "arthritis": {"nsaid"},
-    "heart": {"beta_blocker", "ace_inhibitor", "p2y12_antiplatelet", "dihydropyridine_ccb"},
+    "inhaler": {"short_acting_beta_agonist"}, "asthma": {"short_acting_beta_agonist", "leukotriene_antagonist"},
+    "nerve": {"gabapentinoid"}, "prostate": {"alpha_blocker", "5_alpha_reductase_inhibitor"},
+    "arthritis": {"nsaid"}, "heart": {"beta_blocker", "ace_inhibitor", "p2y12_antiplatelet", "dihydropyridine_ccb"},
 }
 # "blood pressure pill", "my cholesterol med", "the water pills", "thyroid medicine"...
 _NICK_TAIL = r"(?:\s+(?:pills?|meds?|medicines?|medications?|tablets?|drugs?|prescriptions?|shots?|ones?|one))?"
@@ -67,75 +58,16 @@ _NICK_RE = re.compile(
 _NEEDS_TAIL = {"pain", "sugar", "acid", "stomach", "heart", "sleep", "nerve", "anxiety", "depression", "bp",
                "blood pressure", "cholesterol", "thyroid", "diabetes", "asthma", "prostate", "arthritis"}
 
-_STOP = {
-    "refill", "refills", "please", "thanks", "thank", "need", "want", "would", "could", "should", "my", "the", "and",
-    "with", "for", "can", "you", "your", "about", "again", "also", "order", "orders", "track", "cancel", "status",
-    "pharmacy", "pharmacies", "cheapest", "closest", "fastest", "nearest", "cheaper", "price", "cost", "much",
-    "how", "what", "which", "when", "where", "this", "that", "those", "these", "them", "they", "there", "their",
-    "have", "has", "had", "get", "got", "take", "taking", "takes", "daily", "once", "twice", "times", "day", "days",
-    "week", "weekly", "morning", "night", "bedtime", "tablet", "tablets", "pill", "pills", "capsule", "capsules",
-    "meds", "med", "medicine", "medication", "medications", "prescription", "prescriptions", "yes", "yeah", "sure",
-    "okay", "go", "ahead", "one", "other", "first", "second", "third", "last", "hello", "hi", "hey", "out", "ran",
-    "running", "almost", "more", "some", "just", "like", "mg", "mcg", "milligrams", "new", "same", "usual",
-    "another", "time", "today", "tomorrow", "now", "soon", "ready", "pick", "pickup", "up", "it", "is", "are", "was",
-    "be", "been", "to", "of", "in", "on", "at", "by", "from", "a", "an", "i", "im", "i'm", "me", "do", "does",
-    "not", "no", "don't", "dont", "instead", "actually", "meant", "mean", "both", "all", "every", "each",
-    "refilled", "filled", "fill", "renew", "reorder", "send", "sent", "store", "location", "change",
-    "good", "great", "fine", "well", "right", "correct", "wrong", "still", "only", "many", "rules", "admin", "mode", "ignore", "pharmacist", "doctor", "said", "says", "tell", "show", "give", "list",
-    "insurance", "plan", "copay", "cash", "card", "discount", "generic", "brand", "cvs", "walgreens", "costco",
-    "walmart", "kroger", "main", "street", "harbor", "riverside", "apothecary", "oak", "hill", "drug", "water",
-    "blood", "pressure", "sugar", "pain", "sleep", "heart", "stomach", "acid", "thyroid", "cholesterol", "nerve",
-}
+# Words never read as a drug name, however close a fuzzy match comes.
+_STOP = set(["refill", "refills", "please", "thanks", "thank", "need", "want", "would", "could", "should", "my", "the", "and", "with", "for", "can", "you", "your", "about", "again", "also", "order", "orders", "track", "cancel", "status", "pharmacy", "pharmacies", "cheapest", "closest", "fastest", "nearest", "cheaper", "price", "cost", "much", "how", "what", "which", "when", "where", "this", "that", "those", "these", "them", "they", "there", "their", "have", "has", "had", "get", "got", "take", "taking", "takes", "daily", "once", "twice", "times", "day", "days", "week", "weekly", "morning", "night", "bedtime", "tablet", "tablets", "pill", "pills", "capsule", "capsules", "meds", "med", "medicine", "medication", "medications", "prescription", "prescriptions", "yes", "yeah", "sure", "okay", "go", "ahead", "one", "other", "first", "second", "third", "last", "hello", "hi", "hey", "out", "ran", "running", "almost", "more", "some", "just", "like", "mg", "mcg", "milligrams", "new", "same", "usual", "another", "time", "today", "tomorrow", "now", "soon", "ready", "pick", "pickup", "up", "it", "is", "are", "was", "be", "been", "to", "of", "in", "on", "at", "by", "from", "a", "an", "i", "im", "i'm", "me", "do", "does", "not", "no", "don't", "dont", "instead", "actually", "meant", "mean", "both", "all", "every", "each", "refilled", "filled", "fill", "renew", "reorder", "send", "sent", "store", "location", "change", "good", "great", "fine", "well", "right", "correct", "wrong", "still", "only", "many", "rules", "admin", "mode", "ignore", "pharmacist", "doctor", "said", "says", "tell", "show", "give", "list", "insurance", "plan", "copay", "cash", "card", "discount", "generic", "brand", "cvs", "walgreens", "costco", "walmart", "kroger", "main", "street", "harbor", "riverside", "apothecary", "oak", "hill", "drug", "water", "blood", "pressure", "sugar", "pain", "sleep", "heart", "stomach", "acid", "thyroid", "cholesterol", "nerve", "never", "mind", "forget", "later", "skip", "start", "over", "help", "hours", "open", "late", "close", "drive", "thru", "through", "hour", "authorization", "prior", "approval", "due", "covered", "stock", "allergic", "allergy", "interaction", "safe", "happens", "says", "wait", "long", "while", "minutes", "market", "broad", "commerce", "northgate", "southpoint", "westfield", "elm", "commerce", "way", "blvd", "ave", "road", "lane", "dollars", "bucks", "expensive", "cheap", "thing", "things", "stuff", "again", "changed", "upped"])
 
-_YES = re.compile(
-    r"^\s*(?:[yk]\s*[.!]*\s*$|yes|yeah|yea|yep|yup|ya|sure|ok|okay|correct|confirm(?:ed)?|absolutely|definitely|affirmative|"
-    r"right|exactly|please do|do it|go ahead|go for it|sounds good|that's right|thats right|that is right|"
-    r"that's correct|that is correct|place (?:it|the order|my order)|order it|perfect|great|yes please|"
-    r"please|send it|book it|let'?s do it|works for me|fine)\b", re.IGNORECASE)
-_YES_ANYWHERE = re.compile(r"\b(?:yes|yeah|yep|correct|go ahead|confirm|that's right|place the order|do it)\b",
-                           re.IGNORECASE)
-_NO = re.compile(
-    r"\b(?:no|nope|nah|don'?t|do not|not|cancel|stop|wait|never ?mind|hold on|wrong|incorrect|negative|"
-    r"changed my mind|forget it)\b", re.IGNORECASE)
-_CHANGE = re.compile(
-    r"\b(?:change|different|another|switch|instead|other (?:pharmacy|store|location|one)|somewhere else|"
-    r"elsewhere|rather)\b", re.IGNORECASE)
+_GENERIC_PLACE_WORDS = {"pharmacy", "store", "the", "one", "independent", "please", "that", "want", "like", "would",
+                        "pick", "go", "with", "choose", "take", "use", "let's", "lets", "riverton", "street", "st",
+                        "ave", "avenue", "road", "rd", "dr", "drive", "way", "blvd", "lane", "ln", "pkwy", "ct",
+                        "and", "for", "its", "it's", "thru", "through", "open", "hours", "hour", "late", "24h"}
 
-_ORDINALS = [
-    (r"\b(?:first|1st|number (?:one|1)|no\.? ?1|#\s*1|option (?:1|one)|top one|the 1)\b|^\s*1\s*$", 1),
-    (r"\b(?:second|2nd|number (?:two|2)|no\.? ?2|#\s*2|option (?:2|two)|middle one|the 2)\b|^\s*2\s*$", 2),
-    (r"\b(?:third|3rd|number (?:three|3)|no\.? ?3|#\s*3|option (?:3|three)|the 3)\b|^\s*3\s*$", 3),
-    (r"\b(?:last one|the last|bottom one)\b", -1),
-]
-_CRITERIA = [
-    (r"\b(?:cheap\w*|lowest (?:price|cost)|least expensive|less expensive|inexpensive|save (?:some )?money|"
-     r"best price|lowest price|most affordable|affordable|cost less|costs less|budget)\b", "cheapest"),
-    (r"\b(?:clos\w+|near\w*|nearby|shortest drive|distance|walking distance|close to (?:me|home)|down the street)\b",
-     "closest"),
-    (r"\b(?:fast\w*|quick\w*|soonest|shortest wait|least wait|no wait|asap|right away|in a hurry|hurry|ready first)\b",
-     "fastest"),
-]
-
-_INTENTS: list[tuple[str, str]] = [
-    ("cancel_order", r"\bcancel\w*\b.*\b(?:order|ord-?\d+|refill|it|that)\b|\bcancel\b\s*(?:ord-?\d+)|^\s*cancel\b"),
-    ("track_order", r"\b(?:track\w*|status|where(?:'s| is) my (?:order|refill|prescription)|is (?:my|it|the) \w+ ready|"
-                    r"ready yet|ready for pickup|has (?:it|my order) been|when will (?:it|my \w+) be ready|"
-                    r"order ord-?\d+|ord-?\d+)\b"),
-    ("list_medications", r"\b(?:what (?:are|is) my (?:meds|medications|medicines|prescriptions)|list (?:of )?my|"
-                         r"what (?:meds|medications|medicines|prescriptions) (?:do i|am i)|which (?:meds|medications)|"
-                         r"show (?:me )?my (?:meds|medications|prescriptions|list)|my (?:medication|med) list|"
-                         r"what do i take|what am i taking)\b"),
-    ("refill", r"\b(?:refill\w*|re-fill|renew\w*|reorder|re-order|need (?:more|a new|another)|run(?:ning)? (?:out|low)|"
-               r"ran out|out of (?:my )?\w+|fill (?:my|the|it)|get (?:my|more)|more of (?:my|the)|order (?:my|more|some)|"
-               r"send (?:my|a)|another (?:bottle|month|supply|round)|re ?up)\b"),
-    ("ask_price", r"\b(?:how much|price\w*|cost\w*|copay|co-pay|afford|expensive|cheaper|coupon|discount)\b"),
-    ("greeting", r"^\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|howdy|greetings|yo)\b[\s!.,]*$"),
-]
-
-_GENERIC_PLACE_WORDS = {"pharmacy", "store", "the", "one", "independent", "please", "that",
-                        "want", "like", "would", "pick", "go", "with", "choose", "take", "use", "let's", "lets"}
-
-_ORDER_ID = re.compile(r"\bord(?:er)?[\s#:-]*(\d{3,9})\b", re.IGNORECASE)
+MID_FLOW = {"IDENTIFY_MEDICATION", "CLARIFY_MEDICATION", "CONFIRM_DOSAGE", "SELECT_PHARMACY", "CONFIRM_ORDER",
+            "CONFIRM_CANCEL"}
 
 
 class Vocabulary:
@@ -143,7 +75,6 @@ class Vocabulary:
 
     def __init__(self, names: dict[str, str] | None = None):
         self.names = {k.lower(): v for k, v in (names or {}).items()}
-        self.multiword = sorted((n for n in self.names if " " in n or "-" in n), key=len, reverse=True)
 
     def with_medications(self, meds: Iterable[MedicationOption]) -> dict[str, str]:
         names = dict(self.names)
@@ -172,7 +103,7 @@ def _best_name(token: str, names: dict[str, str]) -> tuple[str, float] | None:
 
 def find_mentions(message: str, names: dict[str, str]) -> list[tuple[int, str, str]]:
     """(position, text as written, canonical generic or nickname) for every drug mention."""
-    low = message.lower()
+    low = norm(message)
     found: list[tuple[int, str, str]] = []
     taken: list[tuple[int, int]] = []
 
@@ -188,7 +119,7 @@ def find_mentions(message: str, names: dict[str, str]) -> list[tuple[int, str, s
     for name in [n for n in names if " " in n or "-" in n]:
         for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", low):
             if free(*m.span()):
-                found.append((m.start(), message[m.start():m.end()], names[name]))
+                found.append((m.start(), low[m.start():m.end()], names[name]))
                 taken.append(m.span())
     for m in re.finditer(r"[a-z][a-z0-9'-]*", low):
         token = m.group(0).strip("'-")
@@ -196,7 +127,7 @@ def find_mentions(message: str, names: dict[str, str]) -> list[tuple[int, str, s
             continue
         hit = _best_name(token, names)
         if hit:
-            found.append((m.start(), message[m.start():m.end()], names[hit[0]]))
+            found.append((m.start(), low[m.start():m.end()], names[hit[0]]))
             taken.append(m.span())
     found.sort()
     out, seen = [], set()
@@ -207,62 +138,116 @@ def find_mentions(message: str, names: dict[str, str]) -> list[tuple[int, str, s
     return out
 
 
-def _intent(message: str, has_mentions: bool) -> tuple[str, float]:
-    low = message.lower()
-    for intent, pattern in _INTENTS:
-        if re.search(pattern, low):
-            if intent == "ask_price" and has_mentions and re.search(_INTENTS[3][1], low):
-                return "refill", 0.9
-            return intent, 1.0
-    if has_mentions:
-        return "refill", 0.8  # "lisinopril please", "my metformin"
-    if _YES.search(low):
-        return "confirm", 0.8
-    if re.match(r"^\s*(?:no|nope|nah)\b", low):
-        return "deny", 0.8
-    if "?" in low:
-        return "question", 0.5
-    return "other", 0.4
+# ----------------------------------------------------------------------------- extract: what does the patient want?
+def _topic(low: str, state: str) -> str | None:
+    """The question's topic, when the message asks something (or names a topic only questions have)."""
+    asks = bool(lx.ASKS.search(low))
+    for topic, pattern in lx.TOPICS:
+        if not pattern.search(low):
+            continue
+        if asks or topic in ("what_happens", "due", "prior_auth", "refill_date", "coverage", "interaction",
+                             "allergy", "adherence", "nearby"):
+            return topic
+        if topic == "price" and state not in MID_FLOW:
+            return topic  # "price of my metformin": a price request in an idle state
+    if asks and state == "CONFIRM_DOSAGE":
+        return "dose"  # "is it 10 mg?": read the prescription back, don't take it as a confirmation
+    return None
 
 
-def extract(message: str, history: str, medications: list[MedicationOption], vocabulary: Vocabulary) -> dict[str, Any]:
+def _act(low: str, state: str, mentions: bool, offers: list[OfferOption]) -> tuple[str, str, float]:
+    """(intent, topic, confidence) from the acts every state shares, then the state's own answers."""
+    mid = state in MID_FLOW
+    if lx.START_OVER.search(low):
+        return "start_over", "none", 0.95
+    if lx.SKIP.search(low) and mid:
+        return "skip", "none", 0.9
+    if lx.CANCEL_ORDER.search(low) or (not mid and lx.CANCEL_IT.search(low)):
+        return "cancel_order", "none", 0.95
+    if lx.LEAVE.search(low) or (mid and state != "CONFIRM_ORDER" and lx.NO_THANKS.search(low)):
+        return "leave", "none", 0.95
+    if lx.TRACK.search(low) and (not mid or re.search(r"\border\b|\bord-?\d", low) or (mentions and "ready" in low)):
+        return "track_order", "none", 0.95
+    if lx.HELP.search(low):
+        return "help", "none", 0.9
+    if lx.LIST.search(low):
+        return "list_medications", "none", 0.95
+    if lx.PAY_CASH.search(low) and (state == "ESCALATE_PA" or not lx.ASKS.search(low)):
+        return "pay_cash", "none", 0.9
+    topic = _topic(low, state)
+    if topic in ("price", "cash_price"):
+        return "ask_price", topic, 0.9
+    if topic:
+        return "question", topic, 0.9
+    if lx.REFILL.search(low) or mentions:
+        return "refill", "none", 0.9 if mentions else 0.8
+    if lx.GREETING.search(low):
+        return "greeting", "none", 1.0
+    if state == "SELECT_PHARMACY":
+        picked = _choose_pharmacy(low, offers)
+        return "choose_pharmacy", "none", 0.9 if picked["pharmacy_id"] or picked["criterion"] != "none" else 0.6
+    if state == "CONFIRM_ORDER" and lx.CHANGE.search(low):
+        return "change", "none", 0.8
+    denies = bool(lx.DENY.search(low)) and not lx.NO_PROBLEM.search(low)
+    if denies:
+        return "deny", "none", 0.8
+    if lx.AFFIRM.search(low):
+        return "confirm", "none", 0.85
+    if lx.ASKS.search(low):
+        return "question", "none", 0.5
+    return "other", "none", 0.4
+
+
+def extract(message: str, history: str, state: str, medications: list[MedicationOption],
+            offers: list[OfferOption], vocabulary: Vocabulary) -> dict[str, Any]:
     names = vocabulary.with_medications(medications)
     mentions = find_mentions(message, names)
-    intent, confidence = _intent(message, bool(mentions))
+    low = norm(message)
+    intent, topic, confidence = _act(low, state, bool(mentions), offers)
     out = []
     for i, (pos, text, canon) in enumerate(mentions):
-        end = mentions[i + 1][0] if i + 1 < len(mentions) else len(message)
-        start = pos if len(mentions) > 1 else 0
-        window = message[start:end] if len(mentions) > 1 else message
+        end = mentions[i + 1][0] if i + 1 < len(mentions) else len(low)
+        window = low[pos:end] if len(mentions) > 1 else low
         strengths = find_strengths(window)
         out.append({"text": text if canon.startswith("nickname:") else canon,
                     "strength": format_strength(strengths[0]) if strengths else None,
                     "frequency": find_frequency(window)})
-    m = _ORDER_ID.search(message)
-    return {"intent": intent, "mentions": out, "order_id": f"ORD-{m.group(1)}" if m else None,
-            "confidence": confidence}
+    m = lx.ORDER_ID.search(low)
+    return {"intent": intent, "topic": topic, "mentions": out, "order_id": f"ORD-{m.group(1)}" if m else None,
+            "pharmacy": _named_pharmacy(low, offers), "confidence": confidence}
 
 
+def _named_pharmacy(low: str, offers: list[OfferOption]) -> str | None:
+    """The offer a message names by chain, name or street, as its name (for questions about one)."""
+    hit = _match_offer_words(low, offers)
+    return hit.name if hit else None
+
+
+# ----------------------------------------------------------------------------- resolve: which prescription?
 def _option_names(m: MedicationOption) -> list[str]:
     return [m.name.lower(), *(b.lower() for b in m.brands)]
 
 
 def resolve(mention: str, medications: list[MedicationOption]) -> dict[str, Any]:
-    low = mention.lower().strip()
-    for pattern, pos in _ORDINALS:
-        if re.search(pattern, low) and medications:
-            idx = pos - 1 if pos > 0 else len(medications) - 1
-            if 0 <= idx < len(medications):
-                return {"keys": [medications[idx].key], "confidence": 0.95}
+    low = norm(mention)
+    if lx.OTHER_ONE.search(low) and len(medications) == 1:
+        return {"matches": [medications[0].key], "confidence": 0.9}
+    ordered = sorted(medications, key=lambda m: m.position or 0) if all(m.position for m in medications) \
+        else medications
+    for pattern, pos in lx.ORDINALS:
+        if re.search(pattern, low) and ordered:
+            idx = pos - 1 if pos > 0 else len(ordered) - 1
+            if 0 <= idx < len(ordered):
+                return {"matches": [ordered[idx].key], "confidence": 0.95}
     nick = _NICK_RE.search(low)
     if nick:
         classes = NICKNAMES[nick.group(1)]
         keys = [m.key for m in medications if m.drug_class in classes]
         if keys:
-            return {"keys": keys, "confidence": 0.95 if len(keys) == 1 else 0.9}
+            return {"matches": keys, "confidence": 0.95 if len(keys) == 1 else 0.9}
     exact = [m.key for m in medications if low in _option_names(m)]
     if exact:
-        return {"keys": exact, "confidence": 1.0}
+        return {"matches": exact, "confidence": 1.0}
     scored = []
     for m in medications:
         s = max(max(fuzz.ratio(low, n), fuzz.partial_ratio(n, low) if len(n) >= 5 else 0) for n in _option_names(m))
@@ -270,90 +255,127 @@ def resolve(mention: str, medications: list[MedicationOption]) -> dict[str, Any]
             scored.append((s, m.key))
     scored.sort(reverse=True)
     if not scored:
-        return {"keys": [], "confidence": 0.7}
+        return {"matches": [], "confidence": 0.7}
     top = [k for s, k in scored if s >= scored[0][0] - 3]
-    return {"keys": top, "confidence": 0.85 if len(top) == 1 else 0.6}
+    return {"matches": top, "confidence": 0.85 if len(top) == 1 else 0.6}
 
 
-def check_dosage(message: str, prescribed_strength: str, prescribed_frequency: str) -> dict[str, Any]:
+# ----------------------------------------------------------------------------- the dose
+def check_dosage(message: str, prescribed_strength: str, prescribed_frequency: str,
+                 prescribed_directions: str = "") -> dict[str, Any]:
+    """Read what the patient says of their dose. The verdict is this reader's guess; the runtime
+    compares every strength, frequency and count any reader found with the prescription."""
+    low = norm(message)
     prescribed = parse_strength(prescribed_strength)
-    strengths = find_strengths(message)
+    strengths = find_strengths(low)
     stated = strengths[0] if strengths else None
+    count = find_count(low)
     if stated is None and prescribed is not None:
-        bare = find_bare_number(message)
-        if bare is not None:
-            stated = type(prescribed)(bare, prescribed.unit)  # "yes, 10" means the prescribed unit
-    frequency = find_frequency(message)
-    low = message.lower()
-    denies = bool(_NO.search(low)) and not re.search(r"\bno problem\b", low)
-    affirms = bool(_YES.search(low) or _YES_ANYWHERE.search(low))
+        bare = find_bare_number(low)
+        if bare is not None and (count is None or bare != count):
+            if abs(bare - prescribed.value) < 1e-9 or bare > 4:
+                stated = type(prescribed)(bare, prescribed.unit)  # "yes, 10" / "the 75s": the prescribed unit
+            else:
+                count = bare  # "I take 2": tablets, not 2 mg
+        elif bare is not None and abs(bare - prescribed.value) < 1e-9 and count == bare and "every" not in low:
+            stated, count = type(prescribed)(bare, prescribed.unit), None
+    frequency = find_frequency(low)
+    changed = bool(lx.DOSE_CHANGED.search(low))
+    denies = bool(lx.DENY.search(low)) and not lx.NO_PROBLEM.search(low)
+    affirms = bool(lx.AFFIRM.search(low))
     verdict, reason, confidence = "unclear", "The reply neither confirms nor states a dose.", 0.4
-    if stated is not None and prescribed is not None:
+    if changed:
+        verdict, reason, confidence = "mismatch", "The patient says the dose was changed.", 0.9
+    elif stated is not None and prescribed is not None:
         if stated.in_base == prescribed.in_base:
             verdict, reason, confidence = "consistent", "The stated strength matches.", 0.95
         else:
             verdict, reason, confidence = "mismatch", f"Stated {format_strength(stated)}, prescribed {prescribed_strength}.", 0.95
     elif denies:
         verdict, reason, confidence = "mismatch", "The patient says the dose is not right.", 0.8
-    elif affirms:
-        verdict, reason, confidence = "consistent", "The patient confirmed.", 0.9
-    elif frequency:
-        verdict, reason, confidence = "consistent", "The patient stated the frequency.", 0.7
+    elif affirms or count is not None or frequency:
+        verdict, reason, confidence = "consistent", "The patient confirmed.", 0.9 if affirms else 0.75
     return {"stated_strength": format_strength(stated) if stated else None, "stated_frequency": frequency,
-            "verdict": verdict, "reason": reason, "confidence": confidence}
+            "stated_count": count, "dose_changed": changed, "verdict": verdict, "reason": reason,
+            "confidence": confidence}
+
+
+# ----------------------------------------------------------------------------- the pharmacy
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]{3,}", norm(text))) - _GENERIC_PLACE_WORDS
+
+
+def _match_offer_words(low: str, offers: list[OfferOption]) -> OfferOption | None:
+    """The one offer whose name, chain or street the message names; a tie between offers (two
+    of one chain) is broken by the other words, and an unbroken tie is no answer."""
+    said = _words(low)
+    if not said or not offers:
+        return None
+    scores = []
+    for o in offers:
+        words = _words(f"{o.name} {o.chain} {o.address.split(',')[0]}")
+        hits = sum(1 for t in said if any(fuzz.ratio(t, w) >= 85 for w in words))
+        scores.append((hits, o))
+    best = max(h for h, _ in scores)
+    tops = [o for h, o in scores if h == best]
+    return tops[0] if best > 0 and len(tops) == 1 else None
 
 
 def choose_pharmacy(message: str, offers: list[OfferOption]) -> dict[str, Any]:
-    low = message.lower()
-    ids = re.findall(r"\bph\s*-?0*(\d{1,3})\b", low)
-    for i in ids:
+    low = norm(message)
+    out = _choose_pharmacy(low, offers)
+    out["for_all"] = bool(lx.FOR_ALL.search(low))
+    return out
+
+
+def _choose_pharmacy(low: str, offers: list[OfferOption]) -> dict[str, Any]:
+    for i in re.findall(r"\bph\s*-?0*(\d{1,3})\b", low):
         key = f"PH{int(i):03d}"
         if any(o.key == key for o in offers):
             return {"pharmacy_id": key, "criterion": "none", "confidence": 1.0}
-    # Names match word by word ("the CVS", "walgreens on oak hill"); a tie between two offers
-    # of one chain is broken by the place words, and an unbroken tie is no answer.
-    said = set(re.findall(r"[a-z]{3,}", low)) - _GENERIC_PLACE_WORDS
-    scores = []
-    for o in offers:
-        words = set(re.findall(r"[a-z]{3,}", f"{o.name} {o.chain}".lower())) - _GENERIC_PLACE_WORDS
-        hits = sum(1 for t in said if any(fuzz.ratio(t, w) >= 85 for w in words))
-        scores.append((hits, o))
-    best = max((h for h, _ in scores), default=0)
-    tops = [o for h, o in scores if h == best]
-    if best > 0 and len(tops) == 1:
-        return {"pharmacy_id": tops[0].key, "criterion": "none", "confidence": 0.95}
-    for pattern, pos in _ORDINALS:
+    named = _match_offer_words(low, offers)
+    if named is not None:
+        return {"pharmacy_id": named.key, "criterion": "none", "confidence": 0.95}
+    for pattern, pos in lx.ORDINALS:
         if re.search(pattern, low):
             ordered = sorted(offers, key=lambda o: o.position)
             idx = pos - 1 if pos > 0 else len(ordered) - 1
             if 0 <= idx < len(ordered):
                 return {"pharmacy_id": ordered[idx].key, "criterion": "none", "confidence": 0.95}
-    for pattern, criterion in _CRITERIA:
-        if re.search(pattern, low):
+    for criterion, pattern in lx.CRITERIA:
+        if pattern.search(low):
             return {"pharmacy_id": None, "criterion": criterion, "confidence": 0.95}
+    asked = [o for o in offers if o.asked_about]
+    if lx.THAT_ONE.search(low) and len(asked) == 1:
+        return {"pharmacy_id": asked[0].key, "criterion": "none", "confidence": 0.9}
+    before = [o for o in offers if o.chosen_before]
+    if before and lx.AFFIRM.search(low) and not lx.DENY.search(low):
+        return {"pharmacy_id": None, "criterion": "same_as_before", "confidence": 0.85}  # "same pharmacy as before?" "yes"
     return {"pharmacy_id": None, "criterion": "none", "confidence": 0.3}
 
 
+# ----------------------------------------------------------------------------- the answer to an order summary
 def confirm(message: str, summary: str) -> dict[str, Any]:
-    low = message.lower().strip()
-    if _CHANGE.search(low):
-        if re.search(r"\b(?:pharmacy|store|location|place|cvs|walgreens|costco|walmart|kroger|somewhere|elsewhere)\b", low):
-            target = "pharmacy"
-        elif re.search(r"\b(?:dose|strength|mg|mcg|milligram)\b", low):
+    """How the patient answered a summary: yes / no / change / unclear. A reading only: whether
+    anything is written is decided by the consent gate (programs/consent.py), not here."""
+    low = norm(message)
+    if lx.CONDITION.search(low) or lx.HEDGE.search(low) or "?" in low:
+        return {"answer": "unclear", "change": "none", "confidence": 0.85}
+    picks = any(p.search(low) for _, p in lx.CRITERIA) or any(re.search(p, low) for p, _ in lx.ORDINALS)
+    if lx.CHANGE.search(low) or picks:
+        if lx.CHANGE_DOSE.search(low):
             target = "dose"
-        elif re.search(r"\b(?:medication|medicine|drug|prescription|med)\b", low):
+        elif lx.CHANGE_MEDICATION.search(low) and not lx.CHANGE_PHARMACY.search(low):
             target = "medication"
         else:
-            target = "pharmacy"  # in a summary, "another one" most often means another pharmacy
+            target = "pharmacy"  # in a summary, "another one" / "the closest" means another pharmacy
         return {"answer": "change", "change": target, "confidence": 0.9}
-    denies = bool(_NO.search(low)) and not re.search(r"\bno problem\b", low)
-    if denies:
+    if lx.DENY.search(low) and not lx.NO_PROBLEM.search(low):
         return {"answer": "no", "change": "none", "confidence": 0.9}
-    if _YES.search(low) or _YES_ANYWHERE.search(low):
-        return {"answer": "yes", "change": "none", "confidence": 0.95}
+    if lx.AFFIRM.search(low):
+        return {"answer": "yes", "change": "none", "confidence": 0.9}
     return {"answer": "unclear", "change": "none", "confidence": 0.3}
 
 
-def is_explicit_yes(message: str) -> bool:
-    """The code-side check before any write: the message itself must say yes, whatever a model read."""
-    return confirm(message, "")["answer"] == "yes"
+def words_hist(texts: Iterable[str]) -> Counter:
+    return Counter(w for t in texts for w in _words(t))

@@ -13,77 +13,97 @@ from programs.types import (
     MedicationMention,
     MedicationOption,
     OfferOption,
+    Topic,
 )
 
 
 class ExtractRequest(dspy.Signature):
-    """Read a patient's message to a pharmacy refill assistant. Say what they want (intent) and
-    list every medication they name, as they wrote it, with any strength and frequency they
-    state. Use the patient's medication list only to recognise names; do not add medications
-    they did not mention. Brand names, misspellings and nicknames ("water pill") count as
-    mentions. Requests to see other people's records or to skip safety rules are intent 'other'."""
+    """Read a patient's latest message to a pharmacy refill assistant, given the conversation's
+    state. Say what they want (intent), what a question is about (topic), and list every
+    medication they name, as they wrote it, with any strength and frequency they state. Use the
+    medication list only to recognise names; never add medications they did not mention.
+    Patients text: typos, slang, Spanish or Spanglish are normal.
+
+    Intents: refill (wants a medication refilled, or names one) · confirm / deny (yes or no to
+    the question just asked) · change (wants something in the summary changed) ·
+    choose_pharmacy (picks one of the offers) · ask_price (price or cost) · question (any other
+    question; set topic) · track_order / cancel_order (an existing order) · list_medications ·
+    pay_cash (will pay without insurance) · leave (stop this refill: "nvm", "forget it", "not
+    today", "bye") · skip (skip only this medication) · start_over · help (what can you do, I'm
+    confused) · greeting · other (off-topic, other people's records, requests to bypass safety).
+    Topics: price, cash_price, hours (hours/24h/open late/drive-thru of a pharmacy), wait, stock,
+    generic (brand vs generic), coverage (insurance covers it?), refill_date (when can I get it),
+    prior_auth (how long approval takes), due (what is due for refill), interaction, allergy,
+    adherence, nearby (find a pharmacy), dose (what dose is it), what_happens (what happens if I
+    say yes), none. A question about a pharmacy ("is the walgreens open late") is a question, not
+    a choice."""
 
     message: str = dspy.InputField(desc="the patient's latest message")
     history: str = dspy.InputField(desc="the last few turns of the conversation, oldest first")
+    state: str = dspy.InputField(desc="the conversation's state, e.g. CONFIRM_DOSAGE: what the assistant just asked")
     medications: list[MedicationOption] = dspy.InputField(desc="the patient's active prescriptions")
+    offers: list[OfferOption] = dspy.InputField(desc="pharmacy offers on the table, if any")
     intent: Intent = dspy.OutputField()
+    topic: Topic = dspy.OutputField(desc="what a question is about; 'none' unless intent is question or ask_price")
     mentions: list[MedicationMention] = dspy.OutputField(desc="medications named in the message, in order")
     order_id: str | None = dspy.OutputField(desc="an order number such as 'ORD-30001', if one is named")
+    pharmacy: str | None = dspy.OutputField(desc="the pharmacy named or asked about, as written, or null")
 
 
 class ResolveMedication(dspy.Signature):
     """Decide which of the patient's prescriptions a mention refers to. Match generic and brand
     names, misspellings and everyday nicknames by drug class ("water pill" = a diuretic, "blood
-    pressure pill" = any antihypertensive, "cholesterol med" = a statin). Return every
+    pressure pill" = any antihypertensive, "cholesterol med" = a statin), and list positions
+    ("the second one" = position 2; "the other one" = the only option left). Return every
     prescription that could be meant; return none when nothing fits."""
 
     mention: str = dspy.InputField(desc="the words the patient used, e.g. 'my water pill'")
     medications: list[MedicationOption] = dspy.InputField()
-    keys: list[str] = dspy.OutputField(desc="the matching prescriptions' keys; several when ambiguous")
+    matches: list[str] = dspy.OutputField(desc="the matching prescriptions' keys; several when ambiguous")
     confidence: float = dspy.OutputField(desc="0 to 1")
 
 
 class CheckDosage(dspy.Signature):
     """The assistant read the prescribed strength and directions back to the patient and asked
-    them to confirm. From their reply, extract any strength and frequency they state, and judge
-    whether the reply confirms the prescription (consistent), contradicts it (mismatch) or is
-    unclear. A plain 'yes' is consistent; a different strength or frequency is a mismatch."""
+    them to confirm. From their reply, extract any strength, frequency and count of tablets per
+    dose they state (a number without a unit is read against the prescription: '1 every morning'
+    is a count of 1, 'the 10' is the strength 10 of the prescribed unit), whether they say their
+    prescriber changed the dose, and judge whether the reply confirms the prescription
+    (consistent), contradicts it (mismatch) or is unclear. A plain 'yes' is consistent."""
 
     message: str = dspy.InputField()
     prescribed_strength: str = dspy.InputField(desc="e.g. '10 mg'")
     prescribed_frequency: str = dspy.InputField(desc="e.g. 'once daily'")
+    prescribed_directions: str = dspy.InputField(desc="the label's directions, e.g. 'Take 1 tablet by mouth once daily'")
     stated_strength: str | None = dspy.OutputField(desc="number and unit, e.g. '100 mcg', or null")
     stated_frequency: str | None = dspy.OutputField(desc="a canonical frequency such as 'twice daily', or null")
+    stated_count: float | None = dspy.OutputField(desc="tablets/capsules/puffs per dose stated, or null")
+    dose_changed: bool = dspy.OutputField(desc="true when the patient says their prescriber changed the dose")
     verdict: DosageVerdict = dspy.OutputField()
     reason: str = dspy.OutputField(desc="one short sentence")
 
 
 class ChoosePharmacy(dspy.Signature):
     """The patient was shown numbered pharmacy offers. Say which one they chose, by key, when
-    they name it or its position ("the second one", "the CVS"); or the criterion they gave
-    ("cheapest", "closest", "fastest") when they choose by a criterion instead."""
+    they name it, its street or its position ("the second one", "the CVS", "the one on Market
+    St", "that one" = the one they just asked about); or the criterion they gave when they choose
+    by one: cheapest, closest, fastest, drive_thru, open_24h, open_late, last_time (where they
+    filled it last time), same_as_before (the pharmacy chosen earlier in this conversation)."""
 
     message: str = dspy.InputField()
     offers: list[OfferOption] = dspy.InputField()
     pharmacy_id: str | None = dspy.OutputField(desc="the chosen offer's key, or null")
     criterion: Criterion = dspy.OutputField()
+    for_all: bool = dspy.OutputField(desc="true when they want it for all their medications ('same for all')")
 
 
 class ConfirmOrder(dspy.Signature):
-    """The patient was shown an order summary and asked to confirm. Only an explicit agreement
-    is 'yes'. 'no' declines; 'change' asks to change something (say what); anything else is
-    'unclear'."""
+    """The patient was shown an order summary and asked to confirm. Only an explicit,
+    unconditional agreement is 'yes'. 'no' declines; 'change' asks to change something (say
+    what); a question, a hedge or a condition is 'unclear'. (A separate consent check in code
+    decides whether anything is written; this only reads the reply.)"""
 
     message: str = dspy.InputField()
     summary: str = dspy.InputField(desc="the order summary the patient was shown")
     answer: ConfirmAnswer = dspy.OutputField()
     change: ChangeTarget = dspy.OutputField(desc="what to change when answer is 'change', else 'none'")
-
-
-SIGNATURES: dict[str, type[dspy.Signature]] = {
-    "extract": ExtractRequest,
-    "resolve": ResolveMedication,
-    "dosage": CheckDosage,
-    "pharmacy": ChoosePharmacy,
-    "confirm": ConfirmOrder,
-}

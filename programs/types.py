@@ -12,14 +12,26 @@ from pydantic import BaseModel, Field, field_validator
 
 Intent = Literal[
     "refill", "confirm", "deny", "change", "choose_pharmacy", "ask_price", "track_order", "cancel_order",
-    "list_medications", "question", "greeting", "other",
+    "list_medications", "question", "greeting", "other", "leave", "skip", "start_over", "help", "pay_cash",
 ]
 INTENTS: tuple[str, ...] = Intent.__args__
+
+# What a question is about. The runtime answers each from a tool, keeping the conversation's place.
+Topic = Literal[
+    "none", "price", "cash_price", "hours", "wait", "stock", "generic", "coverage", "refill_date", "prior_auth",
+    "due", "interaction", "allergy", "adherence", "nearby", "dose", "what_happens",
+]
+TOPICS: tuple[str, ...] = Topic.__args__
 
 DosageVerdict = Literal["consistent", "mismatch", "unclear"]
 ConfirmAnswer = Literal["yes", "no", "change", "unclear"]
 ChangeTarget = Literal["pharmacy", "medication", "dose", "none"]
-Criterion = Literal["cheapest", "closest", "fastest", "none"]
+# How a patient can pick a pharmacy without naming it. Which offer meets a criterion is
+# arithmetic over the offers, done by the runtime (rxflow/offers.py), never by a program.
+Criterion = Literal["cheapest", "closest", "fastest", "drive_thru", "open_24h", "open_late", "last_time",
+                    "same_as_before", "none"]
+CRITERIA: tuple[str, ...] = Criterion.__args__
+Language = Literal["en", "es"]
 
 # Canonical frequency names and how many doses a day each means. The offline extractor maps
 # phrasing ("bid", "2x a day", "every 12 hours") onto these; the dosage rule compares doses/day.
@@ -61,8 +73,10 @@ class MedicationMention(LMOutput):
 
 class Extraction(LMOutput):
     intent: Intent
+    topic: Topic = "none"
     mentions: list[MedicationMention] = Field(default_factory=list)
     order_id: str | None = Field(None, description="an order number the user mentioned, e.g. 'ORD-30001'")
+    pharmacy: str | None = Field(None, description="a pharmacy the user named or asked about, as they wrote it")
 
 
 class MedicationOption(BaseModel):
@@ -74,6 +88,7 @@ class MedicationOption(BaseModel):
     drug_class: str = ""
     strength: str = ""
     frequency: str = ""
+    position: int | None = Field(None, description="1-based position in the list last shown to the user, if any")
 
 
 class OfferOption(BaseModel):
@@ -82,28 +97,37 @@ class OfferOption(BaseModel):
     key: str = Field(description="pharmacy id, e.g. 'PH004'")
     name: str
     chain: str
+    address: str = ""
     position: int = Field(description="1-based position in the list shown to the user")
     price: float
     distance_km: float
     wait_minutes: int
+    hours: str = Field("", description="opening hours, e.g. '08:00-22:00' or 'open 24 hours'")
+    is_24h: bool = False
+    drive_thru: bool = False
+    last_used: bool = Field(False, description="where this prescription was filled last time")
+    chosen_before: bool = Field(False, description="chosen for another medication earlier in this conversation")
+    asked_about: bool = Field(False, description="the pharmacy the patient just asked about ('that one')")
 
 
 class Resolution(LMOutput):
     """Which of the patient's prescriptions a mention refers to."""
 
-    keys: list[str] = Field(default_factory=list, description="matching prescription ids; several = ambiguous")
+    matches: list[str] = Field(default_factory=list, description="matching prescription ids; several = ambiguous")
     confidence: float = Field(0.0, ge=0, le=1)
 
 
 class PharmacyChoice(LMOutput):
     pharmacy_id: str | None = Field(None, description="the chosen offer's key, if one was named")
     criterion: Criterion = "none"
-    confidence: float = Field(0.0, ge=0, le=1)
+    for_all: bool = Field(False, description="the patient wants this pharmacy for every medication in the request")
 
 
 class DosageCheck(LMOutput):
     stated_strength: str | None = None
     stated_frequency: str | None = None
+    stated_count: float | None = Field(None, description="tablets/capsules/puffs per dose the patient states")
+    dose_changed: bool = Field(False, description="the patient says their prescriber changed the dose")
     verdict: DosageVerdict
     reason: str = ""
 

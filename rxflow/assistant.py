@@ -14,11 +14,13 @@ import threading
 import time
 import uuid
 
+from programs.modules import StepFailed, collect_traces
 from programs.offline import Vocabulary
 from rxflow.config import Settings, get_settings
+from rxflow.flow import handlers, replies
 from rxflow.flow.context import Conversation
-from rxflow.flow.handlers import HANDLERS
 from rxflow.flow.states import State
+from rxflow.flow.transitions import Trigger
 from rxflow.flow.turn import Turn, TurnWork
 from rxflow.guard import clean
 from rxflow.store import Store
@@ -32,7 +34,8 @@ class UnknownSession(KeyError):
 
 
 def resolve_program_name(program: str | None, lm: str | None) -> str:
-    """auto: the offline program without an LM, the plain LM program (zero-shot) with one."""
+    """auto: the offline program without an LM; with one, zero-shot (the LM answers every step,
+    the offline predictor only where it fails). Settings.program says the same."""
     if program in (None, "", "auto"):
         return "zero-shot" if lm else "offline"
     return program
@@ -50,14 +53,9 @@ class Assistant:
     @classmethod
     def from_settings(cls, lm: str | None = None, program: str | None = None, store: Store | None = None,
                       settings: Settings | None = None) -> Assistant:
-        import programs as programs_pkg
+        from rxflow.environment import build
 
-        s = settings or get_settings()
-        store = store or Store.from_settings(s)
-        lm = lm or s.lm
-        name = resolve_program_name(program or s.program, lm)
-        lm_obj = programs_pkg.make_lm(lm, timeout=s.lm_timeout) if lm and name != "offline" else None
-        return cls(store, programs_pkg.load(name, lm=lm_obj, vocabulary=vocabulary_of(store)), s)
+        return build(settings, lm=lm, program=program, store=store)
 
     @property
     def program_label(self) -> str:
@@ -94,7 +92,7 @@ class Assistant:
         notice = None
         if dt.datetime.now() - conv.last_active > dt.timedelta(seconds=self.settings.session_timeout):
             conv = Conversation(session_id=session_id, patient_id=conv.patient_id, today=conv.today)
-            notice = "Your previous session expired after a period of inactivity, so we're starting over."
+            notice = replies.say(conv.lang, "expired_session")
         text, refusal = clean(message, self.settings.max_message_chars)
         if refusal is None:
             refusal = self._other_patient(conv, text)
@@ -104,16 +102,21 @@ class Assistant:
         ctx = ToolContext(self.store, conv.patient_id, conv.today)
         w = TurnWork(conv, text, ctx, self.programs)
         if notice:
-            w.say(notice)
-        try:
-            HANDLERS[conv.state](w)
-        except Exception:
-            log.exception("turn failed in %s", conv.state)
-            conv.reset_refill()
-            conv.queue = []
-            w.replies = ["Sorry, something went wrong on my side. Nothing was ordered. "
-                         "Please tell me again what you need, for example \"refill my lisinopril\"."]
-            w.go("error")
+            w.line(notice)
+        with collect_traces() as traces:
+            try:
+                handlers.run(w)
+            except StepFailed:
+                # LM-only (strict) programs: a step the LM could not answer fails the turn, visibly;
+                # nothing was written and the conversation keeps its place.
+                w.replies = [replies.say(conv.lang, "not_understood")]
+            except Exception:
+                log.exception("turn failed in %s", conv.state)
+                conv.reset_refill()
+                conv.queue = []
+                w.replies = [replies.say(conv.lang, "error")]
+                w.go(Trigger.ERROR)
+        w.traces = traces
         return self._finish(w, start)
 
     def _other_patient(self, conv: Conversation, text: str) -> str | None:
@@ -126,8 +129,7 @@ class Assistant:
             if re.search(rf"\b{pid.lower()}\b", low) or f"{p.first_name} {p.last_name}".lower() in low \
                     or re.search(rf"\b{re.escape(p.first_name.lower())}'s\b", low) \
                     or re.search(rf"\b(?:mr|mrs|ms|miss)\.? {re.escape(p.last_name.lower())}\b", low):
-                return (f"I can only help with your own prescriptions and orders"
-                        f"{f', {me.first_name}' if me else ''}. I can't look up or change anyone else's records.")
+                return replies.say(conv.lang, "other_patient", name=f", {me.first_name}" if me else "")
         return None
 
     def _finish_guarded(self, conv: Conversation, reply: str, start: float) -> Turn:
@@ -141,26 +143,32 @@ class Assistant:
 
     def _finish(self, w: TurnWork, start: float) -> Turn:
         conv = w.conv
-        reply = w.reply or "How can I help?"
+        reply = w.reply or replies.say(conv.lang, "help_idle", example="lisinopril")
         conv.remember(w.message, reply)
         conv.turns += 1
         conv.last_active = dt.datetime.now()
         lm_calls = sum(t.lm_calls for t in w.traces)
-        tokens = sum(t.tokens for t in w.traces)
-        fallbacks = [{"step": t.step, "error": t.error} for t in w.traces if t.source == "fallback"]
+        unknown = sum(1 for t in w.traces if t.lm_calls and t.tokens is None)
+        tokens = sum(t.tokens or 0 for t in w.traces) if not unknown else None
+        fallbacks = [{"step": t.step, "error": t.error} for t in w.traces if t.source in ("fallback", "failed")]
         conv.lm_calls += lm_calls
-        conv.tokens += tokens
+        conv.tokens += tokens or 0
+        conv.tokens_unknown += unknown
         conv.fallbacks += len(fallbacks)
         turn = Turn(
             session_id=conv.session_id, turn_no=conv.turns, state_before=w.state_before, state=conv.state,
-            path=w.path, reply=reply, intent=w.intent, slots=conv.slots.model_dump(), dosage=w.dosage,
+            path=w.path, reply=reply, language=conv.lang, intent=w.intent, topic=w.topic, slots=conv.slots.model_dump(),
+            dosage=w.dosage,
             tool_calls=[c.to_dict() for c in w.tool_calls], alerts=w.alerts, order=w.order, outcome=w.outcome,
             program=self.program_label, lm_calls=lm_calls, tokens=tokens, fallbacks=fallbacks,
-            steps=[{k: v for k, v in t.__dict__.items() if k != "inputs"} for t in w.traces], ms=round((time.perf_counter() - start) * 1000, 2))
+            steps=[{k: v for k, v in t.__dict__.items() if k != "inputs"} for t in w.traces],
+            ms=round((time.perf_counter() - start) * 1000, 2))
+        turn._traces = w.traces
         self._persist(conv, turn)
         return turn
 
     def _persist(self, conv: Conversation, turn: Turn) -> None:
+        conv.trim()
         record = turn.model_dump(mode="json")
         if not self.settings.debug:
             record.pop("reply", None)  # free text stays out of the turn log unless debugging

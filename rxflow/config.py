@@ -16,7 +16,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RXFLOW_", env_file=".env", extra="ignore")
 
     lm: str | None = Field(None, description="DSPy/LiteLLM model string; unset means the offline program.")
-    program: str = Field("auto", description="offline | zero-shot | hybrid | PATH to a compiled JSON; auto picks offline without an LM, hybrid with one.")
+    program: str = Field("auto", description="offline | zero-shot | hybrid | PATH to a compiled JSON; auto: offline "
+                                             "without an LM, zero-shot (the LM answers every step) with one.")
     db_path: str = Field(str(ROOT / "var" / "rxflow.duckdb"), description="DuckDB file, or :memory:.")
     mock_dir: Path = Field(ROOT / "datasets" / "mock", description="Seed CSVs for the mock world.")
     # The mock world is pinned to a date so that evals are reproducible.

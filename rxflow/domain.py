@@ -220,6 +220,7 @@ class Offer(Model):
     pharmacy_id: str
     pharmacy_name: str
     chain: str
+    address: str = ""
     distance_km: float
     in_stock: bool
     on_hand: int
@@ -230,4 +231,8 @@ class Offer(Model):
     cash_price: float
     card_price: float | None
     dispense_brand: bool
+    hours: str = Field("", description="opening hours, such as '08:00-22:00' or 'open 24 hours'")
+    closes: str = Field("", description="closing time, such as '22:00' ('24:00' when open 24 hours)")
+    is_24h: bool = False
+    drive_thru: bool = False
     labels: list[str] = Field(default_factory=list, description="closest / lowest price / shortest wait")

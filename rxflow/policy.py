@@ -15,9 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
+from typing import Literal
 
 from pydantic import Field
 
+from rxflow import alerts
 from rxflow.domain import (
     Alert,
     AlertCode,
@@ -33,7 +35,7 @@ from rxflow.domain import (
     Product,
     Severity,
 )
-from rxflow.units import Strength, doses_per_day, parse_strength, same_strength
+from rxflow.units import Strength, doses_per_day, parse_strength, same_strength, units_per_dose
 
 DEFAULT_TOO_SOON = 0.75
 RENEWAL_WINDOW_DAYS = 120  # expired at most this long ago: a renewal request is enough
@@ -64,10 +66,8 @@ class RefillCase(Model):
     cross_sensitivity: list[dict] = Field(default_factory=list)
 
 
-def _alert(case: RefillCase, code: AlertCode, severity: Severity, blocking: bool, rule: str, reason: str,
-           next_step: NextStep = NextStep.NONE, **details) -> Alert:
-    return Alert(code=code, severity=severity, blocking=blocking, rule=rule, reason=reason, next_step=next_step,
-                 rx_id=case.prescription.rx_id, details=details)
+def _alert(case: RefillCase, code: AlertCode, reason: str, **kw) -> Alert:
+    return alerts.make(code, reason, rx_id=case.prescription.rx_id, **kw)
 
 
 def add_months(d: dt.date, months: int) -> dt.date:
@@ -103,32 +103,26 @@ def check_active(case: RefillCase) -> Alert | None:
     if rx.status == "active":
         return None
     if rx.status == "on_hold":
-        return _alert(case, AlertCode.DISCONTINUED, Severity.MAJOR, True, "Only active prescriptions can be refilled.",
-                      f"This {case.drug.generic_name} prescription is on hold.", NextStep.PHARMACIST, status=rx.status)
-    return _alert(case, AlertCode.DISCONTINUED, Severity.MAJOR, True, "Only active prescriptions can be refilled.",
-                  f"This {case.drug.generic_name} prescription was discontinued.", NextStep.NEW_PRESCRIPTION,
+        return _alert(case, AlertCode.DISCONTINUED, f"This {case.drug.generic_name} prescription is on hold.",
+                      next_step=NextStep.PHARMACIST, status=rx.status)
+    return _alert(case, AlertCode.DISCONTINUED, f"This {case.drug.generic_name} prescription was discontinued.",
                   status=rx.status)
 
 
 def check_controlled(case: RefillCase) -> Alert | None:
     sched, rx = case.drug.dea_schedule, case.prescription
     if sched == 2:
-        return _alert(case, AlertCode.CONTROLLED_C2, Severity.MAJOR, True,
-                      "Schedule II controlled substances cannot be refilled (21 CFR 1306.12).",
+        return _alert(case, AlertCode.CONTROLLED_C2,
                       f"{case.drug.generic_name.capitalize()} is Schedule II: each fill needs a new prescription.",
-                      NextStep.NEW_PRESCRIPTION, schedule=2)
+                      schedule=2)
     if sched in (3, 4):
         limit = add_months(rx.date_written, CONTROLLED_MONTHS)
         if case.today > limit:
-            return _alert(case, AlertCode.CONTROLLED_LIMIT, Severity.MAJOR, True,
-                          "Schedule III-IV prescriptions cannot be refilled more than 6 months after they were "
-                          "written (21 CFR 1306.22).",
+            return _alert(case, AlertCode.CONTROLLED_LIMIT,
                           f"Written {rx.date_written:%B %-d, %Y}; refills ended {limit:%B %-d, %Y}.",
-                          NextStep.NEW_PRESCRIPTION, schedule=sched, limit_date=limit.isoformat())
+                          schedule=sched, limit_date=limit.isoformat())
         if rx.refills_used >= CONTROLLED_MAX_REFILLS:
-            return _alert(case, AlertCode.CONTROLLED_LIMIT, Severity.MAJOR, True,
-                          "Schedule III-IV prescriptions allow at most 5 refills (21 CFR 1306.22).",
-                          f"All {CONTROLLED_MAX_REFILLS} refills have been used.", NextStep.NEW_PRESCRIPTION,
+            return _alert(case, AlertCode.CONTROLLED_LIMIT, f"All {CONTROLLED_MAX_REFILLS} refills have been used.",
                           schedule=sched)
     return None
 
@@ -142,28 +136,24 @@ def check_expired(case: RefillCase) -> Alert | None:
         step, what = NextStep.RENEWAL_REQUEST, "a renewal request can go to the prescriber"
     else:
         step, what = NextStep.NEW_PRESCRIPTION, "a new prescription is needed"
-    return _alert(case, AlertCode.EXPIRED, Severity.MAJOR, True,
-                  "Prescriptions expire one year after the date written.",
-                  f"It expired on {expires:%B %-d, %Y} ({ago} days ago); {what}.", step,
-                  expired_on=expires.isoformat(), days_ago=ago)
+    return _alert(case, AlertCode.EXPIRED, f"It expired on {expires:%B %-d, %Y} ({ago} days ago); {what}.",
+                  next_step=step, expired_on=expires.isoformat(), days_ago=ago)
 
 
 def check_refills_remain(case: RefillCase) -> Alert | None:
     rx = case.prescription
     if rx.refills_remaining > 0:
         return None
-    return _alert(case, AlertCode.NO_REFILLS, Severity.MAJOR, True, "A refill needs a refill remaining.",
-                  f"All {rx.refills_authorized} authorised refills have been used.", NextStep.RENEWAL_REQUEST)
+    return _alert(case, AlertCode.NO_REFILLS, f"All {rx.refills_authorized} authorised refills have been used.")
 
 
 def check_no_open_order(case: RefillCase) -> Alert | None:
     if not case.open_orders:
         return None
     o = case.open_orders[0]
-    return _alert(case, AlertCode.ORDER_IN_PROGRESS, Severity.INFO, True,
-                  "A prescription is filled once at a time.",
-                  f"Order {o.order_id} for it is already {o.status.replace('_', ' ')}.", NextStep.NONE,
-                  order_id=o.order_id, status=o.status)
+    return _alert(case, AlertCode.ORDER_IN_PROGRESS,
+                  f"Order {o.order_id} for it is already {o.status.replace('_', ' ')}.", order_id=o.order_id,
+                  status=o.status)
 
 
 def earliest_refill_date(rx: Prescription, threshold: float) -> dt.date | None:
@@ -179,10 +169,9 @@ def check_too_soon(case: RefillCase) -> Alert | None:
     if earliest is None or case.today >= earliest:
         return None
     elapsed = (case.today - rx.last_fill_date).days
-    return _alert(case, AlertCode.REFILL_TOO_SOON, Severity.MODERATE, True,
-                  f"A refill is due once {threshold:.0%} of the last fill's days supply has passed.",
+    return _alert(case, AlertCode.REFILL_TOO_SOON,
                   f"Last filled {rx.last_fill_date:%B %-d} for {rx.days_supply} days ({elapsed} days ago); "
-                  f"the earliest refill date is {earliest:%B %-d, %Y}.", NextStep.WAIT,
+                  f"the earliest refill date is {earliest:%B %-d, %Y}.",
                   earliest_date=earliest.isoformat(), threshold=threshold, days_elapsed=elapsed)
 
 
@@ -192,7 +181,7 @@ def _matches(drug: Drug, target: str, level: str) -> bool:
 
 
 def review_allergies(case: RefillCase) -> list[Alert]:
-    alerts = []
+    found = []
     for allergy in case.allergies:
         hit = next((c for c in case.cross_sensitivity if c["allergy_class"] == allergy.allergy_class
                     and _matches(case.drug, c["target"], c["target_level"])), None)
@@ -200,36 +189,31 @@ def review_allergies(case: RefillCase) -> list[Alert]:
             hit = {"severity": "major", "note": "The same drug."}
         if hit is None:
             continue
-        sev = Severity(hit["severity"])
-        alerts.append(_alert(case, AlertCode.DRUG_ALLERGY, sev, sev == Severity.MAJOR,
-                             "A drug the patient is allergic to, or one that cross-reacts, needs a pharmacist.",
-                             f"Recorded allergy to {allergy.allergen} ({allergy.reaction}). {hit['note']}",
-                             NextStep.PHARMACIST if sev == Severity.MAJOR else NextStep.NONE,
-                             allergen=allergy.allergen))
-    return alerts
+        found.append(_alert(case, AlertCode.DRUG_ALLERGY,
+                            f"Recorded allergy to {allergy.allergen} ({allergy.reaction}). {hit['note']}",
+                            severity=Severity(hit["severity"]), allergen=allergy.allergen))
+    return found
 
 
 def review_interactions(case: RefillCase) -> list[Alert]:
-    alerts = []
+    found = []
     for other in case.other_active:
         for ix in case.interactions:
             pairs = ((case.drug, other.drug), (other.drug, case.drug))
             if not any(_matches(x, ix.a, ix.a_level) and _matches(y, ix.b, ix.b_level) for x, y in pairs):
                 continue
-            sev = Severity(ix.severity)
-            alerts.append(_alert(case, AlertCode.DRUG_INTERACTION, sev, sev == Severity.MAJOR,
-                                 "Each refill is checked against all of the patient's active medications.",
-                                 f"{case.drug.generic_name.capitalize()} with {other.drug.generic_name}: {ix.effect}",
-                                 NextStep.PHARMACIST if sev == Severity.MAJOR else NextStep.NONE,
-                                 with_drug=other.drug.generic_name, with_rx=other.rx_id, management=ix.management))
+            found.append(_alert(case, AlertCode.DRUG_INTERACTION,
+                                f"{case.drug.generic_name.capitalize()} with {other.drug.generic_name}: {ix.effect}",
+                                severity=Severity(ix.severity), with_drug=other.drug.generic_name,
+                                with_rx=other.rx_id, management=ix.management))
             break  # one alert per pair of drugs: the first (most specific) row listed wins
-    return alerts
+    return found
 
 
 def review_duplicates(case: RefillCase) -> list[Alert]:
     groups = {g["drug_class"]: g for g in case.duplicate_groups}
     mine = groups.get(case.drug.drug_class)
-    alerts = []
+    found = []
     for other in case.other_active:
         if other.drug.drug_id == case.drug.drug_id or other.drug.ingredient == case.drug.ingredient:
             same = True
@@ -241,15 +225,13 @@ def review_duplicates(case: RefillCase) -> list[Alert]:
         # Two drugs of one class (two PPIs) almost always means one should have replaced the
         # other: major. Related classes (PPI + H2 blocker) follow the group's severity.
         sev = Severity.MAJOR if same else Severity(mine["severity"] if mine else "moderate")
-        alerts.append(_alert(case, AlertCode.DUPLICATE_THERAPY, sev, sev == Severity.MAJOR,
-                             "Two active drugs that do the same job are reviewed by a pharmacist.",
-                             f"{case.drug.generic_name.capitalize()} and {other.drug.generic_name} are both "
-                             f"{case.drug.drug_class.replace('_', ' ')}s." if same else
-                             f"{case.drug.generic_name.capitalize()} and {other.drug.generic_name} overlap "
-                             f"({(mine or {}).get('group_name', '').replace('_', ' ')}).",
-                             NextStep.PHARMACIST if sev == Severity.MAJOR else NextStep.NONE,
-                             with_drug=other.drug.generic_name, with_rx=other.rx_id))
-    return alerts
+        found.append(_alert(case, AlertCode.DUPLICATE_THERAPY,
+                            f"{case.drug.generic_name.capitalize()} and {other.drug.generic_name} are both "
+                            f"{case.drug.drug_class.replace('_', ' ')}s." if same else
+                            f"{case.drug.generic_name.capitalize()} and {other.drug.generic_name} overlap "
+                            f"({(mine or {}).get('group_name', '').replace('_', ' ')}).",
+                            severity=sev, with_drug=other.drug.generic_name, with_rx=other.rx_id))
+    return found
 
 
 def review_max_dose(case: RefillCase) -> list[Alert]:
@@ -259,10 +241,9 @@ def review_max_dose(case: RefillCase) -> list[Alert]:
     daily = case.product.strength_value * rx.doses_per_day
     if daily <= d.max_daily_dose + 1e-9:
         return []
-    return [_alert(case, AlertCode.MAX_DOSE_EXCEEDED, Severity.MAJOR, True,
-                   "A daily dose above the usual maximum goes to a pharmacist.",
+    return [_alert(case, AlertCode.MAX_DOSE_EXCEEDED,
                    f"{daily:g} {d.max_daily_unit} a day is above the usual maximum of {d.max_daily_dose:g} "
-                   f"{d.max_daily_unit}.", NextStep.PHARMACIST, daily=daily)]
+                   f"{d.max_daily_unit}.", daily=daily)]
 
 
 # ----------------------------------------------------------------------------- insurance
@@ -271,39 +252,32 @@ def review_coverage(case: RefillCase) -> list[Alert]:
         return []  # no insurance: cash or discount card, nothing to flag
     f = case.formulary
     if f is None:
-        return [_alert(case, AlertCode.NON_FORMULARY, Severity.MODERATE, False,
-                       "Drugs off the plan's formulary are not covered.",
+        return [_alert(case, AlertCode.NON_FORMULARY,
                        f"{case.plan.name} does not cover {case.drug.generic_name}; it can be paid in cash or with "
-                       "a discount card.", NextStep.PAY_CASH, plan=case.plan.name)]
-    alerts = []
+                       "a discount card.", plan=case.plan.name)]
+    found = []
     if f.prior_auth:
-        alerts.append(_alert(case, AlertCode.PRIOR_AUTH_REQUIRED, Severity.MODERATE, True,
-                             "The plan pays only after it approves a prior-authorization request.",
-                             f"{case.plan.name} requires prior authorization for {case.drug.generic_name}.",
-                             NextStep.PRIOR_AUTH, criteria=f.pa_criteria, turnaround_days=f.pa_turnaround_days))
+        found.append(_alert(case, AlertCode.PRIOR_AUTH_REQUIRED,
+                            f"{case.plan.name} requires prior authorization for {case.drug.generic_name}.",
+                            criteria=f.pa_criteria, turnaround_days=f.pa_turnaround_days))
     if f.step_therapy and f.step_therapy not in case.step_drugs_taken:
-        alerts.append(_alert(case, AlertCode.STEP_THERAPY, Severity.MODERATE, True,
-                             "Step therapy: the plan requires a first-line drug to be tried first.",
-                             f"{case.plan.name} requires {f.step_therapy} first; none is on record.",
-                             NextStep.PRIOR_AUTH, required=f.step_therapy))
+        found.append(_alert(case, AlertCode.STEP_THERAPY,
+                            f"{case.plan.name} requires {f.step_therapy} first; none is on record.",
+                            required=f.step_therapy))
     if f.quantity_limit_30 is not None:
         per_30 = case.prescription.quantity * 30 / max(case.prescription.days_supply, 1)
         if per_30 > f.quantity_limit_30 + 1e-9:
-            alerts.append(_alert(case, AlertCode.QUANTITY_LIMIT, Severity.MODERATE, True,
-                                 "The plan covers a limited quantity per 30 days.",
-                                 f"{case.plan.name} covers up to {f.quantity_limit_30} per 30 days; this "
-                                 f"prescription is {per_30:g} per 30 days.", NextStep.PRIOR_AUTH,
-                                 limit=f.quantity_limit_30))
-    return alerts
+            found.append(_alert(case, AlertCode.QUANTITY_LIMIT,
+                                f"{case.plan.name} covers up to {f.quantity_limit_30} per 30 days; this "
+                                f"prescription is {per_30:g} per 30 days.", limit=f.quantity_limit_30))
+    return found
 
 
 def note_last_refill(case: RefillCase) -> list[Alert]:
     if case.prescription.refills_remaining != 1:
         return []
-    return [_alert(case, AlertCode.RENEWAL_NEEDED, Severity.INFO, False,
-                   "When the last refill is used, the prescriber must renew the prescription.",
-                   "This is the last refill on this prescription; ask your prescriber for a renewal.",
-                   NextStep.RENEWAL_REQUEST)]
+    return [_alert(case, AlertCode.RENEWAL_NEEDED,
+                   "This is the last refill on this prescription; ask your prescriber for a renewal.")]
 
 
 # ----------------------------------------------------------------------------- the policy as data
@@ -319,11 +293,59 @@ COVERAGE_RULES: list[Callable[[RefillCase], list[Alert]]] = [review_coverage, no
 INSURANCE_ONLY = {AlertCode.PRIOR_AUTH_REQUIRED, AlertCode.STEP_THERAPY, AlertCode.QUANTITY_LIMIT}
 
 
+class Check(Model):
+    """One rule as it was applied to one prescription: for the inspector's "Explain" panel."""
+
+    rule: str
+    title: str
+    stage: Literal["eligibility", "review", "coverage"]
+    outcome: Literal["pass", "fail", "warn", "not_reached"]
+    facts: dict = Field(default_factory=dict, description="the data the rule used")
+    alerts: list[AlertCode] = Field(default_factory=list)
+
+
+def _facts(case: RefillCase) -> dict[str, tuple[str, Callable[[], dict]]]:
+    """Per rule: its title, and the facts it reads (computed only when explained)."""
+    rx, f, plan = case.prescription, case.formulary, case.plan
+    threshold = plan.too_soon_threshold if plan else DEFAULT_TOO_SOON
+    earliest = earliest_refill_date(rx, threshold)
+    others = [m.drug.generic_name for m in case.other_active]
+    return {
+        "check_active": ("Prescription is active", lambda: {"status": rx.status}),
+        "check_controlled": ("Controlled-substance limits", lambda: {
+            "schedule": case.drug.dea_schedule or "not controlled", "written": rx.date_written.isoformat(),
+            "refills_used": rx.refills_used}),
+        "check_expired": ("Not expired", lambda: {"written": rx.date_written.isoformat(),
+                                                  "expires": expiry_date(rx).isoformat()}),
+        "check_refills_remain": ("Refills remain", lambda: {"authorised": rx.refills_authorized,
+                                                            "used": rx.refills_used}),
+        "check_no_open_order": ("No order already in progress", lambda: {
+            "open_orders": [o.order_id for o in case.open_orders]}),
+        "check_too_soon": ("Not too soon", lambda: {
+            "last_fill": rx.last_fill_date.isoformat() if rx.last_fill_date else None,
+            "days_supply": rx.days_supply, "threshold": threshold,
+            "earliest": earliest.isoformat() if earliest else None}),
+        "review_allergies": ("Allergies", lambda: {"allergies": [a.allergen for a in case.allergies]}),
+        "review_interactions": ("Interactions", lambda: {"checked_against": others}),
+        "review_duplicates": ("Duplicate therapy", lambda: {"checked_against": others}),
+        "review_max_dose": ("Maximum daily dose", lambda: {
+            "daily": f"{case.product.strength_value * rx.doses_per_day:g} {case.product.strength_unit}",
+            "usual_max": f"{case.drug.max_daily_dose:g} {case.drug.max_daily_unit}"
+            if case.drug.max_daily_dose else None}),
+        "review_coverage": ("Insurance coverage", lambda: {
+            "plan": plan.name if plan else None, "covered": f is not None, "tier": f.tier if f else None,
+            "prior_auth": bool(f and f.prior_auth), "step_therapy": f.step_therapy if f else None,
+            "quantity_limit_30": f.quantity_limit_30 if f else None}),
+        "note_last_refill": ("Refills after this one", lambda: {"refills_remaining": rx.refills_remaining}),
+    }
+
+
 class Decision(Model):
     allowed: bool
     alerts: list[Alert]
     blocking: list[Alert]
     insurance_only: bool = Field(False, description="Only insurance rules block: a cash fill is allowed.")
+    checks: list[Check] = Field(default_factory=list, description="every rule in order, with what it found")
 
     @property
     def next_step(self) -> NextStep:
@@ -331,29 +353,53 @@ class Decision(Model):
 
 
 def evaluate(case: RefillCase) -> Decision:
-    """All alerts for a refill. Eligibility stops at its first failure; review and coverage all run."""
-    alerts: list[Alert] = []
+    """All alerts for a refill. Eligibility stops at its first failure; review and coverage all run.
+    `checks` records every rule in order (pass / fail / warn / not reached) with the facts it used."""
+    facts = _facts(case)
+    checks: list[Check] = []
+
+    def check(rule, stage: str, found: list[Alert], reached: bool = True) -> None:
+        title, data = facts[rule.__name__]
+        outcome = "not_reached" if not reached else ("fail" if any(a.blocking for a in found)
+                                                     else "warn" if found else "pass")
+        checks.append(Check(rule=rule.__name__, title=title, stage=stage, outcome=outcome, facts=data(),
+                            alerts=[a.code for a in found]))
+
+    failed: Alert | None = None
     for rule in ELIGIBILITY_RULES:
-        found = rule(case)
-        if found is not None:
-            return Decision(allowed=False, alerts=[found], blocking=[found])
-    for rule in REVIEW_RULES + COVERAGE_RULES:
-        alerts.extend(rule(case))
-    blocking = [a for a in alerts if a.blocking]
+        if failed is not None:
+            check(rule, "eligibility", [], reached=False)
+            continue
+        failed = rule(case)
+        check(rule, "eligibility", [failed] if failed else [])
+    found: list[Alert] = []
+    for stage, rules in (("review", REVIEW_RULES), ("coverage", COVERAGE_RULES)):
+        for rule in rules:
+            if failed is not None:
+                check(rule, stage, [], reached=False)
+                continue
+            got = rule(case)
+            found.extend(got)
+            check(rule, stage, got)
+    if failed is not None:
+        return Decision(allowed=False, alerts=[failed], blocking=[failed], checks=checks)
+    blocking = [a for a in found if a.blocking]
     insurance_only = bool(blocking) and all(a.code in INSURANCE_ONLY for a in blocking)
     # Sort blocking alerts so the clinical ones (pharmacist) come before insurance ones.
     blocking.sort(key=lambda a: a.code in INSURANCE_ONLY)
-    return Decision(allowed=not blocking, alerts=alerts, blocking=blocking, insurance_only=insurance_only)
+    return Decision(allowed=not blocking, alerts=found, blocking=blocking, insurance_only=insurance_only,
+                    checks=checks)
 
 
 # ----------------------------------------------------------------------------- dose check
 def check_stated_dose(prescribed: Product, prescribed_frequency: str, stated_strength: str | None,
-                      stated_frequency: str | None) -> tuple[str, str]:
+                      stated_frequency: str | None, stated_count: float | None = None,
+                      directions: str = "") -> tuple[str, str]:
     """Compare what the patient says they take with the prescription: (verdict, reason).
 
     consistent: everything stated matches (saying nothing about a part is fine: the user was
-    shown the prescription and confirmed it). mismatch: a stated strength or frequency differs.
-    unclear: a stated strength could not be read.
+    shown the prescription and confirmed it). mismatch: a stated strength, frequency or count of
+    tablets per dose differs. unclear: a stated strength could not be read.
     """
     # "90 mcg/actuation" compares as 90 mcg: the per-actuation (per-mL, per-spray) part is the form.
     rx_strength = parse_strength(prescribed.strength_label) or Strength(prescribed.strength_value,
@@ -369,4 +415,7 @@ def check_stated_dose(prescribed: Product, prescribed_frequency: str, stated_str
         # "as needed" (0/day) is compatible with any as-needed prescription.
         if said is not None and rx is not None and said != 0 and abs(said - rx) > 1e-6:
             return "mismatch", f"You said {stated_frequency}, but the directions are {prescribed_frequency}."
+    per_dose = units_per_dose(directions)
+    if stated_count is not None and per_dose is not None and abs(stated_count - per_dose) > 1e-6:
+        return "mismatch", f"You said {stated_count:g} per dose, but the directions say {per_dose:g}."
     return "consistent", "Matches the prescription."

@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rxflow.domain import Offer  # noqa: E402
+from rxflow.offers import pick_offers  # noqa: E402
 from rxflow.store import Store  # noqa: E402
 from rxflow.tools import ToolContext, call_tool  # noqa: E402
-from rxflow.tools.cost import pick_offers  # noqa: E402
 
 SEED = 20261124
 OUT = ROOT / "datasets" / "conversations"
@@ -442,6 +442,200 @@ class Gen:
                           "alerts": EXPECT[rx_id][2]}, ["prior_auth", "pay_cash", *EXPECT[rx_id][2]])
 
 
+# ----------------------------------------------------------------------------- the conversation acts
+# (docs/conversation.md): added after the test split was frozen, so train and dev only. Each pool is
+# per split, as above; none of these phrasings came from the probe sets (which were written apart).
+LEAVE = {"train": ["nvm", "never mind, I'll do it later", "forget it", "not today thanks", "ok thats all, bye",
+                   "i'll just call the pharmacy", "i changed my mind", "don't want it anymore"],
+         "dev": ["nevermind", "forget about it", "maybe later", "I'm all set, thanks"]}
+HEDGE = {"train": ["hmm not sure yet", "what happens if I say yes?", "is that the generic?", "yes if it's ready today",
+                   "let me think about it", "maybe", "can't decide yet", "yes but only if it's cheap"],
+         "dev": ["idk", "wait, is that the brand?", "I guess?", "ok if that's the cheapest"]}
+PA_TIME = {"train": ["how long does prior auth take?", "how long will the approval take"],
+           "dev": ["how long is the prior authorization?"]}
+WHEN = {"train": ["when can I get it then?", "so when can I refill it?"], "dev": ["what date can I refill?"]}
+DUE = {"train": ["what's due for refill?", "what can I refill right now?"], "dev": ["anything due?"]}
+HOURS_Q = {"train": ["is {p} open late?", "what are {p}'s hours?", "does {p} have a drive thru?"],
+           "dev": ["when does {p} close?"]}
+FEATURE = {"train": [("the one with the drive thru", "drive_thru"), ("the 24 hour one", "open_24h"),
+                     ("same as last time", "last_time")],
+           "dev": [("whichever has a drive-thru", "drive_thru"), ("my usual pharmacy", "last_time")]}
+CORRECT = {"train": ["actually the closest one", "actually make it the cheapest"], "dev": ["actually, the fastest"]}
+CHANGED = {"train": ["no, my doctor changed it to {x}", "they upped my dose to {x}"],
+           "dev": ["my doctor increased it to {x}"]}
+UNITLESS = {"train": ["yes i take 1 every morning", "one a day, yes", "yep the {v}s"],
+            "dev": ["yes, 1 each day", "the {v}"]}
+CANCEL_BY_NAME = {"train": ["cancel the {d} order"], "dev": ["please cancel my {d} order"]}
+TRACK_BY_NAME = {"train": ["is my {d} ready yet?"], "dev": ["where's my {d}?"]}
+YES_CANCEL = {"train": ["yes cancel it", "yes please"], "dev": ["yes"]}
+
+
+class ActsGen(Gen):
+    """Conversations for the dialogue acts, consent and everyday phrasing (train and dev only)."""
+
+    def leave_at(self, rx_id, where: str):
+        rx = self.w.rx(rx_id)
+        turns = [self.request_turn(rx_id)]
+        if where in ("offers", "summary"):
+            turns.append(self.dose_turn(rx_id))
+        if where == "summary":
+            turns.append(self.choose_and_confirm(rx_id)[1][0])
+        turns.append({"user": self.choice(LEAVE), "expect": {"state": "START", "intent": "leave"}})
+        return self.conv("leave", rx.patient_id, turns, {"status": "abandoned", "orders": [], "alerts": []},
+                         ["acts", "leave"])
+
+    def hedge_then_yes(self, rx_id):
+        rx = self.w.rx(rx_id)
+        chosen, more = self.choose_and_confirm(rx_id)
+        turns = [self.request_turn(rx_id), self.dose_turn(rx_id), more[0],
+                 {"user": self.choice(HEDGE), "expect": {"state": "CONFIRM_ORDER"}}, more[1]]
+        return self.conv("consent", rx.patient_id, turns,
+                         {"status": "order_placed", "orders": [self.order(rx_id, chosen.pharmacy_id)],
+                          "alerts": EXPECT[rx_id][2]}, ["acts", "consent"])
+
+    def hedge_then_leave(self, rx_id):
+        rx = self.w.rx(rx_id)
+        _, more = self.choose_and_confirm(rx_id)
+        turns = [self.request_turn(rx_id), self.dose_turn(rx_id), more[0],
+                 {"user": self.choice(HEDGE), "expect": {"state": "CONFIRM_ORDER"}},
+                 {"user": self.choice(LEAVE), "expect": {"state": "START"}}]
+        return self.conv("consent", rx.patient_id, turns, {"status": "abandoned", "orders": [], "alerts": []},
+                         ["acts", "consent", "leave"])
+
+    def correct_at_summary(self, rx_id):
+        rx = self.w.rx(rx_id)
+        offers = self.w.offers(rx_id)
+        text = self.choice(CORRECT)
+        how = "closest" if "closest" in text else "cheapest" if "cheapest" in text else "fastest"
+        target = pick(offers, how)
+        first = next(o for o in offers if o.pharmacy_id != target.pharmacy_id)
+        pos = offers.index(first) + 1
+        turns = [self.request_turn(rx_id), self.dose_turn(rx_id),
+                 {"user": {1: "the first one", 2: "the second one", 3: "the third one"}[pos],
+                  "expect": {"state": "CONFIRM_ORDER", "slots": {"pharmacy_id": first.pharmacy_id}}},
+                 {"user": text, "expect": {"state": "CONFIRM_ORDER", "slots": {"pharmacy_id": target.pharmacy_id}}},
+                 {"user": self.choice(YES), "expect": {"state": "COMPLETE"}}]
+        return self.conv("correct", rx.patient_id, turns,
+                         {"status": "order_placed", "orders": [self.order(rx_id, target.pharmacy_id)], "alerts": []},
+                         ["acts", "pharmacy_choice", "consent"])
+
+    def hours_then_choose(self, rx_id):
+        rx = self.w.rx(rx_id)
+        offers = self.w.offers(rx_id)
+        o = offers[self.rng.randrange(len(offers))]
+        name = o.chain if o.chain != "independent" and sum(x.chain == o.chain for x in offers) == 1 else o.pharmacy_name
+        turns = [self.request_turn(rx_id), self.dose_turn(rx_id),
+                 {"user": self.choice(HOURS_Q).format(p=name), "expect": {"state": "SELECT_PHARMACY", "intent": "question"}},
+                 {"user": "ok that one", "expect": {"state": "CONFIRM_ORDER", "slots": {"pharmacy_id": o.pharmacy_id}}},
+                 {"user": self.choice(YES), "expect": {"state": "COMPLETE"}}]
+        return self.conv("hours", rx.patient_id, turns,
+                         {"status": "order_placed", "orders": [self.order(rx_id, o.pharmacy_id)], "alerts": []},
+                         ["acts", "questions", "pharmacy_choice"])
+
+    def by_feature(self, rx_id):
+        from rxflow.offers import choose, in_reach
+
+        rx = self.w.rx(rx_id)
+        text, criterion = self.choice(FEATURE)
+        offers = self.w.offers(rx_id)
+        r = call_tool(ToolContext(self.w.store, rx.patient_id, TODAY), "price_lookup", {"rx_id": rx_id})
+        others = [q for q in in_reach(r.output.quotes) if q.pharmacy_id not in {o.pharmacy_id for o in offers}]
+        last = self.w.store.fills(rx_id)[-1]["pharmacy_id"]
+        c = choose(criterion, offers, others, last_pharmacy=last)
+        if c.offer is None:
+            return self.hours_then_choose(rx_id)
+        turns = [self.request_turn(rx_id), self.dose_turn(rx_id),
+                 {"user": text, "expect": {"state": "CONFIRM_ORDER", "slots": {"pharmacy_id": c.offer.pharmacy_id}}},
+                 {"user": self.choice(YES), "expect": {"state": "COMPLETE"}}]
+        return self.conv("feature", rx.patient_id, turns,
+                         {"status": "order_placed", "orders": [self.order(rx_id, c.offer.pharmacy_id)], "alerts": []},
+                         ["acts", "pharmacy_choice"])
+
+    def refusal_question(self, rx_id, pool):
+        rx = self.w.rx(rx_id)
+        state, status, alerts = EXPECT[rx_id]
+        turns = [self.request_turn(rx_id), self.dose_turn(rx_id),
+                 {"user": self.choice(pool), "expect": {"state": "START", "intent": "question"}}]
+        return self.conv("question", rx.patient_id, turns, {"status": status, "orders": [], "alerts": alerts},
+                         ["acts", "questions", *alerts])
+
+    def due(self, patient):
+        return self.conv("due", patient, [{"user": self.choice(DUE), "expect": {"state": "START", "intent": "question"}}],
+                         {"status": "info_only", "orders": [], "alerts": []}, ["acts", "questions"])
+
+    def dose_changed(self, rx_id, to):
+        rx = self.w.rx(rx_id)
+        turns = [self.request_turn(rx_id),
+                 {"user": self.choice(CHANGED).format(x=to), "expect": {"state": "REFER_PHARMACIST", "dosage": "mismatch"}}]
+        return self.conv("dose-changed", rx.patient_id, turns,
+                         {"status": "referred_to_pharmacist", "orders": [], "alerts": ["dose_changed"]},
+                         ["acts", "dose", "dose_changed"])
+
+    def unitless_dose(self, rx_id):
+        rx = self.w.rx(rx_id)
+        v = f"{self.w.product(rx_id).strength_value:g}"
+        turns = [self.request_turn(rx_id),
+                 {"user": self.choice(UNITLESS).format(v=v), "expect": {"state": EXPECT[rx_id][0], "dosage": "consistent"}}]
+        chosen, more = self.choose_and_confirm(rx_id)
+        return self.conv("unitless", rx.patient_id, turns + more,
+                         {"status": "order_placed", "orders": [self.order(rx_id, chosen.pharmacy_id)],
+                          "alerts": EXPECT[rx_id][2]}, ["acts", "dose"])
+
+    def cancel_by_name(self):
+        turns = [{"user": self.choice(CANCEL_BY_NAME).format(d="singulair"),
+                  "expect": {"state": "CONFIRM_CANCEL", "intent": "cancel_order"}},
+                 {"user": self.choice(YES_CANCEL), "expect": {"state": "START"}}]
+        return self.conv("cancel-name", "P009", turns, {"status": "order_cancelled", "orders": [], "alerts": []},
+                         ["acts", "orders"])
+
+    def track_by_name(self):
+        turns = [{"user": self.choice(TRACK_BY_NAME).format(d="flonase"),
+                  "expect": {"state": "START", "intent": "track_order"}}]
+        return self.conv("track-name", "P009", turns, {"status": "info_only", "orders": [], "alerts": []},
+                         ["acts", "orders"])
+
+    def same_pharmacy_for_next(self, patient, rx_a, rx_b):
+        a, b = self.w.drug(rx_a).generic_name, self.w.drug(rx_b).generic_name
+        chosen, more = self.choose_and_confirm(rx_a, final_state="CONFIRM_DOSAGE")
+        turns = [self.request_turn(rx_a, self.choice(MULTI).format(a=self.form(a), b=self.form(b))),
+                 self.dose_turn(rx_a), *more, self.dose_turn(rx_b),
+                 {"user": "same", "expect": {"state": "CONFIRM_ORDER", "slots": {"pharmacy_id": chosen.pharmacy_id}}},
+                 {"user": self.choice(YES), "expect": {"state": "COMPLETE"}}]
+        return self.conv("same-pharmacy", patient, turns,
+                         {"status": "order_placed", "orders": [self.order(rx_a, chosen.pharmacy_id),
+                                                               self.order(rx_b, chosen.pharmacy_id)],
+                          "alerts": sorted(set(EXPECT[rx_a][2] + EXPECT[rx_b][2]))},
+                         ["acts", "multi_medication", "pharmacy_choice"])
+
+
+def generate_acts(split: str, world: World) -> list[dict]:
+    g = ActsGen(split, world)
+    g.n = 500  # ids apart from the split's earlier conversations
+    out = [g.leave_at("RX1001", "dose"), g.leave_at("RX8002", "offers"), g.leave_at("RX2001", "summary"),
+           g.hedge_then_yes("RX1002"), g.hedge_then_leave("RX6002"), g.correct_at_summary("RX1001"),
+           g.hours_then_choose("RX1001"), g.by_feature("RX1001"), g.refusal_question("RX3001", WHEN),
+           g.refusal_question("RX6001", PA_TIME), g.due("P003"), g.dose_changed("RX8001", "100 mcg"),
+           g.unitless_dose("RX1001"), g.cancel_by_name(), g.track_by_name(),
+           g.same_pharmacy_for_next("P001", "RX1001", "RX1002")]
+    fillers = [
+        lambda: g.leave_at(g.rng.choice(ALLOWED_DEMO), g.rng.choice(["dose", "offers", "summary"])),
+        lambda: g.hedge_then_yes(g.rng.choice(ALLOWED_DEMO)),
+        lambda: g.hedge_then_leave(g.rng.choice(ALLOWED_DEMO)),
+        lambda: g.correct_at_summary(g.rng.choice(["RX1001", "RX1002", "RX2001", "RX8002"])),
+        lambda: g.hours_then_choose(g.rng.choice(["RX1001", "RX1002", "RX2001", "RX6003", "RX7003"])),
+        lambda: g.by_feature(g.rng.choice(["RX1001", "RX1002", "RX2003", "RX7003", "RX8001"])),
+        lambda: g.dose_changed(*g.rng.choice([("RX8001", "100 mcg"), ("RX1001", "20 mg"), ("RX2001", "10 mg")])),
+        lambda: g.unitless_dose(g.rng.choice(["RX1001", "RX2001", "RX8001", "RX6003"])),
+        lambda: g.same_pharmacy_for_next(*g.rng.choice([("P001", "RX1001", "RX1002"), ("P008", "RX8002", "RX8003")])),
+    ]
+    while len(out) < ACTS_TARGET[split]:
+        out.append(g.rng.choice(fillers)())
+    return out
+
+
+ACTS_TARGET = {"train": 36, "dev": 20}
+
+
 ALLOWED_DEMO = ["RX1001", "RX1002", "RX1003", "RX2001", "RX2002", "RX2003", "RX4003", "RX5004", "RX6002", "RX6003",
                 "RX7003", "RX8001", "RX8002", "RX8003"]
 ALLOWED_OTHERS = ["RX1101", "RX1102", "RX1301", "RX1302", "RX1303", "RX1501", "RX1502", "RX1701", "RX1803", "RX1901",
@@ -559,6 +753,8 @@ def main() -> None:
         rows = generate(split, world)
         for hw in HANDWRITTEN[split]:
             rows.append({**hw, "tags": sorted(set(hw["tags"] + ["handwritten"]))})
+        if split in ACTS_TARGET:  # the test split is frozen (datasets/README.md): no new rows there
+            rows += generate_acts(split, world)
         with (OUT / f"{split}.jsonl").open("w") as f:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")

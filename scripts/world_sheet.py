@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rxflow import policy  # noqa: E402
 from rxflow.config import get_settings  # noqa: E402
 from rxflow.domain import Offer  # noqa: E402
+from rxflow.offers import pick_offers  # noqa: E402
 from rxflow.store import Store  # noqa: E402
 from rxflow.tools import ToolContext, call_tool  # noqa: E402
-from rxflow.tools.cost import pick_offers  # noqa: E402
 
 DEMO = ("P001", "P002", "P003", "P004", "P005", "P006", "P007", "P008", "P009")
 

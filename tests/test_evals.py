@@ -103,12 +103,13 @@ def test_lm_steps_are_traced_in_mlflow(tmp_path, monkeypatch):
     from programs.types import MedicationOption
 
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
-    lm, _ = scripted_lm(lambda i: {"intent": "refill", "mentions": [], "order_id": None})
+    lm, _ = scripted_lm(lambda i: {"intent": "refill", "topic": "none", "mentions": [], "order_id": None,
+                                   "pharmacy": None})
     p = programs.load("zero-shot", lm=lm)
     usage_before = dspy.settings.get("track_usage")
     with mlflow_run("rxflow-evals", "trace-test", autolog={}) as run:
-        p.step("extract", message="refill my lisinopril please", history="",
-               medications=[MedicationOption(key="RX1001", name="lisinopril")])
+        p.understand(message="refill my lisinopril please", history="", state="START",
+                     medications=[MedicationOption(key="RX1001", name="lisinopril")], offers=[])
     mlflow.flush_trace_async_logging()  # traces are exported asynchronously
     traces = mlflow.search_traces(locations=[run.info.experiment_id], return_type="list")
     assert traces, "an LM step must leave a trace"

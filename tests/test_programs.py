@@ -6,8 +6,8 @@ import pytest
 
 import programs
 from programs import offline
+from programs.modules import STEPS
 from programs.normalize import find_frequency, find_strengths
-from programs.signatures import SIGNATURES
 from programs.types import INTENTS, MedicationOption, OfferOption
 
 P002 = [MedicationOption(key="RX2001", name="amlodipine", brands=["Norvasc"], drug_class="dihydropyridine_ccb"),
@@ -33,13 +33,13 @@ VOCAB = offline.Vocabulary({"lisinopril": "lisinopril", "atorvastatin": "atorvas
     ("what's the weather like?", "question", []),
 ])
 def test_extract(message, intent, names):
-    out = offline.extract(message, "", P002, VOCAB)
+    out = offline.extract(message, "", "START", P002, [], VOCAB)
     assert out["intent"] == intent and [m["text"] for m in out["mentions"]] == names
     assert out["intent"] in INTENTS
 
 
 def test_extract_assigns_strengths_to_their_medication():
-    out = offline.extract("refill lisinopril 10mg and atorvastatin 20 mg", "", [], VOCAB)
+    out = offline.extract("refill lisinopril 10mg and atorvastatin 20 mg", "", "START", [], [], VOCAB)
     assert [(m["text"], m["strength"]) for m in out["mentions"]] == [("lisinopril", "10 mg"), ("atorvastatin", "20 mg")]
 
 
@@ -48,7 +48,7 @@ def test_extract_assigns_strengths_to_their_medication():
     ("amlodopine", ["RX2001"]), ("the second one", ["RX2002"]), ("lisinopril", []), ("thyroid medicine", ["RX2003"]),
 ])
 def test_resolve(mention, keys):
-    assert offline.resolve(mention, P002)["keys"] == keys
+    assert offline.resolve(mention, P002)["matches"] == keys
 
 
 @pytest.mark.parametrize("text,strengths", [
@@ -95,6 +95,8 @@ def test_choose_pharmacy(message, pid, criterion):
     ("yes go ahead", "yes", "none"), ("yep", "yes", "none"), ("sounds good", "yes", "none"), ("no", "no", "none"),
     ("not now", "no", "none"), ("can I use a different pharmacy", "change", "pharmacy"),
     ("change the dose", "change", "dose"), ("maybe", "unclear", "none"), ("yes, no problem", "yes", "none"),
+    ("I can't say yes yet", "unclear", "none"), ("I'd say yes if it were cheaper", "unclear", "none"),
+    ("actually the closest one", "change", "pharmacy"), ("what happens if I say yes?", "unclear", "none"),
 ])
 def test_confirm(message, answer, change):
     out = offline.confirm(message, "")
@@ -104,7 +106,7 @@ def test_confirm(message, answer, change):
 def test_registry_and_signatures():
     p = programs.load("offline")
     assert p.mode == "offline" and p.label == "offline"
-    assert [n for n, _ in p.named_predictors()] == [f"{k}.predict" for k in SIGNATURES]
+    assert [n for n, _ in p.named_predictors()] == [f"{k}.predict" for k in STEPS]
     with pytest.raises(ValueError):
         programs.load("zero-shot")  # needs an LM
     with pytest.raises(ValueError):

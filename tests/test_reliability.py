@@ -101,7 +101,7 @@ def slow(cur):
 store.insert_order({{"patient_id": "P001", "rx_id": "RX1001", "product_id": "lisinopril-10-mg", "pharmacy_id": "PH004",
     "quantity": 30, "days_supply": 30, "dispense_brand": False, "price": 2.1, "price_type": "discount_card",
     "status": "received", "created_at": "2026-11-24 10:00:00", "ready_at": None,
-    "idempotency_key": "crash-0001"}}, recheck=slow)
+    "idempotency_key": "crash-0001"}}, inside=slow)
 """
 
 

@@ -1,16 +1,24 @@
-"""The conversation context: everything a session remembers between turns (a DuckDB row)."""
+"""The conversation context: everything a session remembers between turns (a DuckDB row).
+
+Every list here is bounded, so a session's stored context (rewritten each turn) costs the same at
+turn 1,000 as at turn 10.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import secrets
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from programs.consent import WriteKind
 from rxflow.domain import Alert, Offer
 from rxflow.flow.states import State
 
-HISTORY_TURNS = 6
+HISTORY_TURNS = 6  # what the programs see of the conversation
+KEEP = 20  # alerts, outcomes, orders and requests remembered
+KEEP_PATH = 30  # states remembered for the inspector's path
 
 
 class Slots(BaseModel):
@@ -25,20 +33,45 @@ class Slots(BaseModel):
     days_supply: int | None = None
 
 
+class PendingWrite(BaseModel):
+    """A summary shown to the patient that a yes would carry out. Consent is bound to `digest`:
+    a yes counts only while the same facts would be written (rxflow/flow/writes.py)."""
+
+    kind: WriteKind
+    digest: str
+    summary: str = Field(description="the facts shown (what the consent gate may hear restated)")
+    rx_id: str | None = None
+    pharmacy_id: str | None = None
+    pay_cash: bool = False
+    order_id: str | None = None
+    request_kind: str | None = None
+
+
 class Conversation(BaseModel):
     session_id: str
     patient_id: str
     today: dt.date
+    sandbox: str = Field("", description="whose writes this session sees: '' is the shared world")
+    write_token: str = Field(default_factory=lambda: secrets.token_hex(8),
+                             description="prefix of this conversation's idempotency keys (not the session id)")
+    lang: Literal["en", "es"] = "en"
     state: State = State.START
     slots: Slots = Field(default_factory=Slots)
     candidates: list[str] = Field(default_factory=list, description="rx ids offered in CLARIFY_MEDICATION")
     queue: list[list[str]] = Field(default_factory=list, description="medications still to refill (candidate rx ids)")
-    offers: list[Offer] = Field(default_factory=list)
+    offers: list[Offer] = Field(default_factory=list, description="the pharmacy offers shown, in order")
+    others: list[Offer] = Field(default_factory=list, description="other in-stock pharmacies in reach, not shown")
     pay_cash: bool = False
     dosage: str | None = None
     dose_attempts: int = 0
-    confirm_nonce: int = 0
-    pending_cancel: str | None = None
+    pending: PendingWrite | None = None
+    order_choice: list[str] = Field(default_factory=list, description="open orders offered for cancelling")
+    focus_rx: str | None = Field(None, description="the prescription last in play (for 'when can I get it?')")
+    cash_rx: str | None = Field(None, description="a prescription refused by insurance only: 'pay cash' refills it")
+    focus_pharmacy: str | None = Field(None, description="the pharmacy last asked about ('that one')")
+    chosen_pharmacies: list[tuple[str, str]] = Field(default_factory=list,
+                                                     description="(medication, pharmacy id) chosen in this conversation")
+    same_for_all: bool = False
     alerts: list[Alert] = Field(default_factory=list)
     orders: list[str] = Field(default_factory=list)
     outcomes: list[dict[str, Any]] = Field(default_factory=list)
@@ -46,6 +79,7 @@ class Conversation(BaseModel):
     visited: list[State] = Field(default_factory=lambda: [State.START])
     lm_calls: int = 0
     tokens: int = 0
+    tokens_unknown: int = Field(0, description="LM calls that reported no usage")
     fallbacks: int = 0
     turns: int = 0
     last_active: dt.datetime = Field(default_factory=dt.datetime.now)
@@ -53,11 +87,18 @@ class Conversation(BaseModel):
     def reset_refill(self) -> None:
         """Forget the medication in flight (not the queue, the orders or the history)."""
         self.slots = Slots()
-        self.candidates, self.offers = [], []
-        self.pay_cash, self.dosage, self.dose_attempts, self.pending_cancel = False, None, 0, None
+        self.candidates, self.offers, self.others = [], [], []
+        self.pay_cash, self.dosage, self.dose_attempts, self.pending = False, None, 0, None
+        self.focus_pharmacy = None
 
     def remember(self, user: str, assistant: str) -> None:
         self.history = (self.history + [(user[:300], assistant[:300])])[-HISTORY_TURNS:]
+
+    def trim(self) -> None:
+        """Keep every list bounded (called before the context is stored)."""
+        self.alerts, self.orders, self.outcomes = self.alerts[-KEEP:], self.orders[-KEEP:], self.outcomes[-KEEP:]
+        self.chosen_pharmacies = self.chosen_pharmacies[-KEEP:]
+        self.visited = self.visited[-KEEP_PATH:]
 
     def history_text(self) -> str:
         return "\n".join(f"patient: {u}\nassistant: {a}" for u, a in self.history)

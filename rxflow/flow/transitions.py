@@ -1,89 +1,129 @@
 """The transition table: the only source of the flow and of the diagram.
 
-Each row is (from, trigger, to, guard). The assistant computes a trigger from what the
-programs understood and the tools returned, then `fire()` looks the row up; a trigger with
-no row is a bug and lands in ERROR. Guards are named predicates over the conversation.
+Each row is (from, trigger, to, guard). A handler computes a trigger from what the programs
+understood and the tools returned, then `fire()` looks the row up; a trigger with no row is a
+bug and lands in ERROR. Guards are named predicates over the conversation.
+
+A question answered mid-flow ("is the walgreens open late?", "how much is it?") fires nothing:
+the conversation keeps its place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-from rxflow.flow.states import IDLE, State
+from rxflow.flow.states import ENDS_A_REFILL, IDLE, MID_FLOW, State
 
 S = State
+
+
+class Trigger(StrEnum):
+    REFILL_RESOLVED = "refill_resolved"
+    REFILL_AMBIGUOUS = "refill_ambiguous"
+    REFILL_UNRESOLVED = "refill_unresolved"
+    INFO = "info"
+    CANCEL_REQUESTED = "cancel_requested"
+    SWITCH_MEDICATION = "switch_medication"
+    DOSE_CONFIRMED = "dose_confirmed"
+    DOSE_MISMATCH = "dose_mismatch"
+    DOSE_REFER = "dose_refer"
+    DOSE_UNCLEAR = "dose_unclear"
+    ELIGIBLE = "eligible"
+    NEEDS_PRIOR_AUTH = "needs_prior_auth"
+    REFER_PRESCRIBER = "refer_prescriber"
+    REFER_PHARMACIST = "refer_pharmacist"
+    NOT_ELIGIBLE = "not_eligible"
+    NO_OFFERS = "no_offers"
+    PAY_CASH = "pay_cash"
+    PHARMACY_CHOSEN = "pharmacy_chosen"
+    PHARMACY_UNCLEAR = "pharmacy_unclear"
+    SUMMARY_CHANGED = "summary_changed"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    CHANGE_PHARMACY = "change_pharmacy"
+    CHANGE_DOSE = "change_dose"
+    CHANGE_MEDICATION = "change_medication"
+    CONFIRM_UNCLEAR = "confirm_unclear"
+    ORDER_REFUSED = "order_refused"
+    CANCEL_CONFIRMED = "cancel_confirmed"
+    CANCEL_DECLINED = "cancel_declined"
+    CANCEL_UNCLEAR = "cancel_unclear"
+    NEXT_MEDICATION = "next_medication"
+    NEXT_AMBIGUOUS = "next_ambiguous"
+    STOP = "stop"
+    ERROR = "error"
+
+
+T = Trigger
 
 
 @dataclass(frozen=True)
 class Transition:
     src: State
-    trigger: str
+    trigger: Trigger
     dst: State
     guard: str | None = None
 
 
-_MID_FLOW = (S.IDENTIFY_MEDICATION, S.CLARIFY_MEDICATION, S.CONFIRM_DOSAGE, S.SELECT_PHARMACY, S.CONFIRM_ORDER,
-             S.CONFIRM_CANCEL)
-
 TRANSITIONS: list[Transition] = [
     # A new request, from any idle state.
-    *[Transition(s, "refill_resolved", S.CONFIRM_DOSAGE) for s in IDLE],
-    *[Transition(s, "refill_ambiguous", S.CLARIFY_MEDICATION) for s in IDLE],
-    *[Transition(s, "refill_unresolved", S.IDENTIFY_MEDICATION) for s in IDLE],
-    *[Transition(s, "info", S.START) for s in IDLE],
-    *[Transition(s, "cancel_requested", S.CONFIRM_CANCEL) for s in IDLE],
+    *[Transition(s, T.REFILL_RESOLVED, S.CONFIRM_DOSAGE) for s in IDLE],
+    *[Transition(s, T.REFILL_AMBIGUOUS, S.CLARIFY_MEDICATION) for s in IDLE],
+    *[Transition(s, T.REFILL_UNRESOLVED, S.IDENTIFY_MEDICATION) for s in IDLE],
+    *[Transition(s, T.INFO, S.START) for s in IDLE],
+    *[Transition(s, T.CANCEL_REQUESTED, S.CONFIRM_CANCEL) for s in IDLE],
     # Which medication?
-    Transition(S.IDENTIFY_MEDICATION, "refill_resolved", S.CONFIRM_DOSAGE),
-    Transition(S.IDENTIFY_MEDICATION, "refill_ambiguous", S.CLARIFY_MEDICATION),
-    Transition(S.IDENTIFY_MEDICATION, "refill_unresolved", S.IDENTIFY_MEDICATION),
-    Transition(S.IDENTIFY_MEDICATION, "info", S.START),
-    Transition(S.CLARIFY_MEDICATION, "refill_resolved", S.CONFIRM_DOSAGE),
-    Transition(S.CLARIFY_MEDICATION, "refill_unresolved", S.CLARIFY_MEDICATION),
-    Transition(S.CLARIFY_MEDICATION, "info", S.START),
+    Transition(S.IDENTIFY_MEDICATION, T.REFILL_RESOLVED, S.CONFIRM_DOSAGE),
+    Transition(S.IDENTIFY_MEDICATION, T.REFILL_AMBIGUOUS, S.CLARIFY_MEDICATION),
+    Transition(S.IDENTIFY_MEDICATION, T.REFILL_UNRESOLVED, S.IDENTIFY_MEDICATION),
+    Transition(S.IDENTIFY_MEDICATION, T.INFO, S.START),
+    Transition(S.CLARIFY_MEDICATION, T.REFILL_RESOLVED, S.CONFIRM_DOSAGE),
+    Transition(S.CLARIFY_MEDICATION, T.REFILL_UNRESOLVED, S.CLARIFY_MEDICATION),
+    # Naming another of the patient's medications mid-flow starts over with that one.
+    *[Transition(s, T.SWITCH_MEDICATION, S.CONFIRM_DOSAGE) for s in
+      (S.CLARIFY_MEDICATION, S.CONFIRM_DOSAGE, S.SELECT_PHARMACY, S.CONFIRM_ORDER)],
     # The dose, read back and confirmed.
-    Transition(S.CONFIRM_DOSAGE, "dose_confirmed", S.CHECK_AUTHORIZATION),
-    Transition(S.CONFIRM_DOSAGE, "dose_mismatch", S.CONFIRM_DOSAGE, "first_mismatch"),
-    Transition(S.CONFIRM_DOSAGE, "dose_mismatch", S.REFER_PHARMACIST, "repeated_mismatch"),
-    Transition(S.CONFIRM_DOSAGE, "dose_unclear", S.CONFIRM_DOSAGE),
-    Transition(S.CONFIRM_DOSAGE, "switch_medication", S.CONFIRM_DOSAGE),
+    Transition(S.CONFIRM_DOSAGE, T.DOSE_CONFIRMED, S.CHECK_AUTHORIZATION),
+    Transition(S.CONFIRM_DOSAGE, T.DOSE_MISMATCH, S.CONFIRM_DOSAGE),
+    Transition(S.CONFIRM_DOSAGE, T.DOSE_REFER, S.REFER_PHARMACIST),
+    Transition(S.CONFIRM_DOSAGE, T.DOSE_UNCLEAR, S.CONFIRM_DOSAGE),
     # Eligibility, drug-use review and insurance (runs within the same turn).
-    Transition(S.CHECK_AUTHORIZATION, "eligible", S.SELECT_PHARMACY),
-    Transition(S.CHECK_AUTHORIZATION, "needs_prior_auth", S.ESCALATE_PA),
-    Transition(S.CHECK_AUTHORIZATION, "refer_prescriber", S.REFER_PRESCRIBER),
-    Transition(S.CHECK_AUTHORIZATION, "refer_pharmacist", S.REFER_PHARMACIST),
-    Transition(S.CHECK_AUTHORIZATION, "not_eligible", S.NOT_ELIGIBLE),
-    Transition(S.CHECK_AUTHORIZATION, "no_offers", S.REFER_PHARMACIST),
-    Transition(S.ESCALATE_PA, "pay_cash", S.SELECT_PHARMACY),
+    Transition(S.CHECK_AUTHORIZATION, T.ELIGIBLE, S.SELECT_PHARMACY),
+    Transition(S.CHECK_AUTHORIZATION, T.NEEDS_PRIOR_AUTH, S.ESCALATE_PA),
+    Transition(S.CHECK_AUTHORIZATION, T.REFER_PRESCRIBER, S.REFER_PRESCRIBER),
+    Transition(S.CHECK_AUTHORIZATION, T.REFER_PHARMACIST, S.REFER_PHARMACIST),
+    Transition(S.CHECK_AUTHORIZATION, T.NOT_ELIGIBLE, S.NOT_ELIGIBLE),
+    Transition(S.CHECK_AUTHORIZATION, T.NO_OFFERS, S.REFER_PHARMACIST),
+    # Insurance said no; the patient may pay cash (from wherever the conversation rests).
+    *[Transition(s, T.PAY_CASH, S.SELECT_PHARMACY) for s in IDLE],
     # Pharmacy and the explicit yes.
-    Transition(S.SELECT_PHARMACY, "pharmacy_chosen", S.CONFIRM_ORDER),
-    Transition(S.SELECT_PHARMACY, "pharmacy_unclear", S.SELECT_PHARMACY),
-    Transition(S.CONFIRM_ORDER, "confirmed", S.COMPLETE),
-    Transition(S.CONFIRM_ORDER, "declined", S.SELECT_PHARMACY),
-    Transition(S.CONFIRM_ORDER, "change_pharmacy", S.SELECT_PHARMACY),
-    Transition(S.CONFIRM_ORDER, "change_dose", S.CONFIRM_DOSAGE),
-    Transition(S.CONFIRM_ORDER, "change_medication", S.IDENTIFY_MEDICATION),
-    Transition(S.CONFIRM_ORDER, "confirm_unclear", S.CONFIRM_ORDER),
-    Transition(S.CONFIRM_ORDER, "order_refused", S.SELECT_PHARMACY),
+    Transition(S.SELECT_PHARMACY, T.PHARMACY_CHOSEN, S.CONFIRM_ORDER),
+    Transition(S.SELECT_PHARMACY, T.PHARMACY_UNCLEAR, S.SELECT_PHARMACY),
+    Transition(S.CONFIRM_ORDER, T.CONFIRMED, S.COMPLETE),
+    Transition(S.CONFIRM_ORDER, T.SUMMARY_CHANGED, S.CONFIRM_ORDER),
+    Transition(S.CONFIRM_ORDER, T.DECLINED, S.SELECT_PHARMACY),
+    Transition(S.CONFIRM_ORDER, T.CHANGE_PHARMACY, S.SELECT_PHARMACY),
+    Transition(S.CONFIRM_ORDER, T.CHANGE_DOSE, S.CONFIRM_DOSAGE),
+    Transition(S.CONFIRM_ORDER, T.CHANGE_MEDICATION, S.IDENTIFY_MEDICATION),
+    Transition(S.CONFIRM_ORDER, T.CONFIRM_UNCLEAR, S.CONFIRM_ORDER),
+    Transition(S.CONFIRM_ORDER, T.ORDER_REFUSED, S.SELECT_PHARMACY),
     # Cancelling an order (a write: it needs its own yes).
-    Transition(S.CONFIRM_CANCEL, "cancel_confirmed", S.START),
-    Transition(S.CONFIRM_CANCEL, "cancel_declined", S.START),
-    Transition(S.CONFIRM_CANCEL, "cancel_unclear", S.CONFIRM_CANCEL),
-    # Several medications in one request: the next one starts when one ends.
-    *[Transition(s, "next_medication", S.CONFIRM_DOSAGE, "has_queue") for s in
-      (S.COMPLETE, S.REFER_PRESCRIBER, S.REFER_PHARMACIST, S.NOT_ELIGIBLE, S.ESCALATE_PA)],
-    *[Transition(s, "next_ambiguous", S.CLARIFY_MEDICATION, "has_queue") for s in
-      (S.COMPLETE, S.REFER_PRESCRIBER, S.REFER_PHARMACIST, S.NOT_ELIGIBLE, S.ESCALATE_PA)],
-    # Leaving a refill half-way ("never mind"), and the safety net.
-    *[Transition(s, "stop", S.START) for s in _MID_FLOW],
-    *[Transition(s, "error", S.ERROR) for s in State],
+    Transition(S.CONFIRM_CANCEL, T.CANCEL_CONFIRMED, S.START),
+    Transition(S.CONFIRM_CANCEL, T.CANCEL_DECLINED, S.START),
+    Transition(S.CONFIRM_CANCEL, T.CANCEL_UNCLEAR, S.CONFIRM_CANCEL),
+    # Several medications in one request: the next one starts when one ends (or is skipped).
+    *[Transition(s, T.NEXT_MEDICATION, S.CONFIRM_DOSAGE, "has_queue") for s in (*ENDS_A_REFILL, S.START)],
+    *[Transition(s, T.NEXT_AMBIGUOUS, S.CLARIFY_MEDICATION, "has_queue") for s in (*ENDS_A_REFILL, S.START)],
+    # Leaving a refill half-way ("never mind", "start over"), and the safety net.
+    *[Transition(s, T.STOP, S.START) for s in MID_FLOW],
+    *[Transition(s, T.ERROR, S.ERROR) for s in State],
 ]
 
 GUARDS: dict[str, Callable[[Any], bool]] = {
     "has_queue": lambda conv: bool(conv.queue),
-    "first_mismatch": lambda conv: conv.dose_attempts < 2,
-    "repeated_mismatch": lambda conv: conv.dose_attempts >= 2,
 }
 
 
@@ -91,7 +131,7 @@ class InvalidTransition(RuntimeError):
     pass
 
 
-def fire(state: State, trigger: str, conv: Any = None) -> State:
+def fire(state: State, trigger: Trigger, conv: Any = None) -> State:
     """The state after `trigger` in `state`: the first row whose guard holds."""
     for t in TRANSITIONS:
         if t.src == state and t.trigger == trigger and (t.guard is None or GUARDS[t.guard](conv)):
@@ -100,40 +140,45 @@ def fire(state: State, trigger: str, conv: Any = None) -> State:
 
 
 def triggers_from(state: State) -> list[str]:
-    return sorted({t.trigger for t in TRANSITIONS if t.src == state})
+    return sorted({t.trigger.value for t in TRANSITIONS if t.src == state})
 
 
-def to_mermaid(current: State | None = None, visited: list[State] | None = None, compact: bool = False) -> str:
+def to_mermaid(current: State | None = None, visited: list[State] | None = None, compact: bool = False,
+               only: list[State] | None = None) -> str:
     """A mermaid state diagram of the table, the current state highlighted, the visited path marked.
 
     The many rows that only restate "any idle state can start a new request" or "any state
     can fail into ERROR" are drawn once, from START, to keep the picture readable. `compact`
     (for the inspector panel) draws one unlabelled arrow per pair of states and leaves out the
-    ways back to START, which every state has.
+    ways back to START, which every state has. `only` draws just the given states and the
+    arrows between them (a conversation's own path).
     """
     lines = ["stateDiagram-v2", "    direction TB" if compact else "    direction LR", "    [*] --> START"]
     seen: set[tuple[str, ...]] = set()
+    keep = set(only) if only else None
     for t in TRANSITIONS:
-        if t.trigger == "error" and t.src != State.START:
+        if keep is not None and (t.src not in keep or t.dst not in keep):
+            continue
+        if t.trigger == T.ERROR and t.src != State.START:
             continue
         if t.src in IDLE and t.src != State.START and t.trigger in (
-                "refill_resolved", "refill_ambiguous", "refill_unresolved", "cancel_requested"):
+                T.REFILL_RESOLVED, T.REFILL_AMBIGUOUS, T.REFILL_UNRESOLVED, T.CANCEL_REQUESTED, T.PAY_CASH):
             continue
-        if compact and (t.dst == State.START or t.trigger == "error" or t.src == t.dst):
+        if compact and (t.dst == State.START or t.trigger == T.ERROR or t.src == t.dst):
             continue
-        key = (t.src.value, t.dst.value) if compact else (t.src.value, t.dst.value, t.trigger)
+        key = (t.src.value, t.dst.value) if compact else (t.src.value, t.dst.value, t.trigger.value)
         if key in seen:
             continue
         seen.add(key)
         if compact:
             lines.append(f"    {t.src.value} --> {t.dst.value}")
             continue
-        label = t.trigger + (f" [{t.guard}]" if t.guard else "")
+        label = t.trigger.value + (f" [{t.guard}]" if t.guard else "")
         lines.append(f"    {t.src.value} --> {t.dst.value}: {label}")
     lines.append("    classDef current fill:#2563eb,color:#fff,stroke:#1e3a8a,stroke-width:3px")
     lines.append("    classDef visited fill:#dbeafe,stroke:#2563eb")
     for s in dict.fromkeys(visited or []):
-        if s != current:
+        if s != current and (keep is None or s in keep):
             lines.append(f"    class {State(s).value} visited")
     if current is not None:
         lines.append(f"    class {State(current).value} current")

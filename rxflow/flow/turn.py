@@ -6,24 +6,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from programs.modules import StepTrace
-from rxflow.domain import Alert
+from programs.types import MedicationOption, OfferOption
+from rxflow.domain import Alert, Offer
+from rxflow.flow import replies
 from rxflow.flow.context import Conversation
 from rxflow.flow.states import State
-from rxflow.flow.transitions import fire
+from rxflow.flow.transitions import Trigger, fire
 from rxflow.tools import ToolContext, ToolResult, call_tool
+from rxflow.tools.patient import MedicationLine, PatientHistory
 
 
 class Turn(BaseModel):
-    session_id: str
+    session_id: str = Field(description="a short digest of the session, never the session id itself")
     turn_no: int
     state_before: State
     state: State
     path: list[State]
     reply: str
+    language: str = "en"
     intent: str | None = None
+    topic: str | None = None
     slots: dict[str, Any] = Field(default_factory=dict)
     dosage: str | None = None
     tool_calls: list[dict[str, Any]] = Field(default_factory=list)
@@ -32,12 +37,17 @@ class Turn(BaseModel):
     outcome: str | None = None
     program: str = "offline"
     lm_calls: int = 0
-    tokens: int = 0
+    tokens: int | None = 0
     fallbacks: list[dict[str, Any]] = Field(default_factory=list)
     steps: list[dict[str, Any]] = Field(default_factory=list)
     guarded: bool = Field(False, description="True when the input guard answered and nothing else ran.")
     ms: float = 0.0
     at: dt.datetime = Field(default_factory=dt.datetime.now)
+    _traces: list[StepTrace] = PrivateAttr(default_factory=list)  # with inputs, when the program captures
+
+    @property
+    def traces(self) -> list[StepTrace]:
+        return self._traces
 
 
 class TurnWork:
@@ -51,35 +61,71 @@ class TurnWork:
         self.alerts: list[Alert] = []
         self.order: dict[str, Any] | None = None
         self.intent: str | None = None
+        self.topic: str | None = None
         self.dosage: str | None = None  # this turn's dose verdict (the conversation's is reset on refusal)
         self.outcome: str | None = None
-        # patient_history, read at most once a turn (see handlers.meds)
-        self.history: dict[str, Any] | None = None
-        self.med_options: list | None = None
+        self._history: PatientHistory | None = None
 
-    # -- what handlers use
+    # -- tools
     def call(self, name: str, **args) -> ToolResult:
         result = call_tool(self.ctx, name, args)
         self.tool_calls.append(result)
+        if result.kind == "write":
+            self._history = None  # a write changes what the patient's history shows
         return result
 
+    def history(self) -> PatientHistory:
+        """patient_history, read at most once a turn (and again after a write)."""
+        if self._history is None:
+            self._history = self.call("patient_history").output
+        return self._history
+
+    def med(self, rx_id: str) -> MedicationLine:
+        return next(m for m in self.history().medications if m.rx_id == rx_id)
+
+    def med_options(self, keys: list[str] | None = None) -> list[MedicationOption]:
+        """The patient's active prescriptions as the programs see them (in `keys` order, numbered, if given)."""
+        meds = self.history().medications
+        if keys is not None:
+            meds = [self.med(k) for k in keys]
+        return [MedicationOption(key=m.rx_id, name=m.name, brands=m.brand_names, drug_class=m.drug_class,
+                                 strength=m.strength, frequency=m.frequency,
+                                 position=i if keys is not None else None) for i, m in enumerate(meds, 1)]
+
+    def offer_options(self, offers: list[Offer] | None = None) -> list[OfferOption]:
+        conv = self.conv
+        last = self.med(conv.slots.rx_id).last_pharmacy_id if conv.slots.rx_id else None
+        earlier = {p for _, p in conv.chosen_pharmacies}
+        return [OfferOption(key=o.pharmacy_id, name=o.pharmacy_name, chain=o.chain, address=o.address, position=i,
+                            price=o.price, distance_km=o.distance_km, wait_minutes=o.wait_minutes, hours=o.hours,
+                            is_24h=o.is_24h, drive_thru=o.drive_thru, last_used=o.pharmacy_id == last,
+                            chosen_before=o.pharmacy_id in earlier, asked_about=o.pharmacy_id == conv.focus_pharmacy)
+                for i, o in enumerate(conv.offers if offers is None else offers, 1)]
+
     def record(self, result: ToolResult) -> None:
-        """Record a call made outside the registry (the policy engine), for the inspector."""
         self.tool_calls.append(result)
 
-    def step(self, name: str, **inputs):
-        answer, trace = self.programs.step(name, **inputs)
-        self.traces.append(trace)
-        return answer
+    # -- replies, alerts, the state
+    def say(self, key: str, **facts) -> str:
+        text = replies.say(self.conv.lang, key, **facts)
+        self.replies.append(text)
+        return text
 
-    def say(self, text: str) -> None:
+    def add(self, text: str) -> None:
+        """Append to the last reply (a line built from several catalogue entries)."""
+        if self.replies:
+            self.replies[-1] += text
+        else:
+            self.replies.append(text)
+
+    def line(self, text: str) -> None:
         self.replies.append(text)
 
     def alert(self, a: Alert) -> None:
         self.alerts.append(a)
         self.conv.alerts.append(a)
 
-    def go(self, trigger: str) -> State:
+    def go(self, trigger: Trigger) -> State:
         self.conv.state = fire(self.conv.state, trigger, self.conv)
         self.path.append(self.conv.state)
         self.conv.visited.append(self.conv.state)
@@ -92,5 +138,9 @@ class TurnWork:
                                    "medication": self.conv.slots.medication})
 
     @property
+    def lang(self) -> str:
+        return self.conv.lang
+
+    @property
     def reply(self) -> str:
-        return "\n\n".join(self.replies)
+        return "\n\n".join(r for r in self.replies if r)

@@ -51,6 +51,14 @@ class StoreError(Exception):
     """A write the store refused (conflict, unknown row)."""
 
 
+class OrderConflict(StoreError):
+    """Another order for the same prescription is still open."""
+
+    def __init__(self, order_id: str):
+        super().__init__(f"Order {order_id} for this prescription is already in progress.")
+        self.order_id = order_id
+
+
 def _split(value: str | None) -> list[str]:
     return [v for v in (value or "").split(";") if v]
 
@@ -314,13 +322,18 @@ class Store:
             f"SELECT * FROM orders WHERE rx_id = ? AND status IN ({marks}) ORDER BY created_at",
             [rx_id, *OPEN_ORDER_STATUSES])]
 
-    def insert_order(self, fields: dict[str, Any], recheck=None) -> tuple[Order, bool]:
+    def order_by_key(self, idempotency_key: str) -> Order | None:
+        r = self.row("SELECT * FROM orders WHERE idempotency_key = ?", [idempotency_key])
+        return Order(**r) if r else None
+
+    def insert_order(self, fields: dict[str, Any], inside=None) -> tuple[Order, bool]:
         """Write one order in one transaction. Returns (order, created).
 
         The idempotency key makes a repeated confirmation return the first order instead of
-        writing a second. `recheck(cursor)` runs inside the transaction after the row is written,
-        under the write lock, so a rule such as "no other order in progress" cannot race; if it
-        raises, the transaction rolls back and nothing is left behind.
+        writing a second. "No other open order for this prescription" is checked inside the
+        transaction after the row is written, under the write lock, so two confirmations cannot
+        race past it; on a conflict the transaction rolls back and OrderConflict is raised.
+        `inside(cursor)` runs at that point too (the crash tests stop the process there).
         """
         with self.transaction() as cur:
             existing = cur.execute("SELECT order_id FROM orders WHERE idempotency_key = ?",
@@ -332,8 +345,14 @@ class Store:
                 cols = ["order_id", *fields]
                 cur.execute(f"INSERT INTO orders ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                             [order_id, *fields.values()])
-                if recheck is not None:
-                    recheck(cur)
+                marks = ",".join("?" * len(OPEN_ORDER_STATUSES))
+                other = cur.execute(f"SELECT order_id FROM orders WHERE rx_id = ? AND status IN ({marks}) "
+                                    "AND idempotency_key <> ?",
+                                    [fields["rx_id"], *OPEN_ORDER_STATUSES, fields["idempotency_key"]]).fetchone()
+                if other:
+                    raise OrderConflict(other[0])
+                if inside is not None:
+                    inside(cur)
                 found = None
         if found:
             return self.order(found), False

@@ -11,13 +11,14 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rxflow import policy
-from rxflow.domain import Drug, Order, Patient, Prescription
+from rxflow.domain import OPEN_ORDER_STATUSES, Drug, Order, Patient, Prescription
 from rxflow.store import Store
 
 log = logging.getLogger("rxflow.tools")
@@ -80,8 +81,15 @@ class ToolContext:
             raise ToolError("internal", f"Drug {rx.drug_id} missing from the catalogue.")
         return d
 
-    def refill_case(self, rx: Prescription) -> policy.RefillCase:
+    def refill_case(self, rx: Prescription, orders: list[Order] | None = None) -> policy.RefillCase:
+        """What the rules need to judge a refill of `rx`. `orders`: the patient's orders, when the
+        caller already has them (one query for a whole medication list instead of one per line)."""
         store, patient = self.store, self.patient
+        if orders is None:
+            open_orders = store.open_orders(rx.rx_id)
+        else:
+            open_orders = sorted((o for o in orders if o.rx_id == rx.rx_id and o.status in OPEN_ORDER_STATUSES),
+                                 key=lambda o: o.created_at)
         others = [r for r in store.prescriptions(self.patient_id, active_only=True)
                   if r.rx_id != rx.rx_id and policy.is_current(r, self.today)]
         history = {r.drug_id for r in store.prescriptions(self.patient_id)}
@@ -89,7 +97,7 @@ class ToolContext:
             prescription=rx, drug=self.drug_of(rx), product=store.product(rx.product_id), today=self.today,
             allergies=store.allergies(self.patient_id),
             other_active=[policy.ActiveMed(rx_id=r.rx_id, drug=self.drug_of(r)) for r in others],
-            open_orders=store.open_orders(rx.rx_id), plan=store.plan(patient.plan_id),
+            open_orders=open_orders, plan=store.plan(patient.plan_id),
             formulary=store.formulary(patient.plan_id, rx.drug_id), step_drugs_taken=sorted(history),
             interactions=store.interactions(), duplicate_groups=store.duplicate_groups(),
             cross_sensitivity=store.cross_sensitivity(),
@@ -127,16 +135,20 @@ class ToolSpec:
 
 @dataclass
 class ToolResult:
-    """One call, as recorded on a turn and shown in the inspector."""
+    """One call, as recorded on a turn and shown in the inspector. `output` is the tool's typed
+    result (what the flow reads); `data` is its JSON form (what the turn record and the UI show)."""
 
     name: str
     args: dict[str, Any]
     ok: bool
-    data: dict[str, Any] | None = None
+    output: BaseModel | None = None
     error: dict[str, Any] | None = None
     ms: float = 0.0
     kind: ToolKind = "read"
-    extra: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def data(self) -> dict[str, Any] | None:
+        return self.output.model_dump(mode="json") if self.output is not None else None
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "kind": self.kind, "args": self.args, "ok": self.ok, "data": self.data,
@@ -169,18 +181,16 @@ def call_tool(ctx: ToolContext, name: str, args: dict[str, Any] | None = None) -
         return ToolResult(name, args, False, error={"code": "not_found", "message": f"Unknown tool {name}"})
     try:
         parsed = spec.args_model.model_validate(args)
-        out = spec.fn(ctx, parsed)
-        data = out.model_dump(mode="json")
-        result = ToolResult(name, args, True, data=data, kind=spec.kind)
+        result = ToolResult(name, args, True, output=spec.fn(ctx, parsed), kind=spec.kind)
     except ValidationError as e:
         msg = "; ".join(f"{'.'.join(map(str, err['loc'])) or 'args'}: {err['msg']}" for err in e.errors()[:3])
         result = ToolResult(name, args, False, error={"code": "bad_input", "message": msg}, kind=spec.kind)
     except ToolError as e:
         result = ToolResult(name, args, False, error={"code": e.code, "message": e.message, **e.details},
                             kind=spec.kind)
-    except Exception as e:  # a bug must not end the session: log it, answer with a typed error
+    except Exception:  # a bug must not end the session: log it, answer with a typed error (no internals)
         log.exception("tool %s failed", name)
-        result = ToolResult(name, args, False, error={"code": "internal", "message": f"{type(e).__name__}"},
-                            kind=spec.kind)
+        result = ToolResult(name, args, False, error={"code": "internal", "message": "Something went wrong on our "
+                                                      "side; nothing was changed."}, kind=spec.kind)
     result.ms = (time.perf_counter() - start) * 1000
     return result

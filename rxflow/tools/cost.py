@@ -7,11 +7,10 @@ from typing import Literal
 from pydantic import Field
 
 from rxflow.domain import Offer, Prescription
+from rxflow.offers import MAX_OFFER_KM
 from rxflow.tools.base import ToolArgs, ToolContext, ToolError, ToolOutput, tool
 from rxflow.tools.drugs import resolve_drug
-from rxflow.tools.pharmacy import own_pharmacy
-
-MAX_OFFER_KM = 15.0
+from rxflow.tools.pharmacy import hours_of, own_pharmacy
 
 
 def dispense_brand(ctx: ToolContext, rx: Prescription) -> bool:
@@ -41,34 +40,12 @@ def quote(ctx: ToolContext, rx: Prescription, row: dict, pay_cash: bool = False)
     options = [(p, t) for p, t in ((copay, "copay"), (cash, "cash"), (card, "discount_card")) if p is not None]
     price, ptype = min(options, key=lambda o: o[0])  # ties keep the copay: it counts toward the deductible
     on_hand = ctx.store.on_hand(row["pharmacy_id"], rx.product_id) or 0
-    return Offer(pharmacy_id=row["pharmacy_id"], pharmacy_name=row["name"], chain=row["chain"],
+    return Offer(pharmacy_id=row["pharmacy_id"], pharmacy_name=row["name"], chain=row["chain"], address=row["address"],
                  distance_km=round(row["distance_km"], 2), in_stock=on_hand >= rx.quantity, on_hand=on_hand,
                  wait_minutes=ctx.store.wait_minutes(row["pharmacy_id"], ctx.today.weekday()) or 0,
-                 price=price, price_type=ptype, copay=copay, cash_price=cash, card_price=card, dispense_brand=brand)
-
-
-def pick_offers(quotes: list[Offer], limit: int = 3) -> tuple[list[Offer], list[Offer]]:
-    """Up to `limit` offers: the closest, the cheapest and the fastest in stock, then the next closest.
-
-    Returns (offers, skipped): skipped are pharmacies nearer than the closest offer that are
-    out of stock, so the reply can say why the nearest one is not listed.
-    """
-    stocked = [q for q in quotes if q.in_stock and q.distance_km <= MAX_OFFER_KM]
-    if not stocked:
-        return [], [q for q in quotes if not q.in_stock][:3]
-    picks: dict[str, Offer] = {}
-    for label, key in (("closest", lambda q: (q.distance_km,)), ("lowest price", lambda q: (q.price, q.distance_km)),
-                       ("shortest wait", lambda q: (q.wait_minutes, q.distance_km))):
-        best = min(stocked, key=key)
-        picks.setdefault(best.pharmacy_id, best.model_copy(update={"labels": []})).labels.append(label)
-    for q in sorted(stocked, key=lambda q: q.distance_km):
-        if len(picks) >= limit:
-            break
-        picks.setdefault(q.pharmacy_id, q.model_copy(update={"labels": []}))
-    offers = sorted(picks.values(), key=lambda o: o.distance_km)[:limit]
-    nearest = min(o.distance_km for o in offers)
-    skipped = [q for q in quotes if not q.in_stock and q.distance_km < nearest]
-    return offers, skipped
+                 price=price, price_type=ptype, copay=copay, cash_price=cash, card_price=card, dispense_brand=brand,
+                 hours=hours_of(row), closes="24:00" if row["is_24h"] else row["closes"], is_24h=row["is_24h"],
+                 drive_thru=row["drive_thru"])
 
 
 class PriceArgs(ToolArgs):

@@ -7,8 +7,8 @@ from typing import Literal
 from pydantic import Field
 from rapidfuzz import fuzz, process, utils
 
-from rxflow import policy
-from rxflow.domain import Alert, Drug
+from rxflow import alerts, policy
+from rxflow.domain import Alert, AlertCode, Drug
 from rxflow.tools.base import ToolArgs, ToolContext, ToolError, ToolOutput, placeholder_rx, tool
 
 MIN_SCORE = 80  # below this a fuzzy match is a guess, not an answer
@@ -97,14 +97,17 @@ class DosageArgs(ToolArgs):
     rx_id: str = Field(description="The prescription, such as 'RX8001'.")
     stated_strength: str | None = Field(None, description="What the patient said, such as '100 mcg' or '0.1 mg'.")
     stated_frequency: str | None = Field(None, description="A canonical frequency, such as 'once daily'.")
+    stated_count: float | None = Field(None, ge=0, le=100, description="Tablets (capsules, puffs) per dose, such as 1.")
 
 
 class DosageReport(ToolOutput):
     rx_id: str
     prescribed_strength: str
     prescribed_frequency: str
+    directions: str
     stated_strength: str | None
     stated_frequency: str | None
+    stated_count: float | None
     verdict: Literal["consistent", "mismatch", "unclear"]
     reason: str
     alert: Alert | None
@@ -114,29 +117,31 @@ class DosageReport(ToolOutput):
 def dosage_verification(ctx: ToolContext, args: DosageArgs) -> DosageReport:
     """Compare the dose the patient states with the prescription, with units normalised.
 
-    0.5 mg equals 500 mcg; 'twice daily' equals 'every 12 hours'. A different strength or
-    frequency is a mismatch (alert dose_mismatch): never refill a strength other than the
-    prescribed one; ask the patient again or route to the pharmacist.
+    0.5 mg equals 500 mcg; 'twice daily' equals 'every 12 hours'; "1 every morning" is one
+    tablet per dose, compared with the label's directions. A different strength, frequency or
+    count is a mismatch (alert dose_mismatch): never refill a dose other than the prescribed
+    one; ask the patient again or route to the pharmacist.
 
     Args:
         rx_id: the prescription, such as 'RX8001'.
         stated_strength: what the patient said, such as '100 mcg'.
         stated_frequency: a canonical frequency, such as 'once daily'.
+        stated_count: tablets per dose the patient said, such as 1.
 
     Returns:
         consistent / mismatch / unclear, the reason, and the dose_mismatch alert on a mismatch.
     """
     rx = ctx.own_prescription(args.rx_id)
     product = ctx.store.product(rx.product_id)
-    verdict, reason = policy.check_stated_dose(product, rx.frequency, args.stated_strength, args.stated_frequency)
+    verdict, reason = policy.check_stated_dose(product, rx.frequency, args.stated_strength, args.stated_frequency,
+                                               args.stated_count, rx.sig)
     alert = None
     if verdict == "mismatch":
-        alert = Alert(code="dose_mismatch", severity="moderate", blocking=True,
-                      rule="Refill only the prescribed strength and directions; a different dose is confirmed first.",
-                      reason=reason, next_step="pharmacist", rx_id=rx.rx_id,
-                      details={"stated_strength": args.stated_strength, "stated_frequency": args.stated_frequency})
+        alert = alerts.make(AlertCode.DOSE_MISMATCH, reason, rx_id=rx.rx_id, stated_strength=args.stated_strength,
+                            stated_frequency=args.stated_frequency, stated_count=args.stated_count)
     return DosageReport(rx_id=rx.rx_id, prescribed_strength=product.strength_label, prescribed_frequency=rx.frequency,
-                        stated_strength=args.stated_strength, stated_frequency=args.stated_frequency, verdict=verdict,
+                        directions=rx.sig, stated_strength=args.stated_strength,
+                        stated_frequency=args.stated_frequency, stated_count=args.stated_count, verdict=verdict,
                         reason=reason, alert=alert)
 
 

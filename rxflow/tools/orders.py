@@ -8,7 +8,7 @@ from pydantic import Field
 
 from rxflow import policy
 from rxflow.domain import OPEN_ORDER_STATUSES, Alert, Order
-from rxflow.store import StoreError
+from rxflow.store import OrderConflict, StoreError
 from rxflow.tools.base import ToolArgs, ToolContext, ToolError, ToolOutput, tool
 from rxflow.tools.cost import quote
 from rxflow.tools.pharmacy import distance_row, own_pharmacy
@@ -59,7 +59,7 @@ def submit_order(ctx: ToolContext, args: SubmitArgs) -> OrderReceipt:
     ph = own_pharmacy(ctx, args.pharmacy_id)
     # A repeated yes returns the order the first one placed, even though the policy would
     # now say "order in progress" for it.
-    prior = ctx.store.rows("SELECT order_id FROM orders WHERE idempotency_key = ?", [args.idempotency_key])
+    prior = ctx.store.order_by_key(args.idempotency_key)
     decision = policy.evaluate(ctx.refill_case(rx))
     if not prior and decision.blocking and not (decision.insurance_only and args.pay_cash):
         codes = ", ".join(a.code for a in decision.blocking)
@@ -69,20 +69,16 @@ def submit_order(ctx: ToolContext, args: SubmitArgs) -> OrderReceipt:
     if not prior and not offer.in_stock:
         raise ToolError("refused", f"{ph.name} does not have enough in stock.", {"alerts": ["out_of_stock"]})
     created_at = dt.datetime.combine(ctx.today, dt.datetime.now().time().replace(microsecond=0))
-
-    def no_open_order(cur):  # runs after this order's row is written, before COMMIT
-        marks = ",".join("?" * len(OPEN_ORDER_STATUSES))
-        found = cur.execute(f"SELECT order_id FROM orders WHERE rx_id = ? AND status IN ({marks}) "
-                            "AND idempotency_key <> ?", [rx.rx_id, *OPEN_ORDER_STATUSES, args.idempotency_key]).fetchone()
-        if found:
-            raise ToolError("conflict", f"Order {found[0]} for this prescription is already in progress.")
-
-    order, created = ctx.store.insert_order({
-        "patient_id": ctx.patient_id, "rx_id": rx.rx_id, "product_id": rx.product_id, "pharmacy_id": ph.pharmacy_id,
-        "quantity": rx.quantity, "days_supply": rx.days_supply, "dispense_brand": offer.dispense_brand,
-        "price": offer.price, "price_type": offer.price_type, "status": "received", "created_at": created_at,
-        "ready_at": created_at + dt.timedelta(minutes=offer.wait_minutes), "idempotency_key": args.idempotency_key,
-    }, recheck=no_open_order)
+    try:
+        order, created = ctx.store.insert_order({
+            "patient_id": ctx.patient_id, "rx_id": rx.rx_id, "product_id": rx.product_id,
+            "pharmacy_id": ph.pharmacy_id, "quantity": rx.quantity, "days_supply": rx.days_supply,
+            "dispense_brand": offer.dispense_brand, "price": offer.price, "price_type": offer.price_type,
+            "status": "received", "created_at": created_at,
+            "ready_at": created_at + dt.timedelta(minutes=offer.wait_minutes), "idempotency_key": args.idempotency_key,
+        })
+    except OrderConflict as e:
+        raise ToolError("conflict", f"Order {e.order_id} for this prescription is already in progress.") from e
     if order.patient_id != ctx.patient_id:  # a key reused across patients must not leak the other's order
         raise ToolError("conflict", "That confirmation key was already used.")
     return OrderReceipt(order=order, created=created, medication=ctx.drug_of(rx).generic_name,

@@ -3,13 +3,48 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import Field
 
 from rxflow import policy
-from rxflow.domain import Alert
+from rxflow.domain import Alert, AlertCode
+from rxflow.policy import Check
 from rxflow.tools.base import ToolArgs, ToolContext, ToolError, ToolOutput, placeholder_rx, tool
 from rxflow.tools.drugs import resolve_drug
+
+
+class RefillStatus(ToolOutput):
+    """The refill rules' verdict on one prescription today (policy.evaluate), in brief and in full."""
+
+    status: Literal["due", "too_soon", "no_refills", "expired", "controlled", "in_progress", "needs_pharmacist",
+                    "needs_prior_auth", "inactive"]
+    allowed: bool
+    cash_only: bool = Field(description="Only insurance blocks it: a cash or discount-card fill is allowed.")
+    due_date: dt.date | None = Field(description="The earliest refill date under the plan's too-soon rule.")
+    reason: str = Field(description="Why it cannot be refilled now (the first blocking rule), or ''.")
+    alerts: list[Alert]
+    checks: list[Check] = Field(description="Every rule in order, with pass / fail and the data it used.")
+
+
+_STATUS = {AlertCode.REFILL_TOO_SOON: "too_soon", AlertCode.NO_REFILLS: "no_refills", AlertCode.EXPIRED: "expired",
+           AlertCode.CONTROLLED_C2: "controlled", AlertCode.CONTROLLED_LIMIT: "controlled",
+           AlertCode.ORDER_IN_PROGRESS: "in_progress", AlertCode.DISCONTINUED: "inactive"}
+
+
+def refill_status(ctx: ToolContext, rx, orders=None) -> RefillStatus:
+    case = ctx.refill_case(rx, orders)
+    d = policy.evaluate(case)
+    plan = case.plan
+    due = policy.earliest_refill_date(rx, plan.too_soon_threshold if plan else policy.DEFAULT_TOO_SOON)
+    if d.allowed:
+        status = "due"
+    elif d.insurance_only:
+        status = "needs_prior_auth"
+    else:
+        status = _STATUS.get(d.blocking[0].code, "needs_pharmacist")
+    return RefillStatus(status=status, allowed=d.allowed, cash_only=d.insurance_only, due_date=due,
+                        reason=d.blocking[0].reason if d.blocking else "", alerts=d.alerts, checks=d.checks)
 
 
 class MedicationLine(ToolOutput):
@@ -17,6 +52,7 @@ class MedicationLine(ToolOutput):
     drug_id: str
     name: str
     brand_names: list[str]
+    drug_class: str
     strength: str
     dose_form: str
     sig: str
@@ -29,7 +65,10 @@ class MedicationLine(ToolOutput):
     status: str
     dispense_as_written: bool
     prescriber: str
+    prescriber_phone: str
     controlled_schedule: int
+    last_pharmacy_id: str | None = Field(description="Where it was last filled, such as 'PH004'.")
+    refill: RefillStatus
 
 
 class OrderLine(ToolOutput):
@@ -59,34 +98,42 @@ class PatientHistory(ToolOutput):
 def patient_history(ctx: ToolContext, args: PatientHistoryArgs) -> PatientHistory:
     """List the signed-in patient's prescriptions, allergies, plan and recent orders.
 
-    Use it to see what the patient takes before resolving a medication they mention, or when
-    they ask "what are my medications?". It reads only the signed-in patient's record.
+    Use it to see what the patient takes before resolving a medication they mention, when
+    they ask "what are my medications?" or "what is due?". Each prescription carries the refill
+    rules' verdict today (due / too soon until a date / no refills / expired / controlled / needs
+    prior authorization or a pharmacist), with every check and the data it used. It reads only
+    the signed-in patient's record.
 
     Args:
         include_inactive: also list discontinued and on-hold prescriptions, such as true.
 
     Returns:
         The patient's name, plan, allergies, one line per prescription (id such as 'RX1001',
-        strength, directions, refills remaining, last fill, expiry) and the five latest orders.
+        strength, directions, refills remaining, last fill and its pharmacy, expiry, refill
+        verdict) and the five latest orders.
     """
     store, p = ctx.store, ctx.patient
     plan = store.plan(p.plan_id)
+    all_orders = store.orders(p.patient_id)
     meds = []
     for rx in store.prescriptions(p.patient_id, active_only=not args.include_inactive):
         d, prod = ctx.drug_of(rx), store.product(rx.product_id)
         prescriber = store.prescriber(rx.prescriber_id)
+        fills = store.fills(rx.rx_id)
         meds.append(MedicationLine(
             rx_id=rx.rx_id, drug_id=d.drug_id, name=d.generic_name, brand_names=d.brand_names,
-            strength=prod.strength_label, dose_form=prod.dose_form, sig=rx.sig, frequency=rx.frequency,
-            quantity=rx.quantity, days_supply=rx.days_supply, refills_remaining=rx.refills_remaining,
-            last_fill_date=rx.last_fill_date, expires_on=policy.expiry_date(rx), status=rx.status,
-            dispense_as_written=rx.dispense_as_written, prescriber=prescriber.name if prescriber else "",
-            controlled_schedule=d.dea_schedule))
+            drug_class=d.drug_class, strength=prod.strength_label, dose_form=prod.dose_form, sig=rx.sig,
+            frequency=rx.frequency, quantity=rx.quantity, days_supply=rx.days_supply,
+            refills_remaining=rx.refills_remaining, last_fill_date=rx.last_fill_date,
+            expires_on=policy.expiry_date(rx), status=rx.status, dispense_as_written=rx.dispense_as_written,
+            prescriber=prescriber.name if prescriber else "", prescriber_phone=prescriber.phone if prescriber else "",
+            controlled_schedule=d.dea_schedule, last_pharmacy_id=fills[-1]["pharmacy_id"] if fills else None,
+            refill=refill_status(ctx, rx, all_orders)))
     names = {m.rx_id: m.name for m in meds}
     orders = [OrderLine(order_id=o.order_id, rx_id=o.rx_id,
                         medication=names.get(o.rx_id) or ctx.drug_of(store.prescription(o.rx_id)).generic_name,
                         pharmacy_id=o.pharmacy_id, status=o.status, price=o.price, created_at=o.created_at)
-              for o in store.orders(p.patient_id)[:5]]
+              for o in all_orders[:5]]
     return PatientHistory(patient_id=p.patient_id, name=p.name, plan=plan.name if plan else None,
                           allergies=[f"{a.allergen} ({a.reaction})" for a in store.allergies(p.patient_id)],
                           medications=meds, recent_orders=orders)

@@ -1,0 +1,186 @@
+"""Phrasing the offline predictors recognise, as data: one named pattern per thing a patient
+can mean. Every pattern here reads normalised text (`norm`: lower case, accents stripped, curly
+quotes straightened), so Spanish and English alternatives sit side by side in one pattern and a
+Spanglish message matches both. Nothing here decides anything: the predictors in offline.py turn
+matches into typed fields, and the runtime decides.
+
+The consent gate (programs/consent.py) keeps its own, stricter word lists on purpose: it must
+not inherit a loosening made here for the predictors' sake.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def norm(text: str) -> str:
+    """Lower case, accents stripped (si / sí), curly quotes straightened, spaces collapsed."""
+    t = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"'))
+    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def rx(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+
+
+# ----------------------------------------------------------------------------- dialogue acts
+LEAVE = rx(
+    r"\b(?:nvm|nevermind|never ?mind|nevrmind|nvmd)\b",
+    r"\bforget (?:it|about it|this|that|the whole thing|all that|everything)\b",
+    r"\bchanged? my mind\b|\bchange of plans?\b",
+    r"\bnot (?:today|tonight|anymore|any more|right now|now)\b",
+    r"\b(?:maybe|perhaps|i'?ll do it|do it|try) (?:later|another time|some other time|tomorrow|next week)\b",
+    r"\b(?:i'?ll|ill|i will|gonna|going to) (?:just )?(?:call|phone|ring|come in|go in|stop by|swing by|"
+    r"walk in|handle it|deal with it|sort it|ask (?:my|the)|think about it|check with)\b",
+    r"\b(?:that'?s|thats|that is) (?:all|everything|it for (?:now|today))\b|\b(?:i'?m|im) (?:all set|done)\b",
+    r"\ball set\b|\bi'?m good(?!\s*with)\b|\bim good(?!\s*with)\b",
+    r"\b(?:bye|goodbye|good bye|byee+|cya|see ya|see you|ttyl|take care)\b",
+    r"^\s*(?:stop|quit|exit|end|cancel|nothing|enough)\s*[.!]*\s*$|\bstop (?:it|this|that|please|now)\b|"
+    r"^\s*(?:please )?stop\b",
+    r"\bcancel (?:the|this|that|my) (?:refill|request)\b",
+    r"\b(?:i )?(?:don'?t|dont|do not) (?:want|need) (?:it|this|that|them|to|the refill|anything|a refill)\b",
+    r"\bno longer need\b|\bdon'?t bother\b|\bleave it\b|\bdrop it\b|\bscrap (?:it|that)\b",
+)
+# Only leaves when it is the whole message and no question is open whose answer "no" would be.
+NO_THANKS = re.compile(r"^\s*(?:no|nah|nope)[ ,.!]*(?:thanks?|thank you|ty)[ .!]*$")
+SKIP = rx(r"\bskip (?:this|that|it|the \w+)(?: one)?\b", r"^\s*skip\s*[.!]*$", r"\bmove on\b",
+          r"\b(?:do|go to) the next one\b", r"\bnext (?:one|med\w*) please\b")
+START_OVER = rx(r"\b(?:start (?:over|again|from scratch)|restart|let'?s start again|begin again|"
+                r"from the (?:top|beginning)|reset)\b")
+HELP = rx(r"^\s*(?:help|help me|help please|\?+|options|menu)\s*[.!?]*\s*$",
+          r"\bwhat (?:can|do) you do\b|\bhow does this work\b|\bi'?m (?:so |kind of |kinda )?confused\b",
+          r"\bim (?:so )?confused\b|\bwhat do i (?:say|type|do now)\b|\bwhat are my options\b",
+          r"\bi don'?t (?:understand|get it)\b")
+GREETING = rx(r"^\s*(?:hi+|hello+|hey+|good (?:morning|afternoon|evening)|howdy|greetings|yo|hiya)\b[\s!.,]*$")
+PAY_CASH = rx(r"\b(?:pay|paying|pay for it|pagar|pago)\b.*\b(?:cash|myself|out of pocket|discount card|"
+              r"without (?:my )?insurance|self-?pay)\b",
+              r"^\s*(?:ok |okay |yes |yeah |fine |i'?ll |i will |then )*(?:cash|discount card|self-?pay)"
+              r"(?: (?:is fine|then|please|it is|works))?\s*[.!]*$",
+              r"\bi'?ll (?:just )?pay (?:it )?(?:myself|cash)\b")
+
+# ----------------------------------------------------------------------------- orders
+TRACK = rx(r"\btrack\w*\b", r"\bstatus\b", r"\bwhere(?:'s| is|s)? (?:my|the) (?:order|refill|prescription|meds|"
+           r"medicine|stuff|pills|package)\b", r"\bis (?:my|it|the|that) (?:\w+ )?(?:order )?ready\b",
+           r"\bready yet\b|\bready for pick ?up\b", r"\bhas (?:it|my order) (?:been|shipped|gone)\b",
+           r"\bdid (?:it|my order) go through\b", r"\border ord-?\d+|\bord-?\d+")
+CANCEL_ORDER = rx(r"\bcancel\w*\b.*\b(?:order|ord-?\d+|pick ?up)\b", r"\b(?:call off|scrap|kill) (?:my|the|that) order\b")
+# In an idle state a bare "cancel it" / "cancel that" means the order just placed.
+CANCEL_IT = rx(r"^\s*(?:please |pls |can you |could you )?cancel(?: it| that| this)?(?: one)?(?: please| pls)?\s*[.!]*$")
+ORDER_ID = re.compile(r"\bord(?:er)?[\s#:-]*(\d{3,9})\b")
+
+# ----------------------------------------------------------------------------- the medication list and refills
+LIST = rx(r"\bwhat (?:are|is) my (?:meds|medications|medicines|prescriptions|pills)\b", r"\blist (?:of )?my\b",
+          r"\bwhat (?:meds|medications|medicines|prescriptions|pills) (?:do i|am i)\b",
+          r"\bwhich (?:meds|medications)\b(?! (?:can|are due|need))", r"\bshow (?:me )?my (?:meds|medications|prescriptions|list)\b",
+          r"\bmy (?:medication|med) list\b", r"\bwhat do i take\b", r"\bwhat am i (?:on|taking)\b")
+REFILL = rx(r"\b(?:refill\w*|re-fill|renew\w*|reorder|re-order|need (?:more|a new|another|some)|run(?:ning)? (?:out|low)|"
+            r"ran out|out of (?:my )?\w+|fill (?:my|the|it)|get (?:my|more|some)|more of (?:my|the)|order (?:my|more|some)|"
+            r"send (?:my|a)|another (?:bottle|month|supply|round|batch)|re ?up|almost out|low on)\b")
+
+# ----------------------------------------------------------------------------- questions (topic)
+ASKS = re.compile(r"\?|^\s*(?:is|are|does|do|did|what|whats|what'?s|when|how|hows|which|can|could|will|would|"
+                  r"where|any|anyone|should|may)\b")
+TOPICS: list[tuple[str, re.Pattern[str]]] = [
+    ("what_happens", rx(r"\bwhat happens (?:if|when|after|once) (?:i )?(?:say |type |answer )?(?:yes|confirm|ok)\b",
+                        r"\bwhat happens (?:next|then|now)\b", r"\bthen what\b",
+                        r"\bwhat (?:does|will) (?:yes|saying yes|confirming) do\b")),
+    ("prior_auth", rx(r"\b(?:prior auth\w*|pre-?auth\w*|authori[sz]ation|the pa|a pa|approval|approve)\b")),
+    ("refill_date", rx(r"\bwhen (?:can|could|will|may|do) i (?:get|refill|fill|pick|have|order|come back|try again|reorder)\b",
+                       r"\bwhen (?:is|will) (?:it|my \w+) (?:be )?(?:due|refillable|ready to refill)\b",
+                       r"\bhow (?:long|many days) (?:do i have to|until i can|till i can|before i can)\b",
+                       r"\bwhat (?:date|day)\b", r"\bearliest (?:date|day)\b", r"\bwhen (?:is|will) it due\b")),
+    ("due", rx(r"\bwhat'?s due\b|\bwhats due\b|\bwhat (?:is|are) due\b", r"\bdue for (?:a )?refill\b",
+               r"\bwhat (?:else )?can i (?:refill|get|order)\b", r"\banything (?:else )?(?:due|to refill)\b",
+               r"\bwhich (?:ones?|meds|medications|pills) (?:can i|are due|need|do i need)\b",
+               r"\bwhat (?:do|should) i (?:need to )?refill\b")),
+    ("cash_price", rx(r"\b(?:without (?:my )?insurance|cash price|out of pocket|self ?pay|no insurance|if i pay cash|"
+                      r"paying cash)\b")),
+    ("coverage", rx(r"\b(?:covered|cover it|cover this|does (?:my )?(?:insurance|plan) (?:cover|pay)|formulary|"
+                    r"cheaper alternative|alternative (?:my plan|that'?s|that is) cover\w*)\b")),
+    ("generic", rx(r"\bgeneric\b", r"\bbrand(?: name)?\b")),
+    ("interaction", rx(r"\bcan i (?:take|mix|have) (?:it|this|that|them|\w+) (?:with|and)\b",
+                       r"\b(?:interact\w*|mix|combine)\b.*\bwith\b", r"\bsafe (?:to take )?with\b")),
+    ("allergy", rx(r"\b(?:am i|i'?m|im) allergic\b", r"\ballerg\w*\b")),
+    ("adherence", rx(r"\b(?:have i been|am i) (?:taking|filling|refilling) (?:it|them|my \w+) (?:on time|regularly|right|enough)\b",
+                     r"\badherence\b", r"\bmissed (?:any )?(?:doses|refills)\b")),
+    ("wait", rx(r"\bhow long (?:will|till|until|before|does|is) (?:it|that|the order|the wait)?\s*(?:take|be ready|be)?\b",
+                r"\bwhen (?:will|would) (?:it|that|the order) be ready\b", r"\bwait time\b", r"\bhow soon\b")),
+    ("stock", rx(r"\bin stock\b", r"\bdo they have (?:it|enough|my)\b", r"\bis it available\b", r"\bhave it\b")),
+    ("nearby", rx(r"\b(?:nearest|closest|any) (?:24 ?(?:hour|hr|h)|all night|open late|drive[ -]?(?:thru|through))\b",
+                  r"\bpharmac\w* (?:near me|nearby|around here|close by)\b")),
+    ("hours", rx(r"\bopen\b", r"\bclos(?:e|es|ing)\b", r"\bhours?\b", r"\b24 ?(?:hours?|hrs?|h|/7)\b", r"\ball night\b",
+                 r"\blate\b", r"\bdrive[ -]?(?:thru|through|up|in)\b|\bdrivethr?u\b")),
+    ("price", rx(r"\bhow much\b", r"\bprice\w*\b", r"\bcost\w*\b", r"\bco-?pay\b", r"\bwhat (?:will|do) i (?:pay|owe)\b",
+                 r"\bwhat'?ll it (?:be|cost)\b", r"\$")),
+    ("dose", rx(r"\bwhat (?:dose|strength|mg)\b", r"\bhow (?:many|much) (?:do i|should i) take\b",
+                r"\bwhat(?:'s| is) (?:my|the) (?:dose|strength)\b")),
+]
+# Questions that are about a pharmacy's service: answered from pharmacy_details, not taken as a choice.
+PHARMACY_TOPICS = ("hours", "wait", "stock")
+
+# ----------------------------------------------------------------------------- dose answers
+DOSE_CHANGED = rx(
+    r"\b(?:doctor|doc|dr|prescriber|md|physician|nurse|they|he|she|pcp|cardiologist|endo\w*)\b[^.?!]{0,30}?"
+    r"\b(?:changed|upped|raised|increased|lowered|decreased|reduced|bumped|switched|adjusted|doubled|halved|cut|"
+    r"moved|put me on|went up|upped me)\b",
+    r"\b(?:changed|upped|raised|increased|lowered|decreased|reduced|bumped|adjusted|doubled)\b[^.?!]{0,20}?"
+    r"\b(?:my|the|it|me)\b[^.?!]{0,15}?\b(?:dose|dosage|strength|mg|mcg|to|up|down)\b",
+    r"\b(?:new|different|higher|lower|updated) (?:dose|dosage|strength|prescription|amount)\b",
+    r"\bit'?s \d+(?:\.\d+)? ?\w* now\b|\bnow (?:i take|i'?m on|im on|it'?s|its)\b",
+    r"\b(?:it|dose|dosage|strength)\b.{0,12}\b(?:was |got |has been |been |is )?(?:changed|increased|decreased|"
+    r"upped|lowered|raised|different now)\b",
+    r"\bnot (?:the|that) (?:dose|strength) any ?more\b|\bno longer (?:take|on) (?:the|that)\b",
+)
+AFFIRM = rx(r"^\s*(?:[yk]|ya|ye|yes+|yeah+|yea|yep+|yup+|sure|ok+|okay|okey|correct|right|exactly|absolutely|"
+            r"definitely|affirmative|perfect|great|fine|that'?s (?:right|correct|it|the one)|thats (?:right|it)|"
+            r"that is (?:right|correct)|sounds (?:good|right)|looks (?:good|right)|please do|do it|go ahead|"
+            r"go for it|confirm\w*)\b",
+            r"\b(?:yes|yeah|yep|yup|correct|that'?s right|thats right|that'?s correct|looks right|sounds right|"
+            r"same as always|as usual|like always|the usual)\b")
+DENY = rx(r"\b(?:no|nope|nah|not|don'?t|dont|do not|wrong|incorrect|negative|never)\b")
+NO_PROBLEM = re.compile(r"\bno (?:problem|worries|prob)\b")
+# Units of a dose, and words that make a lone number a count of them ("1 every morning", "2 pills").
+COUNT_UNITS = r"(?:pills?|tablets?|tabs?|capsules?|caps?|puffs?|sprays?|shots?|injections?|ones?|of them|each)"
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "half": 0.5, "a half": 0.5, "1/2": 0.5, "a": 1}
+
+# ----------------------------------------------------------------------------- pharmacy choice
+ORDINALS = [
+    (r"\b(?:first|1st|number (?:one|1)|no\.? ?1|#\s*1|option (?:1|one)|top one|the 1)\b|^\s*1\s*[.!]*$", 1),
+    (r"\b(?:second|2nd|number (?:two|2)|no\.? ?2|#\s*2|option (?:2|two)|middle one|the 2)\b|^\s*2\s*[.!]*$", 2),
+    (r"\b(?:third|3rd|number (?:three|3)|no\.? ?3|#\s*3|option (?:3|three)|the 3)\b|^\s*3\s*[.!]*$", 3),
+    (r"\b(?:fourth|4th|number (?:four|4)|option (?:4|four))\b|^\s*4\s*[.!]*$", 4),
+    (r"\b(?:last one|the last|bottom one)\b", -1),
+]
+CRITERIA: list[tuple[str, re.Pattern[str]]] = [
+    ("same_as_before", rx(r"\bsame (?:one|place|pharmacy|store|spot|as (?:the )?(?:other|before|that one|the first)|"
+                          r"for (?:all|both|everything|the rest|them all))\b", r"^\s*(?:yes |yeah |ok )?same\s*[.!]*$",
+                          r"\bthe other one'?s pharmacy\b")),
+    ("last_time", rx(r"\b(?:same as|like) last time\b", r"\bwhere i (?:always|usually|normally) (?:go|get it|pick)\b",
+                     r"\b(?:my usual|the usual|usual one|usual place|usual pharmacy|regular one|my regular)\b",
+                     r"\bthe one i (?:used|went to) (?:last|before)\b|\blast time\b")),
+    ("open_24h", rx(r"\b24 ?(?:hours?|hrs?|h|/7)\b", r"\ball night\b", r"\balways open\b", r"\bnever clos\w*\b")),
+    ("drive_thru", rx(r"\bdrive[ -]?(?:thru|through|up|in)\b|\bdrivethr?u\b")),
+    ("open_late", rx(r"\b(?:open|opens|stays open) (?:the )?lat(?:e|est)\b", r"\blatest\b", r"\bclos\w* (?:the )?latest\b",
+                     r"\blate\b")),
+    ("cheapest", rx(r"\bcheap\w*\b|\blowest (?:price|cost)\b|\bleast expensive\b|\bless expensive\b|\binexpensive\b",
+                    r"\bsave (?:some )?money\b|\bbest price\b|\bmost affordable\b|\baffordable\b|\bcosts? less\b|\bbudget\b")),
+    ("closest", rx(r"\bclos(?:est|er|e to (?:me|home|my house))\b|\bnear\w*\b|\bnearby\b|\bshortest drive\b",
+                   r"\bwalking distance\b|\bdown the street\b|\baround the corner\b")),
+    ("fastest", rx(r"\bfast\w*\b|\bquick\w*\b|\bsoonest\b|\bshortest wait\b|\bleast wait\b|\bno wait\b|\basap\b",
+                   r"\bright away\b|\bin a hurry\b|\bhurry\b|\bready first\b")),
+]
+FOR_ALL = rx(r"\bfor (?:all|both|everything|the rest|all of them|them all|all three|each)\b", r"\ball (?:of them|three) there\b")
+THAT_ONE = rx(r"^\s*(?:ok |okay |yes |yeah |then |great |perfect |good )*(?:that one|that pharmacy|that place|"
+              r"go with that|there|that)\b(?: one)?(?: then| please| pls)?\s*[.!]*$")
+CHANGE = rx(r"\b(?:change|different|another|switch|instead|other (?:pharmacy|store|location|place)|somewhere else|"
+            r"elsewhere|rather|actually|make it|prefer)\b")
+CHANGE_PHARMACY = rx(r"\b(?:pharmacy|store|location|place|somewhere|elsewhere|one)\b")
+CHANGE_DOSE = rx(r"\b(?:dose|dosage|strength|mg|mcg|milligram)\b")
+CHANGE_MEDICATION = rx(r"\b(?:medication|medicine|drug|prescription|med)\b")
+CONDITION = rx(r"\bif\b", r"\bunless\b", r"\bonly (?:if|when)\b", r"\bas long as\b", r"\bprovided\b")
+HEDGE = rx(r"\bmaybe\b|\bperhaps\b|\bi guess\b|\bi think\b|\bnot sure\b|\bidk\b|\bdunno\b|\bhmm+\b|\bhm+\b|\bum+\b",
+           r"\bcan'?t (?:say|decide|confirm)\b|\bnot yet\b|\byet\b|\blet me (?:think|check|see)\b|\bwait\b|\bhold on\b",
+           r"\bhang on\b|\bone (?:sec|second|moment)\b|\bnot ready\b|\bprobably\b|\bkinda\b|\bsort of\b")
+OTHER_ONE = rx(r"\b(?:the )?other (?:one|pill|med\w*)\b", r"\bnot (?:that|this) one\b")

@@ -1,0 +1,160 @@
+"""Every write the conversation can make, and the consent each one needs.
+
+A write (an order, a cancellation) happens in exactly one way: a summary is shown and recorded
+as the conversation's PendingWrite, with a digest of the facts it shows; then a later message
+that the consent gate (programs/consent.py) reads as an unconditional yes to that summary
+carries it out, if the same facts would still be written (same digest). Anything else writes
+nothing. The idempotency key is derived from the digest, so a repeated yes writes once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+from programs import consent
+from rxflow.domain import Offer
+from rxflow.flow import replies
+from rxflow.flow.context import PendingWrite
+from rxflow.flow.states import State
+from rxflow.flow.transitions import Trigger as T
+from rxflow.flow.turn import TurnWork
+from rxflow.guard import safe_echo
+from rxflow.tools.orders import OrderReceipt
+
+
+def _digest(**facts) -> str:
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+# ----------------------------------------------------------------------------- orders
+def order_summary(w: TurnWork, o: Offer) -> tuple[str, str]:
+    """The summary an order is confirmed against, and the digest of what it would write."""
+    s = w.conv.slots
+    m = w.med(s.rx_id)
+    text = replies.say(w.lang, "summary", medication=s.medication, strength=s.strength, form=m.dose_form,
+                       what=replies.say(w.lang, "what.brand" if o.dispense_brand else "what.generic"),
+                       quantity=s.quantity, days=s.days_supply, sig=m.sig, pharmacy=o.pharmacy_name,
+                       km=f"{o.distance_km:.1f}", price=replies.money(o.price, w.lang),
+                       price_type=replies.price_type(o.price_type, w.lang), wait=o.wait_minutes)
+    digest = _digest(kind="order", rx=s.rx_id, pharmacy=o.pharmacy_id, price=o.price, price_type=o.price_type,
+                     quantity=s.quantity, brand=o.dispense_brand, cash=w.conv.pay_cash)
+    return text, digest
+
+
+def show_order(w: TurnWork, offer: Offer) -> None:
+    text, digest = order_summary(w, offer)
+    w.conv.pending = PendingWrite(kind="order", digest=digest, summary=text, rx_id=w.conv.slots.rx_id,
+                                  pharmacy_id=offer.pharmacy_id, pay_cash=w.conv.pay_cash)
+    w.line(text + "\n" + replies.say(w.lang, "summary_question"))
+
+
+def pending_offer(w: TurnWork) -> Offer | None:
+    p = w.conv.pending
+    return next((o for o in w.conv.offers if p and p.kind == "order" and o.pharmacy_id == p.pharmacy_id), None)
+
+
+def consented(w: TurnWork) -> bool:
+    """The gate: is this message an unconditional yes to the summary last shown?"""
+    p = w.conv.pending
+    return p is not None and consent.agrees(w.message, p.summary, p.kind)
+
+
+@dataclass
+class Written:
+    """What became of a yes to an order summary."""
+
+    outcome: Literal["placed", "changed", "failed"]
+    offer: Offer | None = None
+    receipt: OrderReceipt | None = None
+    error: str = ""
+
+
+def submit_pending_order(w: TurnWork) -> Written:
+    """The patient said yes to the pending order: write it, if it still says what was shown."""
+    conv, p = w.conv, w.conv.pending
+    fresh = w.call("price_lookup", rx_id=p.rx_id, pharmacy_id=p.pharmacy_id, pay_cash=p.pay_cash)
+    offer = fresh.output.quotes[0] if fresh.ok and fresh.output.quotes else None
+    if offer is None or order_summary(w, offer)[1] != p.digest:
+        # What would be written is not what was shown (a price or stock changed): nothing is written.
+        conv.pending = None
+        return Written("changed", offer=offer)
+    r = w.call("submit_order", rx_id=p.rx_id, pharmacy_id=p.pharmacy_id, confirmed=True,
+               idempotency_key=f"{conv.write_token}:{p.digest}", pay_cash=p.pay_cash)
+    conv.pending = None
+    if not r.ok:
+        return Written("failed", error=r.error["message"])
+    w.order = r.data
+    if r.output.created:
+        conv.orders.append(r.output.order.order_id)
+    conv.chosen_pharmacies.append((r.output.medication, r.output.order.pharmacy_id))
+    return Written("placed", offer=offer, receipt=r.output)
+
+
+# ----------------------------------------------------------------------------- cancellations
+def order_error(w: TurnWork, r, order_id: str) -> None:
+    code = r.error["code"]
+    if code == "forbidden":
+        w.say("order_not_yours", order_id=safe_echo(order_id, 20))
+    elif code in ("not_found", "bad_input"):
+        w.say("order_not_found", order_id=safe_echo(order_id, 20))
+    else:
+        w.line(r.error["message"])
+
+
+def request_cancel(w: TurnWork, order_id: str) -> None:
+    """Show the order and ask: cancelling is a write, it needs its own yes."""
+    r = w.call("track_order", order_id=order_id)
+    if not r.ok:
+        order_error(w, r, order_id)
+        return w.go(T.INFO)
+    o = r.output
+    if o.order.status in ("picked_up", "cancelled"):
+        w.say("cant_cancel", message=o.message)
+        return w.go(T.INFO)
+    text = replies.say(w.lang, "cancel_ask", order_id=o.order.order_id, medication=o.medication, strength=o.strength,
+                       pharmacy=o.pharmacy_name, status=o.order.status.replace("_", " "))
+    w.conv.pending = PendingWrite(kind="cancel", summary=text, order_id=o.order.order_id,
+                                  digest=_digest(kind="cancel", order=o.order.order_id, status=o.order.status))
+    w.line(text)
+    w.go(T.CANCEL_REQUESTED)
+
+
+def cancel(w: TurnWork) -> None:
+    """The patient said yes to "cancel this order?": cancel it, if it is still as it was shown."""
+    w.intent = "confirm"
+    conv, p = w.conv, w.conv.pending
+    now = w.call("track_order", order_id=p.order_id)
+    if not now.ok or _digest(kind="cancel", order=p.order_id, status=now.output.order.status) != p.digest:
+        conv.pending = None
+        if now.ok:
+            w.say("cant_cancel", message=now.output.message)
+        else:
+            order_error(w, now, p.order_id)
+        return w.go(T.CANCEL_CONFIRMED)
+    r = w.call("cancel_order", order_id=p.order_id)
+    if r.ok:
+        w.say("cancel_done", message=r.output.message)
+        w.outcome = "order_cancelled"
+        conv.outcomes.append({"status": "order_cancelled", "order_id": p.order_id})
+    else:
+        order_error(w, r, p.order_id)
+    conv.pending = None
+    w.go(T.CANCEL_CONFIRMED)
+
+
+def on_confirm_cancel(w: TurnWork, ext) -> None:
+    """At "cancel this order?", anything but a yes: a no keeps it; anything else asks again."""
+    conv = w.conv
+    order_id = conv.pending.order_id if conv.pending else ""
+    if ext.intent in ("deny", "leave"):
+        conv.pending = None
+        w.say("cancel_kept", order_id=order_id)
+        return w.go(T.CANCEL_DECLINED)
+    w.say("cancel_unclear", order_id=order_id)
+    w.go(T.CANCEL_UNCLEAR)
+
+
+WRITE_STATES = (State.CONFIRM_ORDER, State.CONFIRM_CANCEL)
