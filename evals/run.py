@@ -43,6 +43,9 @@ def build_assistant(program: str, lm=None, capture: bool = False, strict: bool =
 
 
 def evaluate(assistant, conversations, repeats: int = 1) -> tuple[list[Result], list[list[Result]]]:
+    # The rules' verdicts on the seeded world: reset first, or the previous dataset's last
+    # conversation (its orders still in the store) would make its prescriptions look "in progress".
+    assistant.store.reset_runtime(assistant.settings.mock_dir)
     decisions = pristine_decisions(assistant.store, assistant.settings.today)
     runs = [[play(assistant, c, decisions, assistant.settings.mock_dir) for c in conversations]
             for _ in range(max(1, repeats))]

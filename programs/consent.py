@@ -57,7 +57,7 @@ _AGREE_CANCEL = ["cancel", "cancel it", "cancel that", "cancel the order", "canc
 # Words that may surround a yes without changing it.
 _FILLER = {
     "please", "pls", "plz", "thanks", "thank", "you", "thx", "ty", "now", "then", "it", "that", "the", "order",
-    "a", "and", "go", "ahead", "just", "oh", "right", "away", "for", "me", "my", "is", "thats",
+    "a", "and", "go", "ahead", "just", "oh", "right", "away", "at", "for", "me", "my", "is", "thats",
     "that's", "all", "good", "great", "lol", "haha", "😊", "🙂", "🙏", "gracias", "por", "favor", "porfa", "xfa",
     "ya", "pues", "el", "la", "pedido", "orden", "lo", "eso", "bueno", "muchas", "muy", "bien",
 }
@@ -106,7 +106,8 @@ class Consent:
 
 
 def decide(message: str, summary: str = "", kind: WriteKind = "order") -> Consent:
-    """Whether `message` is an unconditional yes to `summary` (the text last shown)."""
+    """Whether `message` is an unconditional yes to `summary`: the facts last shown (drug, strength,
+    pharmacy...), whose words a yes may restate ("yes, the lisinopril at Costco")."""
     text = _fold(message)
     if not text:
         return Consent(False, "empty")

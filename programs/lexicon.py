@@ -80,8 +80,9 @@ REFILL = rx(r"\b(?:refill\w*|re-fill|renew\w*|reorder|re-order|need (?:more|a ne
             r"send (?:my|a)|another (?:bottle|month|supply|round|batch)|re ?up|almost out|low on)\b")
 
 # ----------------------------------------------------------------------------- questions (topic)
-ASKS = re.compile(r"\?|^\s*(?:is|are|does|do|did|what|whats|what'?s|when|how|hows|which|can|could|will|would|"
-                  r"where|any|anyone|should|may)\b")
+ASKS = re.compile(r"\?|^\s*(?:(?:hmm+|um+|uh+|ok|okay|so|and|but|well|oh|hey|yeah|yes|wait|also|sorry)[,.!]*\s+)*"
+                  r"(?:is|are|does|do|did|what|whats|what'?s|when|how|hows|which|can|could|will|would|where|wheres|"
+                  r"any|anyone|should|may|why|whys)\b")
 TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("what_happens", rx(r"\bwhat happens (?:if|when|after|once) (?:i )?(?:say |type |answer )?(?:yes|confirm|ok)\b",
                         r"\bwhat happens (?:next|then|now)\b", r"\bthen what\b",
@@ -107,10 +108,12 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
                      r"\badherence\b", r"\bmissed (?:any )?(?:doses|refills)\b")),
     ("wait", rx(r"\bhow long (?:will|till|until|before|does|is) (?:it|that|the order|the wait)?\s*(?:take|be ready|be)?\b",
                 r"\bwhen (?:will|would) (?:it|that|the order) be ready\b", r"\bwait time\b", r"\bhow soon\b")),
-    ("stock", rx(r"\bin stock\b", r"\bdo they have (?:it|enough|my)\b", r"\bis it available\b", r"\bhave it\b")),
+    ("stock", rx(r"\bin stock\b", r"\bdo they have (?:it|enough|my)\b", r"\bis it available\b", r"\bhave it\b",
+                 r"\b(?:listed|on the list|offered|not there|missing)\b")),
     ("nearby", rx(r"\b(?:nearest|closest|any) (?:24 ?(?:hour|hr|h)|all night|open late|drive[ -]?(?:thru|through))\b",
                   r"\bpharmac\w* (?:near me|nearby|around here|close by)\b")),
     ("hours", rx(r"\bopen\b", r"\bclos(?:e|es|ing)\b", r"\bhours?\b", r"\b24 ?(?:hours?|hrs?|h|/7)\b", r"\ball night\b",
+                 r"\baddress\b", r"\bwhere(?:'s| is|s)? (?:it|that|the (?:store|pharmacy|one)|they)\b", r"\bphone\b",
                  r"\blate\b", r"\bdrive[ -]?(?:thru|through|up|in)\b|\bdrivethr?u\b")),
     ("price", rx(r"\bhow much\b", r"\bprice\w*\b", r"\bcost\w*\b", r"\bco-?pay\b", r"\bwhat (?:will|do) i (?:pay|owe)\b",
                  r"\bwhat'?ll it (?:be|cost)\b", r"\$")),
@@ -172,6 +175,9 @@ CRITERIA: list[tuple[str, re.Pattern[str]]] = [
                    r"\bright away\b|\bin a hurry\b|\bhurry\b|\bready first\b")),
 ]
 FOR_ALL = rx(r"\bfor (?:all|both|everything|the rest|all of them|them all|all three|each)\b", r"\ball (?:of them|three) there\b")
+# A pharmacy named in passing ("is the walgreens open late"): a chain, or "<name> pharmacy/drug".
+PHARMACY_NAMED = rx(r"\b(?:cvs|walgreens?|costco|wal-?mart|kroger|rite ?aid|target|safeway|publix|heb|sam'?s club)\b",
+                    r"\b(?:main street|riverside|harbor|oak hill)(?: community)?(?: pharmacy| drug| apothecary)?\b")
 THAT_ONE = rx(r"^\s*(?:ok |okay |yes |yeah |then |great |perfect |good )*(?:that one|that pharmacy|that place|"
               r"go with that|there|that)\b(?: one)?(?: then| please| pls)?\s*[.!]*$")
 CHANGE = rx(r"\b(?:change|different|another|switch|instead|other (?:pharmacy|store|location|place)|somewhere else|"

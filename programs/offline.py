@@ -218,9 +218,12 @@ def extract(message: str, history: str, state: str, medications: list[Medication
 
 
 def _named_pharmacy(low: str, offers: list[OfferOption]) -> str | None:
-    """The offer a message names by chain, name or street, as its name (for questions about one)."""
+    """The pharmacy a message names: an offer's full name when it is one, else the words as written."""
     hit = _match_offer_words(low, offers)
-    return hit.name if hit else None
+    if hit:
+        return hit.name
+    m = lx.PHARMACY_NAMED.search(low)
+    return m.group(0) if m else None
 
 
 # ----------------------------------------------------------------------------- resolve: which prescription?
@@ -318,6 +321,8 @@ def _match_offer_words(low: str, offers: list[OfferOption]) -> OfferOption | Non
         scores.append((hits, o))
     best = max(h for h, _ in scores)
     tops = [o for h, o in scores if h == best]
+    if best > 0 and len(tops) > 1 and len({o.chain for o in tops}) == 1 and tops[0].chain != "independent":
+        return min(tops, key=lambda o: o.distance_km)  # "the walmart": the nearest of that chain
     return tops[0] if best > 0 and len(tops) == 1 else None
 
 
@@ -362,6 +367,9 @@ def confirm(message: str, summary: str) -> dict[str, Any]:
     if lx.CONDITION.search(low) or lx.HEDGE.search(low) or "?" in low:
         return {"answer": "unclear", "change": "none", "confidence": 0.85}
     picks = any(p.search(low) for _, p in lx.CRITERIA) or any(re.search(p, low) for p, _ in lx.ORDINALS)
+    named = lx.PHARMACY_NAMED.search(low)
+    picks = picks or bool(named and named.group(0) not in norm(summary))  # "ok the walmart" at a CVS summary
+    picks = picks or bool(lx.THAT_ONE.search(low) and not lx.AFFIRM.fullmatch(low))  # "that one": the one asked about
     if lx.CHANGE.search(low) or picks:
         if lx.CHANGE_DOSE.search(low):
             target = "dose"

@@ -57,11 +57,12 @@ def test_wrong_turn_labels_lower_the_turn_metrics(tmp_path):
 @pytest.mark.parametrize("said,explicit", [
     ("yes go ahead", True), ("Perfect, please go ahead and send it", True), ("ok", True), ("do it", True),
     ("hmm maybe", False), ("yes but not now", False), ("go ahead? no, wait", False), ("what would it cost?", False),
+    ("I'd say yes if it were cheaper", False), ("I can't say yes yet", False), ("yes cancel it", False),
 ])
 def test_the_evaluators_own_reading_of_an_explicit_yes(said, explicit):
-    from evals.scoring import EXPLICIT_YES, NEGATION
+    from evals.scoring import explicit_yes
 
-    assert (bool(EXPLICIT_YES.search(said)) and not NEGATION.search(said)) is explicit
+    assert explicit_yes(said) is explicit
 
 
 def test_mlflow_run_and_record(tmp_path, monkeypatch):
@@ -116,3 +117,16 @@ def test_lm_steps_are_traced_in_mlflow(tmp_path, monkeypatch):
     blob = str([s.inputs for s in traces[0].data.spans]) + str([s.outputs for s in traces[0].data.spans])
     assert "refill my lisinopril please" in blob and "refill" in blob
     assert dspy.settings.get("track_usage") == usage_before  # the scope put DSPy back as it was
+
+
+def test_a_second_dataset_is_judged_against_the_seeded_world():
+    """The rules' verdicts are taken on the seeded world, not on the orders the previous dataset's
+    last conversation left behind (which once made correct orders look unsafe)."""
+    from evals import dataset
+    from evals.run import build_assistant, evaluate
+
+    a = build_assistant("offline")
+    convs = [c for c in dataset.load(dataset.split_path("dev")) if c.outcome.status == "order_placed"][:3]
+    evaluate(a, convs)  # leaves its last orders in the store
+    results, _ = evaluate(a, convs)
+    assert sum(r.unsafe_orders for r in results) == 0

@@ -280,15 +280,17 @@ def pharmacies_meant(w: TurnWork, ext) -> list:
     pool = conv.offers + conv.others
     if not pool:
         r = w.call("pharmacy_locator", limit=12)
-        return [p.pharmacy_id for p in r.output.pharmacies if ext.pharmacy and _names(ext.pharmacy, p.name, p.chain)]
+        return [p.pharmacy_id for p in r.output.pharmacies if ext.pharmacy and _names(ext.pharmacy, p.name, p.chain)][:1]
     if ext.pharmacy:
         # The offers shown first, then the others; a full name before a chain's name.
+        # The offers shown first, then the others (nearest first); a full name before a chain's name:
+        # "the walgreens" is the nearest Walgreens.
         said = ext.pharmacy.lower()
         for group in (conv.offers, conv.others):
             for test in (lambda o: said == o.pharmacy_name.lower(), lambda o: _names(said, o.pharmacy_name, o.chain)):
                 hits = [o.pharmacy_id for o in group if test(o)]
                 if hits:
-                    return hits[:2]
+                    return hits[:1]
     p = w.programs.select_pharmacy(message=w.message, offers=w.offer_options(pool))
     if p.pharmacy_id:
         return [p.pharmacy_id]
@@ -298,7 +300,7 @@ def pharmacies_meant(w: TurnWork, ext) -> list:
 
 
 def _names(said: str, name: str, chain: str) -> bool:
-    said = said.lower()
+    said = said.lower().removeprefix("the ").strip()
     return said in name.lower() or (chain != "independent" and chain.lower() in said)
 
 
@@ -306,12 +308,23 @@ def a_hours(w: TurnWork, ext) -> bool | None:
     ids = pharmacies_meant(w, ext)
     if not ids:
         return False
-    for pid in ids[:3]:
-        d = w.call("pharmacy_details", pharmacy_id=pid).output
+    found = [w.call("pharmacy_details", pharmacy_id=pid).output for pid in ids[:3]]
+    for d in found:
         w.say("hours", pharmacy=d.name, address=d.address, hours=d.hours,
               drive=replies.say(w.lang, "hours_drive" if d.drive_thru else "hours_no_drive"), phone=d.phone)
     if len(ids) == 1:
         focus(w, ids[0])
+        return None
+    # "which ones have a drive-thru?" when none of those listed has: the nearest that has, with stock.
+    p = w.programs.select_pharmacy(message=w.message, offers=[])
+    wants = {"drive_thru": lambda d: d.drive_thru, "open_24h": lambda d: d.is_24h}.get(p.criterion)
+    if wants and not any(wants(d) for d in found):
+        extra = next((o for o in w.conv.others if wants(o)), None)
+        if extra is not None:
+            d = w.call("pharmacy_details", pharmacy_id=extra.pharmacy_id).output
+            w.say("nearest_with", pharmacy=d.name, km=f"{d.distance_km:.1f}", hours=d.hours,
+                  drive=replies.say(w.lang, "hours_drive" if d.drive_thru else "hours_no_drive"))
+            focus(w, extra.pharmacy_id)
     return None
 
 
@@ -320,7 +333,7 @@ def focus(w: TurnWork, pharmacy_id: str) -> None:
     conv = w.conv
     conv.focus_pharmacy = pharmacy_id
     extra = next((o for o in conv.others if o.pharmacy_id == pharmacy_id), None)
-    if extra is not None and conv.state == State.SELECT_PHARMACY:
+    if extra is not None and conv.state in (State.SELECT_PHARMACY, State.CONFIRM_ORDER):
         conv.offers.append(extra)
         conv.others = [o for o in conv.others if o.pharmacy_id != pharmacy_id]
 

@@ -39,7 +39,8 @@ class PendingWrite(BaseModel):
 
     kind: WriteKind
     digest: str
-    summary: str = Field(description="the facts shown (what the consent gate may hear restated)")
+    summary: str = Field(description="the summary as shown")
+    facts: str = Field("", description="the names in it a yes may restate ('yes, the lisinopril at Costco')")
     rx_id: str | None = None
     pharmacy_id: str | None = None
     pay_cash: bool = False

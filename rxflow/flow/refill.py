@@ -330,6 +330,14 @@ def choose_offer(w: TurnWork) -> Choice:
         conv.same_for_all = True
     if p.pharmacy_id:
         return Choice(next(o for o in conv.offers if o.pharmacy_id == p.pharmacy_id))
+    if p.criterion == "none" and conv.others:
+        # A pharmacy by name that has the medication but was not on the list ("the walmart").
+        named = w.programs.select_pharmacy(message=w.message, offers=w.offer_options(conv.others))
+        if named.pharmacy_id:
+            offer = next(o for o in conv.others if o.pharmacy_id == named.pharmacy_id)
+            conv.offers.append(offer)
+            conv.others = [o for o in conv.others if o is not offer]
+            return Choice(offer, added=True)
     if p.criterion == "none":
         return Choice()
     last = w.med(conv.slots.rx_id).last_pharmacy_id

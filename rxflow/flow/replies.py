@@ -35,7 +35,7 @@ EN: dict[str, str] = {
     "set_aside": "I've set aside the {medication} refill; nothing was ordered for it.",
     "not_understood": "Sorry, I didn't catch that.",
     # --- which medication
-    "which_medication": "Which medication would you like to refill?",
+    "which_medication": "Which medication would you like to refill? (a name, or \"stop\")",
     "several_fit": "You have more than one medication that fits. Which one do you mean? (a name or a number, "
                    "or \"stop\")",
     "which_one_again": "Sorry, which one? Please answer with the name or the number (or \"stop\"):",
@@ -101,8 +101,8 @@ EN: dict[str, str] = {
     "same_as_before": "Same pharmacy as your {medication}: {pharmacy} ({price})? Say \"same\", or choose below.",
     "choose_hint": "Say a name, a number, or \"the cheapest\" / \"the closest\" / \"the fastest\"; you can also ask "
                    "about hours or drive-thru (\"stop\" to leave).",
-    "which_pharmacy": "Which pharmacy would you like?",
-    "which_of_these": "{names} both fit. Which one would you like?",
+    "which_pharmacy": "Which pharmacy would you like? (a name, a number, \"the cheapest\"..., or \"stop\")",
+    "which_of_these": "{names} both fit. Which one would you like? (or \"stop\")",
     "none_fits": "None of the pharmacies near you with it in stock has that. Here are the offers again:",
     "offer_line": "{i}. {pharmacy}{labels}: {price} {price_type}{brand}, {km} km away, ready in about {wait} min{services}",
     "services.24h": "open 24 hours",
@@ -133,7 +133,8 @@ EN: dict[str, str] = {
     "no_orders": "You have no orders on file.",
     "no_open_orders": "You have no open orders.",
     "open_orders": "Your open orders: {orders}.",
-    "which_order": "Which order would you like to cancel? {orders}",
+    "which_order": "Which order would you like to cancel? {orders} (the medication or the number; \"stop\" to "
+                   "leave it)",
     "track_line": "{message} ({medication} {strength} at {pharmacy}, {price}).",
     "cancel_ask": "Cancel order {order_id}: {medication} {strength} at {pharmacy} ({status})? Reply yes to cancel "
                   "it, or no to keep it.",
@@ -150,6 +151,8 @@ EN: dict[str, str] = {
     "prices_hint": "Say \"refill my {medication}\" to order it.",
     "price_which": "Which medication would you like a price for?",
     "hours": "{pharmacy} ({address}): {hours}{drive}. Phone {phone}.",
+    "nearest_with": "None of those has it; the nearest pharmacy that does and has your medication in stock is "
+                    "{pharmacy}, {km} km away ({hours}{drive}). Say \"that one\" to choose it.",
     "hours_drive": ", with a drive-thru",
     "hours_no_drive": ", no drive-thru",
     "wait": "{pharmacy} usually has an order ready in about {minutes} minutes on a {weekday}.",
@@ -159,7 +162,8 @@ EN: dict[str, str] = {
     "covered": "{plan} covers {drug} at tier {tier}: copay {copay} for 30 days{restrictions}.",
     "covered_pa": ", but only with prior authorization",
     "covered_step": ", after trying {step} first",
-    "not_covered": "{plan} does not cover {drug}; you can pay the cash or discount-card price.",
+    "not_covered": "{plan} does not cover {drug}; you can pay the cash or discount-card price. Only your prescriber "
+                   "can switch you to a drug your plan covers.",
     "no_plan": "You have no insurance plan on file; you pay the cash or discount-card price.",
     "due_now": "Your {medication} is due now ({refills} refills left).",
     "due_on": "You can refill your {medication} on or after {date}.",

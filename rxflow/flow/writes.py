@@ -46,7 +46,10 @@ def order_summary(w: TurnWork, o: Offer) -> tuple[str, str]:
 
 def show_order(w: TurnWork, offer: Offer) -> None:
     text, digest = order_summary(w, offer)
-    w.conv.pending = PendingWrite(kind="order", digest=digest, summary=text, rx_id=w.conv.slots.rx_id,
+    s = w.conv.slots
+    facts = f"{s.medication} {s.strength} {w.med(s.rx_id).dose_form} {'brand' if offer.dispense_brand else 'generic'} " \
+            f"{offer.pharmacy_name} {offer.chain}"
+    w.conv.pending = PendingWrite(kind="order", digest=digest, summary=text, facts=facts, rx_id=s.rx_id,
                                   pharmacy_id=offer.pharmacy_id, pay_cash=w.conv.pay_cash)
     w.line(text + "\n" + replies.say(w.lang, "summary_question"))
 
@@ -59,7 +62,7 @@ def pending_offer(w: TurnWork) -> Offer | None:
 def consented(w: TurnWork) -> bool:
     """The gate: is this message an unconditional yes to the summary last shown?"""
     p = w.conv.pending
-    return p is not None and consent.agrees(w.message, p.summary, p.kind)
+    return p is not None and consent.agrees(w.message, p.facts, p.kind)
 
 
 @dataclass
@@ -117,6 +120,7 @@ def request_cancel(w: TurnWork, order_id: str) -> None:
     text = replies.say(w.lang, "cancel_ask", order_id=o.order.order_id, medication=o.medication, strength=o.strength,
                        pharmacy=o.pharmacy_name, status=o.order.status.replace("_", " "))
     w.conv.pending = PendingWrite(kind="cancel", summary=text, order_id=o.order.order_id,
+                                  facts=f"{o.order.order_id} {o.medication} {o.strength} {o.pharmacy_name}",
                                   digest=_digest(kind="cancel", order=o.order.order_id, status=o.order.status))
     w.line(text)
     w.go(T.CANCEL_REQUESTED)
