@@ -100,26 +100,48 @@ def log_mlflow(name: str, args, path: Path, m: dict, tags: dict, results: list[R
         return run.info.run_id
 
 
+FIRST_RUNS = ROOT / "evals" / "results" / "probes_first_run.json"
+
+
+def sample_of(name: str, program: str) -> str:
+    """In-sample or out-of-sample, for this program: the splits shaped the offline rules (test
+    included: its phrasings were once added to the patterns), the probe sets were written apart
+    and never tuned on."""
+    if name in ("train", "dev", "test"):
+        return "in-sample" if program == "offline" or name != "test" else "held out"
+    return "out-of-sample"
+
+
 def record(program: str, lm: str | None, name: str, m: dict) -> None:
     """Keep programs/compiled/scores.json and its README table in step with the latest run."""
     scores = json.loads(SCORES.read_text()) if SCORES.exists() else {}
+    first = json.loads(FIRST_RUNS.read_text()) if FIRST_RUNS.exists() else {}
     scores[f"{program}|{lm or '-'}|{name}"] = {
         "program": program, "lm": lm or "-", "dataset": name, "date": dt.date.today().isoformat(),
-        "commit": git_commit(), **{k: m[k] for k in HEADLINE}}
+        "commit": git_commit(), "sample": sample_of(name, program), **{k: m[k] for k in HEADLINE},
+        **({"first_run": first[name]["task_success"], "first_run_commit": first[name]["commit"]}
+           if name in first and program == "offline" else {})}
     SCORES.parent.mkdir(parents=True, exist_ok=True)
     SCORES.write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n")
     lines = ["# Programs and their scores", "",
-             "Written by `python -m evals.run --record` (not by hand). Cost is LM calls and tokens per turn; "
+             "Written by `python -m evals.run --record` (not by hand). *In-sample*: the data shaped the program "
+             "(for the offline program every split did: the test split's phrasings were once added to its "
+             "patterns). *Out-of-sample*: the probe sets in `datasets/probes/`, written by someone who never read "
+             "the predictors, before the code that handles them, and never tuned on. *First run*: the probe set's "
+             "score on the code before any of its families were handled. Cost is LM calls and tokens per turn; "
              "latency is per turn, in process.", "",
-             "| program | LM | dataset | task success | state acc. | intent acc. | slot acc. | safety recall | "
-             "unsafe orders | LM calls/turn | tokens/turn | p50 ms | p95 ms | date | commit |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    for s in sorted(scores.values(), key=lambda s: (s["program"], s["lm"], s["dataset"])):
-        lines.append(f"| {s['program']} | {s['lm']} | {s['dataset']} | {s['task_success']:.3f} | "
-                     f"{s['turn_state_accuracy']:.3f} | {s['intent_accuracy']:.3f} | {s['slot_accuracy']:.3f} | "
-                     f"{s['safety_recall']:.3f} | {s['unsafe_orders']} | {s['lm_calls_per_turn']} | "
-                     f"{s['tokens_per_turn']} | {s['latency_ms_p50']} | {s['latency_ms_p95']} | {s['date']} | "
-                     f"{s['commit']} |")
+             "| program | LM | dataset | sample | first run | task success | state acc. | intent acc. | slot acc. | "
+             "safety recall | unsafe orders | LM calls/turn | tokens/turn | p50 ms | p95 ms | date | commit |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    order = {"in-sample": 0, "held out": 1, "out-of-sample": 2}
+    for s in sorted(scores.values(), key=lambda s: (s["program"], s["lm"], order.get(s.get("sample"), 3),
+                                                      s["dataset"])):
+        fr = f"{s['first_run']:.3f} ({s['first_run_commit']})" if "first_run" in s else "—"
+        lines.append(f"| {s['program']} | {s['lm']} | {s['dataset']} | {s.get('sample', '')} | {fr} | "
+                     f"{s['task_success']:.3f} | {s['turn_state_accuracy']:.3f} | {s['intent_accuracy']:.3f} | "
+                     f"{s['slot_accuracy']:.3f} | {s['safety_recall']:.3f} | {s['unsafe_orders']} | "
+                     f"{s['lm_calls_per_turn']} | {s['tokens_per_turn']} | {s['latency_ms_p50']} | "
+                     f"{s['latency_ms_p95']} | {s['date']} | {s['commit']} |")
     SCORES_MD.write_text("\n".join(lines) + "\n")
 
 

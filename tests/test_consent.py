@@ -24,7 +24,7 @@ AGREE = [
     "alright go ahead", "ok go ahead", "yes confirm", "yes i confirm", "that works", "works for me", "deal",
     "lets do it", "let's do it", "yes yes", "Perfect, please go ahead and send it", "submit it", "proceed",
     # typos patients send
-    "yess", "yesss", "yeahh", "okk", "yepp", "yupp", "okey",
+    "yess", "yesss", "yeahh", "okk", "yepp", "yupp", "okey", "yes pls", "yess plz", "yes ty", "ok thx",
     # restating the summary
     "yes, costco", "yes the lisinopril", "yes at costco please", "yes, the generic",
     # emoji
