@@ -29,6 +29,9 @@ from rxflow.tools import ToolContext
 log = logging.getLogger("rxflow.turns")
 
 
+RESULT_EXCERPT = 400  # characters of a tool result kept in the stored turn record
+
+
 class UnknownSession(KeyError):
     pass
 
@@ -170,6 +173,11 @@ class Assistant:
     def _persist(self, conv: Conversation, turn: Turn) -> None:
         conv.trim()
         record = turn.model_dump(mode="json")
+        # The stored record keeps each tool call's arguments, outcome and timing, and a bounded
+        # excerpt of its result (the full result went to the caller): a turn row stays small.
+        record["tool_calls"] = [{**{k: v for k, v in c.items() if k != "data"},
+                                 "result": json.dumps(c["data"], default=str)[:RESULT_EXCERPT] if c["data"] else None}
+                                for c in record["tool_calls"]]
         if not self.settings.debug:
             record.pop("reply", None)  # free text stays out of the turn log unless debugging
         self.store.save_session(conv.session_id, conv.patient_id, conv.state.value, conv.model_dump(mode="json"),
