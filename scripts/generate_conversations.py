@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rxflow.domain import Offer  # noqa: E402
-from rxflow.offers import pick_offers  # noqa: E402
+from rxflow.offers import ORDERINGS, pick_offers  # noqa: E402
 from rxflow.store import Store  # noqa: E402
 from rxflow.tools import ToolContext, call_tool  # noqa: E402
 
@@ -194,12 +194,9 @@ class World:
 
 
 def pick(offers, how):
-    if how == "cheapest":
-        return min(offers, key=lambda o: (o.price, o.distance_km))
-    if how == "closest":
-        return min(offers, key=lambda o: o.distance_km)
-    if how == "fastest":
-        return min(offers, key=lambda o: (o.wait_minutes, o.distance_km))
+    """The offer a criterion names (rxflow/offers.py's arithmetic) or a position ("the second one")."""
+    if how in ORDERINGS:
+        return min(offers, key=ORDERINGS[how])
     return offers[how - 1] if how > 0 else offers[-1]
 
 

@@ -41,10 +41,9 @@ def ctx_for(store):
 
 @pytest.fixture
 def assistant(store):
-    import programs
-    from rxflow.assistant import Assistant, vocabulary_of
+    from rxflow.environment import build
 
-    return Assistant(store, programs.load("offline", vocabulary=vocabulary_of(store)))
+    return build(store=store, program="offline")
 
 
 @pytest.fixture
@@ -67,12 +66,11 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def served():
     """The Gradio app in this process on a free port, over its own in-memory world."""
-    import programs
-    from rxflow.assistant import Assistant, vocabulary_of
+    from rxflow.environment import build
     from rxflow.ui.app import build_demo
 
     store = Store(":memory:", MOCK)
-    assistant = Assistant(store, programs.load("offline", vocabulary=vocabulary_of(store)))
+    assistant = build(store=store, program="offline")
     demo = build_demo(assistant)
     demo.queue(default_concurrency_limit=16)
     port = free_port()

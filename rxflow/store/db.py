@@ -322,6 +322,15 @@ class Store:
             f"SELECT * FROM orders WHERE rx_id = ? AND status IN ({marks}) ORDER BY created_at",
             [rx_id, *OPEN_ORDER_STATUSES])]
 
+    def orders_frame(self, patient_id: str):
+        """A patient's orders with drug, strength and pharmacy names, newest first (pandas, for the UI)."""
+        return self.df(
+            """SELECT o.order_id, d.generic_name AS medication, p.strength_label AS strength, o.quantity,
+                      ph.name AS pharmacy, o.price, o.price_type, o.status, o.created_at, o.ready_at
+               FROM orders o JOIN products p USING (product_id) JOIN drugs d ON d.drug_id = p.drug_id
+               JOIN pharmacies ph USING (pharmacy_id) WHERE o.patient_id = ? ORDER BY o.created_at DESC""",
+            [patient_id])
+
     def order_by_key(self, idempotency_key: str) -> Order | None:
         r = self.row("SELECT * FROM orders WHERE idempotency_key = ?", [idempotency_key])
         return Order(**r) if r else None

@@ -102,9 +102,4 @@ def program_md(turn: Turn | None, conv: Conversation, label: str) -> str:
 
 
 def orders_table(store, patient_id: str) -> pd.DataFrame:
-    return store.df(
-        """SELECT o.order_id, d.generic_name AS medication, p.strength_label AS strength, o.quantity,
-                  ph.name AS pharmacy, o.price, o.price_type, o.status, o.created_at, o.ready_at
-           FROM orders o JOIN products p USING (product_id) JOIN drugs d ON d.drug_id = p.drug_id
-           JOIN pharmacies ph USING (pharmacy_id) WHERE o.patient_id = ? ORDER BY o.created_at DESC""",
-        [patient_id])
+    return store.orders_frame(patient_id)
