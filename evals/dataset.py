@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from programs.types import Intent
+from programs.types import Criterion, Intent, Topic
 
 ROOT = Path(__file__).resolve().parent.parent
 CONVERSATIONS = ROOT / "datasets" / "conversations"
@@ -35,8 +35,10 @@ class ExpectSlots(Strict):
 class Expect(Strict):
     state: str | None = None
     intent: Intent | None = None
+    topic: Topic | None = Field(None, description="what a question is about, when the turn asks one")
     slots: ExpectSlots | None = None
     dosage: Literal["consistent", "mismatch", "unclear"] | None = None
+    criterion: Criterion | None = Field(None, description="how the patient chose the pharmacy, when by a criterion")
     language: Literal["en", "es"] | None = Field(None, description="the language the reply must be written in")
 
 

@@ -1,107 +1,100 @@
-"""dspy.Examples per signature, from a split's turn labels.
+"""dspy.Examples per signature, from a split's labelled conversations.
 
-The train conversations are replayed with the offline program capturing each step's inputs
-(the patient's medication list, the offers on the table, the history); each captured input is
-paired with the gold answer the turn's labels imply. Only labelled facts become gold: intent
-(extract), the medication the turn lands on (resolve), the dose verdict (dosage), the chosen
-pharmacy (pharmacy) and the state after an order summary (confirm).
+Inputs are captured by replaying the conversations (the medication list, the offers on the table,
+the state, the words as the patient wrote them); gold answers come from the turn's labels only
+(evals/labels.py), never from a program's reading. Output fields the labels do not fix are left
+out of the example (DSPy shows them to an LM as "not supplied"). Each step's examples are balanced
+per class (intent, verdict, answer, criterion), so the majority class does not drown the rest.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import random
+from collections import Counter, defaultdict
 
 import dspy
 
-from evals import dataset
+from evals import dataset, labels
 from evals.run import build_assistant
-from programs.modules import STEPS
-from rxflow.offers import ORDERINGS
+from programs.modules import STEPS, StepTrace
 
 INPUTS = {name: spec.inputs for name, spec in STEPS.items()}
+BALANCE_CAP = 3  # no class may have more than this many times the median class's examples
 
 
-def build(split: str = "train", limit: int | None = None) -> dict[str, list[dspy.Example]]:
+def replay(split: str, limit: int | None = None):
+    """(step, inputs, gold) for every step of every labelled turn of a split, replayed offline."""
     assistant = build_assistant("offline", None, capture=True)
     store = assistant.store
-    out: dict[str, list[dspy.Example]] = defaultdict(list)
-    seen: set[tuple] = set()
     for spec in dataset.load(dataset.split_path(split))[:limit]:
         store.reset_runtime(assistant.settings.mock_dir)
         sid = assistant.start(spec.patient_id, today=spec.today)
         for t in spec.turns:
             conv = assistant.conversation(sid)
-            before, pending = conv.state, conv.pending
+            before, pending = conv.state.value, conv.pending
             turn = assistant.handle(sid, t.user)
-            e = t.expect
-            if e is None:
-                continue
             traces = list(turn.traces)
-            if pending is not None and before.value == "CONFIRM_ORDER" and not any(x.step == "confirm" for x in traces):
-                # The consent gate took this answer before any program read it; the confirm step still
-                # learns from it (what an LM would have been asked).
-                from programs.modules import StepTrace
-
-                traces.append(StepTrace("confirm", "offline", 0.0, inputs={"message": t.user, "summary": pending.summary}))
+            if pending is not None and before == "CONFIRM_ORDER" and not any(x.step == "confirm" for x in traces):
+                # The consent gate took this answer before any program read it; the confirm step
+                # still learns from it (it is what an LM would have been asked).
+                traces.append(StepTrace("confirm", "offline", 0.0,
+                                        inputs={"message": t.user, "summary": pending.summary}))
+            calls = Counter(x.step for x in traces)
             for trace in traces:
-                gold = _gold(trace.step, trace, e, before, store, spec.patient_id)
-                if gold is None:
-                    continue
-                key = (trace.step, repr(sorted((k, str(v)) for k, v in trace.inputs.items())))
-                if key in seen:
-                    continue
-                seen.add(key)
-                out[trace.step].append(dspy.Example(**trace.inputs, **gold).with_inputs(*INPUTS[trace.step]))
-    return dict(out)
+                want = labels.gold(trace.step, trace.inputs, t.expect, before, turn.state.value, calls[trace.step])
+                if want is not None:
+                    yield trace.step, trace.inputs, want
 
 
-def _gold(step: str, trace, e, before, store, patient_id) -> dict | None:
-    if step == "extract" and e.intent and before.value in ("START", "COMPLETE", "IDENTIFY_MEDICATION"):
-        meds = [{"text": e.slots.medication, "strength": None, "frequency": None}] if e.slots and e.slots.medication else []
-        return {"intent": e.intent, "topic": trace.outputs.get("topic", "none"), "mentions": meds,
-                "order_id": trace.outputs.get("order_id"), "pharmacy": trace.outputs.get("pharmacy")}
-    if step == "resolve" and e.slots and e.slots.medication and e.state == "CONFIRM_DOSAGE":
-        keys = [m.key for m in trace.inputs["medications"] if m.name == e.slots.medication]
-        if keys:
-            return {"matches": keys, "confidence": 1.0}
-    if step == "dosage" and e.dosage:
-        return {"stated_strength": trace.outputs.get("stated_strength"),
-                "stated_frequency": trace.outputs.get("stated_frequency"),
-                "stated_count": trace.outputs.get("stated_count"), "dose_changed": trace.outputs.get("dose_changed"),
-                "verdict": e.dosage, "reason": ""}
-    if step == "pharmacy" and e.slots and e.slots.pharmacy_id:
-        return {"pharmacy_id": e.slots.pharmacy_id, "criterion": "none", "for_all": False}
-    if step == "confirm" and before.value == "CONFIRM_ORDER" and e.state:
-        answer = {"COMPLETE": "yes", "CONFIRM_DOSAGE": "yes", "SELECT_PHARMACY": "change" if e.intent == "change" else "no"}
-        if e.state in answer:
-            return {"answer": answer[e.state], "change": "pharmacy" if e.intent == "change" else "none"}
-    return None
+def build(split: str = "train", limit: int | None = None, balance: bool = True,
+          seed: int = 0) -> dict[str, list[dspy.Example]]:
+    out: dict[str, list[dspy.Example]] = defaultdict(list)
+    seen: set[tuple] = set()
+    for step, inputs, want in replay(split, limit):
+        key = (step, repr(sorted((k, str(v)) for k, v in inputs.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        fields = {k: v for k, v in want.items() if k in STEPS[step].outputs}
+        ex = dspy.Example(**inputs, **fields, _gold=want).with_inputs(*INPUTS[step])
+        out[step].append(ex)
+    return {step: _balanced(rows, step, seed) if balance else rows for step, rows in out.items()}
 
 
-# ----------------------------------------------------------------------------- metrics per signature
-def _pick(offers, criterion):
-    key = ORDERINGS.get(criterion)
-    return min(offers, key=key).key if key and offers else None
+def _balanced(rows: list[dspy.Example], step: str, seed: int) -> list[dspy.Example]:
+    field = labels.CLASS_FIELD[step]
+    if field is None:
+        return rows
+    by_class: dict[str, list[dspy.Example]] = defaultdict(list)
+    for ex in rows:
+        by_class[str(ex.get(field, ex["_gold"].get(field)))].append(ex)
+    sizes = sorted(len(v) for v in by_class.values())
+    cap = max(4, BALANCE_CAP * sizes[len(sizes) // 2])
+    rng = random.Random(f"{seed}-{step}")
+    kept = []
+    for cls in sorted(by_class):
+        group = by_class[cls]
+        kept += rng.sample(group, cap) if len(group) > cap else group
+    return kept
+
+
+def class_counts(rows: list[dspy.Example], step: str) -> dict[str, int]:
+    field = labels.CLASS_FIELD[step]
+    return dict(Counter(str(ex["_gold"].get(field)) for ex in rows)) if field else {"-": len(rows)}
 
 
 def metric(step: str):
-    def extract(ex, pred, trace=None):
-        ok = pred.intent == ex.intent
-        if ex.mentions:
-            ok = ok and bool(pred.mentions)
-        return ok
+    """The step's metric for DSPy optimizers and dspy.Evaluate: the labels' verdict on a prediction."""
+    outputs = STEPS[step].outputs
 
-    def resolve(ex, pred, trace=None):
-        return sorted(pred.matches or []) == sorted(ex.matches)
+    def judge(ex, pred, trace=None):
+        got = {k: pred.get(k) for k in outputs}
+        return labels.correct(step, ex["_gold"], got, ex.inputs().toDict())
 
-    def dosage(ex, pred, trace=None):
-        return pred.verdict == ex.verdict
+    judge.__name__ = f"{step}_metric"
+    return judge
 
-    def pharmacy(ex, pred, trace=None):
-        chosen = pred.pharmacy_id or _pick(ex.offers, pred.criterion)
-        return chosen == ex.pharmacy_id
 
-    def confirm(ex, pred, trace=None):
-        return pred.answer == ex.answer or (ex.answer in ("no", "change") and pred.answer in ("no", "change"))
-
-    return {"extract": extract, "resolve": resolve, "dosage": dosage, "pharmacy": pharmacy, "confirm": confirm}[step]
+def program_metric(ex, pred, trace=None):
+    """For the whole program compiled at once: each example is judged by its own step's metric."""
+    return metric(ex.step)(ex, pred, trace)

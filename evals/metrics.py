@@ -38,12 +38,22 @@ def aggregate(results: list[Result], repeats: list[list[Result]] | None = None) 
         "unsafe_orders": sum(r.unsafe_orders for r in results),
         "errors": sum(r.error is not None for r in results),
         "lm_calls_per_turn": round(sum(r.lm_calls for r in results) / max(n_turns, 1), 4),
-        "tokens_per_turn": round(sum(r.tokens for r in results) / max(n_turns, 1), 2),
+        # Tokens come from the LM's reported usage; a call that reported none makes the count unknown.
+        "tokens_per_turn": ("unknown" if any(r.tokens is None for r in results)
+                            else round(sum(r.tokens for r in results) / max(n_turns, 1), 2)),
+        # Steps the LM was asked but did not answer (it failed, timed out or was unparsable) / steps asked.
+        "fallback_rate": _ratio(sum(r.fallback_steps for r in results), sum(r.lm_steps for r in results)),
         "latency_ms_p50": round(float(np.percentile(lat, 50)), 3) if lat else 0.0,
         "latency_ms_p95": round(float(np.percentile(lat, 95)), 3) if lat else 0.0,
     }
     for key in sorted({k.split(":", 1)[1] for tc in turns for k in tc.checks if k.startswith("slot:")}):
         out[f"slot_accuracy_{key}"] = acc(f"slot:{key}")
+    if any("language" in tc.checks for tc in turns):
+        out["language_accuracy"] = acc("language")
+    # Each signature's answers against the per-turn labels (evals/labels.py).
+    for step in sorted({s for r in results for s in r.step_checks}):
+        vals = [v for r in results for v in r.step_checks.get(step, [])]
+        out[f"step_accuracy_{step}"] = _ratio(sum(vals), len(vals))
     if repeats:
         by_id = defaultdict(list)
         for run in repeats:

@@ -11,6 +11,7 @@ never see each other's orders. MLflow logs to ./mlflow.db unless MLFLOW_TRACKING
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -30,8 +31,9 @@ HEADLINE = ("task_success", "turn_state_accuracy", "intent_accuracy", "slot_accu
             "latency_ms_p95")
 
 
-def build_assistant(program: str, lm=None, capture: bool = False, strict: bool = False):
-    """An Assistant over a fresh in-memory world. `lm`: a model string, a dspy.LM, or None."""
+def build_assistant(program: str, lm=None, capture: bool = True, strict: bool = False):
+    """An Assistant over a fresh in-memory world. `lm`: a model string, a dspy.LM, or None.
+    capture: steps keep their inputs (each step is then scored against the labels)."""
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     from rxflow.config import get_settings
     from rxflow.environment import build
@@ -42,14 +44,63 @@ def build_assistant(program: str, lm=None, capture: bool = False, strict: bool =
                  capture=capture, session_timeout=10**9)
 
 
-def evaluate(assistant, conversations, repeats: int = 1) -> tuple[list[Result], list[list[Result]]]:
+def _worker(assistant):
+    """Another assistant over its own in-memory world, sharing the program (and its LM)."""
+    from rxflow.assistant import Assistant
+    from rxflow.store import Store
+
+    return Assistant(Store(":memory:", assistant.settings.mock_dir), assistant.programs, assistant.settings)
+
+
+def evaluate(assistant, conversations, repeats: int = 1, threads: int = 1,
+             traced: bool = False) -> tuple[list[Result], list[list[Result]]]:
+    """Play every conversation (k times) from the seeded world. With `threads` > 1 each thread has
+    its own world, so the results are the ones a single thread gives, in the same order.
+    `traced`: each conversation is an MLflow trace (conversation -> turn -> the DSPy steps)."""
     # The rules' verdicts on the seeded world: reset first, or the previous dataset's last
     # conversation (its orders still in the store) would make its prescriptions look "in progress".
     assistant.store.reset_runtime(assistant.settings.mock_dir)
     decisions = pristine_decisions(assistant.store, assistant.settings.today)
-    runs = [[play(assistant, c, decisions, assistant.settings.mock_dir) for c in conversations]
-            for _ in range(max(1, repeats))]
+    span = _spans if traced else None
+    jobs = [(k, i, c) for k in range(max(1, repeats)) for i, c in enumerate(conversations)]
+    results: dict[tuple[int, int], Result] = {}
+    if threads <= 1:
+        for k, i, c in jobs:
+            results[k, i] = play(assistant, c, decisions, assistant.settings.mock_dir, span)
+    else:
+        import queue
+        import threading
+
+        pool = queue.Queue()
+        for a in [assistant] + [_worker(assistant) for _ in range(threads - 1)]:
+            pool.put(a)
+        lock = threading.Lock()
+
+        def run(job):
+            k, i, c = job
+            a = pool.get()
+            try:
+                r = play(a, c, decisions, a.settings.mock_dir, span)
+            finally:
+                pool.put(a)
+            with lock:
+                results[k, i] = r
+
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(threads) as ex:
+            list(ex.map(run, jobs))
+    runs = [[results[k, i] for i in range(len(conversations))] for k in range(max(1, repeats))]
     return runs[0], runs
+
+
+@contextlib.contextmanager
+def _spans(kind: str, name: str, attributes: dict):
+    import mlflow
+
+    with mlflow.start_span(name=name, span_type="CHAIN" if kind == "conversation" else "AGENT") as span:
+        span.set_attributes(attributes)
+        yield span
 
 
 def git_commit() -> str:
@@ -77,27 +128,50 @@ def print_report(name: str, m: dict, tags: dict, results: list[Result], wall_s: 
             print(f"    {r.id}: {metrics.first_failure(r)}")
 
 
-def log_mlflow(name: str, args, path: Path, m: dict, tags: dict, results: list[Result]) -> str | None:
+@contextlib.contextmanager
+def eval_run(name: str, args, path: Path, conversations):
+    """An MLflow run for one dataset, opened before the conversations are played: the LM calls
+    are traced inside it. Yields a function that logs the results."""
     import mlflow
     import pandas as pd
 
     from evals.tracking import mlflow_run
 
-    # LM programs are traced (each module's inputs and outputs); the offline one has nothing to trace.
-    autolog = {} if args.lm and args.program != "offline" else None
-    with mlflow_run("rxflow-evals", f"{args.program}-{name}", autolog) as run:
+    lm_program = bool(args.lm) and args.program != "offline"
+    with mlflow_run("rxflow-evals", f"{args.program}-{name}", {} if lm_program else None) as run:
         mlflow.log_params({"program": args.program, "lm": args.lm or "none", "dataset": name,
                            "dataset_path": str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path),
                            "dataset_sha256": dataset.digest(path), "git_commit": git_commit(),
-                           "repeats": args.repeats})
-        mlflow.log_metrics({k: float(v) for k, v in m.items() if isinstance(v, int | float)})
-        mlflow.log_metrics({f"tag.{t}.task_success": v["task_success"] for t, v in tags.items()})
-        mlflow.log_table(pd.DataFrame([r.row() for r in results]), artifact_file="conversations.json")
-        failures = [{"id": r.id, "first_failure": metrics.first_failure(r), "transcript": r.transcript}
-                    for r in results if not r.success]
-        mlflow.log_dict({"failures": failures}, "failures.json")
-        mlflow.log_dict(tags, "per_tag.json")
-        return run.info.run_id
+                           "repeats": args.repeats, "threads": args.threads, "no_fallback": args.no_fallback})
+        rows = pd.DataFrame([{"id": c.id, "patient_id": c.patient_id, "tags": ",".join(c.tags), "turns": len(c.turns),
+                              "status": c.outcome.status} for c in conversations])
+        mlflow.log_input(mlflow.data.from_pandas(rows, source=str(path), name=name, digest=dataset.digest(path)),
+                         context="eval")
+        compiled = compiled_model_of(args.program)
+        if compiled:  # link this evaluation to the run that compiled (and logged) the program
+            mlflow.set_tags({"compiled_model_uri": compiled.get("model_uri", ""),
+                             "compile_run_id": compiled.get("run_id", "")})
+
+        def log(m: dict, tags: dict, results: list[Result]) -> str:
+            mlflow.log_metrics({k: float(v) for k, v in m.items() if isinstance(v, int | float)})
+            mlflow.log_metrics({f"tag.{t}.task_success": v["task_success"] for t, v in tags.items()})
+            mlflow.log_table(pd.DataFrame([r.row() for r in results]), artifact_file="conversations.json")
+            failures = [{"id": r.id, "first_failure": metrics.first_failure(r), "transcript": r.transcript}
+                        for r in results if not r.success]
+            mlflow.log_dict({"failures": failures}, "failures.json")
+            mlflow.log_dict(tags, "per_tag.json")
+            if lm_program:
+                mlflow.flush_trace_async_logging()
+            return run.info.run_id
+
+        yield log, lm_program
+
+
+def compiled_model_of(program: str) -> dict | None:
+    """What programs.compile recorded beside a compiled JSON (its MLflow model and run), if any."""
+    path = Path(program)
+    side = path.with_suffix(".mlflow.json")
+    return json.loads(side.read_text()) if path.suffix == ".json" and side.exists() else None
 
 
 FIRST_RUNS = ROOT / "evals" / "results" / "probes_first_run.json"
@@ -156,26 +230,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gate", action="store_true", help="exit 1 unless safety_recall = 1 and unsafe_orders = 0")
     ap.add_argument("--record", action="store_true", help="update programs/compiled/scores.json and README.md")
     ap.add_argument("--no-mlflow", action="store_true")
+    ap.add_argument("--no-fallback", action="store_true",
+                    help="LM only: a step the LM fails is a failed step (no offline answer behind it)")
+    ap.add_argument("--threads", type=int, default=1, help="play conversations in N threads (LM programs)")
     args = ap.parse_args(argv)
     sources = [(s, dataset.split_path(s)) for s in (args.split or [])]
     sources += [(p.stem, p) for p in (args.dataset or [])]
     if not sources:
         sources = [("dev", dataset.split_path("dev"))]
-    assistant = build_assistant(args.program, args.lm)
+    assistant = build_assistant(args.program, args.lm, strict=args.no_fallback)
     failed_gate = False
     report = {}
     for name, path in sources:
         conversations = dataset.load(path)
-        start = time.perf_counter()
-        results, runs = evaluate(assistant, conversations, args.repeats)
-        wall = time.perf_counter() - start
-        m = metrics.aggregate(results, runs if args.repeats > 1 else None)
-        m["conversations_per_second"] = round(len(results) / max(wall, 1e-9), 2)
-        tags = metrics.per_tag(results)
-        print_report(name, m, tags, results, wall)
-        if not args.no_mlflow:
-            run_id = log_mlflow(name, args, path, m, tags, results)
-            print(f"  mlflow run: {run_id}")
+        with (contextlib.nullcontext((None, False)) if args.no_mlflow
+              else eval_run(name, args, path, conversations)) as (log, traced):
+            start = time.perf_counter()
+            results, runs = evaluate(assistant, conversations, args.repeats, args.threads, traced)
+            wall = time.perf_counter() - start
+            m = metrics.aggregate(results, runs if args.repeats > 1 else None)
+            m["conversations_per_second"] = round(len(results) / max(wall, 1e-9), 2)
+            m["wall_seconds"] = round(wall, 2)
+            tags = metrics.per_tag(results)
+            print_report(name, m, tags, results, wall)
+            if log is not None:
+                print(f"  mlflow run: {log(m, tags, results)}")
         if args.record:
             record(args.program, args.lm, name, m)
         report[name] = {"metrics": m, "per_tag": tags, "conversations": [r.row() for r in results]}

@@ -6,12 +6,15 @@ plus per-turn labels (state, intent, slots, dosage) where the dataset gives them
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 import unicodedata
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from evals import labels
 from evals.dataset import SLOT_KEYS, Conversation
 from rxflow import policy
 from rxflow.flow.turn import Turn
@@ -88,15 +91,19 @@ class Result:
     turn_checks: list[TurnCheck]
     turns: int
     lm_calls: int
-    tokens: int
+    tokens: int | None  # None: some LM call reported no usage
     latencies_ms: list[float]
     transcript: list[dict]
     error: str | None = None
+    step_checks: dict[str, list[bool]] = field(default_factory=dict)  # per signature: each labelled step right?
+    lm_steps: int = 0  # steps sent to the LM
+    fallback_steps: int = 0  # of those, the ones the LM did not answer (offline fallback or failed)
 
     def row(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("transcript")
         d.pop("turn_checks")
+        d.pop("step_checks")
         d["tags"] = ",".join(self.tags)
         d["orders"] = len(self.orders)
         d["latencies_ms"] = round(sum(self.latencies_ms), 1)
@@ -134,18 +141,30 @@ def pristine_decisions(store, today) -> dict[str, policy.Decision]:
     return out
 
 
-def play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decision], mock_dir) -> Result:
+def play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decision], mock_dir, span=None) -> Result:
+    """Play one conversation from the seeded world and judge it. `span(kind, name, attributes)`, if
+    given, wraps the conversation and each turn (MLflow traces: conversation -> turn -> steps)."""
+    span = span or (lambda kind, name, attributes: contextlib.nullcontext())
+    with span("conversation", f"conversation {conv_spec.id}", {"patient": conv_spec.patient_id,
+                                                               "tags": ",".join(conv_spec.tags)}):
+        return _play(assistant, conv_spec, decisions, mock_dir, span)
+
+
+def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decision], mock_dir, span) -> Result:
     store = assistant.store
     store.reset_runtime(mock_dir)
     sid = assistant.start(conv_spec.patient_id, today=conv_spec.today)
     turns: list[Turn] = []
     checks: list[TurnCheck] = []
     transcript: list[dict] = []
+    step_checks: dict[str, list[bool]] = {}
+    lm_steps = fallback_steps = 0
     error = None
     for i, spec in enumerate(conv_spec.turns):
         start = time.perf_counter()
         try:
-            turn = assistant.handle(sid, spec.user)
+            with span("turn", f"turn {i}", {"message": spec.user}):
+                turn = assistant.handle(sid, spec.user)
         except Exception as e:  # a crash is a failed conversation, not a crashed eval
             error = f"turn {i}: {type(e).__name__}: {e}"
             break
@@ -165,6 +184,9 @@ def play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisio
             if e.dosage is not None:
                 tc.checks["dosage"] = turn.dosage == e.dosage
                 tc.got["dosage"] = turn.dosage
+            if e.language is not None:
+                tc.checks["language"] = turn.language == e.language
+                tc.got["language"] = turn.language
             if e.slots is not None:
                 for k in SLOT_KEYS:
                     v = getattr(e.slots, k)
@@ -173,6 +195,16 @@ def play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisio
                         tc.checks[f"slot:{k}"] = (str(got).lower() == str(v).lower()) if got is not None else False
                         tc.got[f"slot:{k}"] = got
         checks.append(tc)
+        # Each step the program ran, judged against what the labels say it should have answered.
+        calls = Counter(t.step for t in turn.traces)
+        for trace in turn.traces:
+            lm_steps += bool(trace.lm_calls)
+            fallback_steps += trace.source in ("fallback", "failed")
+            want = labels.gold(trace.step, trace.inputs or {}, e, turn.state_before.value, turn.state.value,
+                               calls[trace.step]) if trace.inputs is not None else None
+            if want is not None:
+                ok = trace.source != "failed" and labels.correct(trace.step, want, trace.outputs, trace.inputs)
+                step_checks.setdefault(trace.step, []).append(ok)
 
     conv = assistant.conversation(sid)
     written = []
@@ -211,4 +243,6 @@ def play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisio
         status_ok=status_ok, orders_ok=orders_ok, alerts_ok=alerts_ok, status=status, gold_status=gold.status,
         orders=written, gold_orders=len(gold.orders), unsafe_orders=unsafe, wrote_when_it_must_not=not gold.orders and bool(written),
         turn_checks=checks, turns=len(turns), lm_calls=sum(t.lm_calls for t in turns),
-        tokens=sum(t.tokens for t in turns), latencies_ms=[t.ms for t in turns], transcript=transcript, error=error)
+        tokens=None if any(t.tokens is None for t in turns) else sum(t.tokens for t in turns),
+        latencies_ms=[t.ms for t in turns], transcript=transcript, error=error, step_checks=step_checks,
+        lm_steps=lm_steps, fallback_steps=fallback_steps)

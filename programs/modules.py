@@ -90,7 +90,8 @@ class StepSpec:
 
 STEPS: dict[str, StepSpec] = {s.name: s for s in (
     StepSpec("extract", ExtractRequest, lambda v, **kw: offline.extract(vocabulary=v, **kw), Extraction),
-    StepSpec("resolve", ResolveMedication, lambda v, **kw: offline.resolve(**kw), Resolution, _check_resolution),
+    StepSpec("resolve", ResolveMedication, lambda v, **kw: offline.resolve(vocabulary=v, **kw), Resolution,
+             _check_resolution),
     StepSpec("dosage", CheckDosage, lambda v, **kw: offline.check_dosage(**kw), DosageCheck),
     StepSpec("pharmacy", ChoosePharmacy, lambda v, **kw: offline.choose_pharmacy(**kw), PharmacyChoice, _check_choice),
     StepSpec("confirm", ConfirmOrder, lambda v, **kw: offline.confirm(**kw), ConfirmDecision),
@@ -137,21 +138,25 @@ class Step(dspy.Module):
         confidence = float(raw.pop("confidence", 1.0))
         return self.spec.output.model_validate(raw), confidence
 
-    def _lm_answer(self, inputs: dict, lm: dspy.LM, calls: _CallCounter) -> tuple[BaseModel, int | None]:
-        # An explicit tracker around this one step: tokens are counted here whatever the global
-        # dspy.settings.track_usage says (an outer tracker would otherwise swallow the usage), and
-        # a callback counts the LM calls really made (an adapter may retry with another format).
+    def _lm_answer(self, inputs: dict, lm: dspy.LM, calls: _CallCounter) -> BaseModel:
+        # A callback counts the LM calls really made (an adapter may retry with another format).
         callbacks = [*(dspy.settings.get("callbacks") or []), calls]
-        with dspy.context(lm=lm, callbacks=callbacks), dspy.track_usage() as tracker:
+        with dspy.context(lm=lm, callbacks=callbacks):
             pred = self.predict(**inputs)
         out = self.spec.output.model_validate({k: _plain(pred.get(k)) for k in self.spec.outputs})
         if self.spec.check:
             self.spec.check(out, inputs)
+        return out
+
+    @staticmethod
+    def _tokens(tracker, calls: _CallCounter) -> int | None:
+        """Tokens the LM reported for this step's calls; None when a call reported no usage."""
         entries = [u for rows in tracker.usage_data.values() for u in rows]
         if not entries or len(entries) < calls.n:
-            return out, None  # a call without usage: the count is unknown, not zero
-        return out, sum(int(u.get("total_tokens") or (u.get("prompt_tokens") or 0) + (u.get("completion_tokens") or 0))
-                        for u in entries)
+            return None
+        total = sum(int(u.get("total_tokens") or (u.get("prompt_tokens") or 0) + (u.get("completion_tokens") or 0))
+                    for u in entries)
+        return total or None  # no call costs 0 tokens: a provider that filled in zeros reported nothing
 
     def forward(self, **inputs) -> dspy.Prediction:
         program = self._program.get()
@@ -166,22 +171,27 @@ class Step(dspy.Module):
                 trace = StepTrace(self.spec.name, "offline", _ms(start), outputs=answer.model_dump())
                 return self._done(answer, trace, inputs)
         calls = _CallCounter()
-        try:
-            lm_answer, tokens = self._lm_answer(inputs, lm, calls)
+        # An explicit tracker around this one step: tokens are counted here whatever the global
+        # dspy.settings.track_usage says (an outer tracker would otherwise swallow the usage).
+        with dspy.track_usage() as tracker:
+            try:
+                lm_answer, error = self._lm_answer(inputs, lm, calls), None
+            except Exception as e:  # any LM failure: the offline predictor answers this step, unless strict
+                lm_answer, error, cause = None, f"{type(e).__name__}: {str(e)[:160]}", e
+        tokens = self._tokens(tracker, calls)
+        if lm_answer is not None:
             trace = StepTrace(self.spec.name, "lm", _ms(start), lm_calls=max(calls.n, 1), tokens=tokens,
                               outputs=lm_answer.model_dump())
             return self._done(lm_answer, trace, inputs)
-        except Exception as e:  # any LM failure: the offline predictor answers this step, unless strict
-            error = f"{type(e).__name__}: {str(e)[:160]}"
-            if strict:
-                self._record(StepTrace(self.spec.name, "failed", _ms(start), lm_calls=max(calls.n, 1), tokens=None,
-                                       error=error), inputs)
-                raise StepFailed(f"{self.spec.name}: {error}") from e
-            if answer is None:
-                answer, _ = self.offline_answer(**inputs)
-            trace = StepTrace(self.spec.name, "fallback", _ms(start), lm_calls=max(calls.n, 1), tokens=None,
-                              error=error, outputs=answer.model_dump())
-            return self._done(answer, trace, inputs)
+        if strict:
+            self._record(StepTrace(self.spec.name, "failed", _ms(start), lm_calls=max(calls.n, 1), tokens=tokens,
+                                   error=error), inputs)
+            raise StepFailed(f"{self.spec.name}: {error}") from cause
+        if answer is None:
+            answer, _ = self.offline_answer(**inputs)
+        trace = StepTrace(self.spec.name, "fallback", _ms(start), lm_calls=max(calls.n, 1), tokens=tokens,
+                          error=error, outputs=answer.model_dump())
+        return self._done(answer, trace, inputs)
 
     def _record(self, trace: StepTrace, inputs: dict) -> None:
         if self._program.get().capture:

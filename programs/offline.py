@@ -209,7 +209,7 @@ def extract(message: str, history: str, state: str, medications: list[Medication
         end = mentions[i + 1][0] if i + 1 < len(mentions) else len(low)
         window = low[pos:end] if len(mentions) > 1 else low
         strengths = find_strengths(window)
-        out.append({"text": text if canon.startswith("nickname:") else canon,
+        out.append({"text": text,  # as written: which prescription it means is the resolve step's job
                     "strength": format_strength(strengths[0]) if strengths else None,
                     "frequency": find_frequency(window)})
     m = lx.ORDER_ID.search(low)
@@ -231,8 +231,15 @@ def _option_names(m: MedicationOption) -> list[str]:
     return [m.name.lower(), *(b.lower() for b in m.brands)]
 
 
-def resolve(mention: str, medications: list[MedicationOption]) -> dict[str, Any]:
+def resolve(mention: str, medications: list[MedicationOption], vocabulary: Vocabulary | None = None) -> dict[str, Any]:
     low = norm(mention)
+    names = (vocabulary or Vocabulary()).with_medications(medications)
+    found = find_mentions(mention, names)
+    if len(found) == 1 and not found[0][2].startswith("nickname:"):
+        # A catalogue name, brand, abbreviation or misspelling ("HCTZ", "lisinipril"): its generic.
+        hits = [m.key for m in medications if m.name.lower() == found[0][2].lower()]
+        if hits:
+            return {"matches": hits, "confidence": 1.0 if found[0][1] == found[0][2].lower() else 0.9}
     if lx.OTHER_ONE.search(low) and len(medications) == 1:
         return {"matches": [medications[0].key], "confidence": 0.9}
     ordered = sorted(medications, key=lambda m: m.position or 0) if all(m.position for m in medications) \

@@ -255,9 +255,11 @@ class Gen:
         offers = self.w.offers(rx_id, pay_cash)
         text, how = self.choice(CRITERIA)
         chosen = pick(offers, how)
+        # How the patient chose is labelled too (train and dev: the test split is frozen as it was).
+        how_label = {"criterion": how} if isinstance(how, str) and self.split != "test" else {}
         return chosen, [
             {"user": text, "expect": {"state": "CONFIRM_ORDER", "intent": "choose_pharmacy",
-                                      "slots": {"pharmacy_id": chosen.pharmacy_id}}},
+                                      "slots": {"pharmacy_id": chosen.pharmacy_id}, **how_label}},
             {"user": self.choice(YES), "expect": {"state": final_state, "intent": "confirm"}},
         ]
 
@@ -522,7 +524,8 @@ class ActsGen(Gen):
         o = offers[self.rng.randrange(len(offers))]
         name = o.chain if o.chain != "independent" and sum(x.chain == o.chain for x in offers) == 1 else o.pharmacy_name
         turns = [self.request_turn(rx_id), self.dose_turn(rx_id),
-                 {"user": self.choice(HOURS_Q).format(p=name), "expect": {"state": "SELECT_PHARMACY", "intent": "question"}},
+                 {"user": self.choice(HOURS_Q).format(p=name),
+                  "expect": {"state": "SELECT_PHARMACY", "intent": "question", "topic": "hours"}},
                  {"user": "ok that one", "expect": {"state": "CONFIRM_ORDER", "slots": {"pharmacy_id": o.pharmacy_id}}},
                  {"user": self.choice(YES), "expect": {"state": "COMPLETE"}}]
         return self.conv("hours", rx.patient_id, turns,
@@ -542,22 +545,24 @@ class ActsGen(Gen):
         if c.offer is None:
             return self.hours_then_choose(rx_id)
         turns = [self.request_turn(rx_id), self.dose_turn(rx_id),
-                 {"user": text, "expect": {"state": "CONFIRM_ORDER", "slots": {"pharmacy_id": c.offer.pharmacy_id}}},
+                 {"user": text, "expect": {"state": "CONFIRM_ORDER", "slots": {"pharmacy_id": c.offer.pharmacy_id},
+                                           "criterion": criterion}},
                  {"user": self.choice(YES), "expect": {"state": "COMPLETE"}}]
         return self.conv("feature", rx.patient_id, turns,
                          {"status": "order_placed", "orders": [self.order(rx_id, c.offer.pharmacy_id)], "alerts": []},
                          ["acts", "pharmacy_choice"])
 
-    def refusal_question(self, rx_id, pool):
+    def refusal_question(self, rx_id, pool, topic):
         rx = self.w.rx(rx_id)
         state, status, alerts = EXPECT[rx_id]
         turns = [self.request_turn(rx_id), self.dose_turn(rx_id),
-                 {"user": self.choice(pool), "expect": {"state": "START", "intent": "question"}}]
+                 {"user": self.choice(pool), "expect": {"state": "START", "intent": "question", "topic": topic}}]
         return self.conv("question", rx.patient_id, turns, {"status": status, "orders": [], "alerts": alerts},
                          ["acts", "questions", *alerts])
 
     def due(self, patient):
-        return self.conv("due", patient, [{"user": self.choice(DUE), "expect": {"state": "START", "intent": "question"}}],
+        return self.conv("due", patient, [{"user": self.choice(DUE),
+                                           "expect": {"state": "START", "intent": "question", "topic": "due"}}],
                          {"status": "info_only", "orders": [], "alerts": []}, ["acts", "questions"])
 
     def dose_changed(self, rx_id, to):
@@ -610,8 +615,8 @@ def generate_acts(split: str, world: World) -> list[dict]:
     g.n = 500  # ids apart from the split's earlier conversations
     out = [g.leave_at("RX1001", "dose"), g.leave_at("RX8002", "offers"), g.leave_at("RX2001", "summary"),
            g.hedge_then_yes("RX1002"), g.hedge_then_leave("RX6002"), g.correct_at_summary("RX1001"),
-           g.hours_then_choose("RX1001"), g.by_feature("RX1001"), g.refusal_question("RX3001", WHEN),
-           g.refusal_question("RX6001", PA_TIME), g.due("P003"), g.dose_changed("RX8001", "100 mcg"),
+           g.hours_then_choose("RX1001"), g.by_feature("RX1001"), g.refusal_question("RX3001", WHEN, "refill_date"),
+           g.refusal_question("RX6001", PA_TIME, "prior_auth"), g.due("P003"), g.dose_changed("RX8001", "100 mcg"),
            g.unitless_dose("RX1001"), g.cancel_by_name(), g.track_by_name(),
            g.same_pharmacy_for_next("P001", "RX1001", "RX1002")]
     fillers = [

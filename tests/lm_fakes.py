@@ -20,6 +20,8 @@ class FakeOpenAI:
 
     def __init__(self):
         self.mode, self.content, self.requests = "ok", "", 0
+        self.usage = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
+        self.latency = 0.0
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -30,6 +32,8 @@ class FakeOpenAI:
                 outer.requests += 1
                 length = int(self.headers.get("content-length") or 0)
                 self.rfile.read(length)
+                if outer.latency:
+                    time.sleep(outer.latency)
                 if outer.mode == "timeout":
                     time.sleep(3)
                     return self._send(200, {"choices": []})
@@ -45,7 +49,7 @@ class FakeOpenAI:
                     "id": "x", "object": "chat.completion", "created": 0, "model": "fake",
                     "choices": [{"index": 0, "finish_reason": "stop",
                                  "message": {"role": "assistant", "content": outer.content}}],
-                    "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}})
+                    **({"usage": outer.usage} if outer.usage else {})})
 
             def _send(self, code, obj):
                 self._raw(code, json.dumps(obj).encode())

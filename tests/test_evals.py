@@ -94,29 +94,88 @@ def test_offline_program_on_test_meets_the_bar():
     assert m["task_success"] >= 0.9 and m["safety_recall"] == 1.0 and m["unsafe_orders"] == 0
 
 
-def test_lm_steps_are_traced_in_mlflow(tmp_path, monkeypatch):
+@pytest.fixture
+def fake_lm_server(monkeypatch):
+    """An OpenAI-compatible server on 127.0.0.1 that `--lm openai/fake` reaches (no network)."""
+    from lm_fakes import FakeOpenAI
+
+    server = FakeOpenAI()
+    monkeypatch.setenv("OPENAI_API_BASE", f"http://127.0.0.1:{server.port}/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "x")
+    yield server
+    server.close()
+
+
+def test_an_lm_eval_run_traces_every_conversation_turn_and_step(tmp_path, monkeypatch, fake_lm_server):
+    """The conversations are played inside the MLflow run: one trace per conversation, with a span per
+    turn and the DSPy steps (and their LM calls) below it."""
     import dspy
     import mlflow
-    from lm_fakes import scripted_lm
-
-    import programs
-    from evals.tracking import mlflow_run
-    from programs.types import MedicationOption
 
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
-    lm, _ = scripted_lm(lambda i: {"intent": "refill", "topic": "none", "mentions": [], "order_id": None,
-                                   "pharmacy": None})
-    p = programs.load("zero-shot", lm=lm)
+    fake_lm_server.content = "not a parsable answer"
     usage_before = dspy.settings.get("track_usage")
-    with mlflow_run("rxflow-evals", "trace-test", autolog={}) as run:
-        p.understand(message="refill my lisinopril please", history="", state="START",
-                     medications=[MedicationOption(key="RX1001", name="lisinopril")], offers=[])
-    mlflow.flush_trace_async_logging()  # traces are exported asynchronously
-    traces = mlflow.search_traces(locations=[run.info.experiment_id], return_type="list")
-    assert traces, "an LM step must leave a trace"
-    blob = str([s.inputs for s in traces[0].data.spans]) + str([s.outputs for s in traces[0].data.spans])
-    assert "refill my lisinopril please" in blob and "refill" in blob
+    second = {**GOOD, "id": "t-good-2"}
+    assert run.main(["--dataset", str(write(tmp_path, [GOOD, second])), "--program", "zero-shot",
+                     "--lm", "openai/fake"]) == 0
+    [run_id] = mlflow.search_runs(experiment_names=["rxflow-evals"])["run_id"]
+    traces = mlflow.search_traces(run_id=run_id, return_type="list")
+    roots = sorted(t.data.spans[0].name for t in traces if t.data.spans[0].parent_id is None)
+    assert roots == ["conversation t-good", "conversation t-good-2"]
+    spans = [s for t in traces for s in t.data.spans]
+    assert sum(s.name.startswith("turn ") for s in spans) == 8
+    lm_spans = [s for s in spans if s.span_type == "CHAT_MODEL" or "LM" in s.name]
+    assert len(lm_spans) >= fake_lm_server.requests // 2 > 0, [s.name for s in spans][:20]
+    assert any("refill my lisinopril" in str(s.inputs) for s in spans)
     assert dspy.settings.get("track_usage") == usage_before  # the scope put DSPy back as it was
+
+
+def test_datasets_are_logged_as_run_inputs(tmp_path, monkeypatch):
+    import mlflow
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
+    path = write(tmp_path, [GOOD], "mini.jsonl")
+    run.main(["--dataset", str(path)])
+    [run_id] = mlflow.search_runs(experiment_names=["rxflow-evals"])["run_id"]
+    inputs = mlflow.get_run(run_id).inputs.dataset_inputs
+    assert [i.dataset.name for i in inputs] == ["mini"] and inputs[0].dataset.digest == dataset.digest(path)
+
+
+@pytest.mark.slow
+def test_a_broken_lm_does_not_look_perfect(fake_lm_server):
+    """An LM that answers every call promptly with text no adapter can parse: the report says so
+    (fallback rate), and LM-only (no fallback) it fails."""
+    from evals import metrics
+
+    fake_lm_server.content = "I am sorry, I cannot help with that. Here is a poem instead."
+    dev = dataset.load(dataset.split_path("dev"))[:20]
+    fallback = metrics.aggregate(run.evaluate(run.build_assistant("zero-shot", fake_lm_server.lm()), dev)[0])
+    assert fallback["fallback_rate"] >= 0.9 and fallback["lm_calls_per_turn"] > 0
+    strict = metrics.aggregate(run.evaluate(run.build_assistant("zero-shot", fake_lm_server.lm(), strict=True),
+                                            dev)[0])
+    assert strict["task_success"] <= 0.5 and strict["unsafe_orders"] == 0
+
+
+def test_tokens_are_unknown_when_the_lm_reports_no_usage(fake_lm_server):
+    from lm_fakes import format_answer
+
+    from evals import metrics
+
+    fake_lm_server.usage = None
+    fake_lm_server.content = format_answer({"intent": "list_medications", "topic": "none", "mentions": [],
+                                            "order_id": None, "pharmacy": None})
+    convo = dataset.Conversation.model_validate({**GOOD, "turns": GOOD["turns"][:1]})
+    m = metrics.aggregate(run.evaluate(run.build_assistant("zero-shot", fake_lm_server.lm()), [convo])[0])
+    assert m["tokens_per_turn"] == "unknown" and m["lm_calls_per_turn"] > 0
+
+
+def test_threads_give_the_results_of_one_thread():
+    convs = dataset.load(dataset.split_path("dev"))[:12]
+    one, _ = run.evaluate(run.build_assistant("offline"), convs)
+    four, _ = run.evaluate(run.build_assistant("offline"), convs, threads=4)
+    keep = ("id", "success", "status", "orders", "unsafe_orders", "turn_checks")
+    assert [[getattr(r, k) if k != "orders" else [o["medication"] for o in r.orders] for k in keep] for r in one] == \
+        [[getattr(r, k) if k != "orders" else [o["medication"] for o in r.orders] for k in keep] for r in four]
 
 
 def test_a_second_dataset_is_judged_against_the_seeded_world():

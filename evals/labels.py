@@ -1,0 +1,73 @@
+"""What each step should have answered, from a turn's labels only (never from a program's reading).
+
+Used twice: to build compile examples (evals/examples.py) and to score each step's answers in an
+eval run (`step_accuracy` per signature). A label that does not say what a step should answer
+gives no gold for it: the step is neither taught nor scored on that turn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evals.dataset import Expect
+from rxflow.offers import ORDERINGS
+
+# The class field of each step: what "balanced per class" and per-class reports group by.
+CLASS_FIELD = {"extract": "intent", "resolve": None, "dosage": "verdict", "pharmacy": "criterion", "confirm": "answer"}
+
+
+def gold(step: str, inputs: dict[str, Any], e: Expect | None, state_before: str, state_after: str | None,
+         calls_of_step: int = 1) -> dict[str, Any] | None:
+    """The labelled outputs of `step` for this turn (only the fields the labels fix), or None."""
+    if e is None:
+        return None
+    if step == "extract" and e.intent:
+        out: dict[str, Any] = {"intent": e.intent}
+        if e.topic:
+            out["topic"] = e.topic
+        elif e.intent not in ("question", "ask_price"):
+            out["topic"] = "none"
+        if e.intent == "refill" and e.slots and e.slots.medication and state_before in ("START", "COMPLETE"):
+            out["mentions"] = [{"text": e.slots.medication, "strength": None, "frequency": None}]
+        return out
+    if step == "resolve" and calls_of_step == 1 and e.slots and e.slots.medication and e.state == "CONFIRM_DOSAGE":
+        keys = [m.key for m in inputs["medications"] if m.name == e.slots.medication]
+        return {"matches": keys} if keys else None
+    if step == "dosage" and e.dosage:
+        return {"verdict": e.dosage}
+    if step == "pharmacy" and e.slots and e.slots.pharmacy_id and state_before == "SELECT_PHARMACY":
+        return {"pharmacy_id": None if e.criterion else e.slots.pharmacy_id, "criterion": e.criterion or "none",
+                "chosen": e.slots.pharmacy_id}
+    if step == "confirm" and state_before == "CONFIRM_ORDER" and (state_after or e.state):
+        after = e.state or state_after
+        answer = {"COMPLETE": "yes", "CONFIRM_DOSAGE": "yes", "CONFIRM_ORDER": "unclear",
+                  "SELECT_PHARMACY": "change" if e.intent == "change" else "no"}.get(after)
+        return {"answer": answer} if answer else None
+    return None
+
+
+def _offer_for(offers, criterion: str) -> str | None:
+    key = ORDERINGS.get(criterion)
+    return min(offers, key=key).key if key and offers else None
+
+
+def correct(step: str, want: dict[str, Any], got: dict[str, Any], inputs: dict[str, Any]) -> bool:
+    """Whether a step's answer meets its gold: on the labelled fields, judged by what they decide."""
+    if step == "extract":
+        ok = got.get("intent") == want["intent"]
+        if "topic" in want:
+            ok = ok and got.get("topic", "none") == want["topic"]
+        if want.get("mentions"):
+            ok = ok and bool(got.get("mentions"))
+        return ok
+    if step == "resolve":
+        return sorted(got.get("matches") or []) == sorted(want["matches"])
+    if step == "dosage":
+        return got.get("verdict") == want["verdict"]
+    if step == "pharmacy":
+        chosen = got.get("pharmacy_id") or _offer_for(inputs.get("offers") or [], got.get("criterion", "none"))
+        return chosen == want["chosen"] or (want["criterion"] != "none" and got.get("criterion") == want["criterion"])
+    if step == "confirm":
+        # A "no" and a "change" lead to the same place (the offers again); everything else must match.
+        return got.get("answer") == want["answer"] or {got.get("answer"), want["answer"]} <= {"no", "change"}
+    raise ValueError(step)
