@@ -19,7 +19,7 @@ from evals.run import build_assistant
 from programs.modules import STEPS, StepTrace
 
 INPUTS = {name: spec.inputs for name, spec in STEPS.items()}
-BALANCE_CAP = 3  # no class may have more than this many times the median class's examples
+BALANCE_CAP = 3  # no class may have more than this many times the (lower) median class's examples
 
 
 def replay(split: str, limit: int | None = None):
@@ -69,7 +69,7 @@ def _balanced(rows: list[dspy.Example], step: str, seed: int) -> list[dspy.Examp
     for ex in rows:
         by_class[str(ex.get(field, ex["_gold"].get(field)))].append(ex)
     sizes = sorted(len(v) for v in by_class.values())
-    cap = max(4, BALANCE_CAP * sizes[len(sizes) // 2])
+    cap = max(4, BALANCE_CAP * sizes[(len(sizes) - 1) // 2])  # the lower median class
     rng = random.Random(f"{seed}-{step}")
     kept = []
     for cls in sorted(by_class):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from evals.dataset import Expect
+from programs.types import OfferOption
 from rxflow.offers import ORDERINGS
 
 # The class field of each step: what "balanced per class" and per-class reports group by.
@@ -48,6 +49,7 @@ def gold(step: str, inputs: dict[str, Any], e: Expect | None, state_before: str,
 
 def _offer_for(offers, criterion: str) -> str | None:
     key = ORDERINGS.get(criterion)
+    offers = [OfferOption.model_validate(o) if isinstance(o, dict) else o for o in offers]
     return min(offers, key=key).key if key and offers else None
 
 

@@ -36,6 +36,12 @@ def mlflow_run(experiment: str, run_name: str, autolog: dict | None = None) -> I
         with mlflow.start_run(run_name=run_name) as run:
             yield run
     finally:
+        # A model logged (or autologged) in this run must not stay "active": later metrics, in another
+        # store, would be linked to a model id that store has never seen.
+        mlflow.clear_active_model()
+        from mlflow.tracking.fluent import _reset_last_logged_model_id
+
+        _reset_last_logged_model_id()
         if autolog is not None:
             mlflow.dspy.autolog(disable=True)
             dspy.settings.configure(track_usage=previous_usage)

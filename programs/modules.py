@@ -230,13 +230,17 @@ class _Ref:
 
 
 class _Shared:
-    """Settings every copy of a program shares (the LM client is not copied)."""
+    """Settings every copy of a program shares (the LM client is not copied). Pickled (a program
+    logged as an MLflow model), it leaves the LM client out: whoever loads it configures an LM."""
 
     def __init__(self, **values):
         self.__dict__.update(values)
 
     def __deepcopy__(self, memo):
         return self
+
+    def __getstate__(self):
+        return {k: (None if k == "lm" else v) for k, v in self.__dict__.items()}
 
 
 # --- one module per conversation state that needs language understanding. They hold the

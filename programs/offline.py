@@ -205,7 +205,7 @@ def extract(message: str, history: str, state: str, medications: list[Medication
     low = norm(message)
     intent, topic, confidence = _act(low, state, bool(mentions), offers)
     out = []
-    for i, (pos, text, canon) in enumerate(mentions):
+    for i, (pos, text, _canon) in enumerate(mentions):
         end = mentions[i + 1][0] if i + 1 < len(mentions) else len(low)
         window = low[pos:end] if len(mentions) > 1 else low
         strengths = find_strengths(window)

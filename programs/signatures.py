@@ -60,7 +60,6 @@ class ResolveMedication(dspy.Signature):
     mention: str = dspy.InputField(desc="the words the patient used, e.g. 'my water pill'")
     medications: list[MedicationOption] = dspy.InputField()
     matches: list[str] = dspy.OutputField(desc="the matching prescriptions' keys; several when ambiguous")
-    confidence: float = dspy.OutputField(desc="0 to 1")
 
 
 class CheckDosage(dspy.Signature):

@@ -114,7 +114,6 @@ class Resolution(LMOutput):
     """Which of the patient's prescriptions a mention refers to."""
 
     matches: list[str] = Field(default_factory=list, description="matching prescription ids; several = ambiguous")
-    confidence: float = Field(0.0, ge=0, le=1)
 
 
 class PharmacyChoice(LMOutput):

@@ -85,7 +85,7 @@ def test_the_dose_is_compared_even_when_the_lm_reports_no_strength(store):
             return {"stated_strength": None, "stated_frequency": None, "stated_count": None, "dose_changed": False,
                     "verdict": "consistent", "reason": "confirmed"}
         if step == "resolve":
-            return {"matches": ["RX8001"], "confidence": 1.0}
+            return {"matches": ["RX8001"]}
         return {"intent": "refill", "topic": "none", "order_id": None, "pharmacy": None,
                 "mentions": [{"text": "levothyroxine", "strength": None, "frequency": None}]}
 

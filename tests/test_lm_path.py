@@ -28,7 +28,7 @@ def good_answers(inputs: dict) -> dict:
             return {"intent": "choose_pharmacy", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None}
         return {"intent": "confirm", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None}
     if step == "resolve":
-        return {"matches": ["RX1001"], "confidence": 0.9}
+        return {"matches": ["RX1001"]}
     if step == "dosage":
         return {"stated_strength": "10 mg", "stated_frequency": "once daily", "stated_count": None,
                 "dose_changed": False, "verdict": "consistent", "reason": "matches"}
@@ -77,7 +77,7 @@ def test_invalid_lm_answers_fall_back_to_offline(store, bad):
     def answers(inputs):
         step = which_step(inputs)
         if bad == "foreign_key" and step == "resolve":
-            return {"matches": ["RX3001"], "confidence": 1.0}  # Linda Park's sertraline: not this patient's
+            return {"matches": ["RX3001"]}  # Linda Park's sertraline: not this patient's
         if bad == "literal" and step == "extract":
             return {"intent": "refill_now_please", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None}
         if bad == "garbage_text":
