@@ -23,10 +23,13 @@ BALANCE_CAP = 3  # no class may have more than this many times the (lower) media
 
 
 def replay(split: str, limit: int | None = None):
-    """(step, inputs, gold) for every step of every labelled turn of a split, replayed offline."""
+    """(step, inputs, gold) for every step of every labelled turn of a split (or a JSONL path), replayed
+    offline with the rules alone (no learned student: what a step is asked must not depend on it)."""
     assistant = build_assistant("offline", None, capture=True)
+    assistant.programs.student = None
     store = assistant.store
-    for spec in dataset.load(dataset.split_path(split))[:limit]:
+    path = dataset.split_path(split) if split in ("train", "dev", "test") else split
+    for spec in dataset.load(path)[:limit]:
         store.reset_runtime(assistant.settings.mock_dir)
         sid = assistant.start(spec.patient_id, today=spec.today)
         for t in spec.turns:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -24,26 +25,36 @@ def make_lm(model: str, **kwargs):
     return dspy.LM(model, **kwargs)
 
 
-def load(name: str = "offline", lm=None, vocabulary=None, strict: bool = False):
+@functools.lru_cache(maxsize=1)
+def shipped_student():
+    """The learned offline student shipped in programs/compiled/ (None if it was never trained)."""
+    from programs.student import Student
+
+    return Student.load()
+
+
+def load(name: str = "offline", lm=None, vocabulary=None, strict: bool = False, student: bool = True):
     """Build a program by name or from a compiled JSON path. `lm` is a dspy.LM or a model string.
-    `strict`: an LM step that fails is a failed step (no offline fallback), for LM-only evals."""
+    `strict`: an LM step that fails is a failed step (no offline fallback), for LM-only evals.
+    `student`: use the shipped learned student (programs/student.py) in the offline readings."""
     from programs.modules import RxPrograms
 
     if isinstance(lm, str):
         lm = make_lm(lm)
+    kw = {"student": shipped_student() if student else None}
     if name == "offline":
-        return RxPrograms("offline", "offline", None, vocabulary)
+        return RxPrograms("offline", "offline", None, vocabulary, **kw)
     if name in ("zero-shot", "hybrid"):
         if lm is None:
             raise ValueError(f"Program '{name}' needs an LM: set RXFLOW_LM or pass --lm.")
-        return RxPrograms(name, "lm" if name == "zero-shot" else "hybrid", lm, vocabulary, strict)
+        return RxPrograms(name, "lm" if name == "zero-shot" else "hybrid", lm, vocabulary, strict, **kw)
     path = Path(name)
     if not path.exists() and (COMPILED_DIR / name).exists():
         path = COMPILED_DIR / name
     if path.suffix == ".json" and path.exists():
         if lm is None:
             raise ValueError(f"Compiled program {path.name} needs an LM: set RXFLOW_LM or pass --lm.")
-        program = RxPrograms(f"compiled:{path.stem}", "lm", lm, vocabulary, strict)
+        program = RxPrograms(f"compiled:{path.stem}", "lm", lm, vocabulary, strict, **kw)
         program.load(str(path))
         return program
     raise ValueError(f"Unknown program '{name}': use offline, zero-shot, hybrid or a compiled .json path.")

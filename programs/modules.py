@@ -33,6 +33,9 @@ from programs.types import ConfirmDecision, DosageCheck, Extraction, PharmacyCho
 
 Mode = Literal["offline", "lm", "hybrid"]
 HYBRID_THRESHOLD = 0.75
+# Steps a learned student reads too (programs/student.py): step -> its task, task -> the field.
+STUDENT_TASKS = {"extract": "intent", "dosage": "verdict", "confirm": "answer", "pharmacy": "criterion"}
+STUDENT_FIELDS = {"intent": "intent", "verdict": "verdict", "answer": "answer", "criterion": "criterion"}
 
 
 @dataclass
@@ -136,6 +139,19 @@ class Step(dspy.Module):
     def offline_answer(self, **inputs) -> tuple[BaseModel, float]:
         raw = dict(self.spec.offline(self._vocabulary.names, **inputs))
         confidence = float(raw.pop("confidence", 1.0))
+        program = self._program.get()
+        student, task = program.student, STUDENT_TASKS.get(self.spec.name)
+        # Its confidence only matters where hybrid compares it; its answer only where it won.
+        if student is not None and task is not None and (program.mode == "hybrid" or student.use.get(task)):
+            # The learned student: its answer where it won on dev (and the probes), and everywhere its
+            # calibrated probability of the answer given, as the confidence hybrid compares.
+            read = student.predict(task, self.spec.name, inputs)
+            if read is not None:
+                label, _, by_class = read
+                name = STUDENT_FIELDS[task]
+                if student.use.get(task):
+                    raw[name] = label
+                confidence = by_class.get(str(raw[name]), 0.0)
         return self.spec.output.model_validate(raw), confidence
 
     def _lm_answer(self, inputs: dict, lm: dspy.LM, calls: _CallCounter) -> BaseModel:
@@ -167,7 +183,7 @@ class Step(dspy.Module):
         trace: StepTrace
         if mode in ("offline", "hybrid") or lm is None:
             answer, confidence = self.offline_answer(**inputs)
-            if mode == "offline" or lm is None or confidence >= HYBRID_THRESHOLD:
+            if mode == "offline" or lm is None or confidence >= program.threshold:
                 trace = StepTrace(self.spec.name, "offline", _ms(start), outputs=answer.model_dump())
                 return self._done(answer, trace, inputs)
         calls = _CallCounter()
@@ -309,7 +325,8 @@ class RxPrograms(dspy.Module):
     step answers; `strict` turns fallbacks into failures (LM-only evals)."""
 
     def __init__(self, name: str, mode: Mode = "offline", lm: dspy.LM | None = None,
-                 vocabulary: offline.Vocabulary | None = None, strict: bool = False):
+                 vocabulary: offline.Vocabulary | None = None, strict: bool = False, student=None,
+                 threshold: float = HYBRID_THRESHOLD):
         super().__init__()
         vocabulary = vocabulary or offline.Vocabulary()
         self.extract = Step(STEPS["extract"], vocabulary, self)
@@ -322,12 +339,29 @@ class RxPrograms(dspy.Module):
         self.confirm_dosage = ConfirmDosage(self)
         self.select_pharmacy = SelectPharmacy(self)
         self.confirm_order = ConfirmOrder(self)
-        self._settings = _Shared(name=name, mode=mode, lm=lm, strict=strict, capture=False)
+        self._settings = _Shared(name=name, mode=mode, lm=lm, strict=strict, capture=False, student=student,
+                                 threshold=threshold)
 
     name = property(lambda self: self._settings.name)
     mode = property(lambda self: self._settings.mode)
     lm = property(lambda self: self._settings.lm)
     strict = property(lambda self: self._settings.strict)
+
+    @property
+    def student(self):
+        return self._settings.student
+
+    @student.setter
+    def student(self, value) -> None:
+        self._settings.student = value
+
+    @property
+    def threshold(self) -> float:
+        return self._settings.threshold
+
+    @threshold.setter
+    def threshold(self, value: float) -> None:
+        self._settings.threshold = value
 
     @property
     def capture(self) -> bool:

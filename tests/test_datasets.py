@@ -84,3 +84,19 @@ def test_statuses_and_tags_are_varied():
     for tag in ("misspelling", "multi_medication", "clarify", "dose_mismatch", "change_of_mind", "cancel_order",
                 "track_order", "other_patient", "prompt_injection", "off_topic", "price"):
         assert tag in tags or (tag == "misspelling" and "brand_or_misspelling" in tags), tag
+
+
+# The test split is frozen: its bytes are pinned. Changing it means a new version, named with its
+# checksum in datasets/README.md ("Versions"), and this constant updated in the same commit.
+TEST_SPLIT_V1 = "11b1d31279fc8e71618bfecfb926cb21fd35b56d0271e1c227f9cb3ff97f20c3"
+
+
+def test_the_test_split_is_frozen():
+    import hashlib
+
+    from evals.dataset import split_path
+
+    digest = hashlib.sha256(split_path("test").read_bytes()).hexdigest()
+    assert digest == TEST_SPLIT_V1, "the test split changed: version it in datasets/README.md"
+    readme = (split_path("test").parent.parent / "README.md").read_text()
+    assert TEST_SPLIT_V1 in readme

@@ -1,0 +1,57 @@
+"""The learned offline student: retrained from the data it reproduces the shipped artifact's dev
+scores; it never touches the consent gate; its confidence is what hybrid compares."""
+
+from __future__ import annotations
+
+import pytest
+
+import programs
+from programs import student as student_mod
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    s = student_mod.Student.load()
+    assert s is not None, "programs/compiled/student.joblib is shipped (python -m programs.compile --optimizer student)"
+    return s
+
+
+def test_the_artifact_is_small_and_says_what_it_measured(shipped):
+    assert student_mod.ARTIFACT.stat().st_size < 1_000_000
+    assert set(shipped.models) == set(student_mod.TASKS)  # intent, verdict, answer, criterion: never consent
+    for task, r in shipped.report.items():
+        if task.startswith("_"):
+            continue
+        assert {"student_dev", "rules_dev", "student_test", "rules_test"} <= set(r)
+        assert shipped.use[task] == (r["student_dev"] > r["rules_dev"] and r.get("probes_no_worse", True))
+
+
+@pytest.mark.slow
+def test_retraining_reproduces_the_dev_scores(shipped):
+    again = student_mod.train(held_out=("dev",))
+    for task in student_mod.TASKS:
+        assert again.report[task]["student_dev"] == shipped.report[task]["student_dev"], task
+        assert again.report[task]["rules_dev"] == shipped.report[task]["rules_dev"], task
+
+
+def test_hybrid_asks_the_lm_when_the_students_confidence_is_low(shipped):
+    from lm_fakes import scripted_lm
+
+    lm, engine = scripted_lm(lambda inputs: {"intent": "refill", "topic": "none", "mentions": [], "order_id": None,
+                                             "pharmacy": None})
+    p = programs.load("hybrid", lm=lm)
+    kw = {"history": "", "state": "START", "medications": [], "offers": []}
+    p.threshold = 0.0  # trust every offline reading
+    p.understand(message="what's the weather like", **kw)
+    assert engine.calls == 0
+    p.threshold = 1.01  # trust none
+    p.understand(message="what's the weather like", **kw)
+    assert engine.calls >= 1
+
+
+def test_offline_answers_do_not_wait_for_the_student_unless_it_won(shipped, monkeypatch):
+    p = programs.load("offline")
+    called = []
+    monkeypatch.setattr(type(shipped), "predict", lambda self, *a: called.append(a) or None)
+    p.understand(message="refill my lisinopril", history="", state="START", medications=[], offers=[])
+    assert called == [] or any(shipped.use.values())
