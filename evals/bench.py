@@ -84,13 +84,12 @@ def hybrid_curve(dev, thresholds=(0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01), wrong_e
 def threaded_eval(dev, threads=(1, 4, 8), latency: float = 0.2) -> list[dict]:
     """Eval wall time against an OpenAI-compatible server that takes `latency` seconds a call."""
     from evals.fake_openai import FakeOpenAI
-    from evals.scripted_lm import format_answer, which_step
+    from evals.scripted_lm import FIELD, format_answer
 
     gold = _gold_lm()
-    fields = __import__("evals.scripted_lm", fromlist=["FIELD"]).FIELD
 
     def answer(messages):
-        parsed = {k: v.strip() for k, v in fields.findall(messages[-1]["content"] if messages else "")}
+        parsed = {k: v.strip() for k, v in FIELD.findall(messages[-1]["content"] if messages else "")}
         return format_answer(gold.answer(parsed)) if parsed else ""
 
     server = FakeOpenAI(answer)

@@ -102,7 +102,7 @@ def _rows(split: str) -> dict[str, list[tuple[str, str, dict]]]:
         for ex in sets.get(step, []):
             label = ex["_gold"].get(name)
             if label is not None:
-                inputs = {k: ex[k] for k in ex.inputs().keys()}
+                inputs = {k: ex[k] for k in ex.inputs()}
                 out[task].append((text_of(step, inputs), str(label), inputs, ex["_gold"]))
     return out
 
