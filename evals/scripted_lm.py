@@ -70,16 +70,12 @@ def scripted_lm(answer: Callable, tokens: int | None = None, raw: bool = False) 
 
 
 def which_step(inputs: dict) -> str:
-    """Which signature a request is for, from the input fields the adapter wrote."""
-    if "summary" in inputs:
-        return "confirm"
-    if "prescribed_strength" in inputs:
-        return "dosage"
-    if "mention" in inputs:
-        return "resolve"
-    if "state" in inputs:
-        return "extract"
-    return "pharmacy"
+    """Which step a request is for: the one in the step table whose input fields the request
+    carries, the most specific first (defaults to the last, the pharmacy choice)."""
+    from programs.modules import STEPS
+
+    fitting = [name for name, spec in STEPS.items() if set(spec.inputs) <= set(inputs)]
+    return max(fitting, key=lambda name: len(STEPS[name].inputs)) if fitting else "pharmacy"
 
 
 _KEYS = re.compile(r"\bkey='?\"?:? ?['\"]?(\w+)|\"key\": \"(\w+)\"")

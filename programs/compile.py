@@ -26,9 +26,11 @@ from pathlib import Path
 
 import dspy
 
+from programs.modules import STEPS as _TABLE
+
 OPTIMIZERS = ("bootstrap", "mipro", "simba", "gepa", "student")
 VALSET = 40  # dev examples the search optimizers (mipro, gepa) score candidates on; all of dev scores the result
-STEPS = ("extract", "resolve", "dosage", "pharmacy", "confirm")
+STEPS = tuple(_TABLE)  # every step of the program, from the one step table
 
 
 def mixed(sets: dict[str, list[dspy.Example]], steps) -> list[dspy.Example]:

@@ -119,5 +119,5 @@ def test_the_gold_lm_still_answers_from_labels(sets):
     train, _ = sets
     gold = GoldLM(train, wrong_every=10**9)
     ex = train["dosage"][0]
-    out = gold.answer({"message": ex.message, "prescribed_strength": ex.prescribed_strength})
+    out = gold.answer({k: str(ex[k]) for k in ex.inputs()})
     assert out["verdict"] == ex["_gold"]["verdict"]
