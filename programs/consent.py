@@ -49,7 +49,8 @@ _AGREE_EN = [
 _AGREE_ES = [
     "si", "sii", "si si", "claro", "claro que si", "dale", "ok dale", "va", "vale", "correcto", "esta bien",
     "de acuerdo", "adelante", "hazlo", "hagalo", "confirmo", "confirmado", "por supuesto", "perfecto",
-    "listo", "asi es", "eso es", "orale", "sale", "pidelo", "ordenalo", "mandalo", "envialo",
+    "listo", "asi es", "eso es", "orale", "sale", "pidelo", "ordenalo", "mandalo", "envialo", "andale", "simon",
+    "mandelo", "pidalo", "hagale", "de una",
 ]
 # For a cancellation summary, "cancel it" agrees; for an order it would be a refusal.
 _AGREE_CANCEL = ["cancel", "cancel it", "cancel that", "cancel the order", "cancel my order", "cancel this order",
@@ -59,7 +60,8 @@ _FILLER = {
     "please", "pls", "plz", "thanks", "thank", "you", "thx", "ty", "now", "then", "it", "that", "the", "order",
     "a", "and", "go", "ahead", "just", "oh", "right", "away", "at", "for", "me", "my", "is", "thats",
     "that's", "all", "good", "great", "lol", "haha", "😊", "🙂", "🙏", "gracias", "por", "favor", "porfa", "xfa",
-    "ya", "pues", "el", "la", "pedido", "orden", "lo", "eso", "bueno", "muchas", "muy", "bien",
+    "ya", "pues", "el", "la", "pedido", "orden", "lo", "eso", "bueno", "muchas", "muy", "bien", "esa", "ese",
+    "misma", "mismo",
 }
 # Anywhere in the message, any of these makes it a no (checked on whole words after folding).
 _NOT_CONSENT = [

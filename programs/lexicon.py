@@ -42,82 +42,108 @@ LEAVE = rx(
     r"\bcancel (?:the|this|that|my) (?:refill|request)\b",
     r"\b(?:i )?(?:don'?t|dont|do not) (?:want|need) (?:it|this|that|them|to|the refill|anything|a refill)\b",
     r"\bno longer need\b|\bdon'?t bother\b|\bleave it\b|\bdrop it\b|\bscrap (?:it|that)\b",
+    # Spanish
+    r"\b(?:olvidalo|olvidala|olvidate|olvida eso|olvidalo todo|dejalo(?: asi)?|dejala(?: asi)?|deja(?:lo)? asi|"
+    r"ya no|mejor no|ahorita no|hoy no|ahora no|mejor (?:luego|despues|otro dia|mañana|manana)|"
+    r"luego (?:lo hago|te digo|veo)|eso es todo|es todo|nada mas|adios|hasta luego|chao|chau|no importa|"
+    r"ya no (?:lo|la) (?:quiero|necesito)|no (?:lo|la) (?:quiero|necesito)|(?:voy a|mejor) llamar|"
+    r"cancela(?:r)? (?:el|la|este|esta) (?:resurtido|surtido|receta|solicitud|refill))\b",
 )
 # Only leaves when it is the whole message and no question is open whose answer "no" would be.
-NO_THANKS = re.compile(r"^\s*(?:no|nah|nope)[ ,.!]*(?:thanks?|thank you|ty)[ .!]*$")
+NO_THANKS = re.compile(r"^\s*(?:no|nah|nope)[ ,.!]*(?:thanks?|thank you|ty|gracias|grax)[ .!]*$")
 SKIP = rx(r"\bskip (?:this|that|it|the \w+)(?: one)?\b", r"^\s*skip\s*[.!]*$", r"\bmove on\b",
-          r"\b(?:do|go to) the next one\b", r"\bnext (?:one|med\w*) please\b")
+          r"\b(?:do|go to) the next one\b", r"\bnext (?:one|med\w*) please\b",
+          r"\b(?:saltate|salta|omite|brincate) (?:esta|este|esa|ese)\b", r"\bsigue con (?:la|el) (?:otra|otro|siguiente)\b")
 START_OVER = rx(r"\b(?:start (?:over|again|from scratch)|restart|let'?s start again|begin again|"
-                r"from the (?:top|beginning)|reset)\b")
+                r"from the (?:top|beginning)|reset)\b",
+                r"\b(?:empezar|empecemos|empezamos|comenzar|comencemos) (?:de nuevo|otra vez|desde el principio)\b",
+                r"\bvolver a empezar\b|\bdesde el principio\b")
 HELP = rx(r"^\s*(?:help|help me|help please|\?+|options|menu)\s*[.!?]*\s*$",
           r"\bwhat (?:can|do) you do\b|\bhow does this work\b|\bi'?m (?:so |kind of |kinda )?confused\b",
           r"\bim (?:so )?confused\b|\bwhat do i (?:say|type|do now)\b|\bwhat are my options\b",
-          r"\bi don'?t (?:understand|get it)\b")
-GREETING = rx(r"^\s*(?:hi+|hello+|hey+|good (?:morning|afternoon|evening)|howdy|greetings|yo|hiya)\b[\s!.,]*$")
+          r"\bi don'?t (?:understand|get it)\b",
+          r"^\s*ayuda\s*[.!?]*$|\bque (?:puedes|sabes) hacer\b|\bno (?:entiendo|le entiendo)\b|"
+          r"\bestoy confundid[oa]\b|\bcomo funciona\b")
+GREETING = rx(r"^\s*(?:hi+|hello+|hey+|good (?:morning|afternoon|evening)|howdy|greetings|yo|hiya|hola|"
+              r"buenos dias|buenas tardes|buenas noches|buenas|que tal)\b[\s!.,]*$")
 PAY_CASH = rx(r"\b(?:pay|paying|pay for it|pagar|pago)\b.*\b(?:cash|myself|out of pocket|discount card|"
               r"without (?:my )?insurance|self-?pay)\b",
               r"^\s*(?:ok |okay |yes |yeah |fine |i'?ll |i will |then )*(?:cash|discount card|self-?pay)"
               r"(?: (?:is fine|then|please|it is|works))?\s*[.!]*$",
-              r"\bi'?ll (?:just )?pay (?:it )?(?:myself|cash)\b")
+              r"\bi'?ll (?:just )?pay (?:it )?(?:myself|cash)\b",
+              r"\b(?:pago|pagar|pagaria|pagarlo|lo pago|la pago)\b.*\b(?:efectivo|cash|sin (?:el )?seguro|de mi bolsa|"
+              r"tarjeta de descuento|cupon)\b", r"^\s*(?:ok |bueno |entonces |si )*(?:en )?efectivo\s*[.!]*$",
+              r"\b(?:lo|la) pago (?:yo|en efectivo|cash)\b")
 
 # ----------------------------------------------------------------------------- orders
 TRACK = rx(r"\btrack\w*\b", r"\bstatus\b", r"\bwhere(?:'s| is|s)? (?:my|the) (?:order|refill|prescription|meds|"
            r"medicine|stuff|pills|package)\b", r"\bis (?:my|it|the|that) (?:\w+ )?(?:order )?ready\b",
            r"\bready yet\b|\bready for pick ?up\b", r"\bhas (?:it|my order) (?:been|shipped|gone)\b",
-           r"\bdid (?:it|my order) go through\b", r"\border ord-?\d+|\bord-?\d+")
-CANCEL_ORDER = rx(r"\bcancel\w*\b.*\b(?:order|ord-?\d+|pick ?up)\b", r"\b(?:call off|scrap|kill) (?:my|the|that) order\b")
+           r"\bdid (?:it|my order) go through\b", r"\border ord-?\d+|\bord-?\d+",
+           r"\bdonde (?:esta|anda|va|quedo) (?:mi|el) (?:pedido|orden|receta|medicina|refill)\b",
+           r"\b(?:ya )?esta(?:n)? (?:lista|listo|listas|listos)\b", r"\bestado de (?:mi|el) pedido\b",
+           r"\bcomo va (?:mi|el) pedido\b")
+CANCEL_ORDER = rx(r"\bcancel\w*\b.*\b(?:order|ord-?\d+|pick ?up|pedido|orden)\b",
+                  r"\b(?:call off|scrap|kill) (?:my|the|that) order\b", r"\bya no quiero (?:el|mi) pedido\b")
 # In an idle state a bare "cancel it" / "cancel that" means the order just placed.
-CANCEL_IT = rx(r"^\s*(?:please |pls |can you |could you )?cancel(?: it| that| this)?(?: one)?(?: please| pls)?\s*[.!]*$")
+CANCEL_IT = rx(r"^\s*(?:please |pls |can you |could you )?cancel(?: it| that| this)?(?: one)?(?: please| pls)?\s*[.!]*$",
+               r"^\s*(?:si |por favor )?cancel(?:alo|ala|a|ar)(?: por favor| porfa)?\s*[.!]*$")
 ORDER_ID = re.compile(r"\bord(?:er)?[\s#:-]*(\d{3,9})\b")
 
 # ----------------------------------------------------------------------------- the medication list and refills
 LIST = rx(r"\bwhat (?:are|is) my (?:meds|medications|medicines|prescriptions|pills)\b", r"\blist (?:of )?my\b",
           r"\bwhat (?:meds|medications|medicines|prescriptions|pills) (?:do i|am i)\b",
           r"\bwhich (?:meds|medications)\b(?! (?:can|are due|need))", r"\bshow (?:me )?my (?:meds|medications|prescriptions|list)\b",
-          r"\bmy (?:medication|med) list\b", r"\bwhat do i take\b", r"\bwhat am i (?:on|taking)\b")
+          r"\bmy (?:medication|med) list\b", r"\bwhat do i take\b", r"\bwhat am i (?:on|taking)\b",
+          r"\b(?:cuales|que) son mis (?:medicinas|medicamentos|recetas|pastillas)\b",
+          r"\bque (?:medicinas|medicamentos|pastillas|recetas) (?:tomo|tengo)\b", r"\blista de (?:mis )?(?:medicinas|medicamentos)\b")
 REFILL = rx(r"\b(?:refill\w*|re-fill|renew\w*|reorder|re-order|need (?:more|a new|another|some)|run(?:ning)? (?:out|low)|"
             r"ran out|out of (?:my )?\w+|fill (?:my|the|it)|get (?:my|more|some)|more of (?:my|the)|order (?:my|more|some)|"
-            r"send (?:my|a)|another (?:bottle|month|supply|round|batch)|re ?up|almost out|low on)\b")
+            r"send (?:my|a)|another (?:bottle|month|supply|round|batch)|re ?up|almost out|low on)\b",
+            r"\b(?:necesito|ocupo|quiero|quisiera|surte(?:me)?|surtir|resurtir|rellenar|renovar|me (?:quede|estoy quedando) sin|"
+            r"se me (?:acabo|acabaron|esta acabando|estan acabando)|ya casi no tengo|otra caja|mas de mi|refill de|"
+            r"me (?:puede|puedes|podria|podrias) (?:surtir|mandar|dar|resurtir))\b")
 
 # ----------------------------------------------------------------------------- questions (topic)
 ASKS = re.compile(r"\?|^\s*(?:(?:hmm+|um+|uh+|ok|okay|so|and|but|well|oh|hey|yeah|yes|wait|also|sorry)[,.!]*\s+)*"
                   r"(?:is|are|does|do|did|what|whats|what'?s|when|how|hows|which|can|could|will|would|where|wheres|"
-                  r"any|anyone|should|may|why|whys)\b")
+                  r"any|anyone|should|may|why|whys|que|cuanto|cuanta|cuando|donde|como|cual|cuales|hay|tiene|tienen|"
+                  r"puedo|se puede|por que)\b|¿")
 TOPICS: list[tuple[str, re.Pattern[str]]] = [
-    ("what_happens", rx(r"\bwhat happens (?:if|when|after|once) (?:i )?(?:say |type |answer )?(?:yes|confirm|ok)\b",
+    ("what_happens", rx(r"\bque pasa (?:si|cuando) (?:digo|le digo|pongo|contesto) (?:que )?si\b", r"\bwhat happens (?:if|when|after|once) (?:i )?(?:say |type |answer )?(?:yes|confirm|ok)\b",
                         r"\bwhat happens (?:next|then|now)\b", r"\bthen what\b",
                         r"\bwhat (?:does|will) (?:yes|saying yes|confirming) do\b")),
-    ("prior_auth", rx(r"\b(?:prior auth\w*|pre-?auth\w*|authori[sz]ation|the pa|a pa|approval|approve)\b")),
-    ("refill_date", rx(r"\bwhen (?:can|could|will|may|do) i (?:get|refill|fill|pick|have|order|come back|try again|reorder)\b",
+    ("prior_auth", rx(r"\b(?:autorizacion|pre-?autorizacion|aprobacion|aprobar|la aprueben)\b", r"\b(?:prior auth\w*|pre-?auth\w*|authori[sz]ation|the pa|a pa|approval|approve)\b")),
+    ("refill_date", rx(r"\bcuando (?:puedo|podre|se puede|me toca|toca) (?:surtir|pedir|recoger|resurtir|volver|tenerla|obtener|pedirla|la)?\b", r"\bque (?:dia|fecha)\b", r"\bwhen (?:can|could|will|may|do) i (?:get|refill|fill|pick|have|order|come back|try again|reorder)\b",
                        r"\bwhen (?:is|will) (?:it|my \w+) (?:be )?(?:due|refillable|ready to refill)\b",
                        r"\bhow (?:long|many days) (?:do i have to|until i can|till i can|before i can)\b",
                        r"\bwhat (?:date|day)\b", r"\bearliest (?:date|day)\b", r"\bwhen (?:is|will) it due\b")),
-    ("due", rx(r"\bwhat'?s due\b|\bwhats due\b|\bwhat (?:is|are) due\b", r"\bdue for (?:a )?refill\b",
+    ("due", rx(r"\bque (?:me )?(?:toca|puedo) (?:surtir|pedir|resurtir)\b", r"\bque (?:medicinas|recetas|pastillas) (?:me )?tocan\b", r"\bwhat'?s due\b|\bwhats due\b|\bwhat (?:is|are) due\b", r"\bdue for (?:a )?refill\b",
                r"\bwhat (?:else )?can i (?:refill|get|order)\b", r"\banything (?:else )?(?:due|to refill)\b",
                r"\bwhich (?:ones?|meds|medications|pills) (?:can i|are due|need|do i need)\b",
                r"\bwhat (?:do|should) i (?:need to )?refill\b")),
-    ("cash_price", rx(r"\b(?:without (?:my )?insurance|cash price|out of pocket|self ?pay|no insurance|if i pay cash|"
+    ("cash_price", rx(r"\b(?:sin (?:el )?seguro|en efectivo|de mi bolsa|precio en efectivo)\b", r"\b(?:without (?:my )?insurance|cash price|out of pocket|self ?pay|no insurance|if i pay cash|"
                       r"paying cash)\b")),
-    ("coverage", rx(r"\b(?:covered|cover it|cover this|does (?:my )?(?:insurance|plan) (?:cover|pay)|formulary|"
+    ("coverage", rx(r"\b(?:lo |la )?cubre (?:mi )?(?:seguro|plan)\b|\bcubiert[oa]\b|\bcobertura\b", r"\b(?:covered|cover it|cover this|does (?:my )?(?:insurance|plan) (?:cover|pay)|formulary|"
                     r"cheaper alternative|alternative (?:my plan|that'?s|that is) cover\w*)\b")),
-    ("generic", rx(r"\bgeneric\b", r"\bbrand(?: name)?\b")),
-    ("interaction", rx(r"\bcan i (?:take|mix|have) (?:it|this|that|them|\w+) (?:with|and)\b",
+    ("generic", rx(r"\bgeneric[oa]\b", r"\bde marca\b", r"\bgeneric\b", r"\bbrand(?: name)?\b")),
+    ("interaction", rx(r"\bpuedo tomar(?:lo|la)? (?:con|junto con)\b", r"\bmezclar(?:lo|la)? con\b", r"\bcan i (?:take|mix|have) (?:it|this|that|them|\w+) (?:with|and)\b",
                        r"\b(?:interact\w*|mix|combine)\b.*\bwith\b", r"\bsafe (?:to take )?with\b")),
-    ("allergy", rx(r"\b(?:am i|i'?m|im) allergic\b", r"\ballerg\w*\b")),
+    ("allergy", rx(r"\balergi\w*\b", r"\b(?:am i|i'?m|im) allergic\b", r"\ballerg\w*\b")),
     ("adherence", rx(r"\b(?:have i been|am i) (?:taking|filling|refilling) (?:it|them|my \w+) (?:on time|regularly|right|enough)\b",
                      r"\badherence\b", r"\bmissed (?:any )?(?:doses|refills)\b")),
-    ("wait", rx(r"\bhow long (?:will|till|until|before|does|is) (?:it|that|the order|the wait)?\s*(?:take|be ready|be)?\b",
+    ("wait", rx(r"\bcuanto (?:tarda|se tarda|tiempo)\b", r"\ba que hora (?:esta|estara) lista\b", r"\bcuando estara lista\b", r"\bhow long (?:will|till|until|before|does|is) (?:it|that|the order|the wait)?\s*(?:take|be ready|be)?\b",
                 r"\bwhen (?:will|would) (?:it|that|the order) be ready\b", r"\bwait time\b", r"\bhow soon\b")),
-    ("stock", rx(r"\bin stock\b", r"\bdo they have (?:it|enough|my)\b", r"\bis it available\b", r"\bhave it\b",
+    ("stock", rx(r"\b(?:lo|la) tienen\b", r"\ben existencia\b", r"\bdisponible\b", r"\bin stock\b", r"\bdo they have (?:it|enough|my)\b", r"\bis it available\b", r"\bhave it\b",
                  r"\b(?:listed|on the list|offered|not there|missing)\b")),
-    ("nearby", rx(r"\b(?:nearest|closest|any) (?:24 ?(?:hour|hr|h)|all night|open late|drive[ -]?(?:thru|through))\b",
+    ("nearby", rx(r"\bfarmacia (?:cerca|cercana)\b", r"\b(?:nearest|closest|any) (?:24 ?(?:hour|hr|h)|all night|open late|drive[ -]?(?:thru|through))\b",
                   r"\bpharmac\w* (?:near me|nearby|around here|close by)\b")),
-    ("hours", rx(r"\bopen\b", r"\bclos(?:e|es|ing)\b", r"\bhours?\b", r"\b24 ?(?:hours?|hrs?|h|/7)\b", r"\ball night\b",
+    ("hours", rx(r"\babre\b|\babiert[oa]\b|\bcierra\b|\bhorario\b|\b24 horas\b|\btoda la noche\b|\bautoservicio\b|\bventanilla\b|\bdonde (?:esta|queda)\b", r"\bopen\b", r"\bclos(?:e|es|ing)\b", r"\bhours?\b", r"\b24 ?(?:hours?|hrs?|h|/7)\b", r"\ball night\b",
                  r"\baddress\b", r"\bwhere(?:'s| is|s)? (?:it|that|the (?:store|pharmacy|one)|they)\b", r"\bphone\b",
                  r"\blate\b", r"\bdrive[ -]?(?:thru|through|up|in)\b|\bdrivethr?u\b")),
-    ("price", rx(r"\bhow much\b", r"\bprice\w*\b", r"\bcost\w*\b", r"\bco-?pay\b", r"\bwhat (?:will|do) i (?:pay|owe)\b",
+    ("price", rx(r"\bcuanto (?:cuesta|cuestan|sale|es|me sale|me cobran|cobran|vale|seria)\b", r"\bprecio\b|\bcosto\b|\bcuesta\b|\bcopago\b", r"\bhow much\b", r"\bprice\w*\b", r"\bcost\w*\b", r"\bco-?pay\b", r"\bwhat (?:will|do) i (?:pay|owe)\b",
                  r"\bwhat'?ll it (?:be|cost)\b", r"\$")),
-    ("dose", rx(r"\bwhat (?:dose|strength|mg)\b", r"\bhow (?:many|much) (?:do i|should i) take\b",
+    ("dose", rx(r"\bque dosis\b", r"\bcuantos (?:miligramos|mg)\b", r"\bcual es (?:mi|la) dosis\b", r"\bwhat (?:dose|strength|mg)\b", r"\bhow (?:many|much) (?:do i|should i) take\b",
                 r"\bwhat(?:'s| is) (?:my|the) (?:dose|strength)\b")),
 ]
 # Questions that are about a pharmacy's service: answered from pharmacy_details, not taken as a choice.
@@ -135,14 +161,20 @@ DOSE_CHANGED = rx(
     r"\b(?:it|dose|dosage|strength)\b.{0,12}\b(?:was |got |has been |been |is )?(?:changed|increased|decreased|"
     r"upped|lowered|raised|different now)\b",
     r"\bnot (?:the|that) (?:dose|strength) any ?more\b|\bno longer (?:take|on) (?:the|that)\b",
+    r"\b(?:doctor|doctora|medico|medica|dr|dra|doc)\b[^.?!]{0,30}?\b(?:cambio|subio|bajo|aumento|duplico|cambiaron|"
+    r"subieron|bajaron|aumentaron)\b",
+    r"\bme (?:lo |la )?(?:cambio|cambiaron|subio|subieron|bajo|bajaron|aumento|aumentaron)\b",
+    r"\b(?:nueva|otra) dosis\b|\bahora (?:tomo|son|es de)\b|\bya no (?:es|tomo) (?:esa|la de|el de)\b",
 )
 AFFIRM = rx(r"^\s*(?:[yk]|ya|ye|yes+|yeah+|yea|yep+|yup+|sure|ok+|okay|okey|correct|right|exactly|absolutely|"
             r"definitely|affirmative|perfect|great|fine|that'?s (?:right|correct|it|the one)|thats (?:right|it)|"
             r"that is (?:right|correct)|sounds (?:good|right)|looks (?:good|right)|please do|do it|go ahead|"
-            r"go for it|confirm\w*)\b",
+            r"go for it|confirm\w*|si+|sip|simon|claro|correcto|exacto|asi es|eso es|esa es|dale|va|vale|orale|"
+            r"andale|de acuerdo|perfecto|bueno|listo)\b",
             r"\b(?:yes|yeah|yep|yup|correct|that'?s right|thats right|that'?s correct|looks right|sounds right|"
-            r"same as always|as usual|like always|the usual)\b")
-DENY = rx(r"\b(?:no|nope|nah|not|don'?t|dont|do not|wrong|incorrect|negative|never)\b")
+            r"same as always|as usual|like always|the usual|si|correcto|es correcto|asi es|eso es|la de siempre)\b")
+DENY = rx(r"\b(?:no|nope|nah|not|don'?t|dont|do not|wrong|incorrect|negative|never|nel|incorrecto|"
+          r"equivocad[oa]|nunca)\b")
 NO_PROBLEM = re.compile(r"\bno (?:problem|worries|prob)\b")
 # Units of a dose, and words that make a lone number a count of them ("1 every morning", "2 pills").
 COUNT_UNITS = r"(?:pills?|tablets?|tabs?|capsules?|caps?|puffs?|sprays?|shots?|injections?|ones?|of them|each)"
@@ -150,43 +182,88 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "half": 0.5, "a half"
 
 # ----------------------------------------------------------------------------- pharmacy choice
 ORDINALS = [
-    (r"\b(?:first|1st|number (?:one|1)|no\.? ?1|#\s*1|option (?:1|one)|top one|the 1)\b|^\s*1\s*[.!]*$", 1),
-    (r"\b(?:second|2nd|number (?:two|2)|no\.? ?2|#\s*2|option (?:2|two)|middle one|the 2)\b|^\s*2\s*[.!]*$", 2),
-    (r"\b(?:third|3rd|number (?:three|3)|no\.? ?3|#\s*3|option (?:3|three)|the 3)\b|^\s*3\s*[.!]*$", 3),
-    (r"\b(?:fourth|4th|number (?:four|4)|option (?:4|four))\b|^\s*4\s*[.!]*$", 4),
-    (r"\b(?:last one|the last|bottom one)\b", -1),
+    (r"\b(?:first|1st|number (?:one|1)|no\.? ?1|#\s*1|option (?:1|one)|top one|the 1|primer[oa]|1r[oa]|"
+     r"la (?:uno|1)|el (?:uno|1)|opcion (?:1|uno)|(?:la |el )?numero (?:1|uno))\b|^\s*1\s*[.!]*$", 1),
+    (r"\b(?:second|2nd|number (?:two|2)|no\.? ?2|#\s*2|option (?:2|two)|middle one|the 2|segund[oa]|2d[oa]|"
+     r"la (?:dos|2)|el (?:dos|2)|opcion (?:2|dos)|(?:la |el )?numero (?:2|dos))\b|^\s*2\s*[.!]*$", 2),
+    (r"\b(?:third|3rd|number (?:three|3)|no\.? ?3|#\s*3|option (?:3|three)|the 3|tercer[oa]?|3r[oa]|"
+     r"la (?:tres|3)|el (?:tres|3)|opcion (?:3|tres)|(?:la |el )?numero (?:3|tres))\b|^\s*3\s*[.!]*$", 3),
+    (r"\b(?:fourth|4th|number (?:four|4)|option (?:4|four)|cuart[oa])\b|^\s*4\s*[.!]*$", 4),
+    (r"\b(?:last one|the last|bottom one|(?:la |el )?ultim[oa])\b", -1),
 ]
 CRITERIA: list[tuple[str, re.Pattern[str]]] = [
     ("same_as_before", rx(r"\bsame (?:one|place|pharmacy|store|spot|as (?:the )?(?:other|before|that one|the first)|"
                           r"for (?:all|both|everything|the rest|them all))\b", r"^\s*(?:yes |yeah |ok )?same\s*[.!]*$",
-                          r"\bthe other one'?s pharmacy\b")),
+                          r"\bthe other one'?s pharmacy\b",
+                          r"\b(?:la|el) mism[oa](?: farmacia| lugar)?\b|\bigual que (?:la|el) otr[oa]\b")),
     ("last_time", rx(r"\b(?:same as|like) last time\b", r"\bwhere i (?:always|usually|normally) (?:go|get it|pick)\b",
                      r"\b(?:my usual|the usual|usual one|usual place|usual pharmacy|regular one|my regular)\b",
-                     r"\bthe one i (?:used|went to) (?:last|before)\b|\blast time\b")),
-    ("open_24h", rx(r"\b24 ?(?:hours?|hrs?|h|/7)\b", r"\ball night\b", r"\balways open\b", r"\bnever clos\w*\b")),
-    ("drive_thru", rx(r"\bdrive[ -]?(?:thru|through|up|in)\b|\bdrivethr?u\b")),
+                     r"\bthe one i (?:used|went to) (?:last|before)\b|\blast time\b",
+                     r"\b(?:la|el) de siempre\b|\bdonde siempre\b|\bcomo la (?:otra|ultima) vez\b|\bla (?:vez )?pasada\b")),
+    ("open_24h", rx(r"\b24 ?(?:hours?|hrs?|h|/7|horas)\b", r"\ball night\b", r"\balways open\b", r"\bnever clos\w*\b",
+                    r"\btoda la noche\b|\bsiempre abierta\b")),
+    ("drive_thru", rx(r"\bdrive[ -]?(?:thru|through|up|in)\b|\bdrivethr?u\b", r"\bautoservicio\b|\bventanilla\b")),
     ("open_late", rx(r"\b(?:open|opens|stays open) (?:the )?lat(?:e|est)\b", r"\blatest\b", r"\bclos\w* (?:the )?latest\b",
-                     r"\blate\b")),
+                     r"\blate\b", r"\b(?:abre|cierra) (?:hasta )?(?:mas )?tarde\b|\bhasta tarde\b")),
     ("cheapest", rx(r"\bcheap\w*\b|\blowest (?:price|cost)\b|\bleast expensive\b|\bless expensive\b|\binexpensive\b",
-                    r"\bsave (?:some )?money\b|\bbest price\b|\bmost affordable\b|\baffordable\b|\bcosts? less\b|\bbudget\b")),
+                    r"\bsave (?:some )?money\b|\bbest price\b|\bmost affordable\b|\baffordable\b|\bcosts? less\b|\bbudget\b",
+                    r"\bbarat[oa]s?\b|\beconomic[oa]\b|\bmenos car[oa]\b")),
     ("closest", rx(r"\bclos(?:est|er|e to (?:me|home|my house))\b|\bnear\w*\b|\bnearby\b|\bshortest drive\b",
-                   r"\bwalking distance\b|\bdown the street\b|\baround the corner\b")),
+                   r"\bwalking distance\b|\bdown the street\b|\baround the corner\b",
+                   r"\bcercan[oa]\b|\bmas cerca\b|\bcerca de (?:mi )?casa\b")),
     ("fastest", rx(r"\bfast\w*\b|\bquick\w*\b|\bsoonest\b|\bshortest wait\b|\bleast wait\b|\bno wait\b|\basap\b",
-                   r"\bright away\b|\bin a hurry\b|\bhurry\b|\bready first\b")),
+                   r"\bright away\b|\bin a hurry\b|\bhurry\b|\bready first\b",
+                   r"\brapid[oa]\b|\bmas pronto\b|\blo antes posible\b|\bmenos espera\b|\bprisa\b")),
 ]
-FOR_ALL = rx(r"\bfor (?:all|both|everything|the rest|all of them|them all|all three|each)\b", r"\ball (?:of them|three) there\b")
+FOR_ALL = rx(r"\bfor (?:all|both|everything|the rest|all of them|them all|all three|each)\b", r"\ball (?:of them|three) there\b",
+             r"\bpara (?:todas|todos|las dos|los dos|ambas|ambos|el resto|las demas|los demas)\b")
 # A pharmacy named in passing ("is the walgreens open late"): a chain, or "<name> pharmacy/drug".
 PHARMACY_NAMED = rx(r"\b(?:cvs|walgreens?|costco|wal-?mart|kroger|rite ?aid|target|safeway|publix|heb|sam'?s club)\b",
                     r"\b(?:main street|riverside|harbor|oak hill)(?: community)?(?: pharmacy| drug| apothecary)?\b")
 THAT_ONE = rx(r"^\s*(?:ok |okay |yes |yeah |then |great |perfect |good )*(?:that one|that pharmacy|that place|"
-              r"go with that|there|that)\b(?: one)?(?: then| please| pls)?\s*[.!]*$")
+              r"go with that|there|that)\b(?: one)?(?: then| please| pls)?\s*[.!]*$",
+              r"^\s*(?:ok |si |bueno |entonces |va |dale )*(?:esa|ese|esa misma|esa farmacia|ahi|alli)\b"
+              r"(?: entonces| por favor| porfa| xfa)?\s*[.!]*$")
 CHANGE = rx(r"\b(?:change|different|another|switch|instead|other (?:pharmacy|store|location|place)|somewhere else|"
-            r"elsewhere|rather|actually|make it|prefer)\b")
-CHANGE_PHARMACY = rx(r"\b(?:pharmacy|store|location|place|somewhere|elsewhere|one)\b")
-CHANGE_DOSE = rx(r"\b(?:dose|dosage|strength|mg|mcg|milligram)\b")
-CHANGE_MEDICATION = rx(r"\b(?:medication|medicine|drug|prescription|med)\b")
-CONDITION = rx(r"\bif\b", r"\bunless\b", r"\bonly (?:if|when)\b", r"\bas long as\b", r"\bprovided\b")
+            r"elsewhere|rather|actually|make it|prefer)\b",
+            r"\b(?:cambi\w*|otra (?:farmacia|tienda)|en vez de|en lugar de|prefiero|mejor (?:la|el|en))\b")
+CHANGE_PHARMACY = rx(r"\b(?:pharmacy|store|location|place|somewhere|elsewhere|one|farmacia|tienda|lugar|otra)\b")
+CHANGE_DOSE = rx(r"\b(?:dose|dosage|strength|mg|mcg|milligram|dosis|miligramos|microgramos)\b")
+CHANGE_MEDICATION = rx(r"\b(?:medication|medicine|drug|prescription|med|medicina|medicamento|pastilla|receta)\b")
+CONDITION = rx(r"\bif\b", r"\bunless\b", r"\bonly (?:if|when)\b", r"\bas long as\b", r"\bprovided\b",
+               r"\bsolo si\b|\bsiempre y cuando\b|\bcon tal\b|\ba menos que\b",
+               r"\bsi (?:esta|es|me|sale|cuesta|tiene|la|lo)\b")
 HEDGE = rx(r"\bmaybe\b|\bperhaps\b|\bi guess\b|\bi think\b|\bnot sure\b|\bidk\b|\bdunno\b|\bhmm+\b|\bhm+\b|\bum+\b",
            r"\bcan'?t (?:say|decide|confirm)\b|\bnot yet\b|\byet\b|\blet me (?:think|check|see)\b|\bwait\b|\bhold on\b",
-           r"\bhang on\b|\bone (?:sec|second|moment)\b|\bnot ready\b|\bprobably\b|\bkinda\b|\bsort of\b")
-OTHER_ONE = rx(r"\b(?:the )?other (?:one|pill|med\w*)\b", r"\bnot (?:that|this) one\b")
+           r"\bhang on\b|\bone (?:sec|second|moment)\b|\bnot ready\b|\bprobably\b|\bkinda\b|\bsort of\b",
+           r"\bno se\b|\btal vez\b|\bquiza\w*\b|\ba lo mejor\b|\bcreo\b|\bdejame (?:pensar|ver)\b|\btodavia\b|\baun no\b|"
+           r"\bespera\b|\bun momento\b|\bno estoy segur[oa]\b|\bm{2,}\b")
+OTHER_ONE = rx(r"\b(?:the )?other (?:one|pill|med\w*)\b", r"\bnot (?:that|this) one\b",
+               r"\b(?:la|el) otr[oa]\b|\bno (?:esa|ese)\b")
+
+# ----------------------------------------------------------------------------- Spanish names
+# Spanish generic names -> the English generic (as the catalogue has it).
+SPANISH_NAMES = {
+    "amlodipino": "amlodipine", "hidroclorotiazida": "hydrochlorothiazide", "levotiroxina": "levothyroxine",
+    "warfarina": "warfarin", "metformina": "metformin", "atorvastatina": "atorvastatin", "lisinoprilo": "lisinopril",
+    "sertralina": "sertraline", "simvastatina": "simvastatin", "omeprazol": "omeprazole", "oxicodona": "oxycodone",
+    "amoxicilina": "amoxicillin", "ibuprofeno": "ibuprofen", "semaglutida": "semaglutide",
+    "rosuvastatina": "rosuvastatin", "pantoprazol": "pantoprazole", "gabapentina": "gabapentin",
+    "tamsulosina": "tamsulosin", "salbutamol": "albuterol", "fluticasona": "fluticasone nasal",
+    "furosemida": "furosemide", "prednisona": "prednisone",
+}
+# Everyday Spanish descriptions ("la pastilla de la presion") -> the English nickname they mean.
+SPANISH_NICKNAMES = {
+    "presion": "blood pressure", "presion alta": "blood pressure", "colesterol": "cholesterol",
+    "tiroides": "thyroid", "dormir": "sleep", "sueno": "sleep", "agua": "water pill", "orinar": "water pill",
+    "diuretico": "diuretic", "azucar": "sugar", "diabetes": "diabetes", "nervios": "anxiety", "ansiedad": "anxiety",
+    "acidez": "acid", "estomago": "stomach", "gastritis": "acid", "reflujo": "reflux", "dolor": "pain",
+    "corazon": "heart", "depresion": "depression", "asma": "asthma", "inhalador": "inhaler", "bomba": "inhaler",
+    "prostata": "prostate", "sangre": "blood thinner", "anticoagulante": "blood thinner", "artritis": "arthritis",
+    "antibiotico": "antibiotic", "infeccion": "antibiotic",
+}
+SPANISH_NICK = re.compile(
+    r"\b(?:pastillas?|pildoras?|tabletas?|medicinas?|medicamentos?|capsulas?|remedios?|inyeccion|inyecciones)"
+    r"(?: (?:de|del|para|pa)(?: la| el| los| las| mi| mis)?)? (" +
+    "|".join(sorted((re.escape(k) for k in SPANISH_NICKNAMES), key=len, reverse=True)) + r")\b"
+    r"|\b(?:mi |el |la )?(inhalador|diuretico|anticoagulante|antibiotico)\b")

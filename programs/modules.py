@@ -274,9 +274,10 @@ class _StateModule(dspy.Module):
 class Understand(_StateModule):
     """Every state: what does the patient want (intent, topic), and what do they name?"""
 
-    def forward(self, message: str, history: str, state: str, medications, offers) -> dspy.Prediction:
+    def forward(self, message: str, history: str, state: str, medications, offers,
+                language: str = "en") -> dspy.Prediction:
         return self.step("extract")(message=message, history=history, state=state, medications=medications,
-                                    offers=offers)
+                                    offers=offers, language=language)
 
 
 class IdentifyMedication(_StateModule):

@@ -7,6 +7,7 @@ canonical names in programs.types.FREQUENCY_PER_DAY.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import NamedTuple
 
 from programs.types import FREQUENCY_PER_DAY
@@ -17,6 +18,8 @@ _UNIT_ALIASES = {
     "gram": "g", "grams": "g", "g": "g", "gm": "g",
     "ml": "mL", "milliliter": "mL", "milliliters": "mL", "millilitre": "mL",
     "unit": "units", "units": "units", "iu": "units", "meq": "mEq",
+    "miligramo": "mg", "miligramos": "mg", "microgramo": "mcg", "microgramos": "mcg", "gramo": "g", "gramos": "g",
+    "mililitro": "mL", "mililitros": "mL", "unidades": "units",
 }
 _TO_MG = {"mg": 1.0, "mcg": 0.001, "g": 1000.0}
 _STRENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Zµ]+)?(?:/[\w]+)?\s*$")
@@ -74,23 +77,35 @@ def doses_per_day(frequency: str | None) -> float | None:
 
 # Phrasings -> canonical frequency. Order matters: longer, more specific phrases first.
 _FREQ_PATTERNS: list[tuple[str, str]] = [
-    (r"\b(?:every|q)\s*4\s*(?:h|hrs?|hours?)\b|\bq4h\b", "every 4 hours"),
-    (r"\b(?:every|q)\s*6\s*(?:h|hrs?|hours?)\b|\bq6h\b", "every 6 hours"),
-    (r"\b(?:every|q)\s*8\s*(?:h|hrs?|hours?)\b|\bq8h\b", "every 8 hours"),
-    (r"\b(?:every|q)\s*12\s*(?:h|hrs?|hours?)\b|\bq12h\b", "twice daily"),
-    (r"\b(?:every|q)\s*24\s*(?:h|hrs?|hours?)\b", "once daily"),
-    (r"\b(?:once|one time|1 time|1x)\s*(?:a|per|each)\s*week\b|\bweekly\b|\bevery week\b", "once weekly"),
+    (r"\b(?:every|q|cada)\s*4\s*(?:h|hrs?|hours?|horas)\b|\bq4h\b", "every 4 hours"),
+    (r"\b(?:every|q|cada)\s*6\s*(?:h|hrs?|hours?|horas)\b|\bq6h\b", "every 6 hours"),
+    (r"\b(?:every|q|cada)\s*8\s*(?:h|hrs?|hours?|horas)\b|\bq8h\b", "every 8 hours"),
+    (r"\b(?:every|q|cada)\s*12\s*(?:h|hrs?|hours?|horas)\b|\bq12h\b", "twice daily"),
+    (r"\b(?:every|q|cada)\s*24\s*(?:h|hrs?|hours?|horas)\b", "once daily"),
+    (r"\b(?:once|one time|1 time|1x)\s*(?:a|per|each)\s*week\b|\bweekly\b|\bevery week\b|\buna vez (?:a la|a|por|cada) semana\b|"
+     r"\bsemanal\b|\bcada semana\b|\bcada (?:domingo|lunes|martes|miercoles|jueves|viernes|sabado)\b", "once weekly"),
     (r"\bevery (?:2|two|other) weeks\b|\bbiweekly\b", "every 2 weeks"),
-    (r"\b(?:four|4)\s*(?:times|x)\s*(?:a|per|each)?\s*day\b|\bqid\b|\bfour times daily\b|\b(?:four|4) (?:a|per) day\b", "four times daily"),
-    (r"\b(?:three|3)\s*(?:times|x)\s*(?:a|per|each)?\s*day\b|\btid\b|\bthree times daily\b|\bwith (?:each|every) meal\b|\b(?:three|3) (?:a|per) day\b", "three times daily"),
-    (r"\b(?:twice|two times|2 times|2x)\s*(?:a|per|each)?\s*(?:day|daily)\b|\bbid\b|\bb\.i\.d\b|\btwice\b|\bmorning and (?:night|evening)\b|\b(?:two|2) (?:a|per) day\b", "twice daily"),
-    (r"\b(?:once|one time|1 time|1x)\s*(?:a|per|each)?\s*(?:day|daily)\b|\bdaily\b|\bevery (?:day|morning|night|evening)\b|\bqd\b|\bqam\b|\bqhs\b|\bat bedtime\b|\bbefore bed\b|\beach (?:day|morning|night)\b|\bat night\b|\bin the (?:morning|evening|am)\b|\bonce\b|\bevery single day\b|\ba day\b", "once daily"),
-    (r"\bas needed\b|\bprn\b|\bwhen (?:i|needed)\b", "as needed"),
+    (r"\b(?:four|4)\s*(?:times|x)\s*(?:a|per|each)?\s*day\b|\bqid\b|\bfour times daily\b|\b(?:four|4) (?:a|per) day\b|"
+     r"\b(?:cuatro|4) veces (?:al|por|cada) dia\b", "four times daily"),
+    (r"\b(?:three|3)\s*(?:times|x)\s*(?:a|per|each)?\s*day\b|\btid\b|\bthree times daily\b|\bwith (?:each|every) meal\b|\b(?:three|3) (?:a|per) day\b|"
+     r"\b(?:tres|3) veces (?:al|por|cada) dia\b|\bcon cada comida\b", "three times daily"),
+    (r"\b(?:twice|two times|2 times|2x)\s*(?:a|per|each)?\s*(?:day|daily)\b|\bbid\b|\bb\.i\.d\b|\btwice\b|\bmorning and (?:night|evening)\b|\b(?:two|2) (?:a|per) day\b|"
+     r"\b(?:dos|2) veces (?:al|por|cada) dia\b|\b(?:en la )?manana y (?:en la |por la )?noche\b|\buna en la manana y otra\b|"
+     r"\bcon el desayuno y (?:la|con la) cena\b", "twice daily"),
+    (r"\b(?:once|one time|1 time|1x)\s*(?:a|per|each)?\s*(?:day|daily)\b|\bdaily\b|\bevery (?:day|morning|night|evening)\b|\bqd\b|\bqam\b|\bqhs\b|\bat bedtime\b|\bbefore bed\b|\beach (?:day|morning|night)\b|\bat night\b|\bin the (?:morning|evening|am)\b|\buna vez (?:al|por|cada) dia\b|\buna (?:al|por) dia\b|\bdiari[oa]\b|\bcada (?:dia|manana|noche)\b|\btodos los dias\b|\b(?:en|por) la (?:manana|noche)\b|\bantes de dormir\b|\bal acostarme\b|\ben ayunas\b|\bonce\b|\bevery single day\b|\ba day\b", "once daily"),
+    (r"\bas needed\b|\bprn\b|\bwhen (?:i|needed)\b|\bcuando (?:la |lo )?necesit\w*\b|\bsi (?:la |lo )?necesito\b|"
+     r"\ben caso necesario\b", "as needed"),
 ]
 
 
+def _fold(text: str) -> str:
+    """Lower case without accents (Spanish with or without them reads the same)."""
+    t = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in t if not unicodedata.combining(c)).lower()
+
+
 def find_frequency(text: str) -> str | None:
-    t = text.lower()
+    t = _fold(text)
     for pattern, name in _FREQ_PATTERNS:
         if re.search(pattern, t):
             return name
@@ -102,6 +117,10 @@ _NUMBER_WORDS = {
     "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15,
     "twenty": 20, "twenty five": 25, "twenty-five": 25, "thirty": 30, "forty": 40, "fifty": 50, "seventy five": 75,
     "seventy-five": 75, "one hundred": 100, "a hundred": 100, "hundred": 100,
+    "media": 0.5, "medio": 0.5, "un cuarto": 0.25, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4,
+    "cinco": 5, "diez": 10, "veinte": 20, "veinticinco": 25, "cuarenta": 40, "cincuenta": 50,
+    "setenta y cinco": 75, "cien": 100, "ciento": 100, "doscientos": 200, "trescientos": 300,
+    "cuatrocientos": 400, "quinientos": 500, "seiscientos": 600, "mil": 1000,
 }
 _NUM_WORD_PATTERN = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
 _STRENGTH_IN_TEXT = re.compile(
@@ -112,12 +131,15 @@ _STRENGTH_IN_TEXT = re.compile(
 _BARE_NUMBER = re.compile(
     r"(?<![\w.:/(<\[=-])(\d+(?:\.\d+)?|\.\d+)(?:'?s\b)?(?![\w.:/%)>\]=-])"
     r"(?!\s*(?:times?|x\b|hours?|hrs?|days?|weeks?|months?|tablets?|tabs?|pills?|capsules?|caps?|puffs?|"
-    r"am\b|pm\b|o'?clock|refills?))", re.IGNORECASE)
+    r"am\b|pm\b|o'?clock|refills?|veces|vez\b|horas?|dias?|semanas?|meses|pastillas?|tabletas?|capsulas?))",
+    re.IGNORECASE)
 
 
 def find_strengths(text: str) -> list[Strength]:
-    """Every 'number unit' in free text: '10mg', '10 milligrams', 'half a milligram', '0.5 mg'."""
+    """Every 'number unit' in free text: '10mg', '10 milligrams', 'half a milligram', '0.5 mg',
+    'diez miligramos', '0,4 mg' (a decimal comma)."""
     out = []
+    text = re.sub(r"(\d),(\d)", r"\1.\2", _fold(text))
     for m in _STRENGTH_IN_TEXT.finditer(text):
         raw, unit = m.group(1).lower(), canonical_unit(m.group(2))
         value = _NUMBER_WORDS.get(raw)
@@ -132,24 +154,27 @@ def find_strengths(text: str) -> list[Strength]:
 
 
 def find_bare_number(text: str) -> float | None:
-    """A lone number with no unit ('yes, 10', 'the 0.5 ones'), for when the unit is implied."""
-    for m in _BARE_NUMBER.finditer(text):
+    """A lone number with no unit ('yes, 10', 'the 0.5 ones', 'la de 20'), for when the unit is implied."""
+    for m in _BARE_NUMBER.finditer(re.sub(r"(\d),(\d)", r"\1.\2", text)):
         return float(m.group(1))
     return None
 
 
 # A count of dose units: "2 pills", "1 every morning", "one tablet", "half a tab".
 _COUNT = re.compile(
-    r"(?<![\w.:/-])(\d+(?:\.\d+)?|one|two|three|four|half|a half|1/2)\s*(?:a\s+)?"
-    r"(?:(?:pills?|tablets?|tabs?|capsules?|caps?|puffs?|sprays?|shots?|injections?|of them)\b"
-    r"|(?=(?:every|each|in the|at (?:night|bedtime)|before|after|with|daily|twice|once)\b))",
+    r"(?<![\w.:/-])(\d+(?:\.\d+)?|one|two|three|four|half|a half|1/2|una|uno|dos|tres|cuatro|media)\s*(?:a\s+)?"
+    r"(?:(?:pills?|tablets?|tabs?|capsules?|caps?|puffs?|sprays?|shots?|injections?|of them|pastillas?|tabletas?|"
+    r"capsulas?|pildoras?|disparos?|inhalaciones?)\b"
+    r"|(?=(?:every|each|in the|at (?:night|bedtime)|before|after|with|daily|twice|once|en la|en el|por la|al dia|"
+    r"cada|con el|con la|diaria)\b))",
     re.IGNORECASE)
-_COUNT_WORDS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "half": 0.5, "a half": 0.5, "1/2": 0.5}
+_COUNT_WORDS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "half": 0.5, "a half": 0.5, "1/2": 0.5,
+                "una": 1.0, "uno": 1.0, "dos": 2.0, "tres": 3.0, "cuatro": 4.0, "media": 0.5}
 
 
 def find_count(text: str) -> float | None:
     """How many tablets (capsules, puffs...) per dose the text states, if any."""
-    m = _COUNT.search(text)
+    m = _COUNT.search(_fold(text))
     if not m:
         return None
     raw = m.group(1).lower()

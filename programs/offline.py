@@ -15,6 +15,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from programs import lexicon as lx
+from programs.language import conversation_language
 from programs.lexicon import norm
 from programs.normalize import (
     find_bare_number,
@@ -78,10 +79,17 @@ class Vocabulary:
 
     def with_medications(self, meds: Iterable[MedicationOption]) -> dict[str, str]:
         names = dict(self.names)
+        generics = {v.lower(): v for v in names.values()}
+        for es, en in lx.SPANISH_NAMES.items():  # "metformina" is metformin
+            if en in generics:
+                names.setdefault(es, generics[en])
         for m in meds:
             names[m.name.lower()] = m.name
             for b in m.brands:
                 names[b.lower()] = m.name
+            es = next((k for k, v in lx.SPANISH_NAMES.items() if v == m.name.lower()), None)
+            if es:
+                names[es] = m.name
         return names
 
 
@@ -110,9 +118,13 @@ def find_mentions(message: str, names: dict[str, str]) -> list[tuple[int, str, s
     def free(a: int, b: int) -> bool:
         return all(b <= x or a >= y for x, y in taken)
 
+    for m in lx.SPANISH_NICK.finditer(low):  # "la pastilla de la presion", "mi inhalador"
+        key = lx.SPANISH_NICKNAMES[m.group(1) or m.group(2)]
+        found.append((m.start(), m.group(0).strip(), f"nickname:{key}"))
+        taken.append(m.span())
     for m in _NICK_RE.finditer(low):
         key, whole = m.group(1), m.group(0)
-        if key in _NEEDS_TAIL and whole.strip() == key:
+        if (key in _NEEDS_TAIL and whole.strip() == key) or not free(*m.span()):
             continue
         found.append((m.start(), whole.strip(), f"nickname:{key}"))
         taken.append(m.span())
@@ -199,7 +211,7 @@ def _act(low: str, state: str, mentions: bool, offers: list[OfferOption]) -> tup
 
 
 def extract(message: str, history: str, state: str, medications: list[MedicationOption],
-            offers: list[OfferOption], vocabulary: Vocabulary) -> dict[str, Any]:
+            offers: list[OfferOption], vocabulary: Vocabulary, language: str = "en") -> dict[str, Any]:
     names = vocabulary.with_medications(medications)
     mentions = find_mentions(message, names)
     low = norm(message)
@@ -214,7 +226,8 @@ def extract(message: str, history: str, state: str, medications: list[Medication
                     "frequency": find_frequency(window)})
     m = lx.ORDER_ID.search(low)
     return {"intent": intent, "topic": topic, "mentions": out, "order_id": f"ORD-{m.group(1)}" if m else None,
-            "pharmacy": _named_pharmacy(low, offers), "confidence": confidence}
+            "pharmacy": _named_pharmacy(low, offers), "confidence": confidence,
+            "reply_language": conversation_language(language, message, first=not history.strip())}
 
 
 def _named_pharmacy(low: str, offers: list[OfferOption]) -> str | None:
@@ -249,9 +262,11 @@ def resolve(mention: str, medications: list[MedicationOption], vocabulary: Vocab
             idx = pos - 1 if pos > 0 else len(ordered) - 1
             if 0 <= idx < len(ordered):
                 return {"matches": [ordered[idx].key], "confidence": 0.95}
+    es_nick = lx.SPANISH_NICK.search(low)
     nick = _NICK_RE.search(low)
-    if nick:
-        classes = NICKNAMES[nick.group(1)]
+    key = lx.SPANISH_NICKNAMES[es_nick.group(1) or es_nick.group(2)] if es_nick else nick.group(1) if nick else None
+    if key:
+        classes = NICKNAMES[key]
         keys = [m.key for m in medications if m.drug_class in classes]
         if keys:
             return {"matches": keys, "confidence": 0.95 if len(keys) == 1 else 0.9}
@@ -371,7 +386,9 @@ def confirm(message: str, summary: str) -> dict[str, Any]:
     """How the patient answered a summary: yes / no / change / unclear. A reading only: whether
     anything is written is decided by the consent gate (programs/consent.py), not here."""
     low = norm(message)
-    if lx.CONDITION.search(low) or lx.HEDGE.search(low) or "?" in low:
+    # A condition or hedge is never an answer; a question is not, unless it asks for a change
+    # ("can I pick a different pharmacy?").
+    if lx.CONDITION.search(low) or lx.HEDGE.search(low) or "?" in low and not lx.CHANGE.search(low):
         return {"answer": "unclear", "change": "none", "confidence": 0.85}
     picks = any(p.search(low) for _, p in lx.CRITERIA) or any(re.search(p, low) for p, _ in lx.ORDINALS)
     named = lx.PHARMACY_NAMED.search(low)

@@ -10,6 +10,7 @@ from programs.types import (
     Criterion,
     DosageVerdict,
     Intent,
+    Language,
     MedicationMention,
     MedicationOption,
     OfferOption,
@@ -22,7 +23,10 @@ class ExtractRequest(dspy.Signature):
     state. Say what they want (intent), what a question is about (topic), and list every
     medication they name, as they wrote it, with any strength and frequency they state. Use the
     medication list only to recognise names; never add medications they did not mention.
-    Patients text: typos, slang, Spanish or Spanglish are normal.
+    Patients text: typos, slang, Spanish or Spanglish are normal. Say which language to answer
+    in from now on (reply_language): the conversation's language, unless the patient asks for the
+    other one ("in English please", "en español") or writes a whole message plainly in it; a
+    Spanish speaker's "ok" or "yes, place it" keeps Spanish. The first message sets it.
 
     Intents: refill (wants a medication refilled, or names one) · confirm / deny (yes or no to
     the question just asked) · change (wants something in the summary changed) ·
@@ -43,11 +47,13 @@ class ExtractRequest(dspy.Signature):
     state: str = dspy.InputField(desc="the conversation's state, e.g. CONFIRM_DOSAGE: what the assistant just asked")
     medications: list[MedicationOption] = dspy.InputField(desc="the patient's active prescriptions")
     offers: list[OfferOption] = dspy.InputField(desc="pharmacy offers on the table, if any")
+    language: Language = dspy.InputField(desc="the conversation's language so far (en or es; en before any message)")
     intent: Intent = dspy.OutputField()
     topic: Topic = dspy.OutputField(desc="what a question is about; 'none' unless intent is question or ask_price")
     mentions: list[MedicationMention] = dspy.OutputField(desc="medications named in the message, in order")
     order_id: str | None = dspy.OutputField(desc="an order number such as 'ORD-30001', if one is named")
     pharmacy: str | None = dspy.OutputField(desc="the pharmacy named or asked about, as written, or null")
+    reply_language: Language = dspy.OutputField(desc="the language to answer in from now on: en or es")
 
 
 class ResolveMedication(dspy.Signature):

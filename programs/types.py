@@ -77,6 +77,7 @@ class Extraction(LMOutput):
     mentions: list[MedicationMention] = Field(default_factory=list)
     order_id: str | None = Field(None, description="an order number the user mentioned, e.g. 'ORD-30001'")
     pharmacy: str | None = Field(None, description="a pharmacy the user named or asked about, as they wrote it")
+    reply_language: Language = Field("en", description="the language to answer in from now on")
 
 
 class MedicationOption(BaseModel):

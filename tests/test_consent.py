@@ -32,7 +32,7 @@ AGREE = [
     # Spanish and Spanglish
     "sí", "si", "Sí, por favor", "claro", "claro que sí", "dale", "ok dale", "correcto", "hazlo", "de acuerdo",
     "adelante", "está bien", "confirmo", "perfecto", "listo", "sí gracias", "sí, adelante", "yes, dale",
-    "va", "órale",
+    "va", "órale", "ándale, sí", "sí, hágalo", "sí, pídelo", "sí, esa", "simón", "sí, mándelo", "de una",
 ]
 NOT_CONSENT = [
     # refusals
@@ -66,7 +66,8 @@ NOT_CONSENT = [
     # garbled or mixed
     "y-e-s", "yse", "ys", "yesno", "y e s", "1", "ok so", "sure but", "yes and no", "yes no", "no yes",
     "yes. no.", "yes, wait", "ok wait", "yes yes no", "yes cancel", "ok but", "yes, although",
-    "", "   ", "???", "yes\nno",
+    "", "   ", "???", "yes\nno", "sí, cuando esté lista", "ahorita no", "sí, solo si está lista",
+    "sí... bueno no sé", "esa no", "sí, la otra",
 ]
 
 

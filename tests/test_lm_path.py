@@ -22,11 +22,11 @@ def good_answers(inputs: dict) -> dict:
     if step == "extract":
         msg = inputs["message"].lower()
         if "lisin" in msg:
-            return {"intent": "refill", "topic": "none", "order_id": None, "pharmacy": None,
+            return {"intent": "refill", "topic": "none", "order_id": None, "pharmacy": None, "reply_language": "en",
                     "mentions": [{"text": "lisinipril", "strength": None, "frequency": None}]}
         if "cheapest" in msg:
-            return {"intent": "choose_pharmacy", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None}
-        return {"intent": "confirm", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None}
+            return {"intent": "choose_pharmacy", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None, "reply_language": "en"}
+        return {"intent": "confirm", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None, "reply_language": "en"}
     if step == "resolve":
         return {"matches": ["RX1001"]}
     if step == "dosage":
@@ -81,7 +81,7 @@ def test_invalid_lm_answers_fall_back_to_offline(store, bad):
         if bad == "foreign_key" and step == "resolve":
             return {"matches": ["RX3001"]}  # Linda Park's sertraline: not this patient's
         if bad == "literal" and step == "extract":
-            return {"intent": "refill_now_please", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None}
+            return {"intent": "refill_now_please", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None, "reply_language": "en"}
         if bad == "garbage_text":
             return "I am a helpful assistant and I think you should refill."
         if bad == "wrong_pharmacy" and step == "pharmacy":
@@ -128,7 +128,7 @@ def test_lm_faults_fall_back_and_the_conversation_continues(store, fake_server, 
 def test_fake_server_ok_answers_are_used(store, fake_server):
     fake_server.mode = "ok"
     fake_server.content = format_answer({"intent": "list_medications", "topic": "none", "mentions": [],
-                                         "order_id": None, "pharmacy": None})
+                                         "order_id": None, "pharmacy": None, "reply_language": "en"})
     turns = run(make_assistant(store, "zero-shot", fake_server.lm()), "P001", ["show me what I take"])
     assert turns[0].lm_calls == 1 and not turns[0].fallbacks and "metformin" in turns[0].reply
 
