@@ -67,7 +67,9 @@ class RefillCase(Model):
 
 
 def _alert(case: RefillCase, code: AlertCode, reason: str, **kw) -> Alert:
-    return alerts.make(code, reason, rx_id=case.prescription.rx_id, **kw)
+    """An alert about this case's prescription. Its details carry the facts of its reason (the drug
+    included), so a reply can say it in any language from the same facts."""
+    return alerts.make(code, reason, rx_id=case.prescription.rx_id, drug=case.drug.generic_name, **kw)
 
 
 def add_months(d: dt.date, months: int) -> dt.date:
@@ -120,10 +122,10 @@ def check_controlled(case: RefillCase) -> Alert | None:
         if case.today > limit:
             return _alert(case, AlertCode.CONTROLLED_LIMIT,
                           f"Written {rx.date_written:%B %-d, %Y}; refills ended {limit:%B %-d, %Y}.",
-                          schedule=sched, limit_date=limit.isoformat())
+                          schedule=sched, limit_date=limit.isoformat(), written=rx.date_written.isoformat())
         if rx.refills_used >= CONTROLLED_MAX_REFILLS:
             return _alert(case, AlertCode.CONTROLLED_LIMIT, f"All {CONTROLLED_MAX_REFILLS} refills have been used.",
-                          schedule=sched)
+                          schedule=sched, refills=CONTROLLED_MAX_REFILLS)
     return None
 
 
@@ -144,7 +146,8 @@ def check_refills_remain(case: RefillCase) -> Alert | None:
     rx = case.prescription
     if rx.refills_remaining > 0:
         return None
-    return _alert(case, AlertCode.NO_REFILLS, f"All {rx.refills_authorized} authorised refills have been used.")
+    return _alert(case, AlertCode.NO_REFILLS, f"All {rx.refills_authorized} authorised refills have been used.",
+                  refills=rx.refills_authorized)
 
 
 def check_no_open_order(case: RefillCase) -> Alert | None:
@@ -172,7 +175,8 @@ def check_too_soon(case: RefillCase) -> Alert | None:
     return _alert(case, AlertCode.REFILL_TOO_SOON,
                   f"Last filled {rx.last_fill_date:%B %-d} for {rx.days_supply} days ({elapsed} days ago); "
                   f"the earliest refill date is {earliest:%B %-d, %Y}.",
-                  earliest_date=earliest.isoformat(), threshold=threshold, days_elapsed=elapsed)
+                  earliest_date=earliest.isoformat(), threshold=threshold, days_elapsed=elapsed,
+                  last_fill=rx.last_fill_date.isoformat(), days_supply=rx.days_supply)
 
 
 # ----------------------------------------------------------------------------- drug-use review
@@ -191,7 +195,8 @@ def review_allergies(case: RefillCase) -> list[Alert]:
             continue
         found.append(_alert(case, AlertCode.DRUG_ALLERGY,
                             f"Recorded allergy to {allergy.allergen} ({allergy.reaction}). {hit['note']}",
-                            severity=Severity(hit["severity"]), allergen=allergy.allergen))
+                            severity=Severity(hit["severity"]), allergen=allergy.allergen, reaction=allergy.reaction,
+                            note=hit["note"]))
     return found
 
 
@@ -205,7 +210,7 @@ def review_interactions(case: RefillCase) -> list[Alert]:
             found.append(_alert(case, AlertCode.DRUG_INTERACTION,
                                 f"{case.drug.generic_name.capitalize()} with {other.drug.generic_name}: {ix.effect}",
                                 severity=Severity(ix.severity), with_drug=other.drug.generic_name,
-                                with_rx=other.rx_id, management=ix.management))
+                                with_rx=other.rx_id, management=ix.management, effect=ix.effect))
             break  # one alert per pair of drugs: the first (most specific) row listed wins
     return found
 
@@ -230,7 +235,8 @@ def review_duplicates(case: RefillCase) -> list[Alert]:
                             f"{case.drug.drug_class.replace('_', ' ')}s." if same else
                             f"{case.drug.generic_name.capitalize()} and {other.drug.generic_name} overlap "
                             f"({(mine or {}).get('group_name', '').replace('_', ' ')}).",
-                            severity=sev, with_drug=other.drug.generic_name, with_rx=other.rx_id))
+                            severity=sev, with_drug=other.drug.generic_name, with_rx=other.rx_id,
+                            same_class=same, drug_class=case.drug.drug_class))
     return found
 
 
@@ -243,7 +249,7 @@ def review_max_dose(case: RefillCase) -> list[Alert]:
         return []
     return [_alert(case, AlertCode.MAX_DOSE_EXCEEDED,
                    f"{daily:g} {d.max_daily_unit} a day is above the usual maximum of {d.max_daily_dose:g} "
-                   f"{d.max_daily_unit}.", daily=daily)]
+                   f"{d.max_daily_unit}.", daily=daily, unit=d.max_daily_unit, usual_max=d.max_daily_dose)]
 
 
 # ----------------------------------------------------------------------------- insurance
@@ -259,17 +265,18 @@ def review_coverage(case: RefillCase) -> list[Alert]:
     if f.prior_auth:
         found.append(_alert(case, AlertCode.PRIOR_AUTH_REQUIRED,
                             f"{case.plan.name} requires prior authorization for {case.drug.generic_name}.",
-                            criteria=f.pa_criteria, turnaround_days=f.pa_turnaround_days))
+                            criteria=f.pa_criteria, turnaround_days=f.pa_turnaround_days, plan=case.plan.name))
     if f.step_therapy and f.step_therapy not in case.step_drugs_taken:
         found.append(_alert(case, AlertCode.STEP_THERAPY,
                             f"{case.plan.name} requires {f.step_therapy} first; none is on record.",
-                            required=f.step_therapy))
+                            required=f.step_therapy, plan=case.plan.name))
     if f.quantity_limit_30 is not None:
         per_30 = case.prescription.quantity * 30 / max(case.prescription.days_supply, 1)
         if per_30 > f.quantity_limit_30 + 1e-9:
             found.append(_alert(case, AlertCode.QUANTITY_LIMIT,
                                 f"{case.plan.name} covers up to {f.quantity_limit_30} per 30 days; this "
-                                f"prescription is {per_30:g} per 30 days.", limit=f.quantity_limit_30))
+                                f"prescription is {per_30:g} per 30 days.", limit=f.quantity_limit_30, plan=case.plan.name,
+                                per_30=per_30))
     return found
 
 
@@ -394,8 +401,9 @@ def evaluate(case: RefillCase) -> Decision:
 # ----------------------------------------------------------------------------- dose check
 def check_stated_dose(prescribed: Product, prescribed_frequency: str, stated_strength: str | None,
                       stated_frequency: str | None, stated_count: float | None = None,
-                      directions: str = "") -> tuple[str, str]:
-    """Compare what the patient says they take with the prescription: (verdict, reason).
+                      directions: str = "") -> tuple[str, str, dict]:
+    """Compare what the patient says they take with the prescription: (verdict, reason, facts), the
+    facts saying which part differs ('strength', 'frequency' or 'count'), what was said and prescribed.
 
     consistent: everything stated matches (saying nothing about a part is fine: the user was
     shown the prescription and confirmed it). mismatch: a stated strength, frequency or count of
@@ -407,15 +415,18 @@ def check_stated_dose(prescribed: Product, prescribed_frequency: str, stated_str
     if stated_strength:
         s = parse_strength(stated_strength)
         if s is None:
-            return "unclear", f"I could not read the strength '{stated_strength}'."
+            return "unclear", f"I could not read the strength '{stated_strength}'.", {}
         if not same_strength(s, rx_strength):
-            return "mismatch", f"You said {s}, but the prescription is for {prescribed.strength_label}."
+            return "mismatch", f"You said {s}, but the prescription is for {prescribed.strength_label}.", {
+                "part": "strength", "stated": str(s), "prescribed": prescribed.strength_label}
     if stated_frequency:
         said, rx = doses_per_day(stated_frequency), doses_per_day(prescribed_frequency)
         # "as needed" (0/day) is compatible with any as-needed prescription.
         if said is not None and rx is not None and said != 0 and abs(said - rx) > 1e-6:
-            return "mismatch", f"You said {stated_frequency}, but the directions are {prescribed_frequency}."
+            return "mismatch", f"You said {stated_frequency}, but the directions are {prescribed_frequency}.", {
+                "part": "frequency", "stated": stated_frequency, "prescribed": prescribed_frequency}
     per_dose = units_per_dose(directions)
     if stated_count is not None and per_dose is not None and abs(stated_count - per_dose) > 1e-6:
-        return "mismatch", f"You said {stated_count:g} per dose, but the directions say {per_dose:g}."
-    return "consistent", "Matches the prescription."
+        return "mismatch", f"You said {stated_count:g} per dose, but the directions say {per_dose:g}.", {
+            "part": "count", "stated": f"{stated_count:g}", "prescribed": f"{per_dose:g}"}
+    return "consistent", "Matches the prescription.", {}

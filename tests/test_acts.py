@@ -33,7 +33,7 @@ def test_what_happens_and_generic_are_answered_from_the_tools(talk):
     turns = talk("P001", *TO_SUMMARY, "What happens if I say yes?", "is that correct? I thought it was generic")
     assert "Costco Pharmacy - Riverton" in turns[3].reply and "$2.10" in turns[3].reply
     assert turns[4].tool_calls[-1]["name"] in ("brand_generic_compare", "pharmacy_details")
-    assert "generic is dispensed" in turns[4].reply
+    assert "generic lisinopril is dispensed" in turns[4].reply
 
 
 def test_a_correction_at_the_summary_shows_a_new_summary_and_the_yes_is_for_it(talk, store):

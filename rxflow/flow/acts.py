@@ -78,6 +78,17 @@ def after_answer(w: TurnWork) -> bool:
     return True
 
 
+def language_switched(w: TurnWork) -> bool:
+    """The patient asked for the other language: say so in it, and ask the pending question again
+    (an order summary is shown again, in the new language, and the yes binds to that one)."""
+    w.say("language_switched")
+    offer = writes.pending_offer(w)
+    if w.conv.state == State.CONFIRM_ORDER and offer is not None:
+        refill.show_summary(w, offer)
+        return True
+    return after_answer(w)
+
+
 # ----------------------------------------------------------------------------- leaving
 def abandon(w: TurnWork) -> None:
     """End the refill in flight as abandoned (nothing was written); a pending cancellation is dropped."""
@@ -171,7 +182,7 @@ def track_one(w: TurnWork, order_id: str) -> None:
     if not r.ok:
         return writes.order_error(w, r, order_id)
     d = r.output
-    w.say("track_line", message=d.message, medication=d.medication, strength=d.strength, pharmacy=d.pharmacy_name,
+    w.say("track_line", status=replies.order_status(d.order, w.lang), medication=d.medication, strength=d.strength, pharmacy=d.pharmacy_name,
           price=replies.money(d.order.price, w.lang))
 
 
@@ -374,7 +385,8 @@ def a_generic(w: TurnWork, ext) -> bool | None:
         return False
     d = w.call("brand_generic_compare", rx_id=rx_id, pharmacy_id=pid).output
     name = w.call("pharmacy_details", pharmacy_id=pid).output.name
-    w.say("generic_note", note=d.note, generic=replies.money(d.generic_cash, w.lang) if d.generic_cash else "—",
+    note = "daw" if d.dispense_as_written else "brand_only" if not d.generic_available else "dispensed"
+    w.say("generic_note", note=replies.say(w.lang, f"generic.{note}", medication=d.medication), generic=replies.money(d.generic_cash, w.lang) if d.generic_cash else "—",
           brand=replies.money(d.brand_cash, w.lang), pharmacy=name)
     return None
 
@@ -411,7 +423,8 @@ def a_refill_date(w: TurnWork, ext) -> bool | None:
     elif r.status == "too_soon":
         w.say("due_on", medication=m.name, date=replies.date(r.due_date, w.lang))
     else:
-        w.say("not_refillable", medication=m.name, reason=r.reason)
+        first = next((a for a in r.alerts if a.blocking), None)
+        w.say("not_refillable", medication=m.name, reason=replies.why(first, w.lang) if first else r.reason)
     return None
 
 

@@ -1,7 +1,8 @@
 """One turn of the conversation: the consent gate, then the dialogue acts, then the state's handler.
 
     run(w)   1. a pending write and an unconditional yes to it (programs/consent.py) -> carry it out
-             2. read the message (the Understand module: intent, topic, mentions)
+             2. read the message (the Understand module: intent, topic, mentions, and the language
+                to answer in from now on)
              3. a dialogue act (rxflow/flow/acts.py) takes it, in any state
              4. otherwise the handler of the current state (HANDLERS) answers it
 """
@@ -21,8 +22,13 @@ def run(w: TurnWork) -> None:
     if conv.state in writes.WRITE_STATES and writes.consented(w):
         return refill.on_yes(w) if conv.pending.kind == "order" else writes.cancel(w)
     ext = w.programs.understand(message=w.message, history=conv.history_text(), state=conv.state.value,
-                                medications=w.med_options(), offers=w.offer_options() if conv.offers else [])
+                                medications=w.med_options(), offers=w.offer_options() if conv.offers else [],
+                                language=conv.lang)
     w.intent, w.topic = ext.intent, ext.topic
+    switched = ext.reply_language != conv.lang
+    conv.lang = ext.reply_language
+    if switched and ext.intent in ("other", "help") and not ext.mentions:
+        return acts.language_switched(w)  # "in English please": nothing else asked
     if conv.order_choice and conv.state == State.START and acts.choose_order_to_cancel(w, ext):
         return
     if acts.take(w, ext):

@@ -48,7 +48,7 @@ def begin(w: TurnWork, keys: list[str], resolved: T = T.REFILL_RESOLVED, ambiguo
     w.conv.reset_refill()
     w.conv.candidates = keys
     w.say("several_fit")
-    w.add("\n" + "\n".join(f"{i}. {w.med(k).name} {w.med(k).strength} — {w.med(k).frequency}"
+    w.add("\n" + "\n".join(f"{i}. {w.med(k).name} {w.med(k).strength} — {replies.world(w.med(k).frequency, w.lang)}"
                            for i, k in enumerate(keys, 1)))
     w.go(ambiguous)
 
@@ -97,7 +97,7 @@ def med_list(w: TurnWork) -> str:
     if not meds:
         return replies.say(w.lang, "no_medications")
     return replies.say(w.lang, "med_list") + "\n" + "\n".join(
-        f"- {m.name} {m.strength} — {m.frequency}: {status_text(w, m)}" for m in meds)
+        f"- {m.name} {m.strength} — {replies.world(m.frequency, w.lang)}: {status_text(w, m)}" for m in meds)
 
 
 def status_text(w: TurnWork, m) -> str:
@@ -197,11 +197,11 @@ def on_dosage(w: TurnWork, ext) -> None:
         return run_checks(w)
     if verdict == "mismatch":
         conv.dose_attempts += 1
-        reason = mismatch.reason if mismatch else ""
+        reason = replies.why(mismatch.alert, w.lang) if mismatch and mismatch.alert else \
+            replies.say(w.lang, "dose_not_right")
         if conv.dose_attempts == 1:
-            reason = reason or replies.say(w.lang, "dose_not_right")
             w.alert(mismatch.alert if mismatch and mismatch.alert else alert_rules.make(
-                AlertCode.DOSE_MISMATCH, reason, rx_id=s.rx_id))
+                AlertCode.DOSE_MISMATCH, replies.say("en", "dose_not_right"), rx_id=s.rx_id))
             w.go(T.DOSE_MISMATCH)
             return w.say("dose_mismatch", reason=reason, strength=m.strength, frequency=m.frequency)
         w.go(T.DOSE_REFER)
@@ -254,8 +254,8 @@ def refuse(w: TurnWork, m) -> None:
     blocking = [a for a in m.refill.alerts if a.blocking]
     first = blocking[0]
     w.say("cant_refill", medication=m.name)
-    w.add(" " + " ".join(a.reason for a in blocking))
-    w.add("\n" + replies.say(w.lang, "the_rule", rule=first.rule))
+    w.add(" " + " ".join(replies.why(a, w.lang) for a in blocking))
+    w.add("\n" + replies.say(w.lang, "the_rule", rule=replies.rule(first, w.lang)))
     if m.refill.cash_only:
         pa = w.call("prior_auth_lookup", rx_id=m.rx_id).output
         w.add("\n" + replies.next_step(NextStep.PRIOR_AUTH, w.lang)
@@ -297,7 +297,8 @@ def offer_pharmacies(w: TurnWork, trigger: T) -> None:
     for q in skipped:
         w.alert(alert_rules.make(AlertCode.OUT_OF_STOCK, f"{q.pharmacy_name} ({q.distance_km:.1f} km) has {q.on_hand} "
                                                          f"on hand; {conv.slots.quantity} are needed.",
-                                 rx_id=conv.slots.rx_id, pharmacy_id=q.pharmacy_id))
+                                 rx_id=conv.slots.rx_id, pharmacy_id=q.pharmacy_id, pharmacy=q.pharmacy_name,
+                                 km=f"{q.distance_km:.1f}", on_hand=q.on_hand, needed=conv.slots.quantity))
     if not offers:
         w.say("no_stock")
         w.go(T.NO_OFFERS if trigger == T.ELIGIBLE else T.INFO)
@@ -413,7 +414,8 @@ def on_yes(w: TurnWork) -> None:
         w.conv.offers = [done.offer if o.pharmacy_id == done.offer.pharmacy_id else o for o in w.conv.offers]
         return show_summary(w, done.offer)
     if done.outcome == "failed":
-        w.say("order_failed", why=done.error)
+        w.say("order_failed", why=replies.say(w.lang, f"order_failed.{done.error}",
+                                              pharmacy=done.offer.pharmacy_name if done.offer else ""))
         w.add("\n" + replies.offer_lines(w.conv.offers, w.lang))
         return w.go(T.ORDER_REFUSED)
     d, o = done.receipt, done.receipt.order

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rxflow.domain import Alert, NextStep, Offer
+from rxflow.flow import spanish
 
 LEAVE_HINT = {"en": '"stop" to leave'}
 
@@ -125,6 +126,15 @@ EN: dict[str, str] = {
     "ready_at": " It should be ready at about {time}.",
     "order_failed": "I couldn't place the order: {why} Nothing was charged. Please choose another pharmacy, or say "
                     "\"stop\".",
+    "order_failed.policy": "the refill rules no longer allow it.",
+    "order_failed.stock": "{pharmacy} no longer has enough in stock.",
+    "order_failed.in_progress": "an order for this prescription is already in progress.",
+    "order_failed.other": "the pharmacy system did not accept it.",
+    "order_word.received": "received",
+    "order_word.in_progress": "being filled",
+    "order_word.ready": "ready for pickup",
+    "order_word.picked_up": "picked up",
+    "order_word.cancelled": "cancelled",
     "what_happens": "If you say yes, I'll send this order to {pharmacy}: {medication} {strength}, quantity {quantity}, "
                     "for {price}. It should be ready about {wait} minutes later; you pay at pickup and can cancel it "
                     "here until then. Nothing is placed until you say yes.",
@@ -135,13 +145,20 @@ EN: dict[str, str] = {
     "open_orders": "Your open orders: {orders}.",
     "which_order": "Which order would you like to cancel? {orders} (the medication or the number; \"stop\" to "
                    "leave it)",
-    "track_line": "{message} ({medication} {strength} at {pharmacy}, {price}).",
+    "track_line": "{status} ({medication} {strength} at {pharmacy}, {price}).",
+    "order_status.received": "Order {order_id} is received; the pharmacy will start filling it shortly",
+    "order_status.in_progress": "Order {order_id} is being filled",
+    "order_status.ready": "Order {order_id} is ready for pickup",
+    "order_status.picked_up": "Order {order_id} was picked up",
+    "order_status.cancelled": "Order {order_id} is cancelled",
+    "order_ready_at": "; expected ready at {time} on {date}",
     "cancel_ask": "Cancel order {order_id}: {medication} {strength} at {pharmacy} ({status})? Reply yes to cancel "
                   "it, or no to keep it.",
-    "cancel_done": "{message} Nothing will be charged.",
+    "cancel_done": "Order {order_id} is cancelled. Nothing will be charged.",
     "cancel_kept": "OK, order {order_id} stays as it is.",
     "cancel_unclear": "Should I cancel order {order_id}? Reply yes to cancel it, or no to keep it.",
-    "cant_cancel": "{message} It can't be cancelled.",
+    "cant_cancel": "{status}. It can't be cancelled.",
+    "order_other_error": "I couldn't do that with order {order_id}; nothing was changed.",
     "order_not_yours": "Order {order_id} is not one of your orders, so I can't look it up or change it.",
     "order_not_found": "I couldn't find an order numbered {order_id}. Order numbers look like ORD-30001.",
     "no_order_for": "I don't see an order for your {medication}.",
@@ -159,6 +176,9 @@ EN: dict[str, str] = {
     "stock_yes": "{pharmacy} has {on_hand} of your {strength} in stock ({needed} needed).",
     "stock_no": "{pharmacy} has only {on_hand} of your {strength} ({needed} needed), so it isn't offered.",
     "generic_note": "{note} Generic: {generic}; brand: {brand} (cash prices at {pharmacy}).",
+    "generic.dispensed": "The generic {medication} is dispensed: same ingredient and strength, lower price.",
+    "generic.daw": "Your prescriber wrote 'dispense as written', so the brand is dispensed.",
+    "generic.brand_only": "There is no generic {medication}, so the brand is dispensed.",
     "covered": "{plan} covers {drug} at tier {tier}: copay {copay} for 30 days{restrictions}.",
     "covered_pa": ", but only with prior authorization",
     "covered_step": ", after trying {step} first",
@@ -185,24 +205,232 @@ EN: dict[str, str] = {
     "error": "Sorry, something went wrong on my side. Nothing was ordered. Please tell me again what you need, for "
              "example \"refill my lisinopril\".",
     "expired_session": "Your previous session expired after a period of inactivity, so we're starting over.",
+    "language_switched": "OK, I'll continue in English.",
 }
 
-CATALOGUE: dict[str, dict[str, str]] = {"en": EN}
-PRICE_TYPE = {"en": {"copay": "your plan copay", "cash": "cash price", "discount_card": "with a discount card"}}
-WEEKDAYS = {"en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]}
+ES: dict[str, str] = {
+    # --- saludos, ayuda, salir
+    "greeting": "¡Hola, {first}! ",
+    "help_idle": "Puedo resurtir sus recetas, darle precios y decirle qué le toca, y rastrear o cancelar pedidos. "
+                 "Pruebe: \"necesito resurtir mi {example}\", \"¿qué me toca?\", \"¿cuánto cuesta mi {example}?\" o "
+                 "\"¿dónde está mi pedido?\"",
+    "help.CONFIRM_DOSAGE": "Antes de resurtir confirmo la dosis con usted: su receta es {medication} {strength}, "
+                           "{frequency}.",
+    "help.SELECT_PHARMACY": "Le pregunto dónde quiere recoger su {medication}. Puede elegir por nombre, número, precio, "
+                            "distancia, tiempo de espera, servicio de autoservicio (drive-thru) u horario.",
+    "help.CONFIRM_ORDER": "No se pide nada hasta que usted diga que sí al resumen. También puede elegir otra farmacia.",
+    "help.CLARIFY_MEDICATION": "Más de una de sus recetas coincide con lo que dijo; dígame cuál quiere.",
+    "help.IDENTIFY_MEDICATION": "Dígame qué medicamento quiere resurtir.",
+    "help.CONFIRM_CANCEL": "Le pregunto si cancelo el pedido {order_id}. No cambia nada hasta que usted diga que sí.",
+    "left": "Está bien, detuve ese resurtido; no se pidió nada. ¿En qué más le puedo ayudar?",
+    "left_cancel": "Está bien, el pedido {order_id} se queda como está.",
+    "goodbye": "Con gusto, {first}. ¡Cuídese!",
+    "start_over": "Está bien, empecemos de nuevo; no se pidió nada. ¿Qué medicamento quiere resurtir?",
+    "skipped": "Está bien, me salto su {medication}; no se pidió nada de ese.",
+    "set_aside": "Dejé de lado el resurtido de {medication}; no se pidió nada de ese.",
+    "not_understood": "Perdón, no le entendí.",
+    # --- qué medicamento
+    "which_medication": "¿Qué medicamento quiere resurtir? (un nombre, o \"alto\" para salir)",
+    "several_fit": "Tiene más de un medicamento que coincide. ¿Cuál quiere? (un nombre o un número, o \"alto\")",
+    "which_one_again": "Perdón, ¿cuál? Conteste con el nombre o el número (o \"alto\"):",
+    "one_at_a_time": "Los veremos uno por uno: {names}.",
+    "next_medication": "Ahora, su {medication}.",
+    "next_medication_unnamed": "Ahora, el siguiente medicamento.",
+    "not_active": "Su receta de {medication} está {status}, así que no se puede resurtir. Comuníquese con su médico "
+                  "si todavía la necesita.",
+    "not_on_list": "No veo {medication} entre sus recetas activas, así que no lo puedo resurtir.",
+    "unknown_medication": "No encontré un medicamento llamado \"{text}\".",
+    # --- la lista de medicamentos y lo que toca
+    "no_medications": "No tiene recetas activas en su expediente.",
+    "med_list": "Sus recetas activas:",
+    "due_list": "Así está cada una de sus recetas hoy:",
+    "status.due": "le toca ya ({refills} resurtidos restantes)",
+    "status.too_soon": "todavía es pronto: puede resurtirla a partir del {date}",
+    "status.no_refills": "no le quedan resurtidos: su médico tiene que renovarla",
+    "status.expired": "venció el {date}: necesita que su médico la renueve",
+    "status.controlled": "es una sustancia controlada: necesita una receta nueva",
+    "status.in_progress": "ya hay un pedido en curso",
+    "status.needs_pharmacist": "un farmacéutico tiene que revisarla primero",
+    "status.needs_prior_auth": "su plan necesita autorización previa (o puede pagar en efectivo)",
+    "status.inactive": "no está activa",
+    # --- la dosis
+    "ask_dose": "Vamos a resurtir su {medication}{brand}. La receta es de {strength} ({form}): \"{sig}\" — "
+                "{quantity} para {days} días.",
+    "brand_as_written": " (de marca, como la recetaron: dispensar tal como está escrita)",
+    "stated_differs": "Usted mencionó {stated}, pero la receta es de {strength}.",
+    "dose_question": "¿Esa es la dosis que toma? (sí / no, o dígame su dosis; \"alto\" para salir)",
+    "dose_unclear": "Perdón, no le entendí. Su receta es {medication} {strength}, {frequency}. ¿Esa es la dosis que "
+                    "toma? (sí / no, o \"alto\")",
+    "dose_mismatch": "{reason} Solo puedo resurtir la dosis recetada, {strength} {frequency}. Si le cambiaron la "
+                     "dosis, un farmacéutico tiene que confirmarla con su médico primero. Dígame la dosis que dice su "
+                     "etiqueta para seguir (por ejemplo \"{strength}\"), diga \"farmacéutico\" para que la revisen, "
+                     "o \"alto\".",
+    "dose_not_right": "Usted dijo que la dosis no es correcta.",
+    "dose_refer": "{reason} Como la dosis que describe es distinta a la receta, no la puedo resurtir aquí. Un "
+                  "farmacéutico confirmará su dosis actual con su médico antes de surtir nada. No se pidió nada.",
+    "dose_changed": "Gracias por decirme que le cambiaron la dosis{to}. La receta en su expediente es de {strength} "
+                    "{frequency}, así que no la voy a resurtir así: un farmacéutico verificará la nueva dosis con "
+                    "{prescriber} ({phone}) antes de surtir nada. No se pidió nada.",
+    "dose_info": "Su receta es {medication} {strength}: \"{sig}\".",
+    # --- requisitos y revisión
+    "note_alerts": "Tenga en cuenta:",
+    "cant_refill": "No puedo resurtir su {medication} en este momento.",
+    "the_rule": "La regla: {rule}",
+    "next.renewal_request": "Siguiente paso: una solicitud de renovación a su médico",
+    "next.new_prescription": "Siguiente paso: su médico tiene que hacer una receta nueva",
+    "next.pharmacist": "Siguiente paso: un farmacéutico lo revisará con usted y con su médico",
+    "next.prior_auth": "Siguiente paso: una solicitud de autorización previa de su médico a su plan",
+    "next.wait": "Siguiente paso: puede resurtirla en la fecha indicada (si va de viaje o perdió sus pastillas, "
+                 "pregunte a un farmacéutico por una excepción)",
+    "next.pay_cash": "Puede pagar el precio en efectivo o con tarjeta de descuento",
+    "prescriber_contact": " ({prescriber}, {phone})",
+    "pa_criteria": "Los criterios del plan: {criteria}",
+    "pa_turnaround": "Tiempo habitual de respuesta: {days} días hábiles.",
+    "pay_cash_offer": "Mientras tanto puede pagar sin seguro: {price} {price_type} en {pharmacy}. Diga \"pago en "
+                      "efectivo\" para hacerlo.",
+    "no_stock": "Ninguna farmacia a menos de 15 km tiene suficiente en existencia. Un farmacéutico le ayudará a "
+                "transferirla o pedirla.",
+    "not_listed": "No aparecen (no tienen suficiente en existencia): {names}.",
+    # --- farmacias
+    "where_pickup": "¿Dónde quiere recogerla?",
+    "same_as_before": "¿La misma farmacia que su {medication}: {pharmacy} ({price})? Diga \"la misma\", o elija abajo.",
+    "choose_hint": "Diga un nombre, un número, o \"la más barata\" / \"la más cercana\" / \"la más rápida\"; "
+                   "también puede preguntar por el horario o el autoservicio (\"alto\" para salir).",
+    "which_pharmacy": "¿Qué farmacia quiere? (un nombre, un número, \"la más barata\"..., o \"alto\")",
+    "which_of_these": "{names} coinciden. ¿Cuál quiere? (o \"alto\")",
+    "none_fits": "Ninguna farmacia cerca con su medicamento en existencia tiene eso. Estas son las opciones otra vez:",
+    "offer_line": "{i}. {pharmacy}{labels}: {price} {price_type}{brand}, a {km} km, lista en unos {wait} min{services}",
+    "services.24h": "abierta 24 horas",
+    "services.drive_thru": "autoservicio (drive-thru)",
+    "brand": " · de marca",
+    # --- el resumen y el pedido
+    "summary": "Por favor confirme este pedido:\n- {medication} {strength} ({form}, {what}), cantidad {quantity} "
+               "(para {days} días)\n- Indicaciones: {sig}\n- Farmacia: {pharmacy}, a {km} km\n- Precio: {price} "
+               "({price_type})\n- Lista en unos {wait} minutos después de confirmar",
+    "summary_question": "¿Hago el pedido? (sí para pedirlo · no · o nombre otra farmacia · \"alto\" para salir)",
+    "summary_changed": "Este es el pedido actualizado. Necesita su propio sí:",
+    "summary_refreshed": "Algo de este pedido cambió desde que se lo mostré; aquí está otra vez:",
+    "what.generic": "genérico",
+    "what.brand": "de marca",
+    "confirm_unclear": "Todavía no se pidió nada. Para hacer este pedido, conteste sí; para cambiarlo, nombre otra "
+                       "farmacia (por ejemplo \"la más barata\"); o diga \"alto\".",
+    "declined": "Está bien, no pedí nada. Elija otra farmacia, o diga \"alto\":",
+    "order_placed": "¡Listo! El pedido {order_id} está hecho: {medication} {strength}, cantidad {quantity}, en "
+                    "{pharmacy} por {price} ({price_type}).",
+    "ready_at": " Debería estar listo como a las {time}.",
+    "order_failed": "No pude hacer el pedido: {why} No se cobró nada. Elija otra farmacia, o diga \"alto\".",
+    "order_failed.policy": "las reglas de resurtido ya no lo permiten.",
+    "order_failed.stock": "{pharmacy} ya no tiene suficiente existencia.",
+    "order_failed.in_progress": "ya hay un pedido en proceso para esta receta.",
+    "order_failed.other": "el sistema de la farmacia no lo aceptó.",
+    "order_word.received": "recibido",
+    "order_word.in_progress": "en proceso",
+    "order_word.ready": "listo para recoger",
+    "order_word.picked_up": "recogido",
+    "order_word.cancelled": "cancelado",
+    "what_happens": "Si dice que sí, mando este pedido a {pharmacy}: {medication} {strength}, cantidad {quantity}, por "
+                    "{price}. Debería estar listo unos {wait} minutos después; paga al recogerlo y puede cancelarlo "
+                    "aquí hasta entonces. No se pide nada hasta que diga que sí.",
+    "order_price": "Este pedido cuesta {price} ({price_type}) en {pharmacy}.",
+    # --- pedidos: rastrear y cancelar
+    "no_orders": "No tiene pedidos en su expediente.",
+    "no_open_orders": "No tiene pedidos abiertos.",
+    "open_orders": "Sus pedidos abiertos: {orders}.",
+    "which_order": "¿Qué pedido quiere cancelar? {orders} (el medicamento o el número; \"alto\" para dejarlo)",
+    "track_line": "{status} ({medication} {strength} en {pharmacy}, {price}).",
+    "order_status.received": "El pedido {order_id} fue recibido; la farmacia empezará a surtirlo pronto",
+    "order_status.in_progress": "El pedido {order_id} se está surtiendo",
+    "order_status.ready": "El pedido {order_id} está listo para recoger",
+    "order_status.picked_up": "El pedido {order_id} ya se recogió",
+    "order_status.cancelled": "El pedido {order_id} está cancelado",
+    "order_ready_at": "; debería estar listo a las {time} del {date}",
+    "cancel_ask": "¿Cancelo el pedido {order_id}: {medication} {strength} en {pharmacy} ({status})? Conteste sí para "
+                  "cancelarlo, o no para dejarlo.",
+    "cancel_done": "El pedido {order_id} está cancelado. No se cobrará nada.",
+    "cancel_kept": "Está bien, el pedido {order_id} se queda como está.",
+    "cancel_unclear": "¿Cancelo el pedido {order_id}? Conteste sí para cancelarlo, o no para dejarlo.",
+    "cant_cancel": "{status}. No se puede cancelar.",
+    "order_other_error": "No pude hacer eso con el pedido {order_id}; no cambió nada.",
+    "order_not_yours": "El pedido {order_id} no es uno de sus pedidos, así que no lo puedo consultar ni cambiar.",
+    "order_not_found": "No encontré un pedido con el número {order_id}. Los números de pedido son como ORD-30001.",
+    "no_order_for": "No veo un pedido de su {medication}.",
+    # --- respuestas a preguntas
+    "prices": "Precios de {medication} {strength}, {quantity} para {days} días:",
+    "prices_cash": "Sin seguro, {medication} {strength} ({quantity} para {days} días) cuesta:",
+    "prices_hint": "Diga \"resurtir mi {medication}\" para pedirlo.",
+    "price_which": "¿De qué medicamento quiere el precio?",
+    "hours": "{pharmacy} ({address}): {hours}{drive}. Teléfono {phone}.",
+    "hours_drive": ", con autoservicio (drive-thru)",
+    "hours_no_drive": ", sin autoservicio",
+    "nearest_with": "Ninguna de esas lo tiene; la farmacia más cercana que sí lo tiene y tiene su medicamento en "
+                    "existencia es {pharmacy}, a {km} km ({hours}{drive}). Diga \"esa\" para elegirla.",
+    "wait": "{pharmacy} normalmente tiene un pedido listo en unos {minutes} minutos los {weekday}.",
+    "stock_yes": "{pharmacy} tiene {on_hand} de su {strength} en existencia (se necesitan {needed}).",
+    "stock_no": "{pharmacy} solo tiene {on_hand} de su {strength} (se necesitan {needed}), así que no aparece.",
+    "generic_note": "{note} Genérico: {generic}; de marca: {brand} (precios en efectivo en {pharmacy}).",
+    "generic.dispensed": "Se surte el {medication} genérico: mismo ingrediente y concentración, precio más bajo.",
+    "generic.daw": "Su médico escribió \"dispensar tal como está escrita\", así que se surte la marca.",
+    "generic.brand_only": "No hay {medication} genérico, así que se surte la marca.",
+    "covered": "{plan} cubre {drug} en el nivel {tier}: copago de {copay} por 30 días{restrictions}.",
+    "covered_pa": ", pero solo con autorización previa",
+    "covered_step": ", después de probar {step} primero",
+    "not_covered": "{plan} no cubre {drug}; puede pagar el precio en efectivo o con tarjeta de descuento. Solo su médico "
+                   "puede cambiarlo a un medicamento que su plan cubra.",
+    "no_plan": "No tiene un plan de seguro en su expediente; paga el precio en efectivo o con tarjeta de descuento.",
+    "due_now": "Ya le toca su {medication} ({refills} resurtidos restantes).",
+    "due_on": "Puede resurtir su {medication} a partir del {date}.",
+    "not_refillable": "Su {medication} no se puede resurtir ahora: {reason}",
+    "pa_time": "{plan} normalmente decide una solicitud de autorización previa para {medication} en unos {days} días "
+               "hábiles. Su médico, {prescriber} ({phone}), envía la solicitud.",
+    "pa_not_needed": "{plan} no necesita autorización previa para su {medication}.",
+    "interactions_none": "No encontré interacciones entre {drug} y sus medicamentos ({others}).",
+    "interactions": "{drug} con sus medicamentos:",
+    "allergy_none": "Nada en su lista de alergias ({allergies}) afecta a {drug}.",
+    "allergy_hits": "{drug} y sus alergias:",
+    "adherence": "En los últimos {window} días tuvo su {medication} a la mano el {pdc} de los días ({fills} surtidos).",
+    "nearby": "Farmacias cerca de usted{what}:",
+    "nearby_line": "- {pharmacy}, {km} km ({hours}{drive})",
+    "ask_about_which": "¿De qué medicamento habla?",
+    # --- guardia
+    "other_patient": "Solo puedo ayudarle con sus propias recetas y pedidos{name}. No puedo consultar ni cambiar los "
+                     "expedientes de otras personas.",
+    "error": "Perdón, algo falló de mi lado. No se pidió nada. Dígame otra vez qué necesita, por ejemplo \"resurtir "
+             "mi lisinopril\".",
+    "expired_session": "Su sesión anterior venció por inactividad, así que empezamos de nuevo.",
+    "language_switched": "Claro, sigo en español.",
+}
+
+CATALOGUE: dict[str, dict[str, str]] = {"en": EN, "es": ES}
+PRICE_TYPE = {"en": {"copay": "your plan copay", "cash": "cash price", "discount_card": "with a discount card"},
+              "es": {"copay": "copago de su plan", "cash": "precio en efectivo", "discount_card": "con tarjeta de descuento"}}
+WEEKDAYS = {"en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+            "es": ["lunes", "martes", "miércoles", "jueves", "viernes", "sábados", "domingos"]}
+MONTHS_ES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+             "noviembre", "diciembre"]
 
 
 def say(lang: str, key: str, **facts) -> str:
-    """One reply: the template for `key` in `lang`, filled with facts from the tools."""
+    """One reply: the template for `key` in `lang`, filled with facts from the tools. In Spanish a
+    fact that is one of the world's English texts (directions, opening hours, PA criteria) is said
+    in Spanish (WORLD_ES); names and numbers pass through as they are."""
+    if lang != "en":
+        facts = {k: world(v, lang) if isinstance(v, str) else v for k, v in facts.items()}
     return CATALOGUE.get(lang, EN).get(key, EN[key]).format(**facts)
 
 
+def world(text: str, lang: str = "en") -> str:
+    """One of the world's texts in `lang` (unchanged in English or when it has no translation)."""
+    return spanish.world(text) if lang == "es" else text
+
+
 def money(x: float, lang: str = "en") -> str:
-    return f"${x:,.2f}"
+    return f"${x:,.2f}"  # US Spanish writes dollars the same way
 
 
 def date(d: dt.date | str, lang: str = "en") -> str:
     d = dt.date.fromisoformat(d) if isinstance(d, str) else d
+    if lang == "es":
+        return f"{d.day} de {MONTHS_ES[d.month - 1]} de {d.year}"
     return f"{d:%B} {d.day}, {d.year}"
 
 
@@ -218,7 +446,7 @@ def offer_line(i: int, o: Offer, lang: str = "en") -> str:
     services = [say(lang, "services.24h")] if o.is_24h else []
     services += [say(lang, "services.drive_thru")] if o.drive_thru else []
     return say(lang, "offer_line", i=i, pharmacy=o.pharmacy_name,
-               labels=f" ({', '.join(o.labels)})" if o.labels else "", price=money(o.price, lang),
+               labels=f" ({', '.join(world(x, lang) for x in o.labels)})" if o.labels else "", price=money(o.price, lang),
                price_type=price_type(o.price_type, lang), brand=say(lang, "brand") if o.dispense_brand else "",
                km=f"{o.distance_km:.1f}", wait=o.wait_minutes, services=f" · {', '.join(services)}" if services else "")
 
@@ -231,7 +459,42 @@ ICON = {"major": "⛔", "moderate": "⚠️", "minor": "ℹ️", "info": "ℹ️
 
 
 def alert_line(a: Alert, lang: str = "en") -> str:
-    return f"{ICON[a.severity]} {a.reason}"
+    return f"{ICON[a.severity]} {why(a, lang)}"
+
+
+def rule(a: Alert, lang: str = "en") -> str:
+    """The alert's rule in plain words (the rule catalogue in rxflow/alerts.py, in the reply's language)."""
+    return a.rule if lang == "en" else spanish.RULES_ES.get(a.code, a.rule).format(**a.details)
+
+
+def why(a: Alert, lang: str = "en") -> str:
+    """Why the alert applies, from its facts: the policy's own sentence in English; in Spanish, the
+    same facts in a Spanish sentence (world texts such as an interaction's effect translated by
+    WORLD_ES; one it does not know stays as the world wrote it)."""
+    if lang == "en":
+        return a.reason
+    d = {k: v for k, v in a.details.items()}
+    template = spanish.WHY_ES.get(a.code)
+    if template is None:
+        return a.reason
+    for key, value in d.items():
+        if isinstance(value, str):
+            d[key] = world(value, lang)
+    for key in ("earliest_date", "last_fill", "limit_date", "written", "expired_on"):
+        if d.get(key):
+            d[key] = date(d[key], "es")
+    try:
+        return template(d) if callable(template) else template.format(**d)
+    except (KeyError, ValueError):
+        return a.reason
+
+
+def order_status(o, lang: str = "en") -> str:
+    """An order's status in words, with its expected ready time while it is being prepared."""
+    text = say(lang, f"order_status.{o.status}", order_id=o.order_id)
+    if o.status in ("received", "in_progress") and o.ready_at:
+        text += say(lang, "order_ready_at", time=f"{o.ready_at:%H:%M}", date=date(o.ready_at.date(), lang))
+    return text
 
 
 def next_step(step: NextStep, lang: str = "en") -> str:

@@ -47,8 +47,10 @@ def order_summary(w: TurnWork, o: Offer) -> tuple[str, str]:
 def show_order(w: TurnWork, offer: Offer) -> None:
     text, digest = order_summary(w, offer)
     s = w.conv.slots
-    facts = f"{s.medication} {s.strength} {w.med(s.rx_id).dose_form} {'brand' if offer.dispense_brand else 'generic'} " \
-            f"{offer.pharmacy_name} {offer.chain}"
+    form, what = w.med(s.rx_id).dose_form, "what.brand" if offer.dispense_brand else "what.generic"
+    # The words of the summary a yes may repeat ("yes, the generic at Costco"), as shown and in English.
+    facts = f"{s.medication} {s.strength} {form} {replies.world(form, w.lang)} {replies.say('en', what)} " \
+            f"{replies.say(w.lang, what)} {offer.pharmacy_name} {offer.chain}"
     w.conv.pending = PendingWrite(kind="order", digest=digest, summary=text, facts=facts, rx_id=s.rx_id,
                                   pharmacy_id=offer.pharmacy_id, pay_cash=w.conv.pay_cash)
     w.line(text + "\n" + replies.say(w.lang, "summary_question"))
@@ -88,12 +90,21 @@ def submit_pending_order(w: TurnWork) -> Written:
                idempotency_key=f"{conv.write_token}:{p.digest}", pay_cash=p.pay_cash)
     conv.pending = None
     if not r.ok:
-        return Written("failed", error=r.error["message"])
+        return Written("failed", error=failure(r.error), offer=offer)
     w.order = r.data
     if r.output.created:
         conv.orders.append(r.output.order.order_id)
     conv.chosen_pharmacies.append((r.output.medication, r.output.order.pharmacy_id))
     return Written("placed", offer=offer, receipt=r.output)
+
+
+def failure(error: dict) -> str:
+    """Why submit_order refused, as a catalogue key (the reply is said in the patient's language)."""
+    if "out_of_stock" in error.get("alerts", []):
+        return "stock"
+    if error["code"] == "refused":
+        return "policy"
+    return "in_progress" if error["code"] == "conflict" and "in progress" in error["message"] else "other"
 
 
 # ----------------------------------------------------------------------------- cancellations
@@ -104,7 +115,7 @@ def order_error(w: TurnWork, r, order_id: str) -> None:
     elif code in ("not_found", "bad_input"):
         w.say("order_not_found", order_id=safe_echo(order_id, 20))
     else:
-        w.line(r.error["message"])
+        w.say("order_other_error", order_id=safe_echo(order_id, 20))
 
 
 def request_cancel(w: TurnWork, order_id: str) -> None:
@@ -115,10 +126,10 @@ def request_cancel(w: TurnWork, order_id: str) -> None:
         return w.go(T.INFO)
     o = r.output
     if o.order.status in ("picked_up", "cancelled"):
-        w.say("cant_cancel", message=o.message)
+        w.say("cant_cancel", status=replies.order_status(o.order, w.lang))
         return w.go(T.INFO)
     text = replies.say(w.lang, "cancel_ask", order_id=o.order.order_id, medication=o.medication, strength=o.strength,
-                       pharmacy=o.pharmacy_name, status=o.order.status.replace("_", " "))
+                       pharmacy=o.pharmacy_name, status=replies.say(w.lang, f"order_word.{o.order.status}"))
     w.conv.pending = PendingWrite(kind="cancel", summary=text, order_id=o.order.order_id,
                                   facts=f"{o.order.order_id} {o.medication} {o.strength} {o.pharmacy_name}",
                                   digest=_digest(kind="cancel", order=o.order.order_id, status=o.order.status))
@@ -134,13 +145,13 @@ def cancel(w: TurnWork) -> None:
     if not now.ok or _digest(kind="cancel", order=p.order_id, status=now.output.order.status) != p.digest:
         conv.pending = None
         if now.ok:
-            w.say("cant_cancel", message=now.output.message)
+            w.say("cant_cancel", status=replies.order_status(now.output.order, w.lang))
         else:
             order_error(w, now, p.order_id)
         return w.go(T.CANCEL_CONFIRMED)
     r = w.call("cancel_order", order_id=p.order_id)
     if r.ok:
-        w.say("cancel_done", message=r.output.message)
+        w.say("cancel_done", order_id=r.output.order.order_id)
         w.outcome = "order_cancelled"
         conv.outcomes.append({"status": "order_cancelled", "order_id": p.order_id})
     else:

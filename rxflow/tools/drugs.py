@@ -133,12 +133,13 @@ def dosage_verification(ctx: ToolContext, args: DosageArgs) -> DosageReport:
     """
     rx = ctx.own_prescription(args.rx_id)
     product = ctx.store.product(rx.product_id)
-    verdict, reason = policy.check_stated_dose(product, rx.frequency, args.stated_strength, args.stated_frequency,
-                                               args.stated_count, rx.sig)
+    verdict, reason, facts = policy.check_stated_dose(product, rx.frequency, args.stated_strength,
+                                                      args.stated_frequency, args.stated_count, rx.sig)
     alert = None
     if verdict == "mismatch":
-        alert = alerts.make(AlertCode.DOSE_MISMATCH, reason, rx_id=rx.rx_id, stated_strength=args.stated_strength,
-                            stated_frequency=args.stated_frequency, stated_count=args.stated_count)
+        alert = alerts.make(AlertCode.DOSE_MISMATCH, reason, rx_id=rx.rx_id, drug=ctx.drug_of(rx).generic_name,
+                            stated_strength=args.stated_strength, stated_frequency=args.stated_frequency,
+                            stated_count=args.stated_count, **facts)
     return DosageReport(rx_id=rx.rx_id, prescribed_strength=product.strength_label, prescribed_frequency=rx.frequency,
                         directions=rx.sig, stated_strength=args.stated_strength,
                         stated_frequency=args.stated_frequency, stated_count=args.stated_count, verdict=verdict,
