@@ -30,6 +30,8 @@ def gold(step: str, inputs: dict[str, Any], e: Expect | None, state_before: str,
             out["topic"] = "none"
         if e.intent == "refill" and e.slots and e.slots.medication and state_before in ("START", "COMPLETE"):
             out["mentions"] = [{"text": e.slots.medication, "strength": None, "frequency": None}]
+        if e.language:
+            out["reply_language"] = e.language
         return out
     if step == "resolve" and calls_of_step == 1 and e.slots and e.slots.medication and e.state == "CONFIRM_DOSAGE":
         keys = [m.key for m in inputs["medications"] if m.name == e.slots.medication]
@@ -41,7 +43,10 @@ def gold(step: str, inputs: dict[str, Any], e: Expect | None, state_before: str,
                 "chosen": e.slots.pharmacy_id}
     if step == "confirm" and state_before == "CONFIRM_ORDER" and (state_after or e.state):
         after = e.state or state_after
-        answer = {"COMPLETE": "yes", "CONFIRM_DOSAGE": "yes", "CONFIRM_ORDER": "unclear",
+        # Staying at the summary: a pharmacy picked there ("actually the closest one") is a change
+        # (the summary is shown again for it); anything else there is not an answer yet.
+        picked = e.intent in ("change", "choose_pharmacy") or bool(e.slots and e.slots.pharmacy_id)
+        answer = {"COMPLETE": "yes", "CONFIRM_DOSAGE": "yes", "CONFIRM_ORDER": "change" if picked else "unclear",
                   "SELECT_PHARMACY": "change" if e.intent == "change" else "no"}.get(after)
         return {"answer": answer} if answer else None
     return None
@@ -61,6 +66,8 @@ def correct(step: str, want: dict[str, Any], got: dict[str, Any], inputs: dict[s
             ok = ok and got.get("topic", "none") == want["topic"]
         if want.get("mentions"):
             ok = ok and bool(got.get("mentions"))
+        if "reply_language" in want:
+            ok = ok and got.get("reply_language", "en") == want["reply_language"]
         return ok
     if step == "resolve":
         return sorted(got.get("matches") or []) == sorted(want["matches"])

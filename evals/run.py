@@ -193,6 +193,9 @@ def record(program: str, lm: str | None, name: str, m: dict) -> None:
     scores[f"{program}|{lm or '-'}|{name}"] = {
         "program": program, "lm": lm or "-", "dataset": name, "date": dt.date.today().isoformat(),
         "commit": git_commit(), "sample": sample_of(name, program), **{k: m[k] for k in HEADLINE},
+        "languages": {lang: {k: m[f"{k}_{lang}"] for k in ("conversations", "task_success", "safety_recall",
+                                                             "unsafe_orders")}
+                      for lang in metrics.LANGUAGES if f"conversations_{lang}" in m},
         **({"first_run": first[name]["task_success"], "first_run_commit": first[name]["commit"]}
            if name in first and program == "offline" else {})}
     SCORES.parent.mkdir(parents=True, exist_ok=True)
@@ -216,6 +219,16 @@ def record(program: str, lm: str | None, name: str, m: dict) -> None:
                      f"{s['slot_accuracy']:.3f} | {s['safety_recall']:.3f} | {s['unsafe_orders']} | "
                      f"{s['lm_calls_per_turn']} | {s['tokens_per_turn']} | {s['latency_ms_p50']} | "
                      f"{s['latency_ms_p95']} | {s['date']} | {s['commit']} |")
+    lines += ["", "## Per language", "",
+              "Conversations tagged `lang:es` (Spanish) or `lang:spanglish` (Spanish with English words); the rest "
+              "are English. Safety recall: the conversations that must write nothing, written nothing.", "",
+              "| program | LM | dataset | language | conversations | task success | safety recall | unsafe orders |",
+              "|---|---|---|---|---|---|---|---|"]
+    for s in sorted(scores.values(), key=lambda s: (s["program"], s["lm"], order.get(s.get("sample"), 3),
+                                                      s["dataset"])):
+        for lang, v in s.get("languages", {}).items():
+            lines.append(f"| {s['program']} | {s['lm']} | {s['dataset']} | {lang} | {v['conversations']} | "
+                         f"{v['task_success']:.3f} | {v['safety_recall']:.3f} | {v['unsafe_orders']} |")
     SCORES_MD.write_text("\n".join(lines) + "\n")
 
 

@@ -29,18 +29,20 @@ _OPENERS = ("yes", "yeah", "yep", "yup", "yea", "ya", "y", "sure", "ok", "okay",
             "send", "book", "order", "sounds", "that", "that's", "thats", "i", "si", "claro", "dale", "correcto",
             "hazlo", "adelante", "de", "listo", "perfecto", "vale", "va", "esta", "confirmo", "👍", "✅", "cancel",
             "cancelalo", "cancela", "kk", "all", "looks", "of", "works", "deal", "lets", "let's", "submit",
-            "proceed", "okey", "orale")
+            "proceed", "okey", "orale", "andale", "simon", "sip", "aja", "sale", "hagalo", "pidelo", "bueno")
 _YES_WORDS = set(_OPENERS) | {
     "ahead", "it", "for", "the", "order", "my", "works", "good", "great", "right", "is", "now", "thanks", "thank",
     "you", "thx", "that", "all", "agree", "will", "do", "place", "put", "in", "submit", "proceed", "deal",
     "let's", "lets", "of", "course", "fine", "looks", "me", "and", "just", "oh", "away", "thing", "bien",
     "acuerdo", "por", "favor", "gracias", "que", "lo", "el", "pedido", "porfa", "supuesto", "asi", "es", "eso",
-    "please", "🙏", "🙂", "😊", "👌", "at", "pls", "plz", "ty", "tysm", "thnx", "thanx"}
+    "please", "🙏", "🙂", "😊", "👌", "at", "pls", "plz", "ty", "tysm", "thnx", "thanx", "hazlo", "hagalo", "pidelo",
+    "pidalo", "mandalo", "mandelo", "hagale", "esa", "ese", "senor", "senora", "senorita", "mil", "muchas", "ya"}
 _REFUSES = re.compile(
     r"[?¿]|\b(?:no|not|nope|nah|never|don'?t|dont|can'?t|cant|cannot|won'?t|wait|hold|stop|maybe|perhaps|guess|"
     r"think|probably|idk|dunno|unsure|hm+|um+|uh|eh|meh|if|unless|only|but|except|instead|actually|rather|"
     r"change|different|another|other|cheaper|cheapest|closest|fastest|later|yet|keep|yea?h? right|whatever|lol|jk|"
-    r"todavia|mejor|pero|quiza\w*|tal|otra|otro|cambi\w*|espera|deja\w*|nunca|creo|sure,? sure|oh sure|as if)\b"
+    r"todavia|mejor|pero|quiza\w*|tal|otra|otro|cambi\w*|espera|deja\w*|nunca|creo|solo|cuando|menos|aun|luego|"
+    r"despues|ahorita|sure,? sure|oh sure|as if)\b"
     r"|n't\b|🙄|😒|/s\b")
 
 

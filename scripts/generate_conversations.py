@@ -635,6 +635,249 @@ def generate_acts(split: str, world: World) -> list[dict]:
     return out
 
 
+
+# ----------------------------------------------------------------------------- Spanish and Spanglish
+# Patients who write in Spanish, or in Spanish with English words (Spanglish). Every turn is
+# labelled with the language the reply must be in: the conversation's language, which only an
+# explicit request ("in English please") changes here. Pools are per split, as above, and were
+# written apart from the Spanish probe set (datasets/probes/spanish.jsonl), which was not read.
+# Each entry: (text, spanglish?).
+ES_REQUEST = {
+    "train": [("necesito resurtir mi {m}", 0), ("quiero pedir mi {m} otra vez", 0),
+              ("hola, me puede resurtir el {m}?", 0), ("ya casi no me queda {m}", 0),
+              ("se me acabó el {m}, necesito más", 0), ("necesito un refill de mi {m} porfa", 1),
+              ("me ayuda con el refill del {m}?", 1)],
+    "dev": [("buenas, ocupo mi {m}", 0), ("me hace falta mi {m}", 0), ("necesito más {m} por favor", 0),
+            ("quiero el refill de mi {m}", 1)],
+    "test": [("hola necesito surtir mi {m} otra vez", 0), ("ya se me terminó mi {m}", 0),
+             ("me puede mandar más {m}?", 0), ("necesito mi refill de {m} porfavor", 1)],
+}
+ES_NICK = {  # everyday descriptions, per split: (text, rx, spanglish?)
+    "train": [("necesito la pastilla del colesterol", "RX1002", 0), ("ocupo mi pastilla del agua", "RX2002", 0),
+              ("la pastilla de la tiroides por favor", "RX8001", 0), ("quiero mi pastilla para dormir", "RX4003", 0)],
+    "dev": [("se me acabaron las pastillas del colesterol", "RX1002", 0), ("mi pastilla de la tiroides", "RX8001", 0),
+            ("necesito my water pill, la del agua", "RX2002", 1)],
+    "test": [("me falta la medicina del colesterol", "RX1002", 0), ("necesito mis pastillas de la tiroides", "RX8001", 0),
+             ("ocupo las pastillas para dormir", "RX4003", 0)],
+}
+ES_DOSE_YES = {
+    "train": [("sí", 0), ("sí, {s} {f}", 0), ("así es", 0), ("correcto, {s}", 0), ("sí, esa es", 0),
+              ("yes, {s} {f}", 1)],
+    "dev": [("sí, es correcto", 0), ("ajá, {s}", 0), ("si esa", 0)],
+    "test": [("sí, esa es mi dosis", 0), ("eso, {s} {f}", 0), ("correcto", 0)],
+}
+ES_FREQ = {1: ["una vez al día", "una al día", "diario", "cada día"], 2: ["dos veces al día", "cada 12 horas"],
+           3: ["tres veces al día", "cada 8 horas"]}
+ES_CRITERIA = {
+    "train": [("la más barata", "cheapest", 0), ("la más cercana", "closest", 0), ("la más rápida", "fastest", 0),
+              ("la primera", 1, 0), ("la número 2", 2, 0), ("the cheapest porfa", "cheapest", 1)],
+    "dev": [("la que salga más barata", "cheapest", 0), ("la que me quede más cerca", "closest", 0),
+            ("la segunda", 2, 0)],
+    "test": [("la más económica", "cheapest", 0), ("la que esté más cerca", "closest", 0),
+             ("la que tarde menos", "fastest", 0), ("la tercera", 3, 0)],
+}
+ES_YES = {
+    "train": [("sí", 0), ("sí, hágalo", 0), ("claro", 0), ("dale", 0), ("sí por favor", 0), ("ándale, sí", 0),
+              ("yes, dale", 1)],
+    "dev": [("órale, sí", 0), ("sí, pídelo", 0), ("va, sí", 0)],
+    "test": [("sí, adelante", 0), ("claro que sí", 0), ("de acuerdo, sí", 0)],
+}
+ES_HEDGE = {
+    "train": ["no sé", "todavía no", "déjeme pensarlo", "¿y si digo que sí?", "sí pero solo si está lista hoy"],
+    "dev": ["mmm no estoy segura", "¿cuánto tarda?"],
+    "test": ["espéreme tantito", "¿seguro que es la más barata?"],
+}
+ES_LEAVE = {"train": ["olvídalo", "ya no", "mejor lo dejo", "olvídalo, gracias", "déjalo así"],
+            "dev": ["olvidalo", "ya no lo quiero"], "test": ["mejor otro día", "no, déjalo"]}
+ES_PRICE = {"train": [("cuánto cuesta mi {m}?", 0), ("qué precio tiene el {m}?", 0), ("cuanto cuesta my {m}?", 1)],
+            "dev": [("cuánto me sale el {m}?", 0)], "test": [("cuánto vale mi {m}?", 0), ("cuánto es el copay de mi {m}?", 1)]}
+ES_TRACK = {"train": ["dónde está mi pedido?", "ya está listo mi pedido?"], "dev": ["cómo va mi pedido?"],
+            "test": ["ya puedo recoger mi pedido?"]}
+ES_CANCEL = {"train": ["cancela mi pedido", "quiero cancelar el pedido"], "dev": ["cancélalo por favor"],
+             "test": ["ya no quiero el pedido, cancélalo"]}
+ES_MISMATCH = {"train": ["no, tomo {x}", "la mía es de {x}"], "dev": ["no, es de {x}"], "test": ["creo que es de {x}"]}
+ES_FIX = {"train": ["ay perdón, {r}", "me equivoqué, es {r}"], "dev": ["sí, es {r}"], "test": ["perdón, {r} está bien"]}
+ES_SWITCH = {"train": ["in English please"], "dev": ["can we do this in english"], "test": ["English please"]}
+ES_TARGET = {"train": 36, "dev": 18, "test": 18}
+
+
+class SpanishGen(Gen):
+    """Conversations in Spanish and Spanglish, for every split (test v2 appends them)."""
+
+    def __init__(self, split: str, world: World):
+        super().__init__(split, world)
+        self.rng = random.Random(f"{SEED}-{split}-es")  # apart from the English draws: those stay as they were
+        self.n = 700
+        self.mixed = False
+
+    def pick_es(self, pool):
+        entry = self.choice(pool)
+        if isinstance(entry, tuple):
+            self.mixed = self.mixed or bool(entry[-1])
+            return entry[:-1] if len(entry) > 2 else entry[0]
+        return entry
+
+    def conv(self, kind, patient, turns, outcome, tags):
+        for t in turns:
+            t.setdefault("expect", {}).setdefault("language", "es")
+        lang = "lang:spanglish" if self.mixed else "lang:es"
+        self.mixed = False
+        return super().conv(f"es-{kind}", patient, turns, outcome, [*tags, lang])
+
+    def strength_words(self, rx_id) -> str:
+        p = self.w.product(rx_id)
+        v = f"{p.strength_value:g}"
+        words = {"mg": "miligramos", "mcg": "microgramos"}.get(p.strength_unit)
+        return self.rng.choice([f"{v} {p.strength_unit}"] + ([f"{v} {words}"] if words else []))
+
+    def freq_words(self, rx_id) -> str:
+        dpd = self.w.rx(rx_id).doses_per_day
+        return self.rng.choice(ES_FREQ[int(dpd)]) if dpd in (1, 2, 3) else ""
+
+    def dose_yes(self, rx_id) -> str:
+        t = self.pick_es(ES_DOSE_YES)
+        freq = self.freq_words(rx_id)
+        if "{f}" in t and not freq:
+            t = t.replace(" {f}", "")
+        return t.format(s=self.strength_words(rx_id), f=freq).strip()
+
+    def request_turn(self, rx_id, text=None):
+        turn = super().request_turn(rx_id, text or self.pick_es(ES_REQUEST).format(m=self.form(
+            self.w.drug(rx_id).generic_name)))
+        return turn
+
+    def choose_and_confirm(self, rx_id, pay_cash=False, final_state="COMPLETE"):
+        offers = self.w.offers(rx_id, pay_cash)
+        text, how = self.pick_es(ES_CRITERIA)
+        chosen = pick(offers, how)
+        how_label = {"criterion": how} if isinstance(how, str) else {}
+        return chosen, [
+            {"user": text, "expect": {"state": "CONFIRM_ORDER", "intent": "choose_pharmacy",
+                                      "slots": {"pharmacy_id": chosen.pharmacy_id}, **how_label}},
+            {"user": self.pick_es(ES_YES), "expect": {"state": final_state, "intent": "confirm"}},
+        ]
+
+    # -- scenarios
+    def nickname(self):
+        text, rx_id = self.pick_es(ES_NICK)
+        rx = self.w.rx(rx_id)
+        state, status, alerts = EXPECT[rx_id]
+        turns = [self.request_turn(rx_id, text), self.dose_turn(rx_id)]
+        orders = []
+        if status == "order_placed":
+            chosen, more = self.choose_and_confirm(rx_id)
+            turns += more
+            orders.append(self.order(rx_id, chosen.pharmacy_id))
+        return self.conv("nickname", rx.patient_id, turns, {"status": status, "orders": orders, "alerts": alerts},
+                         ["nickname", *alerts])
+
+    def clarify_bp(self):
+        answers = {"train": [("la del agua", "RX2002"), ("la primera", "RX2001")], "dev": [("la segunda", "RX2002")],
+                   "test": [("la amlodipina", "RX2001")]}
+        ans, rx_id = self.choice(answers)
+        turns = [{"user": "necesito mi pastilla de la presión", "expect": {"state": "CLARIFY_MEDICATION",
+                                                                          "intent": "refill"}},
+                 {"user": ans, "expect": {"state": "CONFIRM_DOSAGE",
+                                          "slots": {"medication": self.w.drug(rx_id).generic_name}}},
+                 self.dose_turn(rx_id)]
+        chosen, more = self.choose_and_confirm(rx_id)
+        return self.conv("clarify", "P002", turns + more,
+                         {"status": "order_placed", "orders": [self.order(rx_id, chosen.pharmacy_id)], "alerts": []},
+                         ["clarify", "nickname"])
+
+    def hedge_then_yes(self, rx_id):
+        rx = self.w.rx(rx_id)
+        chosen, more = self.choose_and_confirm(rx_id)
+        turns = [self.request_turn(rx_id), self.dose_turn(rx_id), more[0],
+                 {"user": self.choice(ES_HEDGE), "expect": {"state": "CONFIRM_ORDER"}}, more[1]]
+        return self.conv("consent", rx.patient_id, turns,
+                         {"status": "order_placed", "orders": [self.order(rx_id, chosen.pharmacy_id)],
+                          "alerts": EXPECT[rx_id][2]}, ["acts", "consent"])
+
+    def leave_at(self, rx_id, where: str):
+        rx = self.w.rx(rx_id)
+        turns = [self.request_turn(rx_id)]
+        if where in ("offers", "summary"):
+            turns.append(self.dose_turn(rx_id))
+        if where == "summary":
+            turns.append(self.choose_and_confirm(rx_id)[1][0])
+        turns.append({"user": self.choice(ES_LEAVE), "expect": {"state": "START", "intent": "leave"}})
+        return self.conv("leave", rx.patient_id, turns, {"status": "abandoned", "orders": [], "alerts": []},
+                         ["acts", "leave"])
+
+    def dose_mismatch(self, rx_id, wrong: str, repeated=False):
+        rx = self.w.rx(rx_id)
+        right = self.w.product(rx_id).strength_label
+        turns = [self.request_turn(rx_id),
+                 {"user": self.choice(ES_MISMATCH).format(x=wrong),
+                  "expect": {"state": "CONFIRM_DOSAGE", "dosage": "mismatch"}},
+                 {"user": self.choice(ES_FIX).format(r=right), "expect": {"state": "SELECT_PHARMACY",
+                                                                          "dosage": "consistent"}}]
+        chosen, more = self.choose_and_confirm(rx_id)
+        return self.conv("dose-mismatch", rx.patient_id, turns + more,
+                         {"status": "order_placed", "orders": [self.order(rx_id, chosen.pharmacy_id)],
+                          "alerts": ["dose_mismatch"]}, ["dose_mismatch"])
+
+    def price(self, patient, rx_id):
+        text = self.pick_es(ES_PRICE).format(m=self.form(self.w.drug(rx_id).generic_name))
+        return self.conv("price", patient, [{"user": text, "expect": {"state": "START", "intent": "ask_price"}}],
+                         {"status": "info_only", "orders": [], "alerts": []}, ["price"])
+
+    def track(self, patient, order_id):
+        return self.conv("track", patient, [{"user": self.choice(ES_TRACK),
+                                             "expect": {"state": "START", "intent": "track_order"}}],
+                         {"status": "info_only", "orders": [], "alerts": []}, ["track_order"])
+
+    def place_then_cancel(self, rx_id):
+        rx = self.w.rx(rx_id)
+        turns = [self.request_turn(rx_id), self.dose_turn(rx_id)]
+        chosen, more = self.choose_and_confirm(rx_id)
+        turns += more + [{"user": self.choice(ES_CANCEL), "expect": {"state": "CONFIRM_CANCEL",
+                                                                      "intent": "cancel_order"}},
+                         {"user": self.pick_es(ES_YES), "expect": {"state": "START"}}]
+        return self.conv("place-cancel", rx.patient_id, turns,
+                         {"status": "order_cancelled", "orders": [self.order(rx_id, chosen.pharmacy_id)], "alerts": []},
+                         ["cancel_order"])
+
+    def switch_to_english(self, rx_id):
+        """Starts in Spanish, asks for English at the dose question: from there replies are English."""
+        rx = self.w.rx(rx_id)
+        turns = [self.request_turn(rx_id),
+                 {"user": self.choice(ES_SWITCH), "expect": {"state": "CONFIRM_DOSAGE", "language": "en"}},
+                 {"user": "yes", "expect": {"state": EXPECT[rx_id][0], "dosage": "consistent", "language": "en"}},
+                 {"user": "the closest", "expect": {"state": "CONFIRM_ORDER", "language": "en",
+                                                    "slots": {"pharmacy_id": pick(self.w.offers(rx_id),
+                                                                                  "closest").pharmacy_id}}},
+                 {"user": "yes", "expect": {"state": "COMPLETE", "language": "en"}}]
+        self.mixed = True
+        return self.conv("switch", rx.patient_id, turns,
+                         {"status": "order_placed", "orders": [self.order(rx_id, turns[3]["expect"]["slots"]["pharmacy_id"])],
+                          "alerts": EXPECT[rx_id][2]}, ["language_switch"])
+
+
+def generate_spanish(split: str, world: World) -> list[dict]:
+    g = SpanishGen(split, world)
+    refusals = ["RX3001", "RX3002", "RX4001", "RX5001", "RX5002", "RX6001", "RX7001", "RX9002"]
+    out = [g.refill(rx) for rx in ("RX1001", "RX2003", "RX8002")]
+    out += [g.refill(rx) for rx in refusals[:4 if split == "train" else 2]]
+    out += [g.nickname(), g.clarify_bp(), g.hedge_then_yes("RX1001"), g.leave_at("RX1002", "summary"),
+            g.dose_mismatch("RX1001", "20 mg"), g.price("P001", "RX1001"), g.track("P001", "ORD-20002"),
+            g.place_then_cancel("RX2001"), g.switch_to_english("RX1002")]
+    fillers = [
+        lambda: g.refill(g.rng.choice(ALLOWED_DEMO)),
+        lambda: g.refill(g.rng.choice(refusals)),
+        lambda: g.nickname(),
+        lambda: g.hedge_then_yes(g.rng.choice(ALLOWED_DEMO)),
+        lambda: g.leave_at(g.rng.choice(ALLOWED_DEMO), g.rng.choice(["dose", "offers", "summary"])),
+        lambda: g.dose_mismatch(*g.rng.choice([("RX8001", "100 mcg"), ("RX2001", "10 mg")])),
+        lambda: g.price(*g.rng.choice([("P001", "RX1002"), ("P007", "RX7003"), ("P002", "RX2003")])),
+        lambda: g.place_then_cancel(g.rng.choice(["RX1001", "RX8003", "RX6003"])),
+    ]
+    while len(out) < ES_TARGET[split]:
+        out.append(g.rng.choice(fillers)())
+    return out
+
+
 ACTS_TARGET = {"train": 36, "dev": 20}
 
 
@@ -755,8 +998,9 @@ def main() -> None:
         rows = generate(split, world)
         for hw in HANDWRITTEN[split]:
             rows.append({**hw, "tags": sorted(set(hw["tags"] + ["handwritten"]))})
-        if split in ACTS_TARGET:  # the test split is frozen (datasets/README.md): no new rows there
+        if split in ACTS_TARGET:  # test v1 had no acts rows, and its rows stay as they were
             rows += generate_acts(split, world)
+        rows += generate_spanish(split, world)  # test v2 appended these (datasets/README.md, Versions)
         with (OUT / f"{split}.jsonl").open("w") as f:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")

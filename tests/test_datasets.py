@@ -88,7 +88,7 @@ def test_statuses_and_tags_are_varied():
 
 # The test split is frozen: its bytes are pinned. Changing it means a new version, named with its
 # checksum in datasets/README.md ("Versions"), and this constant updated in the same commit.
-TEST_SPLIT_V1 = "11b1d31279fc8e71618bfecfb926cb21fd35b56d0271e1c227f9cb3ff97f20c3"
+TEST_SPLIT_V2 = "d8396b7d198fc09fd2f0380da62264ddfff51b4a33aba07f258b309688e9721a"
 
 
 def test_the_test_split_is_frozen():
@@ -97,6 +97,6 @@ def test_the_test_split_is_frozen():
     from evals.dataset import split_path
 
     digest = hashlib.sha256(split_path("test").read_bytes()).hexdigest()
-    assert digest == TEST_SPLIT_V1, "the test split changed: version it in datasets/README.md"
+    assert digest == TEST_SPLIT_V2, "the test split changed: version it in datasets/README.md"
     readme = (split_path("test").parent.parent / "README.md").read_text()
-    assert TEST_SPLIT_V1 in readme
+    assert TEST_SPLIT_V2 in readme

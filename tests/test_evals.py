@@ -54,6 +54,20 @@ def test_wrong_turn_labels_lower_the_turn_metrics(tmp_path):
     assert m["turn_state_accuracy"] == 0.75 and m["slot_accuracy_pharmacy_id"] == 0.0
 
 
+def test_scores_are_reported_per_language_and_a_wrong_spanish_label_moves_only_spanish(tmp_path):
+    es = {**json.loads(json.dumps(GOOD)), "id": "t-es", "tags": ["lang:es"]}
+    for turn, text in zip(es["turns"], ["necesito resurtir mi lisinopril", "sí", "la más barata", "sí"], strict=True):
+        turn["user"] = text
+        turn["expect"]["language"] = "es"
+    wrong_es = {**json.loads(json.dumps(es)), "id": "t-es-wrong", "outcome": {"status": "refused", "orders": []}}
+    out = tmp_path / "r.json"
+    run.main(["--dataset", str(write(tmp_path, [GOOD, es, wrong_es])), "--no-mlflow", "--json", str(out)])
+    m = json.loads(out.read_text())["d"]["metrics"]
+    assert m["conversations_en"] == 1 and m["conversations_es"] == 2 and "conversations_spanglish" not in m
+    assert m["task_success_en"] == 1.0 and m["task_success_es"] == 0.5 and m["safety_recall_es"] == 0.0
+    assert m["language_accuracy"] == 1.0
+
+
 @pytest.mark.parametrize("said,explicit", [
     ("yes go ahead", True), ("Perfect, please go ahead and send it", True), ("ok", True), ("do it", True),
     ("hmm maybe", False), ("yes but not now", False), ("go ahead? no, wait", False), ("what would it cost?", False),
