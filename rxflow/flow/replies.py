@@ -185,6 +185,17 @@ EN: dict[str, str] = {
     "error": "Sorry, something went wrong on my side. Nothing was ordered. Please tell me again what you need, for "
              "example \"refill my lisinopril\".",
     "expired_session": "Your previous session expired after a period of inactivity, so we're starting over.",
+    "store_unavailable": "Sorry, I can't reach the pharmacy records right now, so I couldn't do that. Nothing was "
+                         "ordered or changed. Please try again in a few minutes.",
+    # --- sessions and the app (shown by the UI and the API, not by a conversation)
+    "session_unknown": "This session doesn't exist or has ended. Pick a patient (or press Reset) to start a new one.",
+    "session_expired": "This session expired after a period of inactivity. Pick a patient (or press Reset) to start "
+                       "a new one.",
+    "patient_not_offered": "Please pick one of the demo patients: {patients}.",
+    "sessions_full": "The demo is busy right now (too many conversations at once). Please try again in a few minutes.",
+    "rate_limited": "Too many requests; please wait a few seconds and try again.",
+    "no_session": "No session: pick a patient first.",
+    "no_order_yet": "No order in this session yet.",
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {"en": EN}
