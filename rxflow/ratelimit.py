@@ -38,5 +38,7 @@ class RateLimiter:
                 self._buckets.popitem(last=False)
         return allowed
 
-    def __len__(self) -> int:
+    @property
+    def clients(self) -> int:
+        """How many clients are remembered now."""
         return len(self._buckets)

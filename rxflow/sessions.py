@@ -61,5 +61,7 @@ class SessionLocks:
                 if entry[1] == 0:
                     del self._held[session_id]
 
-    def __len__(self) -> int:
+    @property
+    def in_use(self) -> int:
+        """Sessions with a turn running or waiting now."""
         return len(self._held)

@@ -90,7 +90,7 @@ def serve(mode: str, limiter=None, **overrides):
 
     store = Store(":memory:", MOCK)
     assistant = build(store=store, program="offline", mode=mode, **overrides)
-    demo = build_demo(assistant, limiter or RateLimiter(0, 1))
+    demo = build_demo(assistant, RateLimiter(0, 1) if limiter is None else limiter)
     demo.queue(default_concurrency_limit=16)
     port = free_port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, run_history=False, quiet=True)

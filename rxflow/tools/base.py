@@ -135,6 +135,11 @@ class ToolSpec:
         return self.args_model.model_json_schema()
 
 
+# Arguments a turn, the inspector and the chat API never show: an idempotency key is its conversation's
+# write token plus a digest, and whoever holds the token could replay that conversation's writes.
+SECRET_ARGS = frozenset({"idempotency_key"})
+
+
 @dataclass
 class ToolResult:
     """One call, as recorded on a turn and shown in the inspector. `output` is the tool's typed
@@ -153,7 +158,8 @@ class ToolResult:
         return self.output.model_dump(mode="json") if self.output is not None else None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "args": self.args, "ok": self.ok, "data": self.data,
+        args = {k: "(hidden)" if k in SECRET_ARGS else v for k, v in self.args.items()}
+        return {"name": self.name, "kind": self.kind, "args": args, "ok": self.ok, "data": self.data,
                 "error": self.error, "ms": round(self.ms, 2)}
 
 

@@ -183,7 +183,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                             cancel_btn = gr.Button("Cancel order", size="sm")
                     program = gr.Markdown(elem_id="program")
                 with gr.Tab("Orders"):
-                    orders = gr.Dataframe(label="This patient's orders", wrap=True)
+                    orders = gr.Dataframe(label="This patient's orders", wrap=True, elem_id="orders")
                 with gr.Tab("About"):
                     gr.Markdown(about_md(assistant.program_label))
         outputs = [diagram, slots, tools, alerts, order, program, orders]
@@ -215,7 +215,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             """One turn through the API: the Turn as JSON (state, reply, slots, tools, alerts, order)."""
             admit(request)
             try:
-                return assistant.handle(session_id, message).model_dump(mode="json")
+                return assistant.handle(session_id, message).public()
             except SessionExpired:
                 raise refused("session_expired") from None
             except UnknownSession:
