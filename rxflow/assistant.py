@@ -145,10 +145,11 @@ class Assistant:
         else None. A token works once: resuming replaces it."""
         if not sessions.well_formed(token):
             return None
-        row = self.store.session_by_resume(sessions.token_digest(token))
+        following = sessions.new_id()
+        row = self.store.rotate_resume(sessions.token_digest(token), sessions.token_digest(following))
         if row is None or self._expired(row["updated_at"]):
             return None
-        return row["session_id"], self.resume_token(row["session_id"])
+        return row["session_id"], following
 
     def _idle_since(self, seconds: float) -> dt.datetime:
         return dt.datetime.now() - dt.timedelta(seconds=seconds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -40,8 +41,11 @@ class Settings(BaseSettings):
     rate_burst: int = Field(20, ge=1, description="Requests a client may send at once before the rate applies.")
     rate_clients: int = Field(10_000, ge=1, description="Clients the rate limiter remembers (least recent "
                                                         "forgotten first).")
-    proxy_hops: int = Field(0, ge=0, le=5, description="Proxies in front of the app whose X-Forwarded-For entries "
-                                                       "name the client (0: the TCP peer is the client).")
+    # On a Hugging Face Space (SPACE_ID is set) the TCP peer is HF's proxy, so every visitor would share one
+    # rate-limit bucket; the client is the address that proxy adds to X-Forwarded-For.
+    proxy_hops: int = Field(default_factory=lambda: 1 if os.environ.get("SPACE_ID") else 0, ge=0, le=5,
+                            description="Proxies in front of the app whose X-Forwarded-For entries name the client "
+                                        "(0: the TCP peer is the client; default 1 on a Hugging Face Space).")
     max_message_chars: int = Field(2000)
     lm_timeout: float = Field(20.0, description="Seconds before an LM call is abandoned for the offline fallback.")
     log_level: str = Field("INFO")

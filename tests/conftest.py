@@ -83,7 +83,7 @@ def free_port() -> int:
 
 def serve(mode: str, limiter=None, **overrides):
     """Start the Gradio app in this process on a free port over its own in-memory world; returns
-    (url, assistant, close)."""
+    (url, assistant, close), and the Blocks as close.demo."""
     from rxflow.environment import build
     from rxflow.ratelimit import RateLimiter
     from rxflow.ui.app import build_demo
@@ -93,12 +93,14 @@ def serve(mode: str, limiter=None, **overrides):
     demo = build_demo(assistant, RateLimiter(0, 1) if limiter is None else limiter)
     demo.queue(default_concurrency_limit=16)
     port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, run_history=False, quiet=True)
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, run_history=False, quiet=True,
+                state_session_capacity=assistant.settings.max_live_sessions)
 
     def close():
         demo.close()
         store.close()
 
+    close.demo = demo
     return f"http://127.0.0.1:{port}/", assistant, close
 
 

@@ -253,12 +253,43 @@ def test_4_api_and_page_are_rate_limited_per_client():
         demo = build_demo(assistant, RateLimiter(per_minute=6, burst=2))
         start, send = ui_fn(demo, "start"), ui_fn(demo, "send")
         page = start("P001", "", browser_request("192.0.2.1"))
-        send("hello", page[0], [], browser_request("192.0.2.1"))
+        send("hello", page[0], page[1], [], browser_request("192.0.2.1"))
         with pytest.raises(gr.Error, match="Too many requests"):
-            send("hello", page[0], [], browser_request("192.0.2.1"))
+            send("hello", page[0], page[1], [], browser_request("192.0.2.1"))
         assert start("P001", "", browser_request("192.0.2.2"))[0]  # another client is not affected
     finally:
         close()
+
+
+def test_4_page_states_are_bounded_and_a_tab_whose_state_was_dropped_resumes():
+    """Gradio keeps a state per browser session and per API caller (a copy of the page's config): the
+    number kept is capped at max_live_sessions; a tab whose state was dropped resumes with its token."""
+    from evals.soak import ApiError, call
+
+    url, assistant, close = serve("demo", max_live_sessions=5)
+    try:
+        for _ in range(12):  # raw HTTP callers: a new Gradio session each
+            with pytest.raises(ApiError, match="doesn't exist"):
+                call(url, "chat", "x" * 32, "hello")
+        kept = len(close.demo.state_holder.session_data)
+    finally:
+        close()
+    assert kept == 5
+    from rxflow.ui.app import build_demo
+
+    demo = build_demo(_small_world_assistant())
+    start, send = ui_fn(demo, "start"), ui_fn(demo, "send")
+    page = start("P001", "", browser_request())
+    out = send("refill my lisinopril", "", page[1], [], browser_request())  # no server-side state left
+    assert out[2] == page[0] and out[3] != page[1] and "lisinopril" in out[1][-1]["content"]
+
+
+def _small_world_assistant():
+    from conftest import MOCK
+
+    from rxflow.store import Store
+
+    return build(Store(":memory:", MOCK), mode="demo")
 
 
 def test_4_rate_limiter_forgets_the_least_recent_clients():
@@ -420,3 +451,13 @@ def test_3_two_tabs_as_one_patient_each_order_and_neither_sees_the_other(served_
         assert "Costco" in tabs["costco"].inner_text("#order")
         browser.close()
     assert not errors, errors
+
+
+def test_4_rate_limit_client_behind_proxies():
+    from rxflow.ui.app import client_of
+
+    spoofed = SimpleNamespace(client=SimpleNamespace(host="10.16.3.80"),
+                              headers={"x-forwarded-for": "6.6.6.6, 198.51.100.23"})
+    assert client_of(spoofed, 0) == "10.16.3.80"  # no proxy trusted: the TCP peer
+    assert client_of(spoofed, 1) == "198.51.100.23"  # what the one trusted proxy saw, not what the client claims
+    assert client_of(browser_request("203.0.113.9"), 1) == "203.0.113.9"  # no header: the peer

@@ -518,9 +518,13 @@ class Store:
         with self.transaction() as cur:
             cur.execute("UPDATE sessions SET resume = ? WHERE session_id = ?", [resume_digest, session_id])
 
-    def session_by_resume(self, resume_digest: str) -> dict[str, Any] | None:
-        """The session (id, updated_at) a resume token's digest belongs to."""
-        return self.row("SELECT session_id, updated_at FROM sessions WHERE resume = ?", [resume_digest])
+    def rotate_resume(self, old_digest: str, new_digest: str) -> dict[str, Any] | None:
+        """Replace a resume token's digest by the next one, in one statement (so a token resumes once, even
+        from two tabs at the same moment). Returns the session (id, updated_at) it belonged to, or None."""
+        with self.transaction() as cur:
+            r = cur.execute("UPDATE sessions SET resume = ? WHERE resume = ? RETURNING session_id, updated_at",
+                            [new_digest, old_digest]).fetchone()
+        return {"session_id": r[0], "updated_at": r[1]} if r else None
 
     def live_sessions(self, active_since: dt.datetime) -> int:
         return self.row("SELECT count(*) AS n FROM sessions WHERE updated_at >= ?", [active_since])["n"]

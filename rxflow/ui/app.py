@@ -130,10 +130,19 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         return (sid, token, patient_id, f"**{desc}**", gr.Dataset(samples=[[e] for e in examples]), chat,
                 *panels(sid))
 
-    def send(message: str, sid: str, chat: list, request: gr.Request):
-        admit(request)
-        if not sid:
+    def current(sid: str, token: str) -> tuple[str, str]:
+        """The tab's session and token. Gradio keeps a bounded number of browser states (the oldest is
+        dropped first); a tab whose state was dropped still holds its resume token, and resumes with it."""
+        if sid:
+            return sid, token
+        resumed = assistant.resume(token) if token else None
+        if resumed is None:
             raise refused("no_session")
+        return resumed
+
+    def send(message: str, sid: str, token: str, chat: list, request: gr.Request):
+        admit(request)
+        sid, token = current(sid, token)
         try:
             turn = assistant.handle(sid, message)
         except SessionExpired:
@@ -141,16 +150,15 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         except UnknownSession:
             raise refused("session_unknown") from None
         chat = list(chat or []) + render.chat_messages(message if isinstance(message, str) else "", turn)
-        return "", chat, *panels(sid, turn)
+        return "", chat, sid, token, *panels(sid, turn)
 
     def order_action(kind: str):
-        def act(sid: str, chat: list, request: gr.Request):
-            if not sid:
-                raise refused("no_session")
+        def act(sid: str, token: str, chat: list, request: gr.Request):
+            sid, token = current(sid, token)
             _, oid = render.order_md(store, conversation(sid))
             if oid is None:
                 raise refused("no_order_yet")
-            return send(f"{kind} order {oid}", sid, chat, request)
+            return send(f"{kind} order {oid}", sid, token, chat, request)
 
         return act
 
@@ -201,10 +209,12 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         patient.input(fresh, [patient], start_outputs, **ui).then(None, [stored], [stored], js=remember)
         reset.click(fresh, [patient], start_outputs, **ui).then(None, [stored], [stored], js=remember)
         examples.click(lambda x: x[0], [examples], [box], **ui)
-        send_btn.click(send, [box, session, chatbot], [box, chatbot, *outputs], **ui)
-        box.submit(send, [box, session, chatbot], [box, chatbot, *outputs], **ui)
-        track_btn.click(order_action("track"), [session, chatbot], [box, chatbot, *outputs], **ui)
-        cancel_btn.click(order_action("cancel"), [session, chatbot], [box, chatbot, *outputs], **ui)
+        turn_outputs = [box, chatbot, session, stored, *outputs]
+        for event, fn, inputs in ((send_btn.click, send, [box, session, stored, chatbot]),
+                                  (box.submit, send, [box, session, stored, chatbot]),
+                                  (track_btn.click, order_action("track"), [session, stored, chatbot]),
+                                  (cancel_btn.click, order_action("cancel"), [session, stored, chatbot])):
+            event(fn, inputs, turn_outputs, **ui).then(None, [stored], [stored], js=remember)
 
         def start_session(patient_id: str, request: gr.Request) -> str:
             """Start a session for a demo patient; returns its id (a secret: keep it to yourself)."""
@@ -239,4 +249,7 @@ def launch(assistant: Assistant | None = None, **kwargs):
         raise SystemExit(2) from None
     demo = build_demo(assistant)
     demo.queue(default_concurrency_limit=16)
+    # Gradio keeps a state per browser session and per API caller (each a copy of the page's config,
+    # ~100 KB): bounded like the conversations, the least recently used dropped first (a tab resumes).
+    kwargs.setdefault("state_session_capacity", assistant.settings.max_live_sessions)
     return demo.launch(theme=gr.themes.Soft(), css=CSS, run_history=False, **kwargs)
