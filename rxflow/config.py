@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     max_live_sessions: int = Field(2000, ge=1, description="Sessions not yet expired; a start beyond it is "
                                                            "refused with a clear message.")
     turns_kept: int = Field(50, ge=1, description="Turn records stored per session (the latest).")
+    page_states: int = Field(500, ge=1, description="Gradio states kept, one per browser tab or API caller (~130 KB "
+                                                    "each, the least recently used dropped first; a tab whose state "
+                                                    "was dropped resumes with its token).")
     rate_per_minute: float = Field(60.0, ge=0, description="Requests per client per minute, sustained "
                                                            "(UI events and API calls); 0 turns the limit off.")
     rate_burst: int = Field(20, ge=1, description="Requests a client may send at once before the rate applies.")

@@ -94,7 +94,7 @@ def serve(mode: str, limiter=None, **overrides):
     demo.queue(default_concurrency_limit=16)
     port = free_port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, run_history=False, quiet=True,
-                state_session_capacity=assistant.settings.max_live_sessions)
+                state_session_capacity=assistant.settings.page_states)
 
     def close():
         demo.close()

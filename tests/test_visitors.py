@@ -263,10 +263,10 @@ def test_4_api_and_page_are_rate_limited_per_client():
 
 def test_4_page_states_are_bounded_and_a_tab_whose_state_was_dropped_resumes():
     """Gradio keeps a state per browser session and per API caller (a copy of the page's config): the
-    number kept is capped at max_live_sessions; a tab whose state was dropped resumes with its token."""
+    number kept is capped (page_states); a tab whose state was dropped resumes with its token."""
     from evals.soak import ApiError, call
 
-    url, assistant, close = serve("demo", max_live_sessions=5)
+    url, assistant, close = serve("demo", page_states=5)
     try:
         for _ in range(12):  # raw HTTP callers: a new Gradio session each
             with pytest.raises(ApiError, match="doesn't exist"):
@@ -327,16 +327,22 @@ def test_4_expired_sessions_are_deleted_with_their_turns_and_sandboxes(store):
 
 
 def test_4_stored_turns_are_bounded_so_a_late_turn_costs_what_an_early_one_does(store):
+    """Orders placed and cancelled, questions: once its lists are full (20 outcomes...) the stored context
+    stays the same size, and only the latest turns_kept turn records remain."""
     a = build(store, mode="demo", turns_kept=10)
     sid = a.start("P001")
+    round_ = ["refill lisinopril", "yes", "the cheapest one please", "yes", "where is my order?", "cancel it", "yes",
+              "what are my medications?", "how much is my metformin?", "hello"]
     sizes = []
-    for i in range(120):
-        a.handle(sid, ("hello", "what are my medications?", "how much is my metformin?")[i % 3])
-        if i in (11, 119):
+    for i in range(30):
+        for m in round_:
+            a.handle(sid, m)
+        if i in (21, 29):
             sizes.append(len(json.dumps(store.load_session(sid)["context"])))
     assert store.row("SELECT count(*) AS n FROM turns WHERE session_id = ?", [sid])["n"] == 10
-    assert store.load_session(sid)["turn_count"] == 120
-    assert abs(sizes[1] - sizes[0]) < 200, sizes  # the stored context does not grow
+    assert store.load_session(sid)["turn_count"] == 300
+    assert [o.status for o in new_orders(store, "P001", a.conversation(sid).sandbox)] == ["cancelled"]
+    assert abs(sizes[1] - sizes[0]) < 50, sizes  # the stored context does not grow
 
 
 # ----------------------------------------------------------------------------- 6. small leaks

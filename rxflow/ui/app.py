@@ -73,7 +73,8 @@ def client_of(request: gr.Request | None, proxy_hops: int = 0) -> str:
 
 def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.Blocks:
     store, settings = assistant.store, assistant.settings
-    limiter = limiter if limiter is not None else RateLimiter(settings.rate_per_minute, settings.rate_burst, settings.rate_clients)
+    if limiter is None:
+        limiter = RateLimiter(settings.rate_per_minute, settings.rate_burst, settings.rate_clients)
     choices = [(f"{pid} · {desc.split(' — ')[0]}", pid) for pid, (desc, _) in DEMO_PATIENTS.items()
                if pid in assistant.offered_patients()]
 
@@ -250,6 +251,6 @@ def launch(assistant: Assistant | None = None, **kwargs):
     demo = build_demo(assistant)
     demo.queue(default_concurrency_limit=16)
     # Gradio keeps a state per browser session and per API caller (each a copy of the page's config,
-    # ~100 KB): bounded like the conversations, the least recently used dropped first (a tab resumes).
-    kwargs.setdefault("state_session_capacity", assistant.settings.max_live_sessions)
+    # ~130 KB): bounded, the least recently used dropped first (a tab resumes with its token).
+    kwargs.setdefault("state_session_capacity", assistant.settings.page_states)
     return demo.launch(theme=gr.themes.Soft(), css=CSS, run_history=False, **kwargs)
