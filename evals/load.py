@@ -4,7 +4,8 @@
 
 Reports errors (must be 0), cross-talk (a reply naming another demo patient, or another demo
 patient's drug with its strength: must be 0) and turn latency p50/p95, as seen by the client over HTTP.
-The app runs as a subprocess on 127.0.0.1 with a throwaway DuckDB file; nothing leaves the machine.
+The app runs as a subprocess on 127.0.0.1 (demo mode, the rate limit off) with a throwaway DuckDB
+file; nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ def foreign_words(store) -> dict[str, set[str]]:
 def drive(url: str, sessions: int, turns: int, foreign: dict[str, set[str]], timeout: float = 120) -> dict:
     from gradio_client import Client
 
+    from rxflow.sessions import digest
+
     latencies: list[float] = []
     errors: list[str] = []
     crosstalk: list[str] = []
@@ -82,7 +85,7 @@ def drive(url: str, sessions: int, turns: int, foreign: dict[str, set[str]], tim
                 bad = [w for w in foreign[pid] if w in turn["reply"]]
                 with lock:
                     latencies.append(ms)
-                    if bad or turn["session_id"] != sid:
+                    if bad or turn["session_id"] != digest(sid):
                         crosstalk.append(f"{pid} session {i}: {bad or turn['session_id']}")
         except Exception as e:  # counted, reported, never hidden
             with lock:
@@ -122,7 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "RXFLOW_DB_PATH": str(Path(tmp) / "load.duckdb"), "GRADIO_SERVER_PORT": str(port),
-               "GRADIO_SERVER_NAME": "127.0.0.1", "RXFLOW_LOG_LEVEL": "WARNING"}
+               "GRADIO_SERVER_NAME": "127.0.0.1", "RXFLOW_LOG_LEVEL": "WARNING",
+               # All clients share one address here: the per-client rate limit would measure itself.
+               "RXFLOW_RATE_PER_MINUTE": "0"}
         env.pop("RXFLOW_LM", None)
         app = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)

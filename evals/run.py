@@ -32,8 +32,9 @@ HEADLINE = ("task_success", "turn_state_accuracy", "intent_accuracy", "slot_accu
 
 
 def build_assistant(program: str, lm=None, capture: bool = True, strict: bool = False):
-    """An Assistant over a fresh in-memory world. `lm`: a model string, a dspy.LM, or None.
-    capture: steps keep their inputs (each step is then scored against the labels)."""
+    """An Assistant over a fresh in-memory world (one shared world: scoring reads the orders written).
+    `lm`: a model string, a dspy.LM, or None. capture: steps keep their inputs (each step is then
+    scored against the labels)."""
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     from rxflow.config import get_settings
     from rxflow.environment import build
@@ -41,7 +42,7 @@ def build_assistant(program: str, lm=None, capture: bool = True, strict: bool = 
 
     settings = get_settings()
     return build(settings, lm=lm, program=program, store=Store(":memory:", settings.mock_dir), strict=strict,
-                 capture=capture, session_timeout=10**9)
+                 capture=capture, session_timeout=10**9, mode="shared")
 
 
 def _worker(assistant):

@@ -14,9 +14,39 @@ def _store():
     return Store.from_settings()
 
 
+MAX_ARGS_CHARS = 100_000
+MAX_DEPTH = 32
+
+
+def _refuse(code: str, message: str) -> int:
+    """A bad input to `tools call`: a JSON error on stdout and exit code 2, never a traceback."""
+    print(json.dumps({"ok": False, "error": {"code": code, "message": message}}))
+    return 2
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"number out of range: {text[:20]}")
+    return value
+
+
+def _depth(value: object) -> int:
+    """How deeply `value` nests (without recursion: the input may be adversarial)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(v, dict):
+            stack += [(x, d + 1) for x in v.values()]
+        elif isinstance(v, list):
+            stack += [(x, d + 1) for x in v]
+    return deepest
+
+
 def cmd_tools(args) -> int:
     from rxflow.config import get_settings
-    from rxflow.tools import ToolContext, call_tool, list_tools
+    from rxflow.tools import REGISTRY, ToolContext, call_tool, list_tools
 
     if args.tools_cmd == "list":
         rows = list_tools()
@@ -26,15 +56,31 @@ def cmd_tools(args) -> int:
             for r in rows:
                 print(f"{r['category']:<9} {r['kind']:<5} {r['name']:<22} {r['summary']}")
         return 0
+    if len(args.args) > MAX_ARGS_CHARS:
+        return _refuse("bad_input", f"--args is longer than {MAX_ARGS_CHARS:,} characters.")
     try:
-        tool_args = json.loads(args.args or "{}")
-    except json.JSONDecodeError as e:
-        print(json.dumps({"ok": False, "error": {"code": "bad_input", "message": f"--args is not JSON: {e}"}}))
-        return 2
-    today = dt.date.fromisoformat(args.today) if args.today else get_settings().today
-    result = call_tool(ToolContext(_store(), args.patient, today), args.name, tool_args)
+        # Over-long integers and non-finite numbers are ValueErrors, deep nesting a RecursionError.
+        tool_args = json.loads(args.args or "{}", parse_float=_finite, parse_constant=_finite)
+    except (ValueError, RecursionError) as e:
+        return _refuse("bad_input", f"--args is not usable JSON: {str(e)[:120]}")
+    if not isinstance(tool_args, dict):
+        return _refuse("bad_input", "--args must be a JSON object, such as '{\"query\": \"lisinopril\"}'.")
+    if _depth(tool_args) > MAX_DEPTH:
+        return _refuse("bad_input", f"--args nests deeper than {MAX_DEPTH} levels.")
+    try:
+        today = dt.date.fromisoformat(args.today) if args.today else get_settings().today
+    except ValueError:
+        return _refuse("bad_input", "--today must be a date such as 2026-11-24.")
+    if args.name not in REGISTRY:
+        return _refuse("not_found", f"Unknown tool {args.name[:60]!r}; `tools list` shows them.")
+    store = _store()
+    if store.patient(args.patient) is None:
+        return _refuse("not_found", f"Unknown patient {args.patient[:20]!r}.")
+    result = call_tool(ToolContext(store, args.patient, today), args.name, tool_args)
     print(json.dumps(result.to_dict(), indent=2, default=str))
-    return 0 if result.ok else 1
+    if result.ok:
+        return 0
+    return 2 if result.error["code"] == "bad_input" else 1
 
 
 def cmd_world(args) -> int:
@@ -45,9 +91,12 @@ def cmd_world(args) -> int:
 
 
 def cmd_chat(args) -> int:
-    from rxflow.assistant import Assistant
+    from rxflow.assistant import SessionExpired
+    from rxflow.environment import build
+    from rxflow.flow import replies
 
-    assistant = Assistant.from_settings(lm=args.lm, program=args.program)
+    # The terminal is one person in one world: shared mode (no sandbox, every patient).
+    assistant = build(lm=args.lm, program=args.program, mode="shared")
     session = assistant.start(args.patient)
     print(f"RxFlow ({assistant.program_label}) - patient {args.patient}. Type 'quit' to leave.\n")
     lines = sys.stdin if not sys.stdin.isatty() else None
@@ -60,7 +109,12 @@ def cmd_chat(args) -> int:
             break
         if lines:
             print(f"you> {message}")
-        turn = assistant.handle(session, message)
+        try:
+            turn = assistant.handle(session, message)
+        except SessionExpired:
+            print(replies.say("en", "expired_session") + "\n")
+            session = assistant.start(args.patient)
+            turn = assistant.handle(session, message)
         print(f"rxflow [{turn.state}]> {turn.reply}\n")
     return 0
 
@@ -86,7 +140,19 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--program", default=None)
     c.set_defaults(fn=cmd_chat)
     args = parser.parse_args(argv)
-    return args.fn(args)
+    from rxflow.assistant import UnknownPatient
+    from rxflow.store import StoreUnavailable
+
+    try:
+        return args.fn(args)
+    except StoreUnavailable as e:  # a locked or unreadable database: what to do, in one line
+        if args.cmd == "tools":
+            return _refuse("unavailable", str(e))
+        print(f"rxflow: {e}", file=sys.stderr)
+        return 2
+    except UnknownPatient:
+        print(f"rxflow: unknown patient {args.patient[:20]!r}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -2,6 +2,11 @@
 
 `Assistant.handle(session_id, message) -> Turn` is the one entry point the UI, the CLI and
 the evals share. The session's context lives in DuckDB, so a restart loses nothing.
+
+Sessions: `start(patient_id)` makes a secret id (rxflow/sessions.py). An id is checked by format
+before any lookup, lock or log line; an expired session is refused (neither resumed nor read) and
+its rows are deleted after a grace period by a sweep that runs when sessions start. In demo mode
+each session writes orders in a sandbox of its own, and only the demo patients can be picked.
 """
 
 from __future__ import annotations
@@ -9,21 +14,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
+import secrets
 import threading
 import time
-import uuid
 
 from programs.modules import StepFailed, collect_traces
 from programs.offline import Vocabulary
+from programs.people import People, Person
+from rxflow import sessions
 from rxflow.config import Settings, get_settings
+from rxflow.demo_patients import DEMO_PATIENTS
 from rxflow.flow import handlers, replies
 from rxflow.flow.context import Conversation
 from rxflow.flow.states import State
 from rxflow.flow.transitions import Trigger
 from rxflow.flow.turn import Turn, TurnWork
 from rxflow.guard import clean
-from rxflow.store import Store
+from rxflow.store import Store, StoreUnavailable
 from rxflow.tools import ToolContext
 
 log = logging.getLogger("rxflow.turns")
@@ -33,7 +40,27 @@ RESULT_EXCERPT = 400  # characters of a tool result kept in the stored turn reco
 
 
 class UnknownSession(KeyError):
-    pass
+    """No live session has this id, or it is not an id the server could have made. The message
+    never repeats the id (it may be a secret, or five megabytes)."""
+
+    def __init__(self, message: str = "unknown session"):
+        super().__init__(message)
+
+
+class SessionExpired(UnknownSession):
+    """The session was idle longer than the timeout: it can be neither resumed nor read."""
+
+    def __init__(self):
+        super().__init__("session expired")
+
+
+class UnknownPatient(ValueError):
+    """A session cannot be started for this patient (unknown, or not a demo patient in demo mode).
+    The same error either way, so asking does not tell who exists."""
+
+
+class SessionLimit(RuntimeError):
+    """As many sessions are live as the settings allow."""
 
 
 def resolve_program_name(program: str | None, lm: str | None) -> str:
@@ -49,9 +76,11 @@ class Assistant:
         self.store = store
         self.programs = programs
         self.settings = settings or get_settings()
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
-        self._others = {p.patient_id: p for p in store.patients()}
+        self._locks = sessions.SessionLocks()
+        self._start_guard = threading.Lock()
+        self._last_sweep = float("-inf")
+        self._people = People([Person(p.patient_id, p.first_name, p.last_name) for p in store.patients()],
+                              not_people=names_not_people(store))
 
     @classmethod
     def from_settings(cls, lm: str | None = None, program: str | None = None, store: Store | None = None,
@@ -64,48 +93,111 @@ class Assistant:
     def program_label(self) -> str:
         return self.programs.label
 
+    @property
+    def demo(self) -> bool:
+        return self.settings.mode == "demo"
+
+    def offered_patients(self) -> list[str]:
+        """Who a session can be started for: the demo patients in demo mode, everyone otherwise."""
+        return list(DEMO_PATIENTS) if self.demo else [p.patient_id for p in self.store.patients()]
+
     # ------------------------------------------------------------------ sessions
-    def start(self, patient_id: str, session_id: str | None = None, today: dt.date | None = None) -> str:
-        if self.store.patient(patient_id) is None:
-            raise ValueError(f"Unknown patient {patient_id}")
-        session_id = session_id or uuid.uuid4().hex
-        conv = Conversation(session_id=session_id, patient_id=patient_id, today=today or self.settings.today)
-        self.store.save_session(session_id, patient_id, conv.state.value, conv.model_dump(mode="json"))
+    def start(self, patient_id: str, today: dt.date | None = None) -> str:
+        """A new session for `patient_id`; returns its id (a secret: only its digest is ever shown)."""
+        offered = isinstance(patient_id, str) and self.store.patient(patient_id) is not None \
+            and (not self.demo or patient_id in DEMO_PATIENTS)
+        if not offered:
+            raise UnknownPatient("Pick one of the patients offered.")
+        self.sweep_if_due()
+        session_id = sessions.new_id()
+        # In demo mode a session writes in a sandbox of its own: it sees the seeded world and its own orders.
+        sandbox = secrets.token_hex(8) if self.demo else ""
+        conv = Conversation(session_id=session_id, patient_id=patient_id, today=today or self.settings.today,
+                            sandbox=sandbox)
+        with self._start_guard:  # count and insert together, so concurrent starts cannot pass the cap
+            if self.store.live_sessions(self._idle_since(self.settings.session_timeout)) >= \
+                    self.settings.max_live_sessions:
+                raise SessionLimit("too many live sessions")
+            self.store.create_session(session_id, patient_id, conv.state.value, conv.model_dump(mode="json"), sandbox)
         return session_id
 
     def conversation(self, session_id: str) -> Conversation:
+        """The session's context. Refuses a malformed id before any lookup, and an expired session."""
+        if not sessions.well_formed(session_id):
+            raise UnknownSession()
         row = self.store.load_session(session_id)
         if row is None:
-            raise UnknownSession(session_id)
+            raise UnknownSession()
+        if self._expired(row["updated_at"]):
+            raise SessionExpired()
         return Conversation.model_validate(row["context"])
 
-    def _lock(self, session_id: str) -> threading.Lock:
-        with self._locks_guard:
-            return self._locks.setdefault(session_id, threading.Lock())
+    def resume_token(self, session_id: str) -> str:
+        """A token for a browser tab to resume `session_id` after a reload (the tab never holds the
+        session id). Only its digest is stored; a new token replaces the previous one."""
+        self.conversation(session_id)  # live sessions only
+        token = sessions.new_id()
+        self.store.set_resume(session_id, sessions.token_digest(token))
+        return token
+
+    def resume(self, token: object) -> tuple[str, str] | None:
+        """(session id, the tab's next token) for a token this server gave, while its session is live;
+        else None. A token works once: resuming replaces it."""
+        if not sessions.well_formed(token):
+            return None
+        following = sessions.new_id()
+        row = self.store.rotate_resume(sessions.token_digest(token), sessions.token_digest(following))
+        if row is None or self._expired(row["updated_at"]):
+            return None
+        return row["session_id"], following
+
+    def _idle_since(self, seconds: float) -> dt.datetime:
+        return dt.datetime.now() - dt.timedelta(seconds=seconds)
+
+    def _expired(self, updated_at: dt.datetime) -> bool:
+        return updated_at < self._idle_since(self.settings.session_timeout)
+
+    def sweep(self) -> dict[str, int]:
+        """Delete the rows of sessions expired for longer than the grace period (turns, sandboxed orders)."""
+        self._last_sweep = time.monotonic()
+        gone = self.store.sweep(self._idle_since(self.settings.session_timeout + self.settings.session_grace))
+        if any(gone.values()):
+            log.info(json.dumps({"event": "sweep", **gone}))
+        return gone
+
+    def sweep_if_due(self) -> None:
+        """A sweep at most every `sweep_interval` seconds (cheap enough to call on every session start)."""
+        if time.monotonic() - self._last_sweep >= self.settings.sweep_interval:
+            self.sweep()
 
     # ------------------------------------------------------------------ the turn
     def handle(self, session_id: str, message: object) -> Turn:
+        """One turn. Raises UnknownSession (also for a malformed id, before any lock or log) or
+        SessionExpired. A store that cannot be used gives a Turn with one clear reply, nothing written."""
+        if not sessions.well_formed(session_id):
+            raise UnknownSession()
         # One turn at a time per session: a double-clicked "yes" waits for the first.
-        with self._lock(session_id):
-            return self._handle(session_id, message)
+        with self._locks.hold(session_id):
+            start = time.perf_counter()
+            conv = None
+            try:
+                conv = self.conversation(session_id)
+                self.store.check()  # a deleted or replaced file: say so before anything runs
+                return self._handle(conv, message, start)
+            except StoreUnavailable as e:
+                log.error(json.dumps({"event": "store_unavailable", "session": sessions.digest(session_id),
+                                      "error": str(e)}))
+                return self._unavailable(session_id, conv, start)
 
-    def _handle(self, session_id: str, message: object) -> Turn:
-        start = time.perf_counter()
-        conv = self.conversation(session_id)
-        notice = None
-        if dt.datetime.now() - conv.last_active > dt.timedelta(seconds=self.settings.session_timeout):
-            conv = Conversation(session_id=session_id, patient_id=conv.patient_id, today=conv.today)
-            notice = replies.say(conv.lang, "expired_session")
+    def _handle(self, conv: Conversation, message: object, start: float) -> Turn:
         text, refusal = clean(message, self.settings.max_message_chars)
         if refusal is None:
             refusal = self._other_patient(conv, text)
         if refusal is not None:
-            return self._finish_guarded(conv, refusal if notice is None else f"{notice}\n\n{refusal}", start)
+            return self._finish_guarded(conv, refusal, start)
 
-        ctx = ToolContext(self.store, conv.patient_id, conv.today)
+        ctx = ToolContext(self.store, conv.patient_id, conv.today, conv.sandbox)
         w = TurnWork(conv, text, ctx, self.programs)
-        if notice:
-            w.line(notice)
         with collect_traces() as traces:
             try:
                 handlers.run(w)
@@ -113,6 +205,8 @@ class Assistant:
                 # LM-only (strict) programs: a step the LM could not answer fails the turn, visibly;
                 # nothing was written and the conversation keeps its place.
                 w.replies = [replies.say(conv.lang, "not_understood")]
+            except StoreUnavailable:
+                raise
             except Exception:
                 log.exception("turn failed in %s", conv.state)
                 conv.reset_refill()
@@ -123,26 +217,29 @@ class Assistant:
         return self._finish(w, start)
 
     def _other_patient(self, conv: Conversation, text: str) -> str | None:
-        """A request that names another patient (by id or by name) is refused before anything runs."""
-        low = text.lower()
-        me = self._others.get(conv.patient_id)
-        for pid, p in self._others.items():
-            if pid == conv.patient_id:
-                continue
-            if re.search(rf"\b{pid.lower()}\b", low) or f"{p.first_name} {p.last_name}".lower() in low \
-                    or re.search(rf"\b{re.escape(p.first_name.lower())}'s\b", low) \
-                    or re.search(rf"\b(?:mr|mrs|ms|miss)\.? {re.escape(p.last_name.lower())}\b", low):
-                return replies.say(conv.lang, "other_patient", name=f", {me.first_name}" if me else "")
-        return None
+        """A request about anyone but the signed-in patient is refused before anything runs, in the same
+        words whether or not that person exists (programs/people.py reads the message)."""
+        if not self._people.someone_else(text, conv.patient_id):
+            return None
+        me = self.store.patient(conv.patient_id)
+        return replies.say(conv.lang, "other_patient", name=f", {me.first_name}" if me else "")
 
     def _finish_guarded(self, conv: Conversation, reply: str, start: float) -> Turn:
         conv.turns += 1
         conv.last_active = dt.datetime.now()
-        turn = Turn(session_id=conv.session_id, turn_no=conv.turns, state_before=conv.state, state=conv.state,
-                    path=[conv.state], reply=reply, slots=conv.slots.model_dump(), program=self.program_label,
-                    guarded=True, ms=round((time.perf_counter() - start) * 1000, 2))
+        turn = Turn(session_id=sessions.digest(conv.session_id), turn_no=conv.turns, state_before=conv.state,
+                    state=conv.state, path=[conv.state], reply=reply, slots=conv.slots.model_dump(),
+                    program=self.program_label, guarded=True, ms=round((time.perf_counter() - start) * 1000, 2))
         self._persist(conv, turn)
         return turn
+
+    def _unavailable(self, session_id: str, conv: Conversation | None, start: float) -> Turn:
+        """The store cannot be used: one clear reply, the conversation where it was, nothing stored."""
+        state = conv.state if conv else State.START
+        return Turn(session_id=sessions.digest(session_id), turn_no=conv.turns if conv else 0, state_before=state,
+                    state=state, path=[state], reply=replies.say(conv.lang if conv else "en", "store_unavailable"),
+                    slots=conv.slots.model_dump() if conv else {}, program=self.program_label, guarded=True,
+                    ms=round((time.perf_counter() - start) * 1000, 2))
 
     def _finish(self, w: TurnWork, start: float) -> Turn:
         conv = w.conv
@@ -159,7 +256,7 @@ class Assistant:
         conv.tokens_unknown += unknown
         conv.fallbacks += len(fallbacks)
         turn = Turn(
-            session_id=conv.session_id, turn_no=conv.turns, state_before=w.state_before, state=conv.state,
+            session_id=sessions.digest(conv.session_id), turn_no=conv.turns, state_before=w.state_before, state=conv.state,
             path=w.path, reply=reply, language=conv.lang, intent=w.intent, topic=w.topic, slots=conv.slots.model_dump(),
             dosage=w.dosage,
             tool_calls=[c.to_dict() for c in w.tool_calls], alerts=w.alerts, order=w.order, outcome=w.outcome,
@@ -180,9 +277,10 @@ class Assistant:
                                 for c in record["tool_calls"]]
         if not self.settings.debug:
             record.pop("reply", None)  # free text stays out of the turn log unless debugging
-        self.store.save_session(conv.session_id, conv.patient_id, conv.state.value, conv.model_dump(mode="json"),
-                                {**record, "state_before": turn.state_before.value, "state_after": turn.state.value})
-        line = {"event": "turn", "session": conv.session_id, "patient": conv.patient_id, "turn": turn.turn_no,
+        self.store.save_session(conv.session_id, conv.state.value, conv.model_dump(mode="json"),
+                                {**record, "state_before": turn.state_before.value, "state_after": turn.state.value},
+                                keep=self.settings.turns_kept)
+        line = {"event": "turn", "session": turn.session_id, "patient": conv.patient_id, "turn": turn.turn_no,
                 "state": turn.state.value, "path": [s.value for s in turn.path],
                 "tools": [{"name": c["name"], "ok": c["ok"], "ms": c["ms"]} for c in turn.tool_calls],
                 "alerts": [a.code.value for a in turn.alerts], "lm_calls": turn.lm_calls,
@@ -190,6 +288,14 @@ class Assistant:
         if self.settings.debug and conv.history:
             line["message"], line["reply"] = conv.history[-1][0], turn.reply
         log.info(json.dumps(line))
+
+
+def names_not_people(store: Store) -> list[str]:
+    """Names a message may use that are not patients: drugs, pharmacies and their chains, prescribers, plans."""
+    names = [n for d in store.catalogue.values() for n in (d.generic_name, *d.brand_names, *d.abbreviations)]
+    names += [n for ph in store.pharmacies() for n in (ph.name, ph.chain, ph.address)]
+    names += [pr.name for pr in store.ref.prescribers.values()] + [pl.name for pl in store.ref.plans.values()]
+    return [n for n in names if n]
 
 
 def vocabulary_of(store: Store) -> Vocabulary:
@@ -201,4 +307,4 @@ def vocabulary_of(store: Store) -> Vocabulary:
     return Vocabulary(names)
 
 
-__all__ = ["Assistant", "State", "Turn", "UnknownSession"]
+__all__ = ["Assistant", "SessionExpired", "SessionLimit", "State", "Turn", "UnknownPatient", "UnknownSession"]

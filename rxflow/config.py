@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,7 +24,31 @@ class Settings(BaseSettings):
     mock_dir: Path = Field(ROOT / "datasets" / "mock", description="Seed CSVs for the mock world.")
     # The mock world is pinned to a date so that evals are reproducible.
     today: dt.date = Field(dt.date(2026, 11, 24))
-    session_timeout: int = Field(3600, description="Seconds of inactivity before a session expires.")
+    # demo: the public Space. Each session sees the seeded world plus only its own writes, only the demo
+    # patients can be picked, and live sessions, request rates and stored turns are bounded.
+    # shared: one world for everyone (evals, the CLI, a single-user deployment).
+    mode: Literal["demo", "shared"] = Field("demo", description="demo (a sandbox per session) | shared (one world).")
+    session_timeout: int = Field(3600, ge=1, le=10**9, description="Seconds of inactivity before a session expires.")
+    session_grace: int = Field(600, ge=0, le=10**9, description="Seconds after expiry before a session's rows "
+                                                                "(turns, sandboxed orders) are deleted.")
+    sweep_interval: float = Field(30.0, ge=0, description="At most one expiry sweep per this many seconds "
+                                                          "(run when a session starts).")
+    max_live_sessions: int = Field(2000, ge=1, description="Sessions not yet expired; a start beyond it is "
+                                                           "refused with a clear message.")
+    turns_kept: int = Field(50, ge=1, description="Turn records stored per session (the latest).")
+    page_states: int = Field(500, ge=1, description="Gradio states kept, one per browser tab or API caller (~130 KB "
+                                                    "each, the least recently used dropped first; a tab whose state "
+                                                    "was dropped resumes with its token).")
+    rate_per_minute: float = Field(60.0, ge=0, description="Requests per client per minute, sustained "
+                                                           "(UI events and API calls); 0 turns the limit off.")
+    rate_burst: int = Field(20, ge=1, description="Requests a client may send at once before the rate applies.")
+    rate_clients: int = Field(10_000, ge=1, description="Clients the rate limiter remembers (least recent "
+                                                        "forgotten first).")
+    # On a Hugging Face Space (SPACE_ID is set) the TCP peer is HF's proxy, so every visitor would share one
+    # rate-limit bucket; the client is the address that proxy adds to X-Forwarded-For.
+    proxy_hops: int = Field(default_factory=lambda: 1 if os.environ.get("SPACE_ID") else 0, ge=0, le=5,
+                            description="Proxies in front of the app whose X-Forwarded-For entries name the client "
+                                        "(0: the TCP peer is the client; default 1 on a Hugging Face Space).")
     max_message_chars: int = Field(2000)
     lm_timeout: float = Field(20.0, description="Seconds before an LM call is abandoned for the offline fallback.")
     log_level: str = Field("INFO")

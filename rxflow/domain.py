@@ -160,7 +160,8 @@ class Order(Model):
     status: OrderStatus
     created_at: dt.datetime
     ready_at: dt.datetime | None
-    idempotency_key: str
+    # Server-side only: never in a tool result, a turn or a reply (a key is a conversation's secret).
+    idempotency_key: str = Field(exclude=True)
 
 
 # ----------------------------------------------------------------------------- decisions

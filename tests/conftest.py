@@ -41,18 +41,36 @@ def ctx_for(store):
 
 @pytest.fixture
 def assistant(store):
+    """One shared world (the evals' and the CLI's mode): every patient, no sandboxes."""
     from rxflow.environment import build
 
-    return build(store=store, program="offline")
+    return build(store=store, program="offline", mode="shared")
+
+
+@pytest.fixture
+def demo_assistant(store):
+    """The public Space's mode: a sandbox per session, the demo patients only."""
+    from rxflow.environment import build
+
+    return build(store=store, program="offline", mode="demo")
+
+
+class Talk(list):
+    """The Turns of one conversation, and `sid`: the session id start() returned (a Turn carries only
+    a digest of it)."""
+
+    sid: str
 
 
 @pytest.fixture
 def talk(assistant):
-    """talk("P001", "msg1", "msg2", ...) -> list of Turns, in a fresh session."""
+    """talk("P001", "msg1", "msg2", ...) -> the Turns (a list, with .sid), in a fresh session."""
 
-    def run(patient: str, *messages: str, today=None):
-        sid = assistant.start(patient, today=today)
-        return [assistant.handle(sid, m) for m in messages]
+    def run(patient: str, *messages: str, today=None) -> Talk:
+        turns = Talk()
+        turns.sid = assistant.start(patient, today=today)
+        turns += [assistant.handle(turns.sid, m) for m in messages]
+        return turns
 
     return run
 
@@ -63,18 +81,40 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def served():
-    """The Gradio app in this process on a free port, over its own in-memory world."""
+def serve(mode: str, limiter=None, **overrides):
+    """Start the Gradio app in this process on a free port over its own in-memory world; returns
+    (url, assistant, close), and the Blocks as close.demo."""
     from rxflow.environment import build
+    from rxflow.ratelimit import RateLimiter
     from rxflow.ui.app import build_demo
 
     store = Store(":memory:", MOCK)
-    assistant = build(store=store, program="offline")
-    demo = build_demo(assistant)
+    assistant = build(store=store, program="offline", mode=mode, **overrides)
+    demo = build_demo(assistant, RateLimiter(0, 1) if limiter is None else limiter)
     demo.queue(default_concurrency_limit=16)
     port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, run_history=False, quiet=True)
-    yield f"http://127.0.0.1:{port}/", assistant
-    demo.close()
-    store.close()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, run_history=False, quiet=True,
+                state_session_capacity=assistant.settings.page_states)
+
+    def close():
+        demo.close()
+        store.close()
+
+    close.demo = demo
+    return f"http://127.0.0.1:{port}/", assistant, close
+
+
+@pytest.fixture(scope="module")
+def served():
+    """The app in shared mode (one world), the rate limit off: (url, assistant)."""
+    url, assistant, close = serve("shared")
+    yield url, assistant
+    close()
+
+
+@pytest.fixture(scope="module")
+def served_demo():
+    """The app as on the public Space (demo mode), the rate limit off (its own test turns it on)."""
+    url, assistant, close = serve("demo")
+    yield url, assistant
+    close()

@@ -19,7 +19,7 @@ ARTIFACTS = ROOT / "artifacts"
 
 def test_render_functions(talk, store, assistant):
     turns = talk("P005", "refill lisinopril", "yes")
-    conv = assistant.conversation(turns[-1].session_id)
+    conv = assistant.conversation(turns.sid)
     msgs = render.chat_messages("yes", turns[-1])
     assert msgs[0] == {"role": "user", "content": "yes"}
     assert any(m.get("metadata", {}).get("title", "").startswith("🔧 price_lookup") for m in msgs)
@@ -33,7 +33,7 @@ def test_render_functions(talk, store, assistant):
     assert "drug_interaction" in render.alerts_md(conv)
     assert render.order_md(store, conv) == ("_No order placed in this session yet._", None)
     assert "offline" in render.program_md(turns[-1], conv, "offline")
-    assert set(render.orders_table(store, "P005")["order_id"]) == {o.order_id for o in store.orders("P005")}
+    assert set(render.orders_table(store, conv)["order_id"]) == {o.order_id for o in store.orders("P005")}
 
 
 def _chat(client, sid, message):

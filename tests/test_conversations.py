@@ -47,7 +47,7 @@ def test_p001_several_medications_then_track_and_cancel(talk, store):
 def test_p001_cancel_by_number_needs_a_yes(talk, store, assistant):
     turns = talk("P001", "refill lisinopril", "yes", "the first one", "yes")
     oid = new_orders(store, "P001")[0].order_id
-    sid = turns[0].session_id
+    sid = turns.sid
     t1 = assistant.handle(sid, f"please cancel order {oid}")
     assert t1.state == State.CONFIRM_CANCEL and store.order(oid).status == "received"
     t2 = assistant.handle(sid, "yes")
@@ -59,7 +59,7 @@ def test_p001_cancel_by_number_needs_a_yes(talk, store, assistant):
 def test_p001_repeated_yes_places_one_order(talk, store, assistant):
     turns = talk("P001", "refill my metformin", "yes", "costco", "yes")
     assert any(a.code == "renewal_needed" for a in turns[1].alerts)  # the last refill on it
-    sid = turns[0].session_id
+    sid = turns.sid
     again = [assistant.handle(sid, "yes") for _ in range(3)]
     assert len(new_orders(store, "P001")) == 1
     assert all(t.order is None for t in again)

@@ -38,7 +38,9 @@ def good_answers(inputs: dict) -> dict:
 
 
 def make_assistant(store, program: str, lm) -> Assistant:
-    return Assistant(store, programs.load(program, lm=lm, vocabulary=vocabulary_of(store)))
+    from rxflow.config import Settings
+
+    return Assistant(store, programs.load(program, lm=lm, vocabulary=vocabulary_of(store)), Settings(mode="shared"))
 
 
 def run(assistant, patient, messages):

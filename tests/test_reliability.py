@@ -144,17 +144,23 @@ def test_cancel_twice_after_pickup_and_unknown(assistant, store):
     assert "couldn't find" in assistant.handle(sid1, "where is order ORD-777777").reply
 
 
-def test_session_expires_with_a_clear_restart(store):
+def test_expired_session_is_refused_not_resumed(store):
+    import pytest
+
     import programs
-    from rxflow.assistant import Assistant, vocabulary_of
+    from rxflow.assistant import Assistant, SessionExpired, vocabulary_of
     from rxflow.config import Settings
 
-    a = Assistant(store, programs.load("offline", vocabulary=vocabulary_of(store)), Settings(session_timeout=1))
+    a = Assistant(store, programs.load("offline", vocabulary=vocabulary_of(store)),
+                  Settings(session_timeout=1, mode="shared"))
     sid = a.start("P001")
     assert a.handle(sid, "refill lisinopril").state == State.CONFIRM_DOSAGE
     time.sleep(1.2)
-    t = a.handle(sid, "yes")
-    assert "expired" in t.reply and t.state == State.START and placed(store) == []
+    with pytest.raises(SessionExpired):  # neither resumed nor read: the UI and the API say so clearly
+        a.handle(sid, "yes")
+    with pytest.raises(SessionExpired):
+        a.conversation(sid)
+    assert placed(store) == []
 
 
 def test_unknown_session_is_a_clear_error(assistant):
@@ -168,13 +174,15 @@ def test_unknown_session_is_a_clear_error(assistant):
 
 def test_turn_logs_are_json_without_message_text(assistant, caplog):
     from rxflow.logs import JsonFormatter
+    from rxflow.sessions import digest
 
     caplog.set_level(logging.INFO, logger="rxflow.turns")
     sid = assistant.start("P005")
     assistant.handle(sid, "refill my amoxicillin, my secret is hunter2")
     record = next(r for r in caplog.records if r.name == "rxflow.turns")
     line = json.loads(JsonFormatter().format(record))
-    assert line["event"] == "turn" and line["patient"] == "P005" and line["session"] == sid
+    assert line["event"] == "turn" and line["patient"] == "P005" and line["session"] == digest(sid)
+    assert sid not in json.dumps(line)  # a digest, never the id
     assert line["state"] == "CONFIRM_DOSAGE" and line["tools"] and line["ms"] > 0
     assert "hunter2" not in json.dumps(line) and "message" not in line
     stored = assistant.store.row("SELECT record FROM turns WHERE session_id = ?", [sid])["record"]

@@ -206,6 +206,17 @@ EN: dict[str, str] = {
              "example \"refill my lisinopril\".",
     "expired_session": "Your previous session expired after a period of inactivity, so we're starting over.",
     "language_switched": "OK, I'll continue in English.",
+    "store_unavailable": "Sorry, I can't reach the pharmacy records right now, so I couldn't do that. Nothing was "
+                         "ordered or changed. Please try again in a few minutes.",
+    # --- sessions and the app (shown by the UI and the API, not by a conversation)
+    "session_unknown": "This session doesn't exist or has ended. Pick a patient (or press Reset) to start a new one.",
+    "session_expired": "This session expired after a period of inactivity. Pick a patient (or press Reset) to start "
+                       "a new one.",
+    "patient_not_offered": "Please pick one of the demo patients: {patients}.",
+    "sessions_full": "The demo is busy right now (too many conversations at once). Please try again in a few minutes.",
+    "rate_limited": "Too many requests; please wait a few seconds and try again.",
+    "no_session": "No session: pick a patient first.",
+    "no_order_yet": "No order in this session yet.",
 }
 
 ES: dict[str, str] = {
@@ -397,6 +408,16 @@ ES: dict[str, str] = {
     "error": "Perdón, algo falló de mi lado. No se pidió nada. Dígame otra vez qué necesita, por ejemplo \"resurtir "
              "mi lisinopril\".",
     "expired_session": "Su sesión anterior venció por inactividad, así que empezamos de nuevo.",
+    "store_unavailable": "Perdón, ahora no puedo consultar los registros de la farmacia, así que no pude hacerlo. No se "
+                         "pidió ni se cambió nada. Inténtelo de nuevo en unos minutos.",
+    "session_unknown": "Esta sesión no existe o ya terminó. Elija un paciente (o pulse Reiniciar) para empezar otra.",
+    "session_expired": "Esta sesión venció por inactividad. Elija un paciente (o pulse Reiniciar) para empezar otra.",
+    "patient_not_offered": "Por favor elija uno de los pacientes de demostración: {patients}.",
+    "sessions_full": "La demostración está muy ocupada ahora (demasiadas conversaciones a la vez). Inténtelo de nuevo "
+                     "en unos minutos.",
+    "rate_limited": "Demasiadas solicitudes; espere unos segundos y vuelva a intentarlo.",
+    "no_session": "No hay sesión: elija primero un paciente.",
+    "no_order_yet": "Todavía no hay ningún pedido en esta sesión.",
     "language_switched": "Claro, sigo en español.",
 }
 

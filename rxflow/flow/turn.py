@@ -49,6 +49,15 @@ class Turn(BaseModel):
     def traces(self) -> list[StepTrace]:
         return self._traces
 
+    def public(self) -> dict[str, Any]:
+        """The turn as the chat API returns it: a step's error text (an exception's name and message)
+        stays in the logs and the stored record, the client learns only that the step fell back."""
+        d = self.model_dump(mode="json")
+        for entry in (*d["fallbacks"], *d["steps"]):
+            if entry.get("error"):
+                entry["error"] = "failed"
+        return d
+
 
 class TurnWork:
     def __init__(self, conv: Conversation, message: str, ctx: ToolContext, programs):

@@ -3,6 +3,11 @@
 One Store per process. DuckDB connections are not shared across threads, so every
 operation takes a fresh cursor (a cheap child connection); writes also hold a lock, which
 with the unique idempotency key makes "two threads confirm the same order" write once.
+
+Orders are scoped by a sandbox ('' is the shared world; in demo mode each session has its own),
+so every order read and write takes one. A database file that cannot be used (locked by another
+process, unreadable, deleted or replaced while running) raises StoreUnavailable: nothing is
+written to a file that is no longer the one opened.
 """
 
 from __future__ import annotations
@@ -10,10 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import math
+import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cached_property, lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -37,6 +44,7 @@ from rxflow.domain import (
 )
 
 SCHEMA = Path(__file__).with_name("schema.sql")
+log = logging.getLogger("rxflow.store")
 
 # Reference tables, seeded from CSV files of the same name. Orders are seeded separately
 # because run-time orders live beside them and must survive a re-seed.
@@ -51,6 +59,12 @@ class StoreError(Exception):
     """A write the store refused (conflict, unknown row)."""
 
 
+class StoreUnavailable(Exception):
+    """The database cannot be used: locked by another process, unreadable, or deleted or replaced
+    while the app runs. The message says what to do; it is for the operator (start-up, logs), never
+    for a patient. Not a StoreError: nothing may treat it as a refused write and carry on."""
+
+
 class OrderConflict(StoreError):
     """Another order for the same prescription is still open."""
 
@@ -63,16 +77,41 @@ def _split(value: str | None) -> list[str]:
     return [v for v in (value or "").split(";") if v]
 
 
+# DuckDB errors that mean the file, not the query, is at fault.
+_FILE_ERRORS = (duckdb.IOException, duckdb.FatalException)
+
+
+def _unusable(path: str, error: Exception) -> StoreUnavailable:
+    text = str(error)
+    if "lock" in text.lower():
+        why = (f"The database file {path} is in use by another process. Stop that process, or set "
+               "RXFLOW_DB_PATH to another file, and start again.")
+    else:
+        why = (f"The database file {path} cannot be read (damaged, or not a DuckDB database). Move or delete it "
+               "(a new one is seeded from datasets/mock), or set RXFLOW_DB_PATH to another file, and start again.")
+    return StoreUnavailable(why)
+
+
 class Store:
     def __init__(self, path: str = ":memory:", mock_dir: Path | None = None):
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._con = duckdb.connect(path)
         self._write_lock = threading.RLock()
-        self._con.execute(SCHEMA.read_text())
-        if mock_dir is not None:
-            self.seed(mock_dir)
+        try:
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._con = duckdb.connect(path)
+        except (duckdb.Error, OSError) as e:
+            raise _unusable(path, e) from None
+        # The file this store writes to: a write is refused once the path is gone or names another file.
+        self._identity = self._file_identity()
+        try:
+            self._migrate()
+            self._con.execute(SCHEMA.read_text())
+            if mock_dir is not None:
+                self.seed(mock_dir)
+        except (StoreUnavailable, *_FILE_ERRORS) as e:  # a file that opened but cannot be read through
+            self._con.close()
+            raise _unusable(path, e) from None
 
     @classmethod
     def from_settings(cls, settings=None) -> Store:
@@ -85,11 +124,35 @@ class Store:
         self._con.close()
 
     # ------------------------------------------------------------------ plumbing
+    def _file_identity(self) -> tuple[int, int] | None:
+        if self.path == ":memory:":
+            return None
+        st = os.stat(self.path)
+        return st.st_dev, st.st_ino
+
+    def check(self) -> None:
+        """Raise StoreUnavailable unless the file opened is still there, under the same name. (DuckDB
+        keeps writing to a deleted file's open handle: those writes would vanish at the next start.)"""
+        if self._identity is None:
+            return
+        try:
+            same = self._file_identity() == self._identity
+        except OSError:
+            same = False
+        if not same:
+            raise StoreUnavailable(f"The database file {self.path} was deleted or replaced while the app was "
+                                   "running. Restart the app (a missing file is seeded again).")
+
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self._con.cursor()
+        try:
+            cur = self._con.cursor()
+        except _FILE_ERRORS as e:
+            raise StoreUnavailable(f"The database {self.path} failed: {e}") from e
         try:
             yield cur
+        except _FILE_ERRORS as e:
+            raise StoreUnavailable(f"The database {self.path} failed: {e}") from e
         finally:
             cur.close()
 
@@ -111,13 +174,32 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with self._write_lock, self.cursor() as cur:
+            self.check()
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
             except BaseException:
-                cur.execute("ROLLBACK")
+                with suppress(duckdb.Error):  # a failed file: the transaction is gone with it
+                    cur.execute("ROLLBACK")
                 raise
             cur.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        """Files made before sandboxes: orders gain a sandbox ('' for every existing row); sessions and
+        turns (conversations under the old, guessable ids) are dropped, as no id of theirs is valid now."""
+        def columns(table: str) -> set[str]:
+            return {r[0] for r in self._con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
+
+        have = columns("orders")
+        if have and "sandbox" not in have:
+            self._con.execute("ALTER TABLE orders RENAME TO orders_before_sandboxes")
+            self._con.execute(SCHEMA.read_text())
+            self._con.execute("INSERT INTO orders BY NAME SELECT * FROM orders_before_sandboxes")
+            self._con.execute("DROP TABLE orders_before_sandboxes")
+        if columns("sessions") and "sandbox" not in columns("sessions"):
+            self._con.execute("DROP TABLE IF EXISTS turns")
+            self._con.execute("DROP TABLE sessions")
 
     # ------------------------------------------------------------------ seeding
     @staticmethod
@@ -143,28 +225,27 @@ class Store:
                     [str(mock_dir / f"{table}.csv")],
                 )
             cur.execute(
-                "INSERT INTO orders BY NAME SELECT * FROM read_csv(?, header = true, all_varchar = true) "
+                "INSERT INTO orders BY NAME SELECT '' AS sandbox, * FROM read_csv(?, header = true, all_varchar = true) "
                 "ON CONFLICT DO NOTHING",
                 [str(mock_dir / "orders.csv")],
             )
             cur.execute("INSERT OR REPLACE INTO world_meta VALUES ('seed_digest', ?)", [digest])
+        if self.path != ":memory:":  # never silent: a new or changed seed in a file is worth a line
+            log.warning("seeded the mock world into %s", self.path)
         for cached in ("catalogue", "name_index", "ref"):
             self.__dict__.pop(cached, None)
         return True
 
     def reset_runtime(self, mock_dir: Path) -> None:
-        """Back to the seeded world: run-time orders, sessions and turns removed, seed orders restored,
-        order numbers restarting at ORD-30001. Much cheaper than a new database (evals use it
-        between conversations)."""
+        """Back to the seeded world: run-time orders (every sandbox), sessions and turns removed, seed
+        orders restored, order numbers restarting at ORD-30001. Much cheaper than a new database
+        (evals use it between conversations)."""
         with self.transaction() as cur:
             cur.execute("DELETE FROM turns")
             cur.execute("DELETE FROM sessions")
             cur.execute("DELETE FROM orders")
-            cur.execute("INSERT INTO orders BY NAME SELECT * FROM read_csv(?, header = true, all_varchar = true)",
-                        [str(Path(mock_dir) / "orders.csv")])
-        with self._write_lock, self.cursor() as cur:
-            cur.execute("DROP SEQUENCE IF EXISTS order_seq")
-            cur.execute("CREATE SEQUENCE order_seq START 30001")
+            cur.execute("INSERT INTO orders BY NAME SELECT '' AS sandbox, * "
+                        "FROM read_csv(?, header = true, all_varchar = true)", [str(Path(mock_dir) / "orders.csv")])
 
     def table_sizes(self) -> dict[str, int]:
         return {t: self.row(f"SELECT count(*) AS n FROM {t}")["n"] for t in (*REFERENCE_TABLES, "orders")}
@@ -307,93 +388,124 @@ class Store:
     def unit_prices(self, pharmacy_id: str, product_id: str) -> dict[str, Any] | None:
         return self.ref.prices.get((pharmacy_id, product_id))
 
-    # ------------------------------------------------------------------ orders
-    def orders(self, patient_id: str) -> list[Order]:
-        return [Order(**r) for r in self.rows(
-            "SELECT * FROM orders WHERE patient_id = ? ORDER BY created_at DESC, order_id DESC", [patient_id])]
+    # ------------------------------------------------------------------ orders (scoped by sandbox)
+    @staticmethod
+    def _order(r: dict[str, Any]) -> Order:
+        r.pop("sandbox", None)
+        return Order(**r)
 
-    def order(self, order_id: str) -> Order | None:
-        r = self.row("SELECT * FROM orders WHERE order_id = ?", [order_id])
-        return Order(**r) if r else None
+    def orders(self, patient_id: str, sandbox: str = "") -> list[Order]:
+        return [self._order(r) for r in self.rows(
+            "SELECT * FROM orders WHERE sandbox = ? AND patient_id = ? ORDER BY created_at DESC, order_id DESC",
+            [sandbox, patient_id])]
 
-    def open_orders(self, rx_id: str) -> list[Order]:
+    def order(self, order_id: str, sandbox: str = "") -> Order | None:
+        r = self.row("SELECT * FROM orders WHERE sandbox = ? AND order_id = ?", [sandbox, order_id])
+        return self._order(r) if r else None
+
+    def open_orders(self, rx_id: str, sandbox: str = "") -> list[Order]:
         marks = ",".join("?" * len(OPEN_ORDER_STATUSES))
-        return [Order(**r) for r in self.rows(
-            f"SELECT * FROM orders WHERE rx_id = ? AND status IN ({marks}) ORDER BY created_at",
-            [rx_id, *OPEN_ORDER_STATUSES])]
+        return [self._order(r) for r in self.rows(
+            f"SELECT * FROM orders WHERE sandbox = ? AND rx_id = ? AND status IN ({marks}) ORDER BY created_at",
+            [sandbox, rx_id, *OPEN_ORDER_STATUSES])]
 
-    def orders_frame(self, patient_id: str):
+    def orders_frame(self, patient_id: str, sandbox: str = ""):
         """A patient's orders with drug, strength and pharmacy names, newest first (pandas, for the UI)."""
         return self.df(
             """SELECT o.order_id, d.generic_name AS medication, p.strength_label AS strength, o.quantity,
                       ph.name AS pharmacy, o.price, o.price_type, o.status, o.created_at, o.ready_at
                FROM orders o JOIN products p USING (product_id) JOIN drugs d ON d.drug_id = p.drug_id
-               JOIN pharmacies ph USING (pharmacy_id) WHERE o.patient_id = ? ORDER BY o.created_at DESC""",
-            [patient_id])
+               JOIN pharmacies ph USING (pharmacy_id) WHERE o.sandbox = ? AND o.patient_id = ?
+               ORDER BY o.created_at DESC""",
+            [sandbox, patient_id])
 
-    def order_by_key(self, idempotency_key: str) -> Order | None:
-        r = self.row("SELECT * FROM orders WHERE idempotency_key = ?", [idempotency_key])
-        return Order(**r) if r else None
+    def order_by_key(self, idempotency_key: str, sandbox: str = "") -> Order | None:
+        r = self.row("SELECT * FROM orders WHERE sandbox = ? AND idempotency_key = ?", [sandbox, idempotency_key])
+        return self._order(r) if r else None
 
-    def insert_order(self, fields: dict[str, Any], inside=None) -> tuple[Order, bool]:
-        """Write one order in one transaction. Returns (order, created).
+    def insert_order(self, fields: dict[str, Any], sandbox: str = "", inside=None) -> tuple[Order, bool]:
+        """Write one order in one transaction, in `sandbox`. Returns (order, created).
 
         The idempotency key makes a repeated confirmation return the first order instead of
         writing a second. "No other open order for this prescription" is checked inside the
         transaction after the row is written, under the write lock, so two confirmations cannot
         race past it; on a conflict the transaction rolls back and OrderConflict is raised.
-        `inside(cursor)` runs at that point too (the crash tests stop the process there).
+        Order numbers count from ORD-30001 in each sandbox. `inside(cursor)` runs before the
+        commit too (the crash tests stop the process there).
         """
+        key = fields["idempotency_key"]
         with self.transaction() as cur:
-            existing = cur.execute("SELECT order_id FROM orders WHERE idempotency_key = ?",
-                                   [fields["idempotency_key"]]).fetchone()
+            existing = cur.execute("SELECT order_id FROM orders WHERE sandbox = ? AND idempotency_key = ?",
+                                   [sandbox, key]).fetchone()
             if existing:
                 found = existing[0]
             else:
-                order_id = "ORD-{}".format(cur.execute("SELECT nextval('order_seq')").fetchone()[0])
-                cols = ["order_id", *fields]
+                number = cur.execute(
+                    "SELECT greatest(coalesce(max(TRY_CAST(substr(order_id, 5) AS BIGINT)), 0), 30000) + 1 "
+                    "FROM orders WHERE sandbox = ?", [sandbox]).fetchone()[0]
+                order_id = f"ORD-{number}"
+                cols = ["sandbox", "order_id", *fields]
                 cur.execute(f"INSERT INTO orders ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                            [order_id, *fields.values()])
+                            [sandbox, order_id, *fields.values()])
                 marks = ",".join("?" * len(OPEN_ORDER_STATUSES))
-                other = cur.execute(f"SELECT order_id FROM orders WHERE rx_id = ? AND status IN ({marks}) "
-                                    "AND idempotency_key <> ?",
-                                    [fields["rx_id"], *OPEN_ORDER_STATUSES, fields["idempotency_key"]]).fetchone()
+                other = cur.execute(f"SELECT order_id FROM orders WHERE sandbox = ? AND rx_id = ? "
+                                    f"AND status IN ({marks}) AND idempotency_key <> ?",
+                                    [sandbox, fields["rx_id"], *OPEN_ORDER_STATUSES, key]).fetchone()
                 if other:
                     raise OrderConflict(other[0])
                 if inside is not None:
                     inside(cur)
                 found = None
         if found:
-            return self.order(found), False
-        return self.order(order_id), True
+            return self.order(found, sandbox), False
+        return self.order(order_id, sandbox), True
 
-    def set_order_status(self, order_id: str, status: str, allowed_from: tuple[str, ...]) -> Order:
+    def set_order_status(self, order_id: str, status: str, allowed_from: tuple[str, ...],
+                         sandbox: str = "") -> Order:
         with self.transaction() as cur:
-            r = cur.execute("SELECT status FROM orders WHERE order_id = ?", [order_id]).fetchone()
+            r = cur.execute("SELECT status FROM orders WHERE sandbox = ? AND order_id = ?",
+                            [sandbox, order_id]).fetchone()
             if r is None:
                 raise StoreError(f"Unknown order {order_id}")
             if r[0] not in allowed_from:
                 raise StoreError(f"Order {order_id} is {r[0]}")
-            cur.execute("UPDATE orders SET status = ? WHERE order_id = ?", [status, order_id])
-        return self.order(order_id)
+            cur.execute("UPDATE orders SET status = ? WHERE sandbox = ? AND order_id = ?", [status, sandbox, order_id])
+        return self.order(order_id, sandbox)
 
     # ------------------------------------------------------------------ sessions
-    def save_session(self, session_id: str, patient_id: str, state: str, context: dict[str, Any],
-                     turn: dict[str, Any] | None = None) -> None:
-        """Persist the conversation context and (optionally) the turn record in one transaction."""
+    def create_session(self, session_id: str, patient_id: str, state: str, context: dict[str, Any],
+                       sandbox: str = "") -> None:
+        """A new session row; a sandbox starts as a copy of its patient's seeded orders (so that
+        cancelling one there never touches the shared world or another sandbox)."""
+        now = dt.datetime.now()
+        with self.transaction() as cur:
+            cur.execute("INSERT INTO sessions (session_id, patient_id, sandbox, state, context, created_at, "
+                        "updated_at, turn_count) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                        [session_id, patient_id, sandbox, state, json.dumps(context, default=str), now, now])
+            if sandbox:
+                cur.execute("INSERT INTO orders BY NAME SELECT * REPLACE (? AS sandbox) FROM orders "
+                            "WHERE sandbox = '' AND patient_id = ? AND starts_with(idempotency_key, 'seed-')",
+                            [sandbox, patient_id])
+
+    def save_session(self, session_id: str, state: str, context: dict[str, Any],
+                     turn: dict[str, Any] | None = None, keep: int | None = None) -> bool:
+        """Persist the conversation context and (optionally) the turn record in one transaction,
+        keeping the latest `keep` turn records. False when the session is gone (swept)."""
         now = dt.datetime.now()
         with self.transaction() as cur:
             row = cur.execute("SELECT turn_count FROM sessions WHERE session_id = ?", [session_id]).fetchone()
-            count = (row[0] if row else 0) + (1 if turn is not None else 0)
-            cur.execute(
-                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET "
-                "state = excluded.state, context = excluded.context, updated_at = excluded.updated_at, "
-                "turn_count = excluded.turn_count",
-                [session_id, patient_id, state, json.dumps(context, default=str), now, now, count])
+            if row is None:
+                return False
+            count = row[0] + (1 if turn is not None else 0)
+            cur.execute("UPDATE sessions SET state = ?, context = ?, updated_at = ?, turn_count = ? "
+                        "WHERE session_id = ?", [state, json.dumps(context, default=str), now, count, session_id])
             if turn is not None:
                 cur.execute("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?)",
                             [session_id, count, turn.get("state_before"), turn.get("state_after"),
                              json.dumps(turn, default=str), now])
+                if keep is not None and count > keep:
+                    cur.execute("DELETE FROM turns WHERE session_id = ? AND turn_no <= ?", [session_id, count - keep])
+        return True
 
     def load_session(self, session_id: str) -> dict[str, Any] | None:
         r = self.row("SELECT * FROM sessions WHERE session_id = ?", [session_id])
@@ -402,7 +514,40 @@ class Store:
         r["context"] = json.loads(r["context"])
         return r
 
+    def set_resume(self, session_id: str, resume_digest: str) -> None:
+        with self.transaction() as cur:
+            cur.execute("UPDATE sessions SET resume = ? WHERE session_id = ?", [resume_digest, session_id])
+
+    def rotate_resume(self, old_digest: str, new_digest: str) -> dict[str, Any] | None:
+        """Replace a resume token's digest by the next one, in one statement (so a token resumes once, even
+        from two tabs at the same moment). Returns the session (id, updated_at) it belonged to, or None."""
+        with self.transaction() as cur:
+            r = cur.execute("UPDATE sessions SET resume = ? WHERE resume = ? RETURNING session_id, updated_at",
+                            [new_digest, old_digest]).fetchone()
+        return {"session_id": r[0], "updated_at": r[1]} if r else None
+
+    def live_sessions(self, active_since: dt.datetime) -> int:
+        return self.row("SELECT count(*) AS n FROM sessions WHERE updated_at >= ?", [active_since])["n"]
+
+    def sweep(self, idle_before: dt.datetime) -> dict[str, int]:
+        """Delete sessions idle since before `idle_before`, with their turns and sandboxed orders (and
+        any sandboxed order whose session is gone). Returns the rows deleted per table."""
+        with self.transaction() as cur:
+            sessions = cur.execute("DELETE FROM sessions WHERE updated_at < ?", [idle_before]).fetchone()[0]
+            turns = cur.execute("DELETE FROM turns WHERE session_id NOT IN (SELECT session_id FROM sessions)"
+                                ).fetchone()[0]
+            orders = cur.execute("DELETE FROM orders WHERE sandbox <> '' AND sandbox NOT IN "
+                                 "(SELECT sandbox FROM sessions)").fetchone()[0]
+        return {"sessions": sessions, "turns": turns, "orders": orders}
+
+    def runtime_rows(self) -> dict[str, int]:
+        """Rows written at run time: sessions, turns and sandboxed orders (the soak benchmark reads it)."""
+        return self.row("SELECT (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM turns) AS turns, "
+                        "(SELECT count(*) FROM orders WHERE sandbox <> '') AS sandboxed_orders")
+
     def delete_session(self, session_id: str) -> None:
         with self.transaction() as cur:
             cur.execute("DELETE FROM turns WHERE session_id = ?", [session_id])
+            cur.execute("DELETE FROM orders WHERE sandbox <> '' AND sandbox IN "
+                        "(SELECT sandbox FROM sessions WHERE session_id = ?)", [session_id])
             cur.execute("DELETE FROM sessions WHERE session_id = ?", [session_id])

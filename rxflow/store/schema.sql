@@ -47,16 +47,19 @@ CREATE TABLE IF NOT EXISTS prescriptions (
 CREATE TABLE IF NOT EXISTS fills (
     rx_id VARCHAR, fill_date DATE, quantity INTEGER, days_supply INTEGER, pharmacy_id VARCHAR);
 
--- Run-time rows.
-CREATE SEQUENCE IF NOT EXISTS order_seq START 30001;
+-- Run-time rows. An order belongs to a sandbox: '' is the shared world (the seed, evals, the CLI, shared
+-- mode); in demo mode each session writes in a sandbox of its own, so order numbers repeat across sandboxes.
 CREATE TABLE IF NOT EXISTS orders (
-    order_id VARCHAR PRIMARY KEY, patient_id VARCHAR NOT NULL, rx_id VARCHAR NOT NULL, product_id VARCHAR NOT NULL,
-    pharmacy_id VARCHAR NOT NULL, quantity INTEGER NOT NULL, days_supply INTEGER NOT NULL,
-    dispense_brand BOOLEAN NOT NULL, price DOUBLE NOT NULL, price_type VARCHAR NOT NULL, status VARCHAR NOT NULL,
-    created_at TIMESTAMP NOT NULL, ready_at TIMESTAMP, idempotency_key VARCHAR UNIQUE NOT NULL);
+    sandbox VARCHAR NOT NULL DEFAULT '', order_id VARCHAR NOT NULL, patient_id VARCHAR NOT NULL,
+    rx_id VARCHAR NOT NULL, product_id VARCHAR NOT NULL, pharmacy_id VARCHAR NOT NULL, quantity INTEGER NOT NULL,
+    days_supply INTEGER NOT NULL, dispense_brand BOOLEAN NOT NULL, price DOUBLE NOT NULL, price_type VARCHAR NOT NULL,
+    status VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, ready_at TIMESTAMP, idempotency_key VARCHAR NOT NULL,
+    PRIMARY KEY (sandbox, order_id), UNIQUE (sandbox, idempotency_key));
+-- resume: the digest of the browser tab's resume token (never the token itself).
 CREATE TABLE IF NOT EXISTS sessions (
-    session_id VARCHAR PRIMARY KEY, patient_id VARCHAR NOT NULL, state VARCHAR NOT NULL, context JSON NOT NULL,
-    created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL, turn_count INTEGER NOT NULL DEFAULT 0);
+    session_id VARCHAR PRIMARY KEY, patient_id VARCHAR NOT NULL, sandbox VARCHAR NOT NULL DEFAULT '',
+    state VARCHAR NOT NULL, context JSON NOT NULL, created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL,
+    turn_count INTEGER NOT NULL DEFAULT 0, resume VARCHAR);
 CREATE TABLE IF NOT EXISTS turns (
     session_id VARCHAR NOT NULL, turn_no INTEGER NOT NULL, state_before VARCHAR, state_after VARCHAR,
     record JSON NOT NULL, created_at TIMESTAMP NOT NULL, PRIMARY KEY (session_id, turn_no));

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rxflow import policy
 from rxflow.domain import OPEN_ORDER_STATUSES, Drug, Order, Patient, Prescription
-from rxflow.store import Store
+from rxflow.store import Store, StoreUnavailable
 
 log = logging.getLogger("rxflow.tools")
 
@@ -45,11 +45,13 @@ class ToolOutput(BaseModel):
 
 @dataclass
 class ToolContext:
-    """A session's view of the world: one patient, one 'today'."""
+    """A session's view of the world: one patient, one 'today', one sandbox of orders ('' is the
+    shared world; in demo mode each session has its own, and sees only the orders in it)."""
 
     store: Store
     patient_id: str
     today: dt.date
+    sandbox: str = ""
 
     @property
     def patient(self) -> Patient:
@@ -68,7 +70,7 @@ class ToolContext:
         return rx
 
     def own_order(self, order_id: str) -> Order:
-        o = self.store.order(order_id.upper())
+        o = self.store.order(order_id.upper(), self.sandbox)
         if o is None:
             raise ToolError("not_found", f"No order {order_id} on record.")
         if o.patient_id != self.patient_id:
@@ -86,7 +88,7 @@ class ToolContext:
         caller already has them (one query for a whole medication list instead of one per line)."""
         store, patient = self.store, self.patient
         if orders is None:
-            open_orders = store.open_orders(rx.rx_id)
+            open_orders = store.open_orders(rx.rx_id, self.sandbox)
         else:
             open_orders = sorted((o for o in orders if o.rx_id == rx.rx_id and o.status in OPEN_ORDER_STATUSES),
                                  key=lambda o: o.created_at)
@@ -133,6 +135,11 @@ class ToolSpec:
         return self.args_model.model_json_schema()
 
 
+# Arguments a turn, the inspector and the chat API never show: an idempotency key is its conversation's
+# write token plus a digest, and whoever holds the token could replay that conversation's writes.
+SECRET_ARGS = frozenset({"idempotency_key"})
+
+
 @dataclass
 class ToolResult:
     """One call, as recorded on a turn and shown in the inspector. `output` is the tool's typed
@@ -151,7 +158,8 @@ class ToolResult:
         return self.output.model_dump(mode="json") if self.output is not None else None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "args": self.args, "ok": self.ok, "data": self.data,
+        args = {k: "(hidden)" if k in SECRET_ARGS else v for k, v in self.args.items()}
+        return {"name": self.name, "kind": self.kind, "args": args, "ok": self.ok, "data": self.data,
                 "error": self.error, "ms": round(self.ms, 2)}
 
 
@@ -188,6 +196,8 @@ def call_tool(ctx: ToolContext, name: str, args: dict[str, Any] | None = None) -
     except ToolError as e:
         result = ToolResult(name, args, False, error={"code": e.code, "message": e.message, **e.details},
                             kind=spec.kind)
+    except StoreUnavailable:  # not a tool's failure: the turn ends with one clear message, nothing written
+        raise
     except Exception:  # a bug must not end the session: log it, answer with a typed error (no internals)
         log.exception("tool %s failed", name)
         result = ToolResult(name, args, False, error={"code": "internal", "message": "Something went wrong on our "

@@ -59,7 +59,7 @@ def submit_order(ctx: ToolContext, args: SubmitArgs) -> OrderReceipt:
     ph = own_pharmacy(ctx, args.pharmacy_id)
     # A repeated yes returns the order the first one placed, even though the policy would
     # now say "order in progress" for it.
-    prior = ctx.store.order_by_key(args.idempotency_key)
+    prior = ctx.store.order_by_key(args.idempotency_key, ctx.sandbox)
     decision = policy.evaluate(ctx.refill_case(rx))
     if not prior and decision.blocking and not (decision.insurance_only and args.pay_cash):
         codes = ", ".join(a.code for a in decision.blocking)
@@ -76,7 +76,7 @@ def submit_order(ctx: ToolContext, args: SubmitArgs) -> OrderReceipt:
             "dispense_brand": offer.dispense_brand, "price": offer.price, "price_type": offer.price_type,
             "status": "received", "created_at": created_at,
             "ready_at": created_at + dt.timedelta(minutes=offer.wait_minutes), "idempotency_key": args.idempotency_key,
-        })
+        }, ctx.sandbox)
     except OrderConflict as e:
         raise ToolError("conflict", f"Order {e.order_id} for this prescription is already in progress.") from e
     if order.patient_id != ctx.patient_id:  # a key reused across patients must not leak the other's order
@@ -153,7 +153,8 @@ def cancel_order(ctx: ToolContext, args: OrderArgs) -> OrderStatus:
     if o.status == "picked_up":
         raise ToolError("conflict", f"Order {o.order_id} was already picked up and cannot be cancelled.")
     try:
-        o = ctx.store.set_order_status(o.order_id, "cancelled", allowed_from=OPEN_ORDER_STATUSES)
+        o = ctx.store.set_order_status(o.order_id, "cancelled", allowed_from=OPEN_ORDER_STATUSES,
+                                       sandbox=ctx.sandbox)
     except StoreError as e:  # lost a race with another cancel
         raise ToolError("conflict", str(e)) from e
     return _status(ctx, o)

@@ -114,7 +114,7 @@ def patient_history(ctx: ToolContext, args: PatientHistoryArgs) -> PatientHistor
     """
     store, p = ctx.store, ctx.patient
     plan = store.plan(p.plan_id)
-    all_orders = store.orders(p.patient_id)
+    all_orders = store.orders(p.patient_id, ctx.sandbox)
     meds = []
     for rx in store.prescriptions(p.patient_id, active_only=not args.include_inactive):
         d, prod = ctx.drug_of(rx), store.product(rx.product_id)

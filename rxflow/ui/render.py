@@ -83,7 +83,7 @@ def order_md(store, conv: Conversation) -> tuple[str, str | None]:
     """The latest order this session placed: a receipt, and its id (for the track/cancel buttons)."""
     if not conv.orders:
         return "_No order placed in this session yet._", None
-    o = store.order(conv.orders[-1])
+    o = store.order(conv.orders[-1], conv.sandbox)
     ph = store.pharmacy(o.pharmacy_id)
     product = store.product(o.product_id)
     ready = f"{o.ready_at:%H:%M}" if o.ready_at else "—"
@@ -101,5 +101,6 @@ def program_md(turn: Turn | None, conv: Conversation, label: str) -> str:
             f"{conv.turns} turns")
 
 
-def orders_table(store, patient_id: str) -> pd.DataFrame:
-    return store.orders_frame(patient_id)
+def orders_table(store, conv: Conversation) -> pd.DataFrame:
+    """The patient's orders this session can see (in demo mode: the seeded ones and its own)."""
+    return store.orders_frame(conv.patient_id, conv.sandbox)

@@ -1,4 +1,5 @@
-"""The demo patients a stakeholder picks from, with what to try for each."""
+"""The demo patients a visitor picks from, with what to try for each. In demo mode (the public Space)
+they are the only patients a session can be started for."""
 
 from __future__ import annotations
 
