@@ -79,6 +79,7 @@ class Assistant:
         self._locks = sessions.SessionLocks()
         self._start_guard = threading.Lock()
         self._last_sweep = float("-inf")
+        self._by_mode: dict[str, object] = {}  # the other programs a session may switch to (lazily built)
         self._people = People([Person(p.patient_id, p.first_name, p.last_name) for p in store.patients()],
                               not_people=names_not_people(store))
 
@@ -96,6 +97,43 @@ class Assistant:
     @property
     def demo(self) -> bool:
         return self.settings.mode == "demo"
+
+    # ------------------------------------------------------------------ per-session choices
+    def program_modes(self) -> list[str]:
+        """What a session may switch between: offline / hybrid / lm, when an LM is configured (else none)."""
+        return ["offline", "hybrid", "lm"] if self.programs.lm is not None else []
+
+    def programs_for(self, conv: Conversation):
+        """The program answering this session: the configured one unless the session switched."""
+        mode = conv.program
+        if not mode or mode not in self.program_modes() or self.programs.mode == mode:
+            return self.programs
+        if mode not in self._by_mode:
+            import programs
+
+            name = {"offline": "offline", "hybrid": "hybrid", "lm": "zero-shot"}[mode]
+            self._by_mode[mode] = programs.load(name, lm=self.programs.lm if name != "offline" else None,
+                                                vocabulary=vocabulary_of(self.store))
+        return self._by_mode[mode]
+
+    def choose(self, session_id: str, *, language: str | None = None, program: str | None = None) -> Conversation:
+        """Set a session's reply language ('en' / 'es'; the patient's own words can still switch it) or its
+        program mode (one of program_modes()). Anything else is refused with ValueError."""
+        if language is not None and language not in ("en", "es"):
+            raise ValueError("language must be 'en' or 'es'")
+        if program is not None and program not in self.program_modes():
+            raise ValueError(f"program must be one of {self.program_modes()}")
+        with self._locks.hold(session_id):
+            conv = self.conversation(session_id)
+            conv.lang = language or conv.lang
+            conv.program = program or conv.program
+            self.store.save_session(session_id, conv.state.value, conv.model_dump(mode="json"))
+        return conv
+
+    def turn_records(self, session_id: str) -> list[dict]:
+        """The session's stored turn records (bounded), oldest first: what a reloaded page redraws."""
+        self.conversation(session_id)
+        return self.store.turn_records(session_id)
 
     def offered_patients(self) -> list[str]:
         """Who a session can be started for: the demo patients in demo mode, everyone otherwise."""
@@ -194,10 +232,10 @@ class Assistant:
         if refusal is None:
             refusal = self._other_patient(conv, text)
         if refusal is not None:
-            return self._finish_guarded(conv, refusal, start)
+            return self._finish_guarded(conv, refusal, start, text or "")
 
         ctx = ToolContext(self.store, conv.patient_id, conv.today, conv.sandbox)
-        w = TurnWork(conv, text, ctx, self.programs)
+        w = TurnWork(conv, text, ctx, self.programs_for(conv))
         with collect_traces() as traces:
             try:
                 handlers.run(w)
@@ -224,7 +262,8 @@ class Assistant:
         me = self.store.patient(conv.patient_id)
         return replies.say(conv.lang, "other_patient", name=f", {me.first_name}" if me else "")
 
-    def _finish_guarded(self, conv: Conversation, reply: str, start: float) -> Turn:
+    def _finish_guarded(self, conv: Conversation, reply: str, start: float, text: str = "") -> Turn:
+        conv.remember(text, reply)
         conv.turns += 1
         conv.last_active = dt.datetime.now()
         turn = Turn(session_id=sessions.digest(conv.session_id), turn_no=conv.turns, state_before=conv.state,
@@ -260,7 +299,7 @@ class Assistant:
             path=w.path, reply=reply, language=conv.lang, intent=w.intent, topic=w.topic, slots=conv.slots.model_dump(),
             dosage=w.dosage,
             tool_calls=[c.to_dict() for c in w.tool_calls], alerts=w.alerts, order=w.order, outcome=w.outcome,
-            program=self.program_label, lm_calls=lm_calls, tokens=tokens, fallbacks=fallbacks,
+            program=w.programs.label, lm_calls=lm_calls, tokens=tokens, fallbacks=fallbacks,
             steps=[{k: v for k, v in t.__dict__.items() if k != "inputs"} for t in w.traces],
             ms=round((time.perf_counter() - start) * 1000, 2))
         turn._traces = w.traces

@@ -22,3 +22,15 @@ DEMO_PATIENTS: dict[str, tuple[str, list[str]]] = {
     "P008": ("Thomas Wright — a dose mismatch, then several medications at once",
              ["refill my levothyroxine", "I need levothyroxine, gabapentin and tamsulosin"]),
 }
+
+# The same things to try, the way a Spanish-speaking patient writes them (shown when the page is in Spanish).
+EXAMPLES_ES: dict[str, list[str]] = {
+    "P001": ["necesito resurtir mi lisinopril", "¿cuánto cuesta mi metformina?", "¿cuáles son mis medicinas?"],
+    "P002": ["necesito la pastilla de la presión", "resurtir mi pastilla del agua", "necesito mi synthroid"],
+    "P003": ["necesito mi sertralina", "quiero resurtir la simvastatina", "¿me pueden resurtir el omeprazol?"],
+    "P004": ["necesito mi oxicodona", "resurtir el alprazolam", "el zolpidem por favor"],
+    "P005": ["necesito la amoxicilina", "necesito mi warfarina", "resurtir el lisinopril"],
+    "P006": ["necesito el eliquis", "necesito mi ozempic", "resurtir la rosuvastatina"],
+    "P007": ["resurtir el omeprazol", "necesito mi lexapro"],
+    "P008": ["necesito mi levotiroxina", "necesito levotiroxina, gabapentina y tamsulosina"],
+}

@@ -86,7 +86,7 @@ def serve(mode: str, limiter=None, **overrides):
     (url, assistant, close), and the Blocks as close.demo."""
     from rxflow.environment import build
     from rxflow.ratelimit import RateLimiter
-    from rxflow.ui.app import build_demo
+    from rxflow.ui.app import build_demo, page_options
 
     store = Store(":memory:", MOCK)
     assistant = build(store=store, program="offline", mode=mode, **overrides)
@@ -94,7 +94,7 @@ def serve(mode: str, limiter=None, **overrides):
     demo.queue(default_concurrency_limit=16)
     port = free_port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, run_history=False, quiet=True,
-                state_session_capacity=assistant.settings.page_states)
+                state_session_capacity=assistant.settings.page_states, **page_options())
 
     def close():
         demo.close()

@@ -3,6 +3,7 @@ headless Chromium driving the page."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -23,17 +24,152 @@ def test_render_functions(talk, store, assistant):
     msgs = render.chat_messages("yes", turns[-1])
     assert msgs[0] == {"role": "user", "content": "yes"}
     assert any(m.get("metadata", {}).get("title", "").startswith("🔧 price_lookup") for m in msgs)
-    assert any("Safety alert: drug_interaction" in m.get("metadata", {}).get("title", "") for m in msgs)
+    assert any("Safety · drug interaction with ibuprofen" in m.get("metadata", {}).get("title", "") for m in msgs)
     assert msgs[-1]["content"] == turns[-1].reply
     assert "class SELECT_PHARMACY current" in render.diagram(conv)
     assert render.slots_json(conv)["medication"] == "lisinopril"
     table = render.tool_table(turns[-1])
     assert list(table["tool"])[-1] == "price_lookup" and "patient_history" in list(table["tool"])
     assert (table["ms"] >= 0).all()
-    assert "drug_interaction" in render.alerts_md(conv)
+    assert "drug_interaction" in render.alerts_md(conv).replace("drug interaction", "drug_interaction")
     assert render.order_md(store, conv) == ("_No order placed in this session yet._", None)
     assert "offline" in render.program_md(turns[-1], conv, "offline")
-    assert set(render.orders_table(store, conv)["order_id"]) == {o.order_id for o in store.orders("P005")}
+    assert list(render.orders_table(store, conv).columns) == render.ORDER_COLUMNS
+
+
+def test_two_alerts_of_one_rule_are_told_apart_and_titled_by_kind(talk, assistant):
+    turns = talk("P005", "I need my warfarin", "yes")
+    titles = [m["metadata"]["title"] for m in render.chat_messages("yes", turns[-1]) if "metadata" in m
+              and not m["metadata"]["title"].startswith("🔧")]
+    assert titles == ["⛔ Safety · drug interaction with ibuprofen", "⛔ Safety · drug interaction with meloxicam"]
+    coverage = talk("P006", "refill eliquis", "yes")
+    assert {render.ALERT_KIND[a.code] for a in coverage[-1].alerts} == {"Coverage"}  # not "Safety"
+    panel = render.alerts_md(assistant.conversation(coverage.sid))
+    assert "*Coverage*" in panel and "*Safety*" not in panel
+
+
+def test_every_alert_code_has_a_kind():
+    from rxflow.domain import AlertCode
+
+    assert set(render.ALERT_KIND) == set(AlertCode)
+
+
+def test_the_inspector_speaks_in_words_not_raw_values(talk, store, assistant):
+    turns = talk("P001", "refill my lisinopril", "yes", "the cheapest", "yes")
+    conv = assistant.conversation(turns.sid)
+    receipt, oid = render.order_md(store, conv)
+    assert oid == "ORD-30001" and "$2.10" in receipt and "with a discount card" in receipt
+    assert "discount_card" not in receipt and "2.1 " not in receipt
+    row = render.orders_table(store, conv).iloc[0]
+    assert row["price"] == "$2.10 (with a discount card)" and row["status"] == "received"
+    path = render.path_diagram(conv)
+    assert path.startswith("```mermaid\nflowchart") and '"Confirm the order"' in path and '"Done"' in path
+    # Start, dose, the rules, pharmacy, order, Done: the last one is where the conversation is.
+    assert path.count("-->") == 5 and 'n5["Done"]' in path and "class n5 current" in path
+    tools = render.tools_html(turns[-1])
+    assert "<details>" in tools and "submit_order" in tools and conv.write_token not in tools  # the key stays hidden
+
+
+def test_the_patient_card_and_the_explain_panel_come_from_the_tools(talk, store, assistant):
+    turns = talk("P003", "refill my sertraline", "yes")
+    conv = assistant.conversation(turns.sid)
+    card = render.patient_card(store, conv)
+    assert "Linda Park" in card and "sulfa" in card and "Acme Health PPO" in card
+    assert "too soon (from Dec 07)" in card and "no refills left" in card and "expired" in card
+    explain = render.explain_md(store, conv)
+    assert "sertraline 50 mg" in explain and "not allowed" in explain
+    assert "| Not too soon | eligibility | ❌ fail |" in explain and "earliest: 2026-12-07" in explain
+    assert "⏸ not reached" in explain  # eligibility stops at its first failure
+    fresh = assistant.conversation(assistant.start("P003"))
+    assert "No prescription in play" in render.explain_md(store, fresh)
+
+
+@pytest.mark.parametrize("messages, state, first", [
+    ((), "START", "Refill my lisinopril"),
+    (("refill my lisinopril",), "CONFIRM_DOSAGE", "Yes, that's my dose"),
+    (("refill my lisinopril", "yes"), "SELECT_PHARMACY", "1. CVS Pharmacy - Market St · $3.09 · 0.2 km"),
+    (("refill my lisinopril", "yes", "the cheapest"), "CONFIRM_ORDER", "Yes, place the order"),
+    (("necesito resurtir mi lisinopril",), "CONFIRM_DOSAGE", "Sí, esa es mi dosis"),
+])
+def test_quick_replies_follow_the_step_and_the_language(talk, store, assistant, messages, state, first):
+    sid = assistant.start("P001")
+    for m in messages:
+        assistant.handle(sid, m)
+    conv = assistant.conversation(sid)
+    pairs = render.quick_replies(store, conv)
+    assert conv.state == state and pairs[0][0].startswith(first)
+
+
+def test_a_quick_reply_sends_what_a_patient_types_and_goes_through_the_same_gate(store, assistant):
+    sid = assistant.start("P001")
+    for _ in range(3):  # refill, dose, pharmacy: each by its first quick reply
+        conv = assistant.conversation(sid)
+        assistant.handle(sid, render.quick_replies(store, conv)[0][1])
+    conv = assistant.conversation(sid)
+    assert conv.state == State.CONFIRM_ORDER and conv.pending is not None
+    label, sends = render.quick_replies(store, conv)[0]
+    assert (label, sends) == ("Yes, place the order", "yes")
+    assert assistant.handle(sid, sends).state == State.COMPLETE
+
+
+def test_a_stale_quick_reply_is_refused():
+    from types import SimpleNamespace
+
+    from rxflow.ui.app import stale
+
+    conv = SimpleNamespace(turns=3)
+    assert not stale({"turn": 3, "sends": ["yes", "no"]}, conv, 1)
+    assert stale({"turn": 2, "sends": ["yes", "no"]}, conv, 0)  # drawn for an earlier step
+    assert stale({"turn": 3, "sends": ["yes"]}, conv, 4) and stale({}, conv, 0) and stale(None, conv, 0)
+
+
+def test_a_reload_redraws_the_tool_and_alert_bubbles(talk, assistant):
+    turns = talk("P005", "I need my warfarin", "yes")
+    conv = assistant.conversation(turns.sid)
+    chat = render.transcript(conv, assistant.turn_records(turns.sid), [])
+    titles = [m.get("metadata", {}).get("title", "") for m in chat]
+    assert [m["content"] for m in chat if m["role"] == "user"] == ["I need my warfarin", "yes"]
+    assert "🔧 patient_history" in titles and "⛔ Safety · drug interaction with meloxicam" in titles
+    assert chat[-1]["content"] == turns[-1].reply  # in full, not cut at 300 characters
+
+
+def test_the_about_tab_puts_in_sample_next_to_out_of_sample():
+    from rxflow.ui.app import about_md
+
+    text = about_md("offline")
+    assert "in-sample" in text and "out-of-sample" in text and "| offline | conversation_acts | out-of-sample |" in text
+    assert "RXFLOW_LM" in text
+
+
+def test_a_session_can_choose_its_language_and_with_an_lm_its_program(store, assistant):
+    sid = assistant.start("P001")
+    assert assistant.choose(sid, language="es").lang == "es"
+    assert assistant.handle(sid, "lisinopril").language == "es"
+    assert assistant.program_modes() == []  # offline only: nothing to switch
+    with pytest.raises(ValueError):
+        assistant.choose(sid, program="lm")
+    with pytest.raises(ValueError):
+        assistant.choose(sid, language="fr")
+
+
+def test_with_an_lm_the_page_switches_a_session_between_offline_hybrid_and_lm(store):
+    from lm_fakes import scripted_lm
+
+    import programs
+    from rxflow.assistant import Assistant, vocabulary_of
+
+    lm, engine = scripted_lm(lambda inputs: {"intent": "list_medications", "topic": "none", "mentions": [],
+                                             "order_id": None, "pharmacy": None, "reply_language": "en"})
+    a = Assistant(store, programs.load("zero-shot", lm=lm, vocabulary=vocabulary_of(store)))
+    assert a.program_modes() == ["offline", "hybrid", "lm"]
+    sid = a.start("P001")
+    assert a.handle(sid, "what do I take").lm_calls >= 1
+    a.choose(sid, program="offline")
+    calls = engine.calls
+    turn = a.handle(sid, "what do I take")
+    assert turn.lm_calls == 0 and engine.calls == calls and turn.program == "offline"
+    other = a.start("P001")  # another session keeps the configured program
+    assert a.handle(other, "what do I take").lm_calls >= 1
 
 
 def _chat(client, sid, message):
@@ -95,53 +231,151 @@ def test_two_clients_at_once_never_see_each_other(served):
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.mark.slow
-def test_browser_drives_the_page(served):
+def _browser(p, width=1440, height=900, **kw):
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+    return browser, browser.new_page(viewport={"width": width, "height": height}, **kw)
+
+
+def _need_chromium():
     if CHROMIUM is None:
         if os.environ.get("CI"):
             pytest.fail("CI must install Debian's chromium for the browser test (.ci/run does).")
         pytest.skip("chromium is not installed")
+
+
+class Page:
+    """The page as a patient uses it: type and send, tap a quick reply, pick a patient; waits on what shows."""
+
+    def __init__(self, page, url):
+        self.page, self.errors = page, []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.goto(url)
+        self.wait_state("START")
+
+    def wait_state(self, state: str, timeout=30_000):
+        self.page.wait_for_function("document.querySelector('#slots') && "
+                                    f"document.querySelector('#slots').innerText.includes('{state}')", timeout=timeout)
+
+    def wait_chat(self, text: str, timeout=30_000):
+        self.page.wait_for_function(f"document.querySelector('#chat').innerText.includes({json.dumps(text)})",
+                                    timeout=timeout)
+
+    def say(self, text: str, state: str):
+        self.page.fill("#message textarea", text)
+        self.page.click("#send")
+        self.wait_state(state)
+
+    def tap(self, label: str, state: str):
+        self.page.locator("#quick button", has_text=label).first.click()
+        self.wait_state(state)
+
+    def pick_patient(self, option: str):
+        self.page.click("#patient input")
+        self.page.get_by_role("option", name=option).click()
+
+
+@pytest.mark.slow
+def test_browser_drives_the_page(served_demo):
+    """A patient's refill by quick replies; the Cancel button at the dose question; a patient switch
+    that asks first; a refusal with its alerts; a reload that keeps every bubble; a second tab."""
+    _need_chromium()
     from playwright.sync_api import sync_playwright
 
-    url, _ = served
+    url, _ = served_demo
     ARTIFACTS.mkdir(exist_ok=True)
-    errors: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1500, "height": 1300})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(url)
-        page.wait_for_selector("#message textarea", timeout=30_000)
-        page.wait_for_function("document.querySelector('#slots') && document.querySelector('#slots').innerText.includes('START')",
-                               timeout=30_000)
-        # Pick a patient: P003, whose refusal shows a safety alert.
-        page.click("input[role='listbox'], .wrap-inner input")
-        page.get_by_role("option", name="P003 · Linda Park").click()
+        browser, page = _browser(p)
+        ui = Page(page, url)
+        # Nothing to track or cancel yet: both buttons are disabled (no error badge, no blank chat).
+        assert page.locator("#track").is_disabled() and page.locator("#cancel").is_disabled()
+        ui.tap("Refill my lisinopril", "CONFIRM_DOSAGE")
+        ui.tap("Yes, that's my dose", "SELECT_PHARMACY")
+        ui.tap("Costco Pharmacy - Riverton", "CONFIRM_ORDER")
+        ui.tap("Yes, place the order", "COMPLETE")
+        ui.wait_chat("Order ORD-30001 is placed")
+        page.wait_for_function("!document.querySelector('#cancel').disabled", timeout=15_000)
+        # The Cancel button while the dose question is open asks about the order; it is not a "no".
+        ui.say("refill my atorvastatin", "CONFIRM_DOSAGE")
+        page.click("#cancel")
+        ui.wait_state("CONFIRM_CANCEL")
+        assert "dose" not in page.inner_text("#alerts").lower()
+        ui.say("no", "START")
+        # Switching patient mid-refill asks first; "Stay" keeps the conversation.
+        ui.say("refill my metformin", "CONFIRM_DOSAGE")
+        ui.pick_patient("P003 · Linda Park")
+        page.wait_for_selector("#switch-no", state="visible", timeout=15_000)
+        page.click("#switch-no")
+        ui.wait_state("CONFIRM_DOSAGE")
+        ui.pick_patient("P003 · Linda Park")
+        page.click("#switch-yes")
         page.wait_for_function("document.body.innerText.includes('Linda Park')", timeout=15_000)
-        for msg in ("refill my sertraline", "yes"):
-            page.fill("#message textarea", msg)
-            page.click("#send")
-            page.wait_for_timeout(300)
-        page.wait_for_function("document.querySelector('#slots').innerText.includes('NOT_ELIGIBLE')", timeout=30_000)
-        page.wait_for_function("document.querySelector('#alerts').innerText.includes('refill_too_soon')", timeout=15_000)
-        assert page.locator("#diagram svg").count() >= 1  # mermaid rendered the state diagram
+        ui.wait_state("START")
+        ui.say("refill my sertraline", "CONFIRM_DOSAGE")
+        ui.say("yes", "NOT_ELIGIBLE")
+        page.wait_for_function("document.querySelector('#alerts').innerText.includes('Eligibility')", timeout=15_000)
+        assert "too soon" in page.inner_text("#card")
+        assert page.locator("#path svg").count() >= 1  # mermaid drew this conversation's path
         page.screenshot(path=str(ARTIFACTS / "browser.png"), full_page=True)
-        # A reload resumes this tab's conversation (the session id lives in sessionStorage).
+        # A reload resumes this tab's conversation with its tool and alert bubbles.
         page.reload()
-        page.wait_for_function("document.querySelector('#slots') && "
-                               "document.querySelector('#slots').innerText.includes('NOT_ELIGIBLE')", timeout=30_000)
-        assert "Linda Park" in page.inner_text("body")
+        ui.wait_state("NOT_ELIGIBLE")
+        chat = page.inner_text("#chat")
+        assert "patient_history" in chat and "Eligibility · refill too soon" in chat and "Linda Park" in page.inner_text(
+            "body")
         # A second tab is a new conversation, never this one.
-        other = browser.new_page()
-        other.goto(url)
-        other.wait_for_function("document.querySelector('#slots') && "
-                                "document.querySelector('#slots').innerText.includes('START')", timeout=30_000)
-        assert "NOT_ELIGIBLE" not in other.inner_text("#slots")
+        other = Page(browser.new_page(), url)
+        assert "NOT_ELIGIBLE" not in other.page.inner_text("#slots")
         browser.close()
     assert (ARTIFACTS / "browser.png").stat().st_size > 10_000
-    assert not errors, errors
+    assert not ui.errors and not other.errors, ui.errors + other.errors
+
+
+@pytest.mark.slow
+def test_a_spanish_refill_in_the_browser(served_demo):
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url, _ = served_demo
+    with sync_playwright() as p:
+        browser, page = _browser(p)
+        ui = Page(page, url)
+        page.click("#language input")
+        page.get_by_role("option", name="Español").click()
+        page.wait_for_function("document.querySelector('#quick').innerText.includes('Resurtir')", timeout=15_000)
+        ui.say("necesito resurtir mi lisinopril", "CONFIRM_DOSAGE")
+        ui.wait_chat("Tome 1 tableta por vía oral una vez al día")
+        ui.tap("Sí, esa es mi dosis", "SELECT_PHARMACY")
+        ui.say("la más barata", "CONFIRM_ORDER")
+        ui.wait_chat("¿Hago el pedido?")
+        ui.say("sí, hágalo", "COMPLETE")
+        ui.wait_chat("¡Listo! El pedido ORD-")
+        assert '"es"' in page.inner_text("#slots")
+        browser.close()
+    assert not ui.errors, ui.errors
+
+
+@pytest.mark.slow
+def test_on_a_phone_the_message_box_and_quick_replies_are_on_the_first_screen(served_demo):
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url, _ = served_demo
+    with sync_playwright() as p:
+        browser, page = _browser(p, 390, 844, is_mobile=True, has_touch=True)
+        ui = Page(page, url)
+        page.wait_for_timeout(500)  # the fold-on-phone script runs after load
+        bottom = page.evaluate("(s) => document.querySelector(s).getBoundingClientRect().bottom", "#message textarea")
+        quick = page.evaluate("(s) => document.querySelector(s).getBoundingClientRect().top", "#quick button")
+        assert bottom <= 844 and quick < bottom, (bottom, quick)
+        assert page.locator("#inspector-acc").get_attribute("class") is not None
+        assert not page.locator("#slots").is_visible()  # the inspector starts folded under the chat
+        ui.tap("Refill my lisinopril", "CONFIRM_DOSAGE")
+        ui.tap("Yes, that's my dose", "SELECT_PHARMACY")
+        page.screenshot(path=str(ARTIFACTS / "phone.png"))
+        browser.close()
+    assert not ui.errors, ui.errors
 
 
 def test_requirements_match_pyproject():

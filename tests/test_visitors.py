@@ -82,15 +82,15 @@ def test_1_a_tab_resumes_only_with_the_token_the_server_gave_it(served_demo):
     _, assistant = served_demo
     demo = build_demo(assistant)
     start = ui_fn(demo, "start")
-    victim = start("P001", "", browser_request())
+    victim = start("P001", "", "Auto", browser_request())
     sid, token = victim[0], victim[1]
     assistant.handle(sid, "refill my lisinopril")
     for stolen in (sid, sid[:31], "x" * 100_000, ""):
-        other = start("P002", stolen, browser_request("198.51.100.2"))
+        other = start("P002", stolen, "Auto", browser_request("198.51.100.2"))
         assert other[0] != sid and other[2] == "P002", "a session id resumed someone's conversation"
-    again = start("P002", token, browser_request())  # the tab itself, after a reload
+    again = start("P002", token, "Auto", browser_request())  # the tab itself, after a reload
     assert again[0] == sid and again[2] == "P001" and again[1] != token
-    assert start("P002", token, browser_request())[0] != sid  # the old token is spent
+    assert start("P002", token, "Auto", browser_request())[0] != sid  # the old token is spent
     assert assistant.resume(sid) is None
 
 
@@ -251,12 +251,12 @@ def test_4_api_and_page_are_rate_limited_per_client():
             c.predict("P001", api_name="/start_session")
         # The page's own events pass the same limit (per client address).
         demo = build_demo(assistant, RateLimiter(per_minute=6, burst=2))
-        start, send = ui_fn(demo, "start"), ui_fn(demo, "send")
-        page = start("P001", "", browser_request("192.0.2.1"))
+        start, send = ui_fn(demo, "start"), ui_fn(demo, "reply")
+        page = start("P001", "", "Auto", browser_request("192.0.2.1"))
         send("hello", page[0], page[1], [], browser_request("192.0.2.1"))
         with pytest.raises(gr.Error, match="Too many requests"):
             send("hello", page[0], page[1], [], browser_request("192.0.2.1"))
-        assert start("P001", "", browser_request("192.0.2.2"))[0]  # another client is not affected
+        assert start("P001", "", "Auto", browser_request("192.0.2.2"))[0]  # another client is not affected
     finally:
         close()
 
@@ -278,10 +278,10 @@ def test_4_page_states_are_bounded_and_a_tab_whose_state_was_dropped_resumes():
     from rxflow.ui.app import build_demo
 
     demo = build_demo(_small_world_assistant())
-    start, send = ui_fn(demo, "start"), ui_fn(demo, "send")
-    page = start("P001", "", browser_request())
+    start, send = ui_fn(demo, "start"), ui_fn(demo, "reply")
+    page = start("P001", "", "Auto", browser_request())
     out = send("refill my lisinopril", "", page[1], [], browser_request())  # no server-side state left
-    assert out[2] == page[0] and out[3] != page[1] and "lisinopril" in out[1][-1]["content"]
+    assert out[1] == page[0] and out[2] != page[1] and "lisinopril" in out[0][-1]["content"]
 
 
 def _small_world_assistant():

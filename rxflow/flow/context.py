@@ -17,6 +17,7 @@ from rxflow.domain import Alert, Offer
 from rxflow.flow.states import State
 
 HISTORY_TURNS = 6  # what the programs see of the conversation
+SHOWN_TURNS, SHOWN_CHARS = 12, 2000  # what a reloaded page shows of it
 KEEP = 20  # alerts, outcomes, orders and requests remembered
 KEEP_PATH = 30  # states remembered for the inspector's path
 
@@ -56,6 +57,7 @@ class Conversation(BaseModel):
     write_token: str = Field(default_factory=lambda: secrets.token_hex(8),
                              description="prefix of this conversation's idempotency keys (not the session id)")
     lang: Literal["en", "es"] = "en"
+    program: Literal["offline", "hybrid", "lm"] | None = Field(None, description="a session's own program mode")
     state: State = State.START
     slots: Slots = Field(default_factory=Slots)
     candidates: list[str] = Field(default_factory=list, description="rx ids offered in CLARIFY_MEDICATION")
@@ -93,7 +95,8 @@ class Conversation(BaseModel):
         self.focus_pharmacy = None
 
     def remember(self, user: str, assistant: str) -> None:
-        self.history = (self.history + [(user[:300], assistant[:300])])[-HISTORY_TURNS:]
+        # Kept as shown (bounded), so a reloaded page shows the chat as it was; the programs see less.
+        self.history = (self.history + [(user[:SHOWN_CHARS], assistant[:SHOWN_CHARS])])[-SHOWN_TURNS:]
 
     def trim(self) -> None:
         """Keep every list bounded (called before the context is stored)."""
@@ -102,4 +105,4 @@ class Conversation(BaseModel):
         self.visited = self.visited[-KEEP_PATH:]
 
     def history_text(self) -> str:
-        return "\n".join(f"patient: {u}\nassistant: {a}" for u, a in self.history)
+        return "\n".join(f"patient: {u[:300]}\nassistant: {a[:300]}" for u, a in self.history[-HISTORY_TURNS:])

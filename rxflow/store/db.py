@@ -507,6 +507,10 @@ class Store:
                     cur.execute("DELETE FROM turns WHERE session_id = ? AND turn_no <= ?", [session_id, count - keep])
         return True
 
+    def turn_records(self, session_id: str) -> list[dict[str, Any]]:
+        return [json.loads(r["record"]) if isinstance(r["record"], str) else r["record"] for r in self.rows(
+            "SELECT record FROM turns WHERE session_id = ? ORDER BY turn_no", [session_id])]
+
     def load_session(self, session_id: str) -> dict[str, Any] | None:
         r = self.row("SELECT * FROM sessions WHERE session_id = ?", [session_id])
         if r is None:

@@ -17,8 +17,10 @@ from pathlib import Path
 import gradio as gr
 
 from rxflow.assistant import Assistant, SessionExpired, SessionLimit, UnknownPatient, UnknownSession
-from rxflow.demo_patients import DEMO_PATIENTS
+from rxflow.demo_patients import DEMO_PATIENTS, EXAMPLES_ES
 from rxflow.flow import replies
+from rxflow.flow.states import IDLE
+from rxflow.flow.transitions import to_mermaid
 from rxflow.ratelimit import RateLimiter
 from rxflow.store import StoreUnavailable
 from rxflow.ui import render
@@ -28,28 +30,85 @@ SCORES = ROOT / "programs" / "compiled" / "README.md"
 
 CSS = """
 #inspector .prose table { font-size: 0.85em; }
-#diagram { min-height: 320px; }
+#path { min-height: 120px; }
+#path svg { max-height: 420px; }
+#tools table.tools { font-size: 0.8em; width: 100%; border-collapse: collapse; table-layout: fixed; }
+#tools td { overflow-wrap: anywhere; }
+#tools td, #tools th { border-bottom: 1px solid #e5e7eb; padding: 4px; vertical-align: top; text-align: left; }
+#tools pre { white-space: pre-wrap; max-height: 260px; overflow: auto; font-size: 0.9em; }
+#quick button { white-space: normal; text-align: left; min-height: 2.4em; }
+#card table { font-size: 0.85em; }
 footer { display: none !important; }
+@media (max-width: 700px) {
+  #chat, #chat > div { height: 40vh !important; max-height: 40vh !important; }
+  #patient-desc { font-size: 0.85em; }
+  #quick { flex-direction: row !important; flex-wrap: wrap !important; gap: 4px !important; }
+  #quick button { font-size: 0.8em; padding: 3px 6px; flex: 1 1 40% !important; min-width: 40% !important; }
+  #title p { display: none; }
+}
 """
+
+# On a phone the inspector and the patient card start folded, so the chat, the message box and the
+# quick replies fit the first screen.
+FOLD_ON_PHONE = """() => { if (window.innerWidth < 700) { for (const id of ['card-acc', 'inspector-acc']) {
+  const b = document.querySelector('#' + id + ' > button, #' + id + ' .label-wrap');
+  if (b && b.getAttribute('aria-expanded') !== 'false') { b.click(); } } } }"""
 
 ABOUT = """
 ### How RxFlow works
 - **Language is learned; decisions are code.** DSPy programs (one module per conversation state) turn
-  messages into typed fields: intent, medication mentions, stated dose, pharmacy choice, yes/no.
-  Eligibility, drug-use review, prices and stock are deterministic code over a DuckDB world.
-- **Every fact comes from a tool.** Seventeen typed tools (patient, drugs, pharmacy, cost, orders) answer from
-  DuckDB; replies are templates filled with their results. Orders are written in one transaction, only after
-  an explicit yes, with an idempotency key.
-- **A real state machine.** The diagram on the Inspector tab is drawn from the same transition table that
-  drives the conversation.
-- **Offline by default.** Without `RXFLOW_LM` the deterministic offline program answers; with it, the same
-  modules run on that LM (with the offline predictor as fallback on any LM error).
+  messages into typed fields: intent, medication mentions, stated dose, pharmacy choice, yes/no, the
+  language to answer in. Eligibility, drug-use review, prices and stock are deterministic code over a DuckDB world.
+- **Every fact comes from a tool.** Typed tools (patient, drugs, pharmacy, cost, orders) answer from
+  DuckDB; replies are templates (English and Spanish) filled with their results.
+- **Nothing is written without a yes.** An order or a cancellation is written only when a consent gate
+  of its own (code, not a model) reads an unconditional yes to the exact summary last shown. Quick-reply
+  buttons send the same words a patient would type, through the same gate.
+- **A real state machine.** The path on the Inspector tab is drawn from the transitions this
+  conversation took; the full machine is one click away.
+- **Offline by default.** Without `RXFLOW_LM` the offline program answers (rules, with a learned
+  student for calibrated confidence). With `RXFLOW_LM=<any LiteLLM model>` the same modules run on that
+  LM (plain or compiled), and this page can switch a session between offline, hybrid and LM.
+- **Strangers share this demo.** Each visitor's orders live in a sandbox of their own.
 """
 
 
+def scores_md() -> str:
+    """The recorded scores (programs/compiled/scores.json, written by `evals.run --record`), short enough
+    for a side panel: in-sample rows next to out-of-sample ones, with each probe set's first run."""
+    import json
+
+    path = SCORES.with_name("scores.json")
+    if not path.exists():
+        return "_No recorded evaluation yet: run `python -m evals.run --record`._"
+    order = {"in-sample": 0, "held out": 1, "out-of-sample": 2}
+    rows = sorted(json.loads(path.read_text()).values(),
+                  key=lambda r: (r["program"], order.get(r.get("sample"), 3), r["dataset"]))
+    lines = ["| program | dataset | sample | first run | task success | safety recall | unsafe |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        first = f"{r['first_run']:.3f}" if "first_run" in r else "—"
+        lines.append(f"| {r['program']}{' · ' + r['lm'] if r['lm'] != '-' else ''} | {r['dataset']} | "
+                     f"{r.get('sample', '')} | {first} | **{r['task_success']:.3f}** | {r['safety_recall']:.3f} | "
+                     f"{r['unsafe_orders']} |")
+    return ("### Scores: in-sample and out-of-sample\nThe dev and test splits come from templates the offline rules "
+            "were written against: their scores are **in-sample**. The probe sets were written by a separate session "
+            "that never read the rules, before the code that handles them, and scored once (*first run*) and once "
+            "after: those are the **out-of-sample** numbers. Full table, per language: "
+            "`programs/compiled/README.md`.\n\n" + "\n".join(lines))
+
+
 def about_md(program_label: str) -> str:
-    scores = SCORES.read_text() if SCORES.exists() else "_No recorded evaluation yet: run `python -m evals.run --record`._"
-    return f"{ABOUT}\n**Answering now:** `{program_label}`\n\n### Recorded evaluation scores\n{scores}"
+    return (f"{ABOUT}\n**Answering now:** `{program_label}`\n\n**Plug in an LM:** `RXFLOW_LM=openai/gpt-4o-mini` "
+            f"(any LiteLLM model string, key in the usual env var), optionally `RXFLOW_PROGRAM=hybrid` or a compiled "
+            f"JSON from `programs/compiled/`.\n\n{scores_md()}")
+
+
+WELCOME = {"en": "Hello {name}! I'm RxFlow, your pharmacy refill assistant. Which prescription would you like to "
+                 "refill? (Tap a suggestion below or type; English or Spanish.)",
+           "es": "¡Hola, {name}! Soy RxFlow, su asistente para resurtir recetas. ¿Qué receta quiere resurtir? "
+                 "(Toque una sugerencia o escriba; en español o en inglés.)"}
+QUICK_SLOTS = 6  # quick-reply buttons on the page (each shown or hidden per step)
+LANGUAGES = {"Auto": None, "English": "en", "Español": "es"}
 
 
 def refused(key: str, **facts) -> gr.Error:
@@ -71,12 +130,33 @@ def client_of(request: gr.Request | None, proxy_hops: int = 0) -> str:
     return host[:64]
 
 
+def open_order(store, conv) -> str | None:
+    """The latest order of this session that can still be tracked or cancelled."""
+    for oid in reversed(conv.orders):
+        o = store.order(oid, conv.sandbox)
+        if o is not None and o.status in ("received", "in_progress", "ready"):
+            return oid
+    return None
+
+
+def stale(bound: dict | None, conv, i: int) -> bool:
+    """Whether quick reply `i` was drawn for another step than the one the conversation is at (then
+    it is refused: a button is never read as the answer to a question it was not drawn for)."""
+    return not bound or i >= len(bound.get("sends", [])) or bound.get("turn") != conv.turns
+
+
+def busy(conv) -> bool:
+    """A refill or a cancellation is in flight: switching patient would drop it."""
+    return conv.pending is not None or conv.state not in IDLE or bool(conv.queue)
+
+
 def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.Blocks:
     store, settings = assistant.store, assistant.settings
     if limiter is None:
         limiter = RateLimiter(settings.rate_per_minute, settings.rate_burst, settings.rate_clients)
     choices = [(f"{pid} · {desc.split(' — ')[0]}", pid) for pid, (desc, _) in DEMO_PATIENTS.items()
                if pid in assistant.offered_patients()]
+    modes = assistant.program_modes()
 
     def admit(request: gr.Request | None) -> None:
         if not limiter.allow(client_of(request, settings.proxy_hops)):
@@ -100,18 +180,34 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         except StoreUnavailable:
             raise refused("store_unavailable") from None
 
+    def quick(conv) -> list:
+        """The quick-reply buttons for this step, and the state that binds them to it."""
+        pairs = render.quick_replies(store, conv)[:QUICK_SLOTS]
+        buttons = [gr.update(value=label, visible=True) for label, _ in pairs]
+        buttons += [gr.update(visible=False)] * (QUICK_SLOTS - len(pairs))
+        return [{"turn": conv.turns, "sends": [m for _, m in pairs]}, *buttons]
+
     def panels(sid: str, turn=None):
         conv = conversation(sid)
         receipt, _ = render.order_md(store, conv)
-        return (render.diagram(conv), render.slots_json(conv), render.tool_table(turn), render.alerts_md(conv),
-                receipt, render.program_md(turn, conv, assistant.program_label), render.orders_table(store, conv))
+        can_act = open_order(store, conv) is not None
+        program = render.program_md(turn, conv, assistant.programs_for(conv).label)
+        slots = {**render.slots_json(conv), "language": conv.lang}
+        return (render.patient_card(store, conv), render.path_diagram(conv), slots, render.tools_html(turn),
+                render.alerts_md(conv), receipt, gr.update(interactive=can_act), gr.update(interactive=can_act),
+                program, render.explain_md(store, conv), render.orders_table(store, conv))
 
-    def welcome(patient_id: str) -> list[dict]:
-        p = store.patient(patient_id)
-        return [{"role": "assistant", "content": f"Hello {p.first_name}! I'm RxFlow, your pharmacy refill assistant. "
-                                                 "Which prescription would you like to refill?"}]
+    def welcome(conv) -> list[dict]:
+        p = store.patient(conv.patient_id)
+        return [{"role": "assistant", "content": WELCOME[conv.lang].format(name=p.first_name)}]
 
-    def start(patient_id: str, token: str, request: gr.Request):
+    def examples_for(patient_id: str, lang: str):
+        desc, examples = DEMO_PATIENTS.get(patient_id, ("", []))
+        if lang == "es":
+            examples = EXAMPLES_ES.get(patient_id, examples)
+        return f"**{desc}**", gr.Dataset(samples=[[e] for e in examples])
+
+    def start(patient_id: str, token: str, language: str, request: gr.Request):
         """Resume the tab's session after a reload (whichever patient it was for) when the tab holds a
         token this server gave it for a live session; else start one for the picked patient. The
         patient picker and Reset always pass no token."""
@@ -120,16 +216,14 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         if resumed is not None:
             sid, token = resumed
             conv = conversation(sid)
-            patient_id, chat = conv.patient_id, welcome(conv.patient_id)
-            for u, a in conv.history:
-                chat += [{"role": "user", "content": u}, {"role": "assistant", "content": a}]
+            chat = render.transcript(conv, assistant.turn_records(sid), welcome(conv))
         else:
             sid = new_session(patient_id)
             token = assistant.resume_token(sid)
-            chat = welcome(patient_id)
-        desc, examples = DEMO_PATIENTS.get(patient_id, ("", []))
-        return (sid, token, patient_id, f"**{desc}**", gr.Dataset(samples=[[e] for e in examples]), chat,
-                *panels(sid))
+            conv = assistant.choose(sid, language=LANGUAGES.get(language))
+            chat = welcome(conv)
+        return (sid, token, conv.patient_id, *examples_for(conv.patient_id, conv.lang), chat,
+                gr.update(visible=False), *quick(conv), *panels(sid))
 
     def current(sid: str, token: str) -> tuple[str, str]:
         """The tab's session and token. Gradio keeps a bounded number of browser states (the oldest is
@@ -141,81 +235,171 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             raise refused("no_session")
         return resumed
 
-    def send(message: str, sid: str, token: str, chat: list, request: gr.Request):
+    # A turn in three steps, so the page answers at once: the patient's message shows (no model, no
+    # store), then the reply and the quick replies, then the panels.
+    def echo(message, chat: list):
+        text = message if isinstance(message, str) else ""
+        if not text.strip():
+            return gr.update(), gr.update(), ""
+        return "", list(chat or []) + [{"role": "user", "content": text}], text
+
+    def reply(text: str, sid: str, token: str, chat: list, request: gr.Request):
+        if not text.strip():
+            return gr.update(), sid, token, None, gr.update(), *[gr.update()] * QUICK_SLOTS
         admit(request)
         sid, token = current(sid, token)
         try:
-            turn = assistant.handle(sid, message)
+            turn = assistant.handle(sid, text)
         except SessionExpired:
             raise refused("session_expired") from None
         except UnknownSession:
             raise refused("session_unknown") from None
-        chat = list(chat or []) + render.chat_messages(message if isinstance(message, str) else "", turn)
-        return "", chat, sid, token, *panels(sid, turn)
+        bubbles = render.chat_messages(text, turn)[1:]  # the patient's own message is already shown
+        return list(chat or []) + bubbles, sid, token, turn, *quick(conversation(sid))
+
+    def after(sid: str, turn):
+        return panels(sid, turn) if sid else [gr.update()] * len(panel_outputs)
+
+    def pick_quick(i: int):
+        def pick(bound: dict, sid: str, chat: list):
+            """A quick reply sends its words only for the step it was drawn for: a stale button (an
+            earlier step's "yes") is refused, never read as an answer to another question."""
+            if not sid or stale(bound, conversation(sid), i):
+                gr.Warning("That button was for an earlier step; please use the current ones.")
+                return gr.update(), gr.update(), ""
+            return echo(bound["sends"][i], chat)
+
+        return pick
 
     def order_action(kind: str):
-        def act(sid: str, token: str, chat: list, request: gr.Request):
+        def act(sid: str, token: str, chat: list):
             sid, token = current(sid, token)
-            _, oid = render.order_md(store, conversation(sid))
-            if oid is None:
-                raise refused("no_order_yet")
-            return send(f"{kind} order {oid}", sid, token, chat, request)
+            oid = open_order(store, conversation(sid))
+            if oid is None:  # the button is disabled then; an API caller gets a clear message
+                gr.Info(replies.say("en", "no_order_yet"))
+                return gr.update(), gr.update(), ""
+            return echo(f"{kind} order {oid}", chat)
 
         return act
 
+    def switch(p: str, sid: str, language: str, request: gr.Request):
+        """Switching patient while a refill is in flight asks first: the picker goes back to the
+        current patient and "Switch patient" / "Stay" show. Otherwise the new patient starts at once."""
+        conv = conversation(sid) if sid else None
+        if conv is not None and conv.patient_id != p and busy(conv):
+            keep = [gr.skip()] * len(start_outputs)
+            keep[start_outputs.index(patient)] = conv.patient_id
+            keep[start_outputs.index(confirm_switch)] = gr.update(visible=True)
+            return *keep, p
+        return *start(p, "", language, request), p
+
+    def choose_language(language: str, sid: str):
+        if sid and LANGUAGES.get(language):
+            conv = assistant.choose(sid, language=LANGUAGES[language])
+            return (*examples_for(conv.patient_id, conv.lang), *quick(conv))
+        return gr.update(), gr.update(), *[gr.update()] * (QUICK_SLOTS + 1)
+
+    def choose_program(mode: str, sid: str):
+        if sid and mode in modes:
+            conv = assistant.choose(sid, program=mode)
+            return render.program_md(None, conv, assistant.programs_for(conv).label)
+        return gr.update()
+
     with gr.Blocks(title="RxFlow — refill assistant") as demo:
-        session = gr.State("")
+        session, bound, asked, pending_text = gr.State(""), gr.State({}), gr.State(""), gr.State("")
+        last_turn = gr.State(None)
         stored = gr.Textbox(visible=False)
-        gr.Markdown("## 💊 RxFlow — medication refill assistant\nPick a demo patient, then chat. "
-                    "The inspector shows what the assistant understood, which tools it called and why.")
+        gr.Markdown("## 💊 RxFlow — medication refill assistant\nPick a demo patient, then chat (English or "
+                    "Spanish). The inspector shows what the assistant understood, which tools it called and why.",
+                    elem_id="title")
         with gr.Row():
-            with gr.Column(scale=3):
-                patient = gr.Dropdown(choices=choices, value="P001", label="Demo patient")
-                patient_desc = gr.Markdown()
-                chatbot = gr.Chatbot(label="Chat", height=520, latex_delimiters=[], elem_id="chat")
+            with gr.Column(scale=3, min_width=340):
+                with gr.Row():
+                    patient = gr.Dropdown(choices=choices, value="P001", label="Demo patient", scale=3,
+                                          elem_id="patient")
+                    language = gr.Dropdown(list(LANGUAGES), value="Auto", label="Language", scale=1, min_width=110,
+                                           elem_id="language")
+                with gr.Group(visible=False) as confirm_switch:
+                    gr.Markdown("A refill is in progress for this patient. Switch patient and drop it?")
+                    with gr.Row():
+                        switch_yes = gr.Button("Switch patient", variant="stop", size="sm", elem_id="switch-yes")
+                        switch_no = gr.Button("Stay", size="sm", elem_id="switch-no")
+                patient_desc = gr.Markdown(elem_id="patient-desc")
+                with gr.Accordion("Patient card", open=True, elem_id="card-acc"):
+                    card = gr.Markdown(elem_id="card")
+                chatbot = gr.Chatbot(label="Chat", height=480, latex_delimiters=[], elem_id="chat")
+                with gr.Row(elem_id="quick"):
+                    quick_buttons = [gr.Button(visible=False, size="sm", elem_id=f"quick-{i}")
+                                     for i in range(QUICK_SLOTS)]
                 with gr.Row():
                     box = gr.Textbox(placeholder="e.g. I need to refill my lisinopril", show_label=False, scale=5,
                                      max_length=assistant.settings.max_message_chars * 2, elem_id="message")
                     send_btn = gr.Button("Send", variant="primary", scale=1, elem_id="send")
                 examples = gr.Dataset(components=[box], samples=[], label="Try")
                 reset = gr.Button("Reset conversation", elem_id="reset")
-            with gr.Column(scale=2, elem_id="inspector"), gr.Tabs():
+            with gr.Column(scale=2, min_width=340, elem_id="inspector"), \
+                    gr.Accordion("Inspector", open=True, elem_id="inspector-acc"), gr.Tabs():
                 with gr.Tab("Inspector"):
-                    diagram = gr.Markdown(elem_id="diagram", label="State")
+                    if modes:
+                        mode = gr.Radio(modes, value=assistant.programs.mode if assistant.programs.mode in modes
+                                        else "lm", label="Program for this session", elem_id="mode")
+                    path = gr.Markdown(elem_id="path", label="This conversation's path")
+                    with gr.Accordion("The whole state machine", open=False):
+                        gr.Markdown("```mermaid\n" + to_mermaid(compact=False) + "\n```", elem_id="machine")
                     slots = gr.JSON(label="Slots", elem_id="slots")
-                    tools = gr.Dataframe(label="Tool calls (last turn)", wrap=True, elem_id="tools")
-                    alerts = gr.Markdown(label="Safety alerts", elem_id="alerts")
+                    gr.Markdown("**Tool calls (last turn)** — click a row's arguments or data to expand")
+                    tools = gr.HTML(elem_id="tools")
+                    alerts = gr.Markdown(elem_id="alerts")
                     with gr.Group():
                         order = gr.Markdown(elem_id="order")
                         with gr.Row():
-                            track_btn = gr.Button("Track order", size="sm")
-                            cancel_btn = gr.Button("Cancel order", size="sm")
+                            track_btn = gr.Button("Track order", size="sm", interactive=False, elem_id="track")
+                            cancel_btn = gr.Button("Cancel order", size="sm", interactive=False, elem_id="cancel")
                     program = gr.Markdown(elem_id="program")
+                with gr.Tab("Explain"):
+                    explain = gr.Markdown(elem_id="explain")
                 with gr.Tab("Orders"):
                     orders = gr.Dataframe(label="This patient's orders", wrap=True, elem_id="orders")
                 with gr.Tab("About"):
-                    gr.Markdown(about_md(assistant.program_label))
-        outputs = [diagram, slots, tools, alerts, order, program, orders]
-        start_outputs = [session, stored, patient, patient_desc, examples, chatbot, *outputs]
+                    gr.Markdown(about_md(assistant.program_label), elem_id="about")
+        panel_outputs = [card, path, slots, tools, alerts, order, track_btn, cancel_btn, program, explain, orders]
+        quick_outputs = [bound, *quick_buttons]
+        start_outputs = [session, stored, patient, patient_desc, examples, chatbot, confirm_switch, *quick_outputs,
+                         *panel_outputs]
         # The tab keeps the resume token (never the session id) in sessionStorage: per tab, survives a reload.
         remember = "(t) => { if (t) { sessionStorage.setItem('rxflow_resume', t); } return t; }"
         ui = {"api_visibility": "private"}  # the page's own events; the API is start_session and chat
+        fast = {**ui, "queue": False, "show_progress": "hidden"}
 
-        def fresh(p: str, request: gr.Request):
-            return start(p, "", request)
+        def fresh(p: str, language: str, request: gr.Request):
+            return start(p, "", language, request)
 
-        demo.load(start, [patient, stored], start_outputs,
-                  js="(p, t) => [p, sessionStorage.getItem('rxflow_resume') || '']", **ui).then(
+        demo.load(start, [patient, stored, language], start_outputs,
+                  js="(p, t, l) => [p, sessionStorage.getItem('rxflow_resume') || '', l]", **ui).then(
+            None, [stored], [stored], js=remember).then(None, js=FOLD_ON_PHONE)
+        patient.input(switch, [patient, session, language], [*start_outputs, asked], **ui).then(
             None, [stored], [stored], js=remember)
-        patient.input(fresh, [patient], start_outputs, **ui).then(None, [stored], [stored], js=remember)
-        reset.click(fresh, [patient], start_outputs, **ui).then(None, [stored], [stored], js=remember)
-        examples.click(lambda x: x[0], [examples], [box], **ui)
-        turn_outputs = [box, chatbot, session, stored, *outputs]
-        for event, fn, inputs in ((send_btn.click, send, [box, session, stored, chatbot]),
-                                  (box.submit, send, [box, session, stored, chatbot]),
-                                  (track_btn.click, order_action("track"), [session, stored, chatbot]),
-                                  (cancel_btn.click, order_action("cancel"), [session, stored, chatbot])):
-            event(fn, inputs, turn_outputs, **ui).then(None, [stored], [stored], js=remember)
+        switch_yes.click(fresh, [asked, language], start_outputs, **ui).then(None, [stored], [stored], js=remember)
+        switch_no.click(lambda: gr.update(visible=False), None, [confirm_switch], **fast)
+        reset.click(fresh, [patient, language], start_outputs, **ui).then(None, [stored], [stored], js=remember)
+        examples.click(lambda x: x[0], [examples], [box], **fast)
+        language.input(choose_language, [language, session], [patient_desc, examples, *quick_outputs], **ui)
+        if modes:
+            mode.input(choose_program, [mode, session], [program], **ui)
+
+        def chain(event, fn, inputs):
+            event(fn, inputs, [box, chatbot, pending_text], **fast).then(
+                reply, [pending_text, session, stored, chatbot],
+                [chatbot, session, stored, last_turn, *quick_outputs], **ui, show_progress="hidden").then(
+                after, [session, last_turn], panel_outputs, **ui, show_progress="hidden").then(
+                None, [stored], [stored], js=remember)
+
+        chain(send_btn.click, echo, [box, chatbot])
+        chain(box.submit, echo, [box, chatbot])
+        for i, b in enumerate(quick_buttons):
+            chain(b.click, pick_quick(i), [bound, session, chatbot])
+        chain(track_btn.click, order_action("track"), [session, stored, chatbot])
+        chain(cancel_btn.click, order_action("cancel"), [session, stored, chatbot])
 
         def start_session(patient_id: str, request: gr.Request) -> str:
             """Start a session for a demo patient; returns its id (a secret: keep it to yourself)."""
@@ -237,6 +421,11 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
     return demo
 
 
+def page_options() -> dict:
+    """How the page looks (Gradio takes these at launch): the app, the tests and the benchmark share them."""
+    return {"theme": gr.themes.Soft(), "css": CSS}
+
+
 def launch(assistant: Assistant | None = None, **kwargs):
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from rxflow import logs
@@ -253,4 +442,4 @@ def launch(assistant: Assistant | None = None, **kwargs):
     # Gradio keeps a state per browser session and per API caller (each a copy of the page's config,
     # ~130 KB): bounded, the least recently used dropped first (a tab resumes with its token).
     kwargs.setdefault("state_session_capacity", assistant.settings.page_states)
-    return demo.launch(theme=gr.themes.Soft(), css=CSS, run_history=False, **kwargs)
+    return demo.launch(**page_options(), run_history=False, **kwargs)

@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
 import pandas as pd
 
+from rxflow.domain import Alert, AlertCode
+from rxflow.flow import replies
 from rxflow.flow.context import Conversation
+from rxflow.flow.states import State
 from rxflow.flow.transitions import to_mermaid
 from rxflow.flow.turn import Turn
+from rxflow.tools import ToolContext, call_tool
 
 SEVERITY_ICON = {"major": "⛔", "moderate": "⚠️", "minor": "ℹ️", "info": "ℹ️"}
+
+# What an alert is about: a stakeholder reads "Coverage" for a prior authorization, not "Safety".
+ALERT_KIND = {
+    **dict.fromkeys((AlertCode.DRUG_ALLERGY, AlertCode.DRUG_INTERACTION, AlertCode.DUPLICATE_THERAPY,
+                     AlertCode.MAX_DOSE_EXCEEDED, AlertCode.DOSE_MISMATCH, AlertCode.DOSE_CHANGED), "Safety"),
+    **dict.fromkeys((AlertCode.PRIOR_AUTH_REQUIRED, AlertCode.STEP_THERAPY, AlertCode.QUANTITY_LIMIT,
+                     AlertCode.NON_FORMULARY), "Coverage"),
+    AlertCode.OUT_OF_STOCK: "Stock",
+    **dict.fromkeys((AlertCode.DISCONTINUED, AlertCode.EXPIRED, AlertCode.NO_REFILLS, AlertCode.ORDER_IN_PROGRESS,
+                     AlertCode.REFILL_TOO_SOON, AlertCode.CONTROLLED_C2, AlertCode.CONTROLLED_LIMIT,
+                     AlertCode.RENEWAL_NEEDED), "Eligibility"),
+}
+
+
+def alert_title(a: Alert) -> str:
+    """'⛔ Safety · drug interaction with ibuprofen': the kind, the rule, and what tells two apart."""
+    d = a.details
+    tail = (f" with {d['with_drug']}" if d.get("with_drug") else f" ({d['allergen']})" if d.get("allergen")
+            else f" ({d['drug']})" if d.get("drug") else "")
+    return f"{SEVERITY_ICON[a.severity]} {ALERT_KIND[a.code]} · {a.code.value.replace('_', ' ')}{tail}"
 
 
 def chat_messages(user: str, turn: Turn) -> list[dict[str, Any]]:
@@ -23,9 +48,8 @@ def chat_messages(user: str, turn: Turn) -> list[dict[str, Any]]:
         out.append({"role": "assistant", "content": body,
                     "metadata": {"title": title, "duration": round(c["ms"] / 1000, 3), "status": "done"}})
     for a in turn.alerts:
-        out.append({"role": "assistant", "content": f"{SEVERITY_ICON[a.severity]} **{a.code}** ({a.severity}): "
-                                                    f"{a.reason}",
-                    "metadata": {"title": f"{SEVERITY_ICON[a.severity]} Safety alert: {a.code}", "status": "done"}})
+        out.append({"role": "assistant", "content": f"{a.reason}\n\n_Rule: {a.rule}_",
+                    "metadata": {"title": alert_title(a), "status": "done"}})
     out.append({"role": "assistant", "content": turn.reply})
     return out
 
@@ -68,27 +92,35 @@ def short(data: dict[str, Any] | None) -> str:
 
 
 def alerts_md(conv: Conversation) -> str:
+    """This conversation's alerts, grouped by what they are about (safety, coverage, stock, eligibility)."""
     if not conv.alerts:
-        return "**Safety alerts**\n\n_No safety alerts in this conversation._"
-    lines = ["**Safety alerts**", ""]
-    for a in conv.alerts[-8:]:
-        step = f" → next: {a.next_step.replace('_', ' ')}" if a.next_step != "none" else ""
-        block = "blocks the refill" if a.blocking else "shown, not blocking"
-        lines.append(f"- {SEVERITY_ICON[a.severity]} **`{a.code}`** · {a.severity} · {block}{step}  \n"
-                     f"  {a.reason}  \n  _Rule: {a.rule}_")
+        return "**Alerts**\n\n_No alerts in this conversation._"
+    lines = ["**Alerts**"]
+    recent = list({(a.code, a.rx_id, a.reason): a for a in conv.alerts[-8:]}.values())  # the same alert once
+    for kind in ("Safety", "Coverage", "Stock", "Eligibility"):
+        mine = [a for a in recent if ALERT_KIND[a.code] == kind]
+        if not mine:
+            continue
+        lines += ["", f"*{kind}*"]
+        for a in mine:
+            step = f" → next: {a.next_step.replace('_', ' ')}" if a.next_step != "none" else ""
+            block = "blocks the refill" if a.blocking else "shown, not blocking"
+            lines.append(f"- {alert_title(a)} · {a.severity} · {block}{step}  \n  {a.reason}  \n  _Rule: {a.rule}_")
     return "\n".join(lines)
 
 
 def order_md(store, conv: Conversation) -> tuple[str, str | None]:
-    """The latest order this session placed: a receipt, and its id (for the track/cancel buttons)."""
+    """The latest order this session placed: a receipt in words, and its id."""
     if not conv.orders:
         return "_No order placed in this session yet._", None
     o = store.order(conv.orders[-1], conv.sandbox)
     ph = store.pharmacy(o.pharmacy_id)
     product = store.product(o.product_id)
-    ready = f"{o.ready_at:%H:%M}" if o.ready_at else "—"
-    return (f"**{o.order_id}** — {product.strength_label} {product.drug_id.replace('-', ' ')} × {o.quantity} "
-            f"({o.days_supply} days)\n\n{ph.name}\n\n**${o.price:.2f}** ({o.price_type.replace('_', ' ')}) · "
+    drug = store.drug(product.drug_id)
+    ready = f"{o.ready_at:%b %d, %H:%M}" if o.ready_at else "—"
+    what = "brand" if o.dispense_brand else "generic"
+    return (f"**{o.order_id}** — {drug.generic_name} {product.strength_label} ({what}) × {o.quantity} "
+            f"({o.days_supply} days)\n\n{ph.name}\n\n**{replies.money(o.price)}** ({replies.price_type(o.price_type)}) · "
             f"status **{o.status.replace('_', ' ')}** · ready about {ready}"), o.order_id
 
 
@@ -101,6 +133,207 @@ def program_md(turn: Turn | None, conv: Conversation, label: str) -> str:
             f"{conv.turns} turns")
 
 
+ORDER_COLUMNS = ["order", "medication", "pharmacy", "price", "status", "ready"]
+
+
 def orders_table(store, conv: Conversation) -> pd.DataFrame:
-    """The patient's orders this session can see (in demo mode: the seeded ones and its own)."""
-    return store.orders_frame(conv.patient_id, conv.sandbox)
+    """The patient's orders this session can see (in demo mode: its own sandbox), in words."""
+    df = store.orders_frame(conv.patient_id, conv.sandbox)
+    if df.empty:
+        return pd.DataFrame(columns=ORDER_COLUMNS)
+    return pd.DataFrame({
+        "order": df.order_id,
+        "medication": df.medication + " " + df.strength + " × " + df.quantity.astype(str),
+        "pharmacy": df.pharmacy,
+        "price": [f"{replies.money(p)} ({replies.price_type(t)})" for p, t in zip(df.price, df.price_type, strict=True)],
+        "status": df.status.str.replace("_", " "),
+        "ready": [f"{r:%b %d %H:%M}" if isinstance(r, pd.Timestamp) and not pd.isna(r) else "—" for r in df.ready_at],
+    })
+
+
+# ----------------------------------------------------------------------------- the conversation's path
+NAMES = {State.START: "Start", State.IDENTIFY_MEDICATION: "Which medication?",
+         State.CLARIFY_MEDICATION: "Which one of these?", State.CONFIRM_DOSAGE: "Confirm the dose",
+         State.CHECK_AUTHORIZATION: "Refill rules", State.SELECT_PHARMACY: "Choose a pharmacy",
+         State.CONFIRM_ORDER: "Confirm the order", State.ESCALATE_PA: "Prior authorization",
+         State.REFER_PRESCRIBER: "To the prescriber", State.REFER_PHARMACIST: "To a pharmacist",
+         State.NOT_ELIGIBLE: "Not refillable now", State.CONFIRM_CANCEL: "Confirm the cancellation",
+         State.COMPLETE: "Done", State.ERROR: "Error"}
+
+
+def path_diagram(conv: Conversation, last: int = 8) -> str:
+    """This conversation's own path, large and readable: the last `last` states it went through."""
+    path: list[State] = []
+    for s in conv.visited:
+        if not path or path[-1] != s:
+            path.append(State(s))
+    path = path[-last:]
+    lines = ["flowchart TB"]
+    for i, s in enumerate(path):
+        lines.append(f'    n{i}["{NAMES[s]}"]')
+        if i:
+            lines.append(f"    n{i - 1} --> n{i}")
+    lines.append("    classDef current fill:#2563eb,color:#fff,stroke:#1e3a8a,stroke-width:3px,font-size:16px")
+    lines.append("    classDef visited fill:#dbeafe,stroke:#2563eb,font-size:16px")
+    lines += [f"    class n{i} {'current' if i == len(path) - 1 else 'visited'}" for i in range(len(path))]
+    return "```mermaid\n" + "\n".join(lines) + "\n```"
+
+
+# ----------------------------------------------------------------------------- tool calls, expandable
+def tools_html(turn: Turn | None) -> str:
+    """The last turn's tool calls as a table; each row's arguments and result expand."""
+    if turn is None or not turn.tool_calls:
+        return "<p class='muted'>No tool calls this turn.</p>"
+    rows = []
+    for c in turn.tool_calls:
+        result = c["data"] if c["ok"] else c["error"]
+        outcome = "ok" if c["ok"] else f"⚠ {html.escape(str(c['error']['code']))}"
+        rows.append(
+            f"<tr><td><code>{html.escape(c['name'])}</code><br><small>{c['kind']}</small></td>"
+            f"<td>{outcome}<br><small>{c['ms']:.1f} ms</small></td>"
+            f"<td><details><summary>{html.escape(short(c['args']) or '(none)')}</summary>"
+            f"<pre>{html.escape(json.dumps(c['args'], indent=1, default=str))}</pre></details></td>"
+            f"<td><details><summary>{html.escape(short(result if isinstance(result, dict) else {}))}</summary>"
+            f"<pre>{html.escape(json.dumps(result, indent=1, default=str)[:6000])}</pre></details></td></tr>")
+    return ("<table class='tools'><thead><tr><th>tool</th><th>result</th><th>arguments</th><th>data</th></tr>"
+            "</thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+# ----------------------------------------------------------------------------- the patient, from the tools
+STATUS_WORDS = {"due": "✅ due now", "too_soon": "⏳ too soon (from {due})", "no_refills": "⛔ no refills left",
+                "expired": "⛔ expired", "controlled": "⛔ controlled: new prescription", "in_progress":
+                "📦 order in progress", "needs_pharmacist": "⚠️ needs a pharmacist", "needs_prior_auth":
+                "📝 needs prior authorization", "inactive": "— inactive"}
+
+
+def history(store, conv: Conversation):
+    """The patient_history tool's answer for this session (its sandbox: its own orders)."""
+    r = call_tool(ToolContext(store, conv.patient_id, conv.today, conv.sandbox), "patient_history")
+    return r.output if r.ok else None
+
+
+def patient_card(store, conv: Conversation) -> str:
+    """Who the patient is, from the tools: plan, allergies, each medication's refill status today, open orders."""
+    h = history(store, conv)
+    if h is None:
+        return "_Patient record unavailable._"
+    lines = [f"**{h.name}** · plan: {h.plan or 'none'} · allergies: {', '.join(h.allergies) or 'none recorded'}", "",
+             "| medication | status | refills left |", "|---|---|---|"]
+    for m in h.medications:
+        due = f"{m.refill.due_date:%b %d}" if m.refill.due_date else "?"
+        status = STATUS_WORDS.get(m.refill.status, m.refill.status).format(due=due)
+        lines.append(f"| {m.name} {m.strength} | {status} | {m.refills_remaining} |")
+    open_orders = [o for o in h.recent_orders if o.status in ("received", "in_progress", "ready")]
+    lines += ["", "**Open orders:** " + (", ".join(f"{o.order_id} {o.medication} ({o.status.replace('_', ' ')})"
+                                                   for o in open_orders) or "none")]
+    return "\n".join(lines)
+
+
+def in_play(conv: Conversation) -> str | None:
+    """The prescription the conversation is about now (or was last)."""
+    return conv.slots.rx_id or conv.focus_rx
+
+
+OUTCOME_ICON = {"pass": "✅ pass", "fail": "❌ fail", "warn": "⚠️ warn", "not_reached": "⏸ not reached"}
+
+
+def explain_md(store, conv: Conversation) -> str:
+    """For the prescription in play: every refill rule in order, its outcome and the data it used."""
+    rx_id = in_play(conv)
+    h = history(store, conv) if rx_id else None
+    m = next((m for m in h.medications if m.rx_id == rx_id), None) if h else None
+    if m is None:
+        return "_No prescription in play yet: ask for a refill and each rule's check shows here._"
+    verdict = "allowed" if m.refill.allowed else ("cash only" if m.refill.cash_only else "not allowed")
+    lines = [f"**{m.name} {m.strength}** ({m.rx_id}) · verdict today: **{verdict}**", "",
+             "| # | rule | stage | outcome | data used |", "|---|---|---|---|---|"]
+    for i, c in enumerate(m.refill.checks, 1):
+        facts = "; ".join(f"{k}: {v}" for k, v in c.facts.items()).replace("|", "/")
+        lines.append(f"| {i} | {c.title} | {c.stage} | {OUTCOME_ICON[c.outcome]} | {facts} |")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- quick replies
+QUICK = {
+    "en": {"yes_dose": "Yes, that's my dose", "no_dose": "No, it's different", "stop": "Stop", "yes": "yes",
+           "no": "no", "yes_order": "Yes, place the order", "no_order": "No", "yes_cancel": "Yes, cancel it",
+           "no_cancel": "No, keep it", "same_all": "Same pharmacy for all", "track": "Where's my order?",
+           "due": "What's due?", "refill": "Refill my {m}", "when": "When can I get it?", "meds": "My medications",
+           "pharmacist": "Talk to a pharmacist", "renewal": "Send a renewal request"},
+    "es": {"yes_dose": "Sí, esa es mi dosis", "no_dose": "No, es otra", "stop": "Alto", "yes": "sí", "no": "no",
+           "yes_order": "Sí, haga el pedido", "no_order": "No", "yes_cancel": "Sí, cancélelo",
+           "no_cancel": "No, déjelo", "same_all": "La misma farmacia para todas", "track": "¿Dónde está mi pedido?",
+           "due": "¿Qué me toca?", "refill": "Resurtir mi {m}", "when": "¿Cuándo la puedo resurtir?",
+           "meds": "Mis medicinas", "pharmacist": "Hablar con un farmacéutico", "renewal": "Pedir la renovación"},
+}
+# What each quick reply sends: the words a patient would type (the chat shows them as the patient's).
+SENDS = {"en": {"yes_dose": "yes", "no_dose": "no", "stop": "stop", "yes_order": "yes", "no_order": "no",
+                "yes_cancel": "yes", "no_cancel": "no", "same_all": "same pharmacy for all",
+                "track": "where's my order?", "due": "what's due?", "refill": "refill my {m}",
+                "when": "when can I get it?", "meds": "what are my medications?"},
+         "es": {"yes_dose": "sí", "no_dose": "no", "stop": "alto", "yes_order": "sí", "no_order": "no",
+                "yes_cancel": "sí", "no_cancel": "no", "same_all": "la misma farmacia para todas",
+                "track": "¿dónde está mi pedido?", "due": "¿qué me toca?", "refill": "necesito resurtir mi {m}",
+                "when": "¿cuándo la puedo resurtir?", "meds": "¿cuáles son mis medicinas?"}}
+
+
+def offer_label(i: int, o, lang: str = "en") -> str:
+    """An offer as a card's text: name, price, distance, ready time, 24h, drive-thru."""
+    extras = [w for w, on in (("24h", o.is_24h), ("drive-thru", o.drive_thru)) if on]
+    ready = "lista en" if lang == "es" else "ready in"
+    return (f"{i}. {o.pharmacy_name} · {replies.money(o.price, lang)} · {o.distance_km:.1f} km · "
+            f"{ready} ~{o.wait_minutes} min" + "".join(f" · {e}" for e in extras))
+
+
+def quick_replies(store, conv: Conversation) -> list[tuple[str, str]]:
+    """(label, message) pairs for the step the conversation is at. Each sends the words a patient
+    would type, read by the same programs and the same consent gate as typed text."""
+    lang = conv.lang
+    q, send = QUICK[lang], SENDS[lang]
+
+    def pair(key: str, **kw) -> tuple[str, str]:
+        return q[key].format(**kw), send[key].format(**kw)
+
+    st = conv.state
+    if st == State.CONFIRM_DOSAGE:
+        return [pair("yes_dose"), pair("no_dose"), pair("stop")]
+    if st == State.CONFIRM_ORDER:
+        return [pair("yes_order"), pair("no_order"), pair("stop")]
+    if st == State.CONFIRM_CANCEL:
+        return [pair("yes_cancel"), pair("no_cancel")]
+    if st == State.SELECT_PHARMACY:
+        cards = [(offer_label(i, o, lang), o.pharmacy_name) for i, o in enumerate(conv.offers, 1)]
+        return cards + ([pair("same_all")] if conv.queue else []) + [pair("stop")]
+    if st in (State.CLARIFY_MEDICATION, State.IDENTIFY_MEDICATION) and conv.candidates:
+        h = history(store, conv)
+        names = {m.rx_id: f"{m.name} {m.strength}" for m in (h.medications if h else [])}
+        return [(names[c], names[c]) for c in conv.candidates if c in names] + [pair("stop")]
+    if st in (State.NOT_ELIGIBLE, State.REFER_PRESCRIBER, State.REFER_PHARMACIST, State.ESCALATE_PA):
+        return [pair("when"), pair("meds"), pair("due")]
+    # Idle: the medications due now, then the usual questions.
+    h = history(store, conv)
+    due = [m.name for m in (h.medications if h else []) if m.refill.status == "due"][:3]
+    extra = [pair("track")] if conv.orders else []
+    return [pair("refill", m=m) for m in due] + extra + [pair("due"), pair("meds")]
+
+
+# ----------------------------------------------------------------------------- a reload
+def transcript(conv: Conversation, records: list[dict[str, Any]], welcome: list[dict[str, Any]]) -> list[dict]:
+    """The chat as it was before a reload: each turn's message, its tool-call and alert bubbles
+    (from the stored turn records, which keep each call's name, outcome and timing) and its reply."""
+    chat = list(welcome)
+    by_no = {r.get("turn_no"): r for r in records}
+    first = conv.turns - len(conv.history) + 1
+    for k, (user, reply) in enumerate(conv.history):
+        chat.append({"role": "user", "content": user})
+        rec = by_no.get(first + k) or {}
+        for c in rec.get("tool_calls", []):
+            title = f"🔧 {c['name']}" + ("" if c.get("ok") else " — failed")
+            chat.append({"role": "assistant", "content": f"args: `{json.dumps(c.get('args'), default=str)}`",
+                         "metadata": {"title": title, "duration": round(c.get("ms", 0) / 1000, 3), "status": "done"}})
+        for a in rec.get("alerts", []):
+            alert = Alert.model_validate(a)
+            chat.append({"role": "assistant", "content": f"{alert.reason}\n\n_Rule: {alert.rule}_",
+                         "metadata": {"title": alert_title(alert), "status": "done"}})
+        chat.append({"role": "assistant", "content": reply})
+    return chat

@@ -1,0 +1,117 @@
+"""What a visitor waits for in the browser: time from "send" to the reply shown, and the page weight.
+
+Serves the app in this process (offline program, its own in-memory world), drives headless Chromium
+through a 30-turn script (refill, dose, pharmacy, stop, again) and reports the distribution of
+send-to-reply times and the bytes the page loads. A benchmark, not a test: the numbers depend on
+the machine (record which one).
+
+    .venv/bin/python -m evals.ui_timing                       # prints JSON
+    .venv/bin/python -m evals.ui_timing --out evals/results/ui_timing.json --label after
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import socket
+import statistics
+import time
+from pathlib import Path
+
+SCRIPT = ["refill my lisinopril", "yes", "the cheapest", "stop"] * 7 + ["refill my lisinopril", "yes"]
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def expected_replies(assistant, patient: str) -> list[str]:
+    """The replies the script gets, from the same program in process (they are deterministic)."""
+    sid = assistant.start(patient)
+    return [assistant.handle(sid, m).reply for m in SCRIPT]
+
+
+def marker(reply: str) -> str:
+    """A piece of the reply that the chat shows verbatim (its first line, without markdown)."""
+    line = reply.strip().splitlines()[0]
+    return "".join(c for c in line if c not in "*_`#")[:40]
+
+
+def measure(chromium: str, width: int = 1440, height: int = 900) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from rxflow.config import get_settings
+    from rxflow.environment import build
+    from rxflow.ratelimit import RateLimiter
+    from rxflow.store import Store
+    from rxflow.ui.app import build_demo, page_options
+
+    mock = get_settings().mock_dir
+    assistant = build(store=Store(":memory:", mock), program="offline", mode="demo")
+    markers = [marker(r) for r in expected_replies(build(store=Store(":memory:", mock), program="offline",
+                                                         mode="demo"), "P001")]
+    demo = build_demo(assistant, RateLimiter(0, 1))
+    demo.queue(default_concurrency_limit=16)
+    port = _port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **page_options())
+    times: list[float] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = browser.new_page(viewport={"width": width, "height": height})
+            t0 = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_selector("#message textarea", timeout=60_000)
+            page.wait_for_function("document.querySelector('#chat') && "
+                                   "document.querySelector('#chat').innerText.includes('Hello')", timeout=60_000)
+            load_s = time.perf_counter() - t0
+            weight = page.evaluate("""() => {
+                const r = performance.getEntriesByType('resource');
+                const n = performance.getEntriesByType('navigation')[0];
+                return {bytes: r.reduce((s, e) => s + (e.transferSize || e.encodedBodySize || 0), 0)
+                               + (n ? (n.transferSize || n.encodedBodySize || 0) : 0), requests: r.length + 1};
+            }""")
+            count = "(m) => document.querySelector('#chat').innerText.split(m).length - 1"
+            for msg, mark in zip(SCRIPT, markers, strict=True):
+                before = page.evaluate(count, mark)
+                page.fill("#message textarea", msg)
+                start = time.perf_counter()
+                page.click("#send")
+                page.wait_for_function(f"(m) => ({count})(m) > {before}", arg=mark, timeout=30_000)
+                times.append(time.perf_counter() - start)
+            browser.close()
+    finally:
+        demo.close()
+    q = statistics.quantiles(times, n=10)
+    return {"turns": len(times), "send_to_reply_s_p50": round(statistics.median(times), 3),
+            "send_to_reply_s_p90": round(q[8], 3), "send_to_reply_s_max": round(max(times), 3),
+            "page_load_s": round(load_s, 2), "page_bytes": weight["bytes"], "page_requests": weight["requests"],
+            "viewport": f"{width}x{height}", "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, help="add the result under --label to this JSON file")
+    ap.add_argument("--label", default="now")
+    ap.add_argument("--width", type=int, default=1440)
+    ap.add_argument("--height", type=int, default=900)
+    args = ap.parse_args(argv)
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise SystemExit("chromium is not installed (apt-get install chromium)")
+    result = measure(chromium, args.width, args.height)
+    print(json.dumps(result, indent=2))
+    if args.out:
+        data = json.loads(args.out.read_text()) if args.out.exists() else {}
+        data[args.label] = result
+        args.out.write_text(json.dumps(data, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
