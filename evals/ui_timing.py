@@ -48,7 +48,10 @@ def measure(chromium: str, width: int = 1440, height: int = 900) -> dict:
     from rxflow.environment import build
     from rxflow.ratelimit import RateLimiter
     from rxflow.store import Store
-    from rxflow.ui.app import build_demo, page_options
+    from rxflow.ui import app
+
+    build_demo = app.build_demo
+    page_options = getattr(app, "page_options", dict)  # an older page (a "before" run) set its look at launch
 
     mock = get_settings().mock_dir
     assistant = build(store=Store(":memory:", mock), program="offline", mode="demo")
@@ -59,6 +62,7 @@ def measure(chromium: str, width: int = 1440, height: int = 900) -> dict:
     port = _port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **page_options())
     times: list[float] = []
+    echoes: list[float] = []  # send to the patient's own message shown
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=[
@@ -78,18 +82,22 @@ def measure(chromium: str, width: int = 1440, height: int = 900) -> dict:
             }""")
             count = "(m) => document.querySelector('#chat').innerText.split(m).length - 1"
             for msg, mark in zip(SCRIPT, markers, strict=True):
-                before = page.evaluate(count, mark)
+                before, mine = page.evaluate(count, mark), page.evaluate(count, msg)
                 page.fill("#message textarea", msg)
                 start = time.perf_counter()
                 page.click("#send")
+                page.wait_for_function(f"(m) => ({count})(m) > {mine}", arg=msg, timeout=30_000)
+                echoes.append(time.perf_counter() - start)
                 page.wait_for_function(f"(m) => ({count})(m) > {before}", arg=mark, timeout=30_000)
                 times.append(time.perf_counter() - start)
             browser.close()
     finally:
         demo.close()
     q = statistics.quantiles(times, n=10)
+    print("PER TURN", [round(t, 2) for t in times], [round(t, 2) for t in echoes])
     return {"turns": len(times), "send_to_reply_s_p50": round(statistics.median(times), 3),
             "send_to_reply_s_p90": round(q[8], 3), "send_to_reply_s_max": round(max(times), 3),
+            "send_to_message_s_p50": round(statistics.median(echoes), 3),
             "page_load_s": round(load_s, 2), "page_bytes": weight["bytes"], "page_requests": weight["requests"],
             "viewport": f"{width}x{height}", "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores"}
 

@@ -10,6 +10,7 @@ The API: `start_session(patient_id) -> session id` and `chat(session_id, message
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -108,6 +109,15 @@ WELCOME = {"en": "Hello {name}! I'm RxFlow, your pharmacy refill assistant. Whic
            "es": "¡Hola, {name}! Soy RxFlow, su asistente para resurtir recetas. ¿Qué receta quiere resurtir? "
                  "(Toque una sugerencia o escriba; en español o en inglés.)"}
 QUICK_SLOTS = 6  # quick-reply buttons on the page (each shown or hidden per step)
+# The patient's message shows at once, drawn in the browser (no round trip); the reply follows.
+USER_JS = "(t) => ({role: 'user', metadata: null, content: [{type: 'text', text: t}], options: null})"
+ECHO_JS = f"(m, c) => (m && m.trim()) ? ['', [...(c || []), ({USER_JS})(m)], m] : [m, c, '']"
+
+
+def quick_js(i: int) -> str:
+    """Quick reply `i`: show the words it sends (from the step's bound list) at once."""
+    return (f"(b, c) => {{ let s; try {{ s = JSON.parse(b || '{{}}').sends[{i}]; }} catch (e) {{}} "
+            f"return s ? [[...(c || []), ({USER_JS})(s)]] : [c]; }}")
 LANGUAGES = {"Auto": None, "English": "en", "Español": "es"}
 
 
@@ -142,7 +152,7 @@ def open_order(store, conv) -> str | None:
 def stale(bound: dict | None, conv, i: int) -> bool:
     """Whether quick reply `i` was drawn for another step than the one the conversation is at (then
     it is refused: a button is never read as the answer to a question it was not drawn for)."""
-    return not bound or i >= len(bound.get("sends", [])) or bound.get("turn") != conv.turns
+    return not isinstance(bound, dict) or i >= len(bound.get("sends") or []) or bound.get("turn") != conv.turns
 
 
 def busy(conv) -> bool:
@@ -185,7 +195,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         pairs = render.quick_replies(store, conv)[:QUICK_SLOTS]
         buttons = [gr.update(value=label, visible=True) for label, _ in pairs]
         buttons += [gr.update(visible=False)] * (QUICK_SLOTS - len(pairs))
-        return [{"turn": conv.turns, "sends": [m for _, m in pairs]}, *buttons]
+        return [json.dumps({"turn": conv.turns, "sends": [m for _, m in pairs]}), *buttons]
 
     def panels(sid: str, turn=None):
         conv = conversation(sid)
@@ -261,13 +271,19 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         return panels(sid, turn) if sid else [gr.update()] * len(panel_outputs)
 
     def pick_quick(i: int):
-        def pick(bound: dict, sid: str, chat: list):
+        def pick(bound: str, sid: str, token: str, chat: list, request: gr.Request):
             """A quick reply sends its words only for the step it was drawn for: a stale button (an
             earlier step's "yes") is refused, never read as an answer to another question."""
-            if not sid or stale(bound, conversation(sid), i):
+            try:
+                drawn = json.loads(bound or "{}")
+            except ValueError:
+                drawn = None
+            if not sid or stale(drawn, conversation(sid), i):
                 gr.Warning("That button was for an earlier step; please use the current ones.")
-                return gr.update(), gr.update(), ""
-            return echo(bound["sends"][i], chat)
+                chat = list(chat or [])
+                return chat[:-1] if chat and chat[-1].get("role") == "user" else chat, sid, token, None, \
+                    *quick(conversation(sid))
+            return reply(drawn["sends"][i], sid, token, chat, request)
 
         return pick
 
@@ -306,7 +322,9 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         return gr.update()
 
     with gr.Blocks(title="RxFlow — refill assistant") as demo:
-        session, bound, asked, pending_text = gr.State(""), gr.State({}), gr.State(""), gr.State("")
+        session, asked = gr.State(""), gr.State("")
+        # Read by the page's own scripts, so kept in (hidden) components, not server-side state.
+        bound, pending_text = gr.Textbox(visible=False), gr.Textbox(visible=False)
         last_turn = gr.State(None)
         stored = gr.Textbox(visible=False)
         gr.Markdown("## 💊 RxFlow — medication refill assistant\nPick a demo patient, then chat (English or "
@@ -387,19 +405,21 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         if modes:
             mode.input(choose_program, [mode, session], [program], **ui)
 
-        def chain(event, fn, inputs):
-            event(fn, inputs, [box, chatbot, pending_text], **fast).then(
-                reply, [pending_text, session, stored, chatbot],
-                [chatbot, session, stored, last_turn, *quick_outputs], **ui, show_progress="hidden").then(
-                after, [session, last_turn], panel_outputs, **ui, show_progress="hidden").then(
-                None, [stored], [stored], js=remember)
+        turn_outputs = [chatbot, session, stored, last_turn, *quick_outputs]
+        quiet = {**ui, "show_progress": "hidden"}
 
-        chain(send_btn.click, echo, [box, chatbot])
-        chain(box.submit, echo, [box, chatbot])
+        def then_panels(event):
+            event.then(after, [session, last_turn], panel_outputs, **quiet).then(None, [stored], [stored], js=remember)
+
+        for event in (send_btn.click, box.submit):
+            then_panels(event(None, [box, chatbot], [box, chatbot, pending_text], js=ECHO_JS, **ui).then(
+                reply, [pending_text, session, stored, chatbot], turn_outputs, **quiet))
         for i, b in enumerate(quick_buttons):
-            chain(b.click, pick_quick(i), [bound, session, chatbot])
-        chain(track_btn.click, order_action("track"), [session, stored, chatbot])
-        chain(cancel_btn.click, order_action("cancel"), [session, stored, chatbot])
+            then_panels(b.click(None, [bound, chatbot], [chatbot], js=quick_js(i), **ui).then(
+                pick_quick(i), [bound, session, stored, chatbot], turn_outputs, **quiet))
+        for b, kind in ((track_btn, "track"), (cancel_btn, "cancel")):
+            then_panels(b.click(order_action(kind), [session, stored, chatbot], [box, chatbot, pending_text], **fast)
+                        .then(reply, [pending_text, session, stored, chatbot], turn_outputs, **quiet))
 
         def start_session(patient_id: str, request: gr.Request) -> str:
             """Start a session for a demo patient; returns its id (a secret: keep it to yourself)."""
