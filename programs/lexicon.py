@@ -75,6 +75,10 @@ PAY_CASH = rx(r"\b(?:pay|paying|pay for it|pagar|pago)\b.*\b(?:cash|myself|out o
               r"tarjeta de descuento|cupon)\b", r"^\s*(?:ok |bueno |entonces |si )*(?:en )?efectivo\s*[.!]*$",
               r"\b(?:lo|la) pago (?:yo|en efectivo|cash)\b")
 
+# A price asked for ("costco" is not a cost): with PAY_CASH's words it is a question about the cash price, not the decision to pay it.
+PRICE_WORDS = re.compile(r"\b(?:prices?|priced|pricing|costs?|costing|how much|what (?:will|would|do) i (?:pay|owe)|precio|cuesta|cuanto|"
+                         r"costo)\b")
+
 # ----------------------------------------------------------------------------- orders
 TRACK = rx(r"\btrack\w*\b", r"\bstatus\b", r"\bwhere(?:'s| is|s)? (?:my|the) (?:order|refill|prescription|meds|"
            r"medicine|stuff|pills|package)\b", r"\bis (?:my|it|the|that) (?:\w+ )?(?:order )?ready\b",
@@ -122,10 +126,27 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
                r"\bwhat (?:else )?can i (?:refill|get|order)\b", r"\banything (?:else )?(?:due|to refill)\b",
                r"\bwhich (?:ones?|meds|medications|pills) (?:can i|are due|need|do i need)\b",
                r"\bwhat (?:do|should) i (?:need to )?refill\b")),
-    ("cash_price", rx(r"\b(?:sin (?:el )?seguro|en efectivo|de mi bolsa|precio en efectivo)\b", r"\b(?:without (?:my )?insurance|cash price|out of pocket|self ?pay|no insurance|if i pay cash|"
-                      r"paying cash)\b")),
-    ("coverage", rx(r"\b(?:lo |la )?cubre (?:mi )?(?:seguro|plan)\b|\bcubiert[oa]\b|\bcobertura\b", r"\b(?:covered|cover it|cover this|does (?:my )?(?:insurance|plan) (?:cover|pay)|formulary|"
-                    r"cheaper alternative|alternative (?:my plan|that'?s|that is) cover\w*)\b")),
+    # A cheaper or covered drug instead of the one prescribed (answered from the formulary, never a switch).
+    ("alternatives", rx(r"\balt\w*n\w*t\w*v\w*\b(?! (?:pharmac|store|location|place|farmacia|tienda))",
+                        r"\b(?:substitut\w*|sustitut\w*|equivalent\w*)\b",
+                        r"\b(?:something|anything|a drug|a med\w*|medicine|drug|algo|otro medicamento|otra medicina)"
+                        r" (?:else )?(?:cheaper|less expensive|more affordable|mas barat[oa]|menos car[oa])\b",
+                        r"\b(?:cheaper|less expensive|more affordable|lower[- ]cost|mas barat[oa]|menos car[oa])\b"
+                        r".*\b(?:my plan|my insurance|insurance covers|plan covers|formulary|cubr\w*|cubiert\w*)\b",
+                        r"\b(?:cover\w*|cubre|cubra)\b.*\b(?:instead|en (?:vez|lugar) de)\b",
+                        r"\b(?:other|another|different) (?:drug|medication|medicine|med)s? (?:that )?(?:my )?"
+                        r"(?:plan|insurance) (?:covers|pays)\b")),
+    # The price without insurance: cash and discount card. Typos of "insurance" are common ("insurence", "ins").
+    ("cash_price", rx(r"\b(?:sin (?:el |mi |usar (?:el |mi )?)?(?:seguro|aseguranza|plan)|en efectivo|de mi bolsa|"
+                      r"precio en efectivo|con tarjeta de descuento)\b",
+                      r"(?:\bwithout|\bw/o|\bw/out|\bwo|\bno|\bnot (?:using|with)) (?:my |any |the |using (?:my )?)?"
+                      r"(?:ins[ua]r\w*|insu?r\w*|ins\b)",
+                      r"\b(?:cash price|cash prices|cash cost|price in cash|out of pocket|self ?pay|uninsured|"
+                      r"if i (?:pay|paid|paying) (?:cash|myself|out of pocket|in cash)|paying cash|discount card price|"
+                      r"goodrx)\b",
+                      r"\b(?:don'?t|dont|do not|didn'?t|did not) (?:use|go through|bill|run it through) (?:my |the )?"
+                      r"(?:insurance|plan)\b")),
+    ("coverage", rx(r"\b(?:lo |la )?cubre (?:mi )?(?:seguro|plan)\b|\bcubiert[oa]\b|\bcobertura\b", r"\b(?:covered|cover it|cover this|does (?:my )?(?:insurance|plan) (?:cover|pay)|formulary)\b")),
     ("generic", rx(r"\bgeneric[oa]\b", r"\bde marca\b", r"\bgeneric\b", r"\bbrand(?: name)?\b")),
     ("interaction", rx(r"\bpuedo tomar(?:lo|la)? (?:con|junto con)\b", r"\bmezclar(?:lo|la)? con\b", r"\bcan i (?:take|mix|have) (?:it|this|that|them|\w+) (?:with|and)\b",
                        r"\b(?:interact\w*|mix|combine)\b.*\bwith\b", r"\bsafe (?:to take )?with\b")),
@@ -136,8 +157,15 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
                 r"\bwhen (?:will|would) (?:it|that|the order) be ready\b", r"\bwait time\b", r"\bhow soon\b")),
     ("stock", rx(r"\b(?:lo|la) tienen\b", r"\ben existencia\b", r"\bdisponible\b", r"\bin stock\b", r"\bdo they have (?:it|enough|my)\b", r"\bis it available\b", r"\bhave it\b",
                  r"\b(?:listed|on the list|offered|not there|missing)\b")),
+    # Finding a pharmacy near the patient, by a service or not ("nearest 24 hour pharmacy", "la farmacia 24
+    # horas mas cercana"); a named pharmacy's hours are `hours`. The offline reader drops this topic when a
+    # pharmacy is named, and while choosing reads it as a choice unless it is asked.
     ("nearby", rx(r"\bfarmacia (?:cerca|cercana)\b", r"\b(?:nearest|closest|any) (?:24 ?(?:hour|hr|h)|all night|open late|drive[ -]?(?:thru|through))\b",
-                  r"\bpharmac\w* (?:near me|nearby|around here|close by)\b")),
+                  r"\bpharmac\w* (?:near me|nearby|around here|close by)\b",
+                  r"\b(?:pharmac\w*|drug ?stores?|farmacias?)\b.{0,40}\b(?:24 ?(?:hours?|hrs?|h|/7|horas)|all night|"
+                  r"toda la noche)\b",
+                  r"\b(?:24 ?(?:hours?|hrs?|h|/7|horas)|all night|toda la noche)\b.{0,20}\b(?:pharmac\w*|drug ?stores?|"
+                  r"farmacias?)\b")),
     ("hours", rx(r"\babre\b|\babiert[oa]\b|\bcierra\b|\bhorario\b|\b24 horas\b|\btoda la noche\b|\bautoservicio\b|\bventanilla\b|\bdonde (?:esta|queda)\b", r"\bopen\b", r"\bclos(?:e|es|ing)\b", r"\bhours?\b", r"\b24 ?(?:hours?|hrs?|h|/7)\b", r"\ball night\b",
                  r"\baddress\b", r"\bwhere(?:'s| is|s)? (?:it|that|the (?:store|pharmacy|one)|they)\b", r"\bphone\b",
                  r"\blate\b", r"\bdrive[ -]?(?:thru|through|up|in)\b|\bdrivethr?u\b")),

@@ -157,11 +157,15 @@ def _topic(low: str, state: str) -> str | None:
     for topic, pattern in lx.TOPICS:
         if not pattern.search(low):
             continue
+        if topic == "nearby" and lx.PHARMACY_NAMED.search(low):
+            continue  # "is the walgreens open 24 hours": that pharmacy's hours
+        if topic == "nearby" and not asks and state in ("SELECT_PHARMACY", "CONFIRM_ORDER"):
+            continue  # "nearest 24 hour pharmacy" while choosing: a choice by a service, not a question
         if asks or topic in ("what_happens", "due", "prior_auth", "refill_date", "coverage", "interaction",
-                             "allergy", "adherence", "nearby"):
+                             "allergy", "adherence", "nearby", "alternatives"):
             return topic
-        if topic == "price" and state not in MID_FLOW:
-            return topic  # "price of my metformin": a price request in an idle state
+        if topic in ("price", "cash_price") and (state not in MID_FLOW or lx.PRICE_WORDS.search(low)):
+            return topic  # "price of my metformin", "cost w/o insurance": a price request, not an answer
     if asks and state == "CONFIRM_DOSAGE":
         return "dose"  # "is it 10 mg?": read the prescription back, don't take it as a confirmation
     return None
@@ -184,7 +188,7 @@ def _act(low: str, state: str, mentions: bool, offers: list[OfferOption]) -> tup
         return "help", "none", 0.9
     if lx.LIST.search(low):
         return "list_medications", "none", 0.95
-    if lx.PAY_CASH.search(low) and (state == "ESCALATE_PA" or not lx.ASKS.search(low)):
+    if lx.PAY_CASH.search(low) and (state == "ESCALATE_PA" or not (lx.ASKS.search(low) or lx.PRICE_WORDS.search(low))):
         return "pay_cash", "none", 0.9
     topic = _topic(low, state)
     if topic in ("price", "cash_price"):

@@ -30,17 +30,23 @@ class ExtractRequest(dspy.Signature):
 
     Intents: refill (wants a medication refilled, or names one) · confirm / deny (yes or no to
     the question just asked) · change (wants something in the summary changed) ·
-    choose_pharmacy (picks one of the offers) · ask_price (price or cost) · question (any other
-    question; set topic) · track_order / cancel_order (an existing order) · list_medications ·
-    pay_cash (will pay without insurance) · leave (stop this refill: "nvm", "forget it", "not
-    today", "bye") · skip (skip only this medication) · start_over · help (what can you do, I'm
-    confused) · greeting · other (off-topic, other people's records, requests to bypass safety).
-    Topics: price, cash_price, hours (hours/24h/open late/drive-thru of a pharmacy), wait, stock,
-    generic (brand vs generic), coverage (insurance covers it?), refill_date (when can I get it),
-    prior_auth (how long approval takes), due (what is due for refill), interaction, allergy,
-    adherence, nearby (find a pharmacy), dose (what dose is it), what_happens (what happens if I
-    say yes), none. A question about a pharmacy ("is the walgreens open late") is a question, not
-    a choice."""
+    choose_pharmacy (picks one of the offers, also by a service: "the nearest 24 hour one") ·
+    ask_price (price or cost, with or without insurance) · question (any other question; set
+    topic) · track_order / cancel_order (an existing order) · list_medications · pay_cash (decides
+    to pay without insurance: "I'll pay cash"; asking what that costs is ask_price) · leave (stop
+    this refill: "nvm", "forget it", "not today", "bye") · skip (skip only this medication) ·
+    start_over · help (what can you do, I'm confused) · greeting · other (off-topic, other
+    people's records, requests to bypass safety). Naming a medication inside a question ("how much
+    is ozempic without insurance?") is not a refill request.
+    Topics: price (the price now), cash_price (the price without insurance: "cost without
+    insurance?", "what's the cash price", "sin seguro"), hours (hours/24h/open late/drive-thru of a
+    named or listed pharmacy), wait, stock, generic (brand vs generic), coverage (does the plan
+    cover this drug?), alternatives (a cheaper or covered drug instead of this one: "is there a
+    cheaper alternative my plan covers?"), refill_date (when can I get it), prior_auth (how long
+    approval takes), due (what is due for refill), interaction, allergy, adherence, nearby (find
+    a pharmacy near me, e.g. "nearest 24 hour pharmacy?"), dose (what dose is it), what_happens
+    (what happens if I say yes), none. A question about a pharmacy ("is the walgreens open late")
+    is a question, not a choice; a question at the order summary is a question, never a yes."""
 
     message: str = dspy.InputField(desc="the patient's latest message")
     history: str = dspy.InputField(desc="the last few turns of the conversation, oldest first")

@@ -19,7 +19,7 @@ INTENTS: tuple[str, ...] = Intent.__args__
 # What a question is about. The runtime answers each from a tool, keeping the conversation's place.
 Topic = Literal[
     "none", "price", "cash_price", "hours", "wait", "stock", "generic", "coverage", "refill_date", "prior_auth",
-    "due", "interaction", "allergy", "adherence", "nearby", "dose", "what_happens",
+    "due", "interaction", "allergy", "adherence", "nearby", "dose", "what_happens", "alternatives",
 ]
 TOPICS: tuple[str, ...] = Topic.__args__
 

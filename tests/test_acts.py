@@ -227,3 +227,139 @@ def test_whats_due_lists_every_medication_with_its_date_or_reason(talk):
     turns = talk("P003", "what's due for refill?")
     reply = turns[0].reply
     assert "December 7, 2026" in reply and "no refills" in reply and "expired" in reply
+
+
+# ----------------------------------------------------------------------------- issue 12: questions a stakeholder asked
+OZEMPIC_SUMMARY = ("refill my ozempic", "yes", "cheapest")
+
+
+def tools_of(turn) -> list[str]:
+    return [c["name"] for c in turn.tool_calls]
+
+
+@pytest.mark.parametrize("question", ["is there a cheaper alternative my plan covers?",
+                                      "is there something cheaper than ozempic my insurance covers"])
+def test_a_cheaper_alternative_is_answered_from_the_formulary_at_the_start(talk, store, question):
+    [t] = talk("P006", question)
+    assert t.state == State.START and t.intent == "question" and t.topic == "alternatives"
+    assert "covered_alternatives" in tools_of(t) and "BlueRiver HMO" in t.reply
+    assert "semaglutide: not covered" in t.reply and "none in your plan's formulary for this class" in t.reply
+    assert "$163.28" in t.reply  # the lowest price it has without insurance, from the price tool
+    assert "prescriber" in t.reply and new_orders(store, "P006") == []
+
+
+def test_after_asking_about_ozempic_the_alternative_question_is_about_it(talk, store):
+    turns = talk("P006", "how much is my ozempic", "any cheaper alternative that my insurance covers?", "ok thx bye")
+    t = turns[1]
+    assert t.state == State.START and "semaglutide" in t.reply and "apixaban" not in t.reply
+    assert "Dr. Omar Haddad" in t.reply and "can't change a prescription" in t.reply
+    assert turns[2].state == State.START and turns[2].outcome is None  # nothing was in flight
+    assert new_orders(store, "P006") == []
+
+
+def test_covered_alternatives_are_listed_with_tier_copay_and_restrictions(talk):
+    [t] = talk("P013", "is there a cheaper alternative to abilify my plan covers?")
+    assert "quetiapine (Seroquel), tier 2" in t.reply or "quetiapine, tier 2" in t.reply
+    assert "aripiprazole: covered only with prior authorization" in t.reply
+
+
+def test_an_alternative_question_at_the_summary_changes_nothing_and_the_yes_is_for_that_summary(talk, store):
+    turns = talk("P006", *OZEMPIC_SUMMARY, "wait is there a cheaper alternative my plan covers")
+    t = turns[-1]
+    assert t.state == State.CONFIRM_ORDER and t.order is None and new_orders(store, "P006") == []
+    assert "none in your plan's formulary" in t.reply and "Shall I place the order?" in t.reply
+    assert "submit_order" not in tools_of(t) and t.slots["pharmacy_id"] == "PH004"
+    turns = talk("P006", *OZEMPIC_SUMMARY, "any cheaper alternitive covered by my plan?", "yes")
+    [order] = new_orders(store, "P006")
+    assert turns[-1].state == State.COMPLETE and order.pharmacy_id == "PH004" and order.price == 163.28
+
+
+def test_the_nearest_24_hour_pharmacy_at_the_start(talk):
+    [t] = talk("P001", "nearest 24 hour pharmacy")
+    assert t.state == State.START and t.topic == "nearby"
+    assert "The nearest pharmacy open 24 hours is CVS Pharmacy - Riverside (24h)" in t.reply and "3.7 km" in t.reply
+    assert any(c["name"] == "pharmacy_locator" and c["args"].get("open_24h") for c in t.tool_calls)
+
+
+@pytest.mark.parametrize("ask", ["closest pharmacy open 24 hours", "24hr pharmacy near me?"])
+def test_other_ways_to_ask_for_a_24_hour_pharmacy(talk, ask):
+    [t] = talk("P001", ask)
+    assert t.topic == "nearby" and "CVS Pharmacy - Riverside (24h)" in t.reply
+
+
+def test_the_nearest_24_hour_pharmacy_with_a_medication_in_play_says_whether_it_has_it(talk):
+    turns = talk("P001", "refill my lisinopril", "nearest 24hr pharmacy?")
+    assert turns[1].state == State.CONFIRM_DOSAGE  # the place is kept
+    assert "It has your lisinopril 10 mg in stock" in turns[1].reply and "inventory_check" in tools_of(turns[1])
+
+
+def test_a_24_hour_pharmacy_without_the_stock_points_to_the_nearest_that_has_it(talk):
+    turns = talk("P002", "refill levothyroxine", "yes", "is there a drive thru pharmacy near me?", "that one")
+    assert "doesn't have enough of your levothyroxine" in turns[2].reply
+    assert "CVS Pharmacy - Riverside (24h)" in turns[2].reply and turns[2].state == State.SELECT_PHARMACY
+    assert turns[3].state == State.CONFIRM_ORDER and turns[3].slots["pharmacy_id"] == "PH006"
+
+
+def test_choosing_the_nearest_24_hour_pharmacy_shows_its_summary(talk, store):
+    turns = talk("P001", "refill my lisinopril", "yes", "nearest 24 hour pharmacy", "yes")
+    assert turns[2].state == State.CONFIRM_ORDER and turns[2].slots["pharmacy_id"] == "PH006"
+    [order] = new_orders(store)
+    assert order.pharmacy_id == "PH006"
+
+
+def test_asking_for_the_nearest_24_hour_pharmacy_while_choosing_answers_and_that_one_picks_it(talk):
+    turns = talk("P001", "need atorvastatin", "yes", "wheres the nearest 24 hour pharmacy?", "that one")
+    assert turns[2].state == State.SELECT_PHARMACY and "It has your atorvastatin 20 mg in stock" in turns[2].reply
+    assert turns[3].state == State.CONFIRM_ORDER and turns[3].slots["pharmacy_id"] == "PH006"
+
+
+CASH_ASKS = ["cost without insurance?", "how much is it without insurance", "what's the cash price",
+             "cost w/o insurence?", "uninsured price?"]
+
+
+@pytest.mark.parametrize("ask", CASH_ASKS)
+def test_the_cash_price_after_naming_a_medication(talk, ask):
+    turns = talk("P001", "how much is my lisinopril", ask)
+    t = turns[1]
+    assert t.state == State.START and t.topic == "cash_price"
+    assert "cash $2.48, with a discount card $2.10" in t.reply  # Costco's, from price_lookup(pay_cash=True)
+    assert any(c["name"] == "price_lookup" and c["args"].get("pay_cash") for c in t.tool_calls)
+
+
+@pytest.mark.parametrize("ask", CASH_ASKS)
+def test_the_cash_price_mid_flow_keeps_the_place(talk, ask):
+    turns = talk("P001", "refill my lisinopril", ask)
+    assert turns[1].state == State.CONFIRM_DOSAGE and "cash $2.48" in turns[1].reply
+    assert "Is that the dose you take?" in turns[1].reply
+    turns = talk("P001", "refill my lisinopril", "yes", ask)
+    assert turns[2].state == State.SELECT_PHARMACY and "cash $5.62, with a discount card $3.09" in turns[2].reply
+
+
+@pytest.mark.parametrize("ask", CASH_ASKS)
+def test_the_cash_price_at_the_summary_writes_nothing_and_the_yes_is_for_that_summary(talk, store, ask):
+    turns = talk("P001", *TO_SUMMARY, ask, "yes")
+    t = turns[3]
+    assert t.state == State.CONFIRM_ORDER and t.order is None
+    assert "this order at Costco Pharmacy - Riverton would be $2.48 cash or $2.10 with a discount card" in t.reply
+    [order] = new_orders(store)
+    assert turns[4].state == State.COMPLETE and order.pharmacy_id == "PH004" and order.price == 2.10
+
+
+@pytest.mark.parametrize("ask", ["lisinopril price if i pay cash", "how much would i pay for lisinopril without insurance"])
+def test_asking_the_cash_price_does_not_start_a_refill(talk, store, ask):
+    [t] = talk("P001", ask)
+    assert t.state == State.START and t.intent == "ask_price" and t.topic == "cash_price"
+    assert "cash $2.48" in t.reply and new_orders(store) == []
+
+
+def test_the_questions_in_spanish(talk, store):
+    [t] = talk("P006", "¿hay una alternativa más barata que cubra mi plan?")
+    assert t.language == "es" and t.topic == "alternatives"
+    assert "No hay ninguna alternativa de esta clase en el formulario de su plan" in t.reply and "médico" in t.reply
+    [t] = talk("P001", "la farmacia 24 horas más cercana")
+    assert t.language == "es" and "La farmacia más cercana abierta 24 horas es CVS Pharmacy - Riverside (24h)" in t.reply
+    turns = talk("P001", "necesito mi lisinopril", "sí", "la farmacia 24 horas más cercana")
+    assert turns[2].state == State.CONFIRM_ORDER and turns[2].slots["pharmacy_id"] == "PH006"
+    turns = talk("P001", "necesito mi lisinopril", "sí", "la más barata", "¿cuánto cuesta sin seguro?", "sí")
+    assert turns[3].state == State.CONFIRM_ORDER and "$2.48 en efectivo o $2.10 con tarjeta de descuento" in turns[3].reply
+    assert turns[4].state == State.COMPLETE and [o.pharmacy_id for o in new_orders(store)] == ["PH004"]

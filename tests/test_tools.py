@@ -21,9 +21,9 @@ def err(ctx, name, **args):
     return r.error["code"]
 
 
-def test_registry_has_the_17_tools_in_five_categories():
+def test_registry_has_the_18_tools_in_five_categories():
     tools = list_tools()
-    assert len(tools) == 17
+    assert len(tools) == 18
     assert {t["category"] for t in tools} == {"patient", "drugs", "pharmacy", "cost", "orders"}
     assert {t["name"] for t in tools if t["kind"] == "write"} == {"submit_order", "cancel_order"}
     for t in tools:

@@ -11,7 +11,7 @@ from rxflow.flow import refill, replies, writes
 from rxflow.flow.states import IDLE, MID_FLOW, State
 from rxflow.flow.transitions import Trigger as T
 from rxflow.flow.turn import TurnWork
-from rxflow.offers import pick_offers
+from rxflow.offers import MAX_OFFER_KM, pick_offers
 
 REPROMPT = {
     State.CONFIRM_DOSAGE: "dose_question", State.SELECT_PHARMACY: "choose_hint",
@@ -257,10 +257,19 @@ def a_price(w: TurnWork, ext) -> bool | None:
     conv = w.conv
     cash = ext.topic == "cash_price"
     offer = writes.pending_offer(w)
-    if offer is not None and not cash and not ext.mentions:
-        w.say("order_price", price=replies.money(offer.price, w.lang),
-              price_type=replies.price_type(offer.price_type, w.lang), pharmacy=offer.pharmacy_name)
-        return None
+    if offer is not None and not ext.mentions:
+        if not cash:
+            w.say("order_price", price=replies.money(offer.price, w.lang),
+                  price_type=replies.price_type(offer.price_type, w.lang), pharmacy=offer.pharmacy_name)
+            return None
+        # At the summary: this order's pharmacy without insurance. The summary stays as it was shown.
+        quotes = w.call("price_lookup", rx_id=conv.slots.rx_id, pharmacy_id=offer.pharmacy_id, pay_cash=True).output.quotes
+        if quotes:
+            q = quotes[0]
+            w.say("order_cash", pharmacy=q.pharmacy_name, cash=replies.money(q.cash_price, w.lang),
+                  card=replies.money(q.card_price, w.lang) if q.card_price is not None else "—",
+                  price=replies.money(offer.price, w.lang), price_type=replies.price_type(offer.price_type, w.lang))
+            return None
     if conv.state == State.SELECT_PHARMACY and not cash and not ext.mentions:
         w.line(replies.offer_lines(conv.offers, w.lang))
         return None
@@ -271,6 +280,7 @@ def a_price(w: TurnWork, ext) -> bool | None:
         w.say("price_which")
         w.line(refill.med_list(w))
         return None
+    conv.focus_rx = rx_id  # "is there a cheaper alternative?" next is about this one
     r = w.call("price_lookup", rx_id=rx_id, pay_cash=cash)
     offers, _ = pick_offers(r.output.quotes)
     d = r.output
@@ -279,7 +289,7 @@ def a_price(w: TurnWork, ext) -> bool | None:
         return None
     w.say("prices_cash" if cash else "prices", medication=d.medication, strength=d.strength, quantity=d.quantity,
           days=d.days_supply)
-    w.add("\n" + replies.offer_lines(offers, w.lang))
+    w.add("\n" + (replies.cash_lines if cash else replies.offer_lines)(offers, w.lang))
     if conv.state in IDLE:
         w.add("\n" + replies.say(w.lang, "prices_hint", medication=d.medication))
     return None
@@ -498,15 +508,118 @@ def a_adherence(w: TurnWork, ext) -> bool | None:
 
 
 def a_nearby(w: TurnWork, ext) -> bool | None:
+    """The nearest pharmacy (with a service, when one is asked for) from the locator; with a
+    medication in play, whether it has it in stock, and else the nearest of that kind that has."""
+    conv = w.conv
     p = w.programs.select_pharmacy(message=w.message, offers=[])
-    flags = {"open_24h": p.criterion == "open_24h", "drive_thru": p.criterion == "drive_thru"}
-    r = w.call("pharmacy_locator", limit=3, **{k: v for k, v in flags.items() if v})
-    what = {"open_24h": " open 24 hours", "drive_thru": " with a drive-thru"}.get(p.criterion, "")
-    w.say("nearby", what=what)
-    w.add("\n" + "\n".join(replies.say(w.lang, "nearby_line", pharmacy=x.name, km=f"{x.distance_km:.1f}", hours=x.hours,
-                                       drive=replies.say(w.lang, "hours_drive") if x.drive_thru else "")
-                           for x in r.output.pharmacies))
+    feature = p.criterion if p.criterion in ("open_24h", "drive_thru") else None
+    what = replies.say(w.lang, f"nearby_what.{feature}") if feature else ""
+    rx_id = conv.slots.rx_id or conv.focus_rx
+    found = w.call("pharmacy_locator", limit=12, **({feature: True} if feature else {})).output.pharmacies
+    if not found:
+        w.say("nearby_none", what=what)
+        return None
+    if feature is None and rx_id is None:
+        w.say("nearby", what="")
+        w.add("\n" + "\n".join(nearby_line(w, x) for x in found[:3]))
+        return None
+    first, chosen = found[0], found[0]
+    w.say("nearest_one", what=what, pharmacy=first.name, address=first.address, km=f"{first.distance_km:.1f}",
+          hours=first.hours, drive=drive_words(w, first.drive_thru))
+    if rx_id is not None:
+        m = w.med(rx_id)
+        chosen = None
+        for x in [x for x in found if x.distance_km <= MAX_OFFER_KM]:
+            stock = w.call("inventory_check", pharmacy_id=x.pharmacy_id, rx_id=rx_id).output
+            if x is first:
+                w.add(" " + replies.say(w.lang, "nearby_stock_yes" if stock.in_stock else "nearby_stock_no",
+                                        medication=m.name, strength=m.strength, on_hand=stock.on_hand,
+                                        needed=stock.needed))
+            if stock.in_stock:
+                chosen = x
+                break
+        if chosen is None:
+            w.add("\n" + replies.say(w.lang, "nearby_none_stock", what=what))
+        elif chosen is not first:
+            w.add("\n" + replies.say(w.lang, "nearby_stock_alt", what=what, pharmacy=chosen.name,
+                                     km=f"{chosen.distance_km:.1f}", hours=chosen.hours,
+                                     drive=drive_words(w, chosen.drive_thru)))
+    else:
+        also = [f"{x.name} ({x.distance_km:.1f} km)" for x in found[1:3]]
+        if also:
+            w.add("\n" + replies.say(w.lang, "nearby_also", what=what, names=", ".join(also)))
+    if chosen is not None:
+        focus(w, chosen.pharmacy_id)  # "that one" now means it; while choosing it joins the offers
+        if conv.state in (State.SELECT_PHARMACY, State.CONFIRM_ORDER) and \
+                any(o.pharmacy_id == chosen.pharmacy_id for o in conv.offers):
+            w.add("\n" + replies.say(w.lang, "nearby_pick"))
     return None
+
+
+def nearby_line(w: TurnWork, x) -> str:
+    return replies.say(w.lang, "nearby_line", pharmacy=x.name, km=f"{x.distance_km:.1f}", hours=x.hours,
+                       drive=replies.say(w.lang, "hours_drive") if x.drive_thru else "")
+
+
+def drive_words(w: TurnWork, drive_thru: bool) -> str:
+    return replies.say(w.lang, "hours_drive" if drive_thru else "hours_no_drive")
+
+
+def a_alternatives(w: TurnWork, ext) -> bool | None:
+    """Covered drugs of the same class, from the plan's formulary, for the medication asked about
+    (or, with none in play, for each of the patient's). Only the prescriber can switch drugs:
+    nothing is changed here, and an order summary on the table stays as it was shown."""
+    rx_id = subject_rx(w, ext)
+    meds = w.history().medications
+    if rx_id is not None:
+        subjects = [(w.med(rx_id).name, w.med(rx_id))]
+        w.conv.focus_rx = rx_id
+    elif ext.mentions:
+        subjects = [(ext.mentions[0].text, None)]  # a drug that is not one of theirs: the formulary still answers
+    else:
+        subjects = [(m.name, m) for m in meds]
+    found = [(r.output, m) for r, m in ((w.call("covered_alternatives", drug=name[:100]), m) for name, m in subjects)
+             if r.ok]
+    if not found:
+        return False
+    if found[0][0].plan is None:
+        w.say("no_plan")
+        return None
+    w.say("alt_head", plan=found[0][0].plan)
+    w.add("\n" + "\n".join(alternatives_line(w, a, m) for a, m in found))
+    prescribers = {(m.prescriber, m.prescriber_phone) for _, m in found if m is not None and m.prescriber}
+    who = replies.say(w.lang, "prescriber_contact", prescriber=next(iter(prescribers))[0],
+                      phone=next(iter(prescribers))[1]) if len(prescribers) == 1 else ""
+    w.add("\n" + replies.say(w.lang, "alt_prescriber", who=who))
+    return None
+
+
+def alternatives_line(w: TurnWork, a, m) -> str:
+    cur, lang = a.current, w.lang
+    cash = ""
+    if m is not None and (cur is None or cur.prior_auth):
+        offers, _ = pick_offers(w.call("price_lookup", rx_id=m.rx_id, pay_cash=True).output.quotes)
+        if offers:
+            best = min(offers, key=lambda o: (o.price, o.distance_km))
+            cash = replies.say(lang, "alt.cash", price=replies.money(best.price, lang),
+                               price_type=replies.price_type(best.price_type, lang), pharmacy=best.pharmacy_name)
+    if cur is None:
+        status = replies.say(lang, "alt.not_covered", cash=cash)
+    elif cur.prior_auth:
+        status = replies.say(lang, "alt.prior_auth", tier=cur.tier, copay=replies.money(cur.copay_30, lang), cash=cash)
+    else:
+        status = replies.say(lang, "alt.covered", tier=cur.tier, copay=replies.money(cur.copay_30, lang))
+    lower = [x for x in a.alternatives if x.lower_cost]
+    if lower:
+        options = replies.say(lang, "alt.options", options="; ".join(
+            replies.say(lang, "alt.option", drug=x.drug, brands=f" ({', '.join(x.brand_names)})" if x.brand_names else "",
+                        tier=x.tier, copay=replies.money(x.copay_30, lang),
+                        restrictions=(replies.say(lang, "covered_pa") if x.prior_auth else "")
+                        + (replies.say(lang, "covered_step", step=x.step_therapy) if x.step_therapy else ""))
+            for x in lower))
+    else:
+        options = replies.say(lang, "alt.none_cheaper" if a.alternatives else "alt.none_in_class")
+    return replies.say(lang, "alt_line", drug=a.drug, status=status, options=options)
 
 
 def a_dose(w: TurnWork, ext) -> bool | None:
@@ -532,5 +645,5 @@ ANSWERS = {
     "price": a_price, "cash_price": a_price, "hours": a_hours, "wait": a_wait, "stock": a_stock,
     "generic": a_generic, "coverage": a_coverage, "refill_date": a_refill_date, "prior_auth": a_prior_auth,
     "due": a_due, "interaction": a_interaction, "allergy": a_allergy, "adherence": a_adherence,
-    "nearby": a_nearby, "dose": a_dose, "what_happens": a_what_happens,
+    "nearby": a_nearby, "dose": a_dose, "what_happens": a_what_happens, "alternatives": a_alternatives,
 }

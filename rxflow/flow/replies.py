@@ -198,6 +198,32 @@ EN: dict[str, str] = {
     "adherence": "Over the last {window} days you had your {medication} on hand {pdc} of the days ({fills} fills).",
     "nearby": "Pharmacies near you{what}:",
     "nearby_line": "- {pharmacy}, {km} km ({hours}{drive})",
+    "nearby_what.open_24h": " open 24 hours",
+    "nearby_what.drive_thru": " with a drive-thru",
+    "nearest_one": "The nearest pharmacy{what} is {pharmacy} ({address}), {km} km away ({hours}{drive}).",
+    "nearby_none": "I found no pharmacy{what} near you.",
+    "nearby_stock_yes": "It has your {medication} {strength} in stock.",
+    "nearby_stock_no": "It doesn't have enough of your {medication} {strength} in stock ({on_hand} on hand, {needed} "
+                       "needed).",
+    "nearby_stock_alt": "The nearest one{what} that has it in stock is {pharmacy}, {km} km away ({hours}{drive}).",
+    "nearby_none_stock": "No pharmacy{what} within 15 km has enough of it in stock.",
+    "nearby_also": "Also{what}: {names}.",
+    "nearby_pick": "Say \"that one\" to pick it up there.",
+    "cash_line": "{i}. {pharmacy}: cash {cash}, with a discount card {card} ({km} km away)",
+    "order_cash": "Without insurance, this order at {pharmacy} would be {cash} cash or {card} with a discount card. "
+                  "The price in the summary is {price} ({price_type}).",
+    "alt_head": "Cheaper options your plan, {plan}, covers in the same drug class (copays for 30 days):",
+    "alt_line": "- Your {drug}: {status} {options}",
+    "alt.not_covered": "not covered by your plan{cash}.",
+    "alt.prior_auth": "covered only with prior authorization (tier {tier}, copay {copay}){cash}.",
+    "alt.covered": "covered at tier {tier}, copay {copay}.",
+    "alt.cash": "; without insurance from {price} ({price_type}) at {pharmacy}",
+    "alt.options": "Lower-cost covered alternatives: {options}.",
+    "alt.option": "{drug}{brands}, tier {tier}, copay {copay}{restrictions}",
+    "alt.none_in_class": "There is none in your plan's formulary for this class.",
+    "alt.none_cheaper": "No other drug of this class costs less on your plan.",
+    "alt_prescriber": "Switching to a different medication is your prescriber's decision{who}: I can't change a "
+                      "prescription, and nothing was changed or ordered.",
     "ask_about_which": "Which medication do you mean?",
     # --- guard
     "other_patient": "I can only help with your own prescriptions and orders{name}. I can't look up or change anyone "
@@ -401,6 +427,33 @@ ES: dict[str, str] = {
     "adherence": "En los últimos {window} días tuvo su {medication} a la mano el {pdc} de los días ({fills} surtidos).",
     "nearby": "Farmacias cerca de usted{what}:",
     "nearby_line": "- {pharmacy}, {km} km ({hours}{drive})",
+    "nearby_what.open_24h": " abierta 24 horas",
+    "nearby_what.drive_thru": " con autoservicio (drive-thru)",
+    "nearest_one": "La farmacia más cercana{what} es {pharmacy} ({address}), a {km} km ({hours}{drive}).",
+    "nearby_none": "No encontré ninguna farmacia{what} cerca de usted.",
+    "nearby_stock_yes": "Tiene su {medication} {strength} en existencia.",
+    "nearby_stock_no": "No tiene suficiente de su {medication} {strength} ({on_hand} en existencia, se necesitan "
+                       "{needed}).",
+    "nearby_stock_alt": "La más cercana{what} que lo tiene en existencia es {pharmacy}, a {km} km ({hours}{drive}).",
+    "nearby_none_stock": "Ninguna farmacia{what} a menos de 15 km tiene suficiente en existencia.",
+    "nearby_also": "También{what}: {names}.",
+    "nearby_pick": "Diga \"esa\" para recogerlo ahí.",
+    "cash_line": "{i}. {pharmacy}: en efectivo {cash}, con tarjeta de descuento {card} (a {km} km)",
+    "order_cash": "Sin seguro, este pedido en {pharmacy} costaría {cash} en efectivo o {card} con tarjeta de "
+                  "descuento. El precio del resumen es {price} ({price_type}).",
+    "alt_head": "Opciones más baratas de la misma clase de medicamento que cubre su plan, {plan} (copagos por 30 "
+                "días):",
+    "alt_line": "- Su {drug}: {status} {options}",
+    "alt.not_covered": "su plan no lo cubre{cash}.",
+    "alt.prior_auth": "cubierto solo con autorización previa (nivel {tier}, copago de {copay}){cash}.",
+    "alt.covered": "cubierto en el nivel {tier}, copago de {copay}.",
+    "alt.cash": "; sin seguro desde {price} ({price_type}) en {pharmacy}",
+    "alt.options": "Alternativas cubiertas que cuestan menos: {options}.",
+    "alt.option": "{drug}{brands}, nivel {tier}, copago de {copay}{restrictions}",
+    "alt.none_in_class": "No hay ninguna alternativa de esta clase en el formulario de su plan.",
+    "alt.none_cheaper": "Ningún otro medicamento de esta clase cuesta menos con su plan.",
+    "alt_prescriber": "Cambiar a otro medicamento lo decide su médico{who}: yo no puedo cambiar una receta, y no se "
+                      "cambió ni se pidió nada.",
     "ask_about_which": "¿De qué medicamento habla?",
     # --- guardia
     "other_patient": "Solo puedo ayudarle con sus propias recetas y pedidos{name}. No puedo consultar ni cambiar los "
@@ -474,6 +527,13 @@ def offer_line(i: int, o: Offer, lang: str = "en") -> str:
 
 def offer_lines(offers: list[Offer], lang: str = "en") -> str:
     return "\n".join(offer_line(i, o, lang) for i, o in enumerate(offers, 1))
+
+
+def cash_lines(offers: list[Offer], lang: str = "en") -> str:
+    """Each offer's price without insurance: the cash price and the discount-card price."""
+    return "\n".join(say(lang, "cash_line", i=i, pharmacy=o.pharmacy_name, cash=money(o.cash_price, lang),
+                          card=money(o.card_price, lang) if o.card_price is not None else "—", km=f"{o.distance_km:.1f}")
+                      for i, o in enumerate(offers, 1))
 
 
 ICON = {"major": "⛔", "moderate": "⚠️", "minor": "ℹ️", "info": "ℹ️"}

@@ -1,4 +1,4 @@
-"""The 17 tools in five categories, and their one registry.
+"""The 18 tools in five categories, and their one registry.
 
 Importing this package registers every tool. `call_tool(ctx, name, args)` is the one way to
 run a tool: it validates arguments and returns a ToolResult with a typed error on failure.

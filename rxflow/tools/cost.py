@@ -226,3 +226,73 @@ def prior_auth_lookup(ctx: ToolContext, args: PriorAuthArgs) -> PriorAuth:
                      required=bool(f and f.prior_auth), criteria=f.pa_criteria if f else None,
                      turnaround_days=f.pa_turnaround_days if f else None, prescriber=pr.name if pr else "",
                      prescriber_phone=pr.phone if pr else "", prescriber_fax=pr.fax if pr else "")
+
+
+class AlternativesArgs(ToolArgs):
+    drug: str = Field(description="A drug name, brand or id, such as 'Ozempic'.")
+
+
+class CoveredDrug(ToolOutput):
+    drug_id: str
+    drug: str
+    brand_names: list[str]
+    tier: int
+    copay_30: float
+    copay_90: float
+    prior_auth: bool
+    step_therapy: str | None
+    lower_cost: bool = Field(description="True when the plan would pay for it at a lower cost to the patient than for "
+                                         "the drug asked about (which is not covered, or needs prior authorization, "
+                                         "or has a higher copay)")
+
+
+class Alternatives(ToolOutput):
+    plan: str | None
+    drug_id: str
+    drug: str
+    drug_class: str
+    current: CoveredDrug | None = Field(description="the drug asked about on the plan's formulary; None = not covered")
+    alternatives: list[CoveredDrug] = Field(description="the other drugs of its class on the plan's formulary")
+
+
+def _covered(d, f, lower_cost: bool = False) -> CoveredDrug:
+    return CoveredDrug(drug_id=d.drug_id, drug=d.generic_name, brand_names=d.brand_names, tier=f.tier,
+                       copay_30=f.copay_30, copay_90=f.copay_90, prior_auth=f.prior_auth,
+                       step_therapy=f.step_therapy or None, lower_cost=lower_cost)
+
+
+@tool("cost")
+def covered_alternatives(ctx: ToolContext, args: AlternativesArgs) -> Alternatives:
+    """The drugs of the same class as a drug that the patient's plan covers: formulary alternatives.
+
+    For "is there a cheaper alternative my plan covers?". Each alternative carries its tier,
+    copays, prior authorization and step therapy, and whether it would cost the patient less
+    than the drug asked about. Switching drugs is the prescriber's decision: this only reads
+    the formulary, it changes no prescription.
+
+    Args:
+        drug: a drug name, brand or id, such as 'Ozempic'.
+
+    Returns:
+        The plan, the drug's class and its own formulary entry (None when not covered), and the
+        covered drugs of the same class, lowest cost first.
+    """
+    drug = resolve_drug(ctx, args.drug)
+    plan = ctx.store.plan(ctx.patient.plan_id)
+    plan_id = plan.plan_id if plan else None
+    own = ctx.store.formulary(plan_id, drug.drug_id)
+    out = []
+    for other in ctx.store.catalogue.values():
+        f = ctx.store.formulary(plan_id, other.drug_id)
+        if other.drug_id == drug.drug_id or other.drug_class != drug.drug_class or f is None:
+            continue
+        if own is None:
+            lower = True  # the plan pays nothing for the drug asked about
+        elif own.prior_auth:
+            lower = not f.prior_auth or f.copay_30 < own.copay_30
+        else:
+            lower = not f.prior_auth and f.copay_30 < own.copay_30
+        out.append(_covered(other, f, lower))
+    out.sort(key=lambda a: (not a.lower_cost, a.prior_auth, a.copay_30, a.drug))
+    return Alternatives(plan=plan.name if plan else None, drug_id=drug.drug_id, drug=drug.generic_name,
+                        drug_class=drug.drug_class, current=_covered(drug, own) if own else None, alternatives=out)
