@@ -104,3 +104,9 @@ def program_md(turn: Turn | None, conv: Conversation, label: str) -> str:
 def orders_table(store, conv: Conversation) -> pd.DataFrame:
     """The patient's orders this session can see (in demo mode: the seeded ones and its own)."""
     return store.orders_frame(conv.patient_id, conv.sandbox)
+
+
+def requests_table(store, conv: Conversation) -> pd.DataFrame:
+    """The patient's requests to a human this session can see (in demo mode: only its own), newest
+    first: number, medication, kind, who it went to, why, status and dates. No idempotency key."""
+    return store.requests_frame(conv.patient_id, conv.sandbox)
