@@ -180,7 +180,10 @@ def on_confirm(w: TurnWork, ext) -> None:
     conv = w.conv
     p = conv.pending
     withdrawing = p is not None and p.kind == "withdraw"
-    if ext.intent in ("deny", "leave") or p is None or (ext.intent == "refill" and ext.mentions):
+    # How the patient answered, read as at an order summary: a hedge ("hmm not sure") is no "no".
+    answer = w.programs.confirm_order(message=w.message, summary=p.summary).answer if p is not None else "no"
+    w.intent = {"no": "deny"}.get(answer, w.intent)
+    if answer == "no" or ext.intent == "leave" or (ext.intent == "refill" and ext.mentions):
         conv.pending = None
         if withdrawing:
             w.say("request_kept", request_id=p.request_id)
