@@ -121,6 +121,12 @@ def test_a_hedge_a_question_or_a_condition_sends_nothing(talk, store, not_a_yes)
     assert "REQ-" not in turns[-1].reply and sent(store) == []
 
 
+def test_a_hedge_keeps_the_summary_and_the_next_yes_sends(talk, store):
+    turns = talk("P003", *OMEPRAZOLE, "please send the renewal request", "hmm not sure", "yes")
+    assert turns[3].state == State.CONFIRM_REQUEST and "Nothing is sent yet" in turns[3].reply
+    assert turns[4].outcome == "request_sent" and len(sent(store)) == 1
+
+
 def test_a_repeated_yes_sends_once(talk, store):
     turns = talk("P003", *OMEPRAZOLE, "please send the renewal request", "yes send it", "yes", "yes send it")
     assert [t.outcome for t in turns[3:]] == ["request_sent", None, None]
