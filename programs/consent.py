@@ -2,8 +2,8 @@
 
 It answers one question: is this message an unconditional agreement to the summary the patient
 was last shown? It is deliberately not a language predictor and never an LM; the predictors
-and an LM may *read* a message, but only this function lets an order, a cancellation or a
-request be written (rxflow/flow/writes.py calls it before every write).
+and an LM may *read* a message, but only this function lets an order, a cancellation, a request
+to a human or its withdrawal be written (rxflow/flow/writes.py calls it before every write).
 
 How it decides (an allow-list, not a guess):
 1. Anything that is not agreement makes it no: a question mark, a negation, a hedge, a
@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-WriteKind = Literal["order", "cancel", "request"]
+WriteKind = Literal["order", "cancel", "request", "withdraw"]
 
 
 def _fold(text: str) -> str:
@@ -55,6 +55,16 @@ _AGREE_ES = [
 # For a cancellation summary, "cancel it" agrees; for an order it would be a refusal.
 _AGREE_CANCEL = ["cancel", "cancel it", "cancel that", "cancel the order", "cancel my order", "cancel this order",
                  "cancel this", "yes cancel", "cancelalo", "cancela", "cancelar", "cancelalo por favor"]
+# For a request to a human: sending it, to whom ("yes, send it to my doctor", "sí, mándele la solicitud").
+_AGREE_REQUEST = ["send", "send it", "send that", "send the request", "submit the request", "send the renewal",
+                  "send the renewal request", "mandela", "mandala", "mandelo", "enviela", "enviala", "envielo",
+                  "mandesela", "mandele", "enviele", "mandale", "enviale"]
+# For withdrawing a request, "withdraw it" and "cancel it" agree.
+_AGREE_WITHDRAW = ["withdraw", "withdraw it", "withdraw that", "withdraw the request", "yes withdraw", "take it back",
+                   "retirela", "retirala", "retirala por favor", "retirar", "anulela", "anulala", "cancelela"]
+# Words around a yes to a request ("send it to my doctor"). Who it goes to ("doctor", "pharmacist")
+# must be a word of the summary shown (its facts): "send it to the pharmacist" is no yes to a renewal.
+_FILLER_REQUEST = {"to", "dr", "dra", "request", "solicitud", "a", "al", "mi", "le", "de"}
 # Words that may surround a yes without changing it.
 _FILLER = {
     "please", "pls", "plz", "thanks", "thank", "you", "thx", "ty", "now", "then", "it", "that", "the", "order",
@@ -96,8 +106,9 @@ def _phrase_tokens(phrases: list[str]) -> list[list[str]]:
 
 _PHRASES = {
     "order": _phrase_tokens(_AGREE_EN + _AGREE_ES),
-    "request": _phrase_tokens(_AGREE_EN + _AGREE_ES + ["send", "send the request", "submit the request"]),
+    "request": _phrase_tokens(_AGREE_EN + _AGREE_ES + _AGREE_REQUEST),
     "cancel": _phrase_tokens(_AGREE_EN + _AGREE_ES + _AGREE_CANCEL),
+    "withdraw": _phrase_tokens(_AGREE_EN + _AGREE_ES + _AGREE_CANCEL + _AGREE_WITHDRAW),
 }
 
 
@@ -114,9 +125,9 @@ def decide(message: str, summary: str = "", kind: WriteKind = "order") -> Consen
     if not text:
         return Consent(False, "empty")
     scan = text
-    if kind == "cancel":
-        # "yes, cancel it" agrees to a cancellation; "don't cancel" or "keep it" still refuse.
-        scan = re.sub(r"\bcancel(?:alo|ar|a)?\b", "xx", text)
+    if kind in ("cancel", "withdraw"):
+        # "yes, cancel it" agrees to a cancellation (or a withdrawal); "don't cancel" or "keep it" still refuse.
+        scan = re.sub(r"\bcancel(?:alo|ala|ela|ar|a)?\b", "xx", text)
     hit = _NOT_CONSENT_RE.search(scan)
     if hit:
         return Consent(False, f"not an unconditional yes: '{hit.group(0)}'")
@@ -133,7 +144,7 @@ def decide(message: str, summary: str = "", kind: WriteKind = "order") -> Consen
                 break
         else:
             t = tokens[i]
-            if t in _FILLER or t in summary_words:
+            if t in _FILLER or t in summary_words or (kind == "request" and t in _FILLER_REQUEST):
                 i += 1
                 continue
             return Consent(False, f"not only agreement: '{t}'")

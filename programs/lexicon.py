@@ -39,7 +39,7 @@ LEAVE = rx(
     r"\b(?:bye|goodbye|good bye|byee+|cya|see ya|see you|ttyl|take care)\b",
     r"^\s*(?:stop|quit|exit|end|cancel|nothing|enough)\s*[.!]*\s*$|\bstop (?:it|this|that|please|now)\b|"
     r"^\s*(?:please )?stop\b",
-    r"\bcancel (?:the|this|that|my) (?:refill|request)\b",
+    r"\bcancel (?:the|this|that|my) (?:refill|request)\b",  # mid-refill; elsewhere a request is withdrawn
     r"\b(?:i )?(?:don'?t|dont|do not) (?:want|need) (?:it|this|that|them|to|the refill|anything|a refill)\b",
     r"\bno longer need\b|\bdon'?t bother\b|\bleave it\b|\bdrop it\b|\bscrap (?:it|that)\b",
     # Spanish
@@ -93,6 +93,56 @@ CANCEL_ORDER = rx(r"\bcancel\w*\b.*\b(?:order|ord-?\d+|pick ?up|pedido|orden)\b"
 CANCEL_IT = rx(r"^\s*(?:please |pls |can you |could you )?cancel(?: it| that| this)?(?: one)?(?: please| pls)?\s*[.!]*$",
                r"^\s*(?:si |por favor )?cancel(?:alo|ala|a|ar)(?: por favor| porfa)?\s*[.!]*$")
 ORDER_ID = re.compile(r"\bord(?:er)?[\s#:-]*(\d{3,9})\b")
+
+# ----------------------------------------------------------------------------- requests to a human
+# A request already sent is named by its number ("REQ-40001"), or by the words request / renewal /
+# call back / solicitud: "cancel my order" stays an order.
+REQUEST_ID = re.compile(r"\breq[\s#:-]*(\d{3,9})\b")
+_REQ = r"(?:request|renewal|call ?back|req[\s#:-]*\d{3,9}|solicitud|renovacion)"
+TRACK_REQUEST = rx(
+    r"\b(?:status|track\w*|where(?:'s| is|s)?|wheres|update|news|progress|what happened|hear\w* back|any word)\b"
+    r".*\b" + _REQ + r"\b",
+    r"\b(?:request|renewal|req[\s#:-]*\d{3,9})\b.*\b(?:status|go through|gone through|been sent|answered|approved)\b",
+    r"^\s*req[\s#:-]*\d{3,9}\s*[?.!]*$",
+    r"\b(?:estado|como va|donde (?:esta|va|quedo)|que paso con|seguimiento)\b.*\b(?:solicitud|renovacion|req[\s#:-]*\d+)\b",
+)
+WITHDRAW_REQUEST = rx(
+    r"\b(?:withdraw\w*|retract|revoke|rescind|take back|pull back|call off|cancel\w*)\b.*\b" + _REQ + r"\b",
+    r"^\s*(?:please |yes |ok )?withdraw(?: it| that| this| the request| my request)?(?: please)?\s*[.!]*$",
+    r"\b(?:cancel\w*|retir\w*|anul\w*)\b.*\b(?:solicitud|renovacion|req[\s#:-]*\d+)\b",
+)
+# Said while a refill is in flight, "cancel the request" leaves the refill; it withdraws a request
+# only when the words say which (a number, a renewal, a call back).
+REQUEST_NAMED = rx(r"\breq[\s#:-]*\d{3,9}\b", r"\brenewal\b|\bcall ?back\b|\brenovacion\b")
+REQUEST_HELP = rx(
+    # send / file the request (to the prescriber, the plan)
+    r"\b(?:send|submit|file|fax|put in|start)\b[^.?!]{0,20}\b(?:renewal|request|prior[- ]?auth\w*|authori[sz]ation)\b",
+    r"\bsend (?:it|that|this|them|one)?\s*(?:over |off |in )?to (?:my|the|your|dr\b|doctor|prescriber)",
+    r"\b(?:request|ask for|need|want)\b (?:a |the |my )?(?:renewal|new prescription)\b",
+    r"\b(?:can|could|would|will|please)\b[^.?!]{0,15}\b(?:ask|contact|message|email|fax|call|tell|reach out to)\b "
+    r"(?:my|the) (?:doctor|doc|prescriber|dr)\b",
+    r"^\s*(?:please )?(?:ask|contact|message|fax|tell) (?:my|the) (?:doctor|doc|prescriber)\b",
+    # a pharmacist
+    r"\b(?:talk|speak|chat|consult)\w* (?:to|with) (?:a |an |the |your |some )?(?:pharmacist|pharmacy team)\b",
+    r"\bpharmacist\b[^.?!]{0,20}\b(?:call|contact|phone|ring|reach)\b",
+    r"\b(?:call|contact|phone|ring)\b[^.?!]{0,10}\bfrom (?:a|the) pharmacist\b",
+    r"\b(?:have|get|need|want|request) (?:a|the|an) pharmacist\b",
+    # Spanish
+    r"\b(?:mande|mandele|mandeselo|mandesela|mandar|mandarle|mandela|envie|enviele|enviar|enviarle|enviela|manda|"
+    r"mandale|envia|enviale|pida|pidale|pedir|pedirle|solicite|tramite|tramitar)\b[^.?!]{0,30}"
+    r"\b(?:solicitud|renovacion|autorizacion|receta nueva|nueva receta|doctor|doctora|medico|medica|dra?)\b",
+    r"\b(?:hablar|platicar|consultar|comunicarme)(?:le)? con (?:un |una |el |la |algun |alguna |su )?farmaceutic[oa]s?\b",
+    r"\b(?:llame|hable|marque|contacte|llamen)\b[^.?!]{0,15}\bfarmaceutic[oa]\b",
+    r"\bfarmaceutic[oa]\b[^.?!]{0,20}\b(?:me )?(?:llame|hable|marque|contacte)\b",
+    r"\bllamada de (?:un|una|el|la) farmaceutic[oa]\b",
+)
+# Who the patient asks for (the topic of a request): the runtime decides what the rules allow.
+REQUEST_FOR = [
+    ("pharmacist", rx(r"\bpharmacist|\bfarmaceutic|\bcall ?back\b")),
+    ("prior_auth", rx(r"\bprior[- ]?auth\w*|\bauthori[sz]ation\b|\bpa\b|\bautorizacion\b")),
+    ("renewal", rx(r"\brenew\w*|\brenovacion\b|\brenueve\b|\brenovar\b|\bdoctor|\bdoc\b|\bprescriber\b|\bmedic[oa]\b",
+                   r"\bdra?\b|\bnew prescription\b|\breceta nueva\b|\bnueva receta\b")),
+]
 
 # ----------------------------------------------------------------------------- the medication list and refills
 LIST = rx(r"\bwhat (?:are|is) my (?:meds|medications|medicines|prescriptions|pills)\b", r"\blist (?:of )?my\b",

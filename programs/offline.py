@@ -68,7 +68,7 @@ _GENERIC_PLACE_WORDS = {"pharmacy", "store", "the", "one", "independent", "pleas
                         "and", "for", "its", "it's", "thru", "through", "open", "hours", "hour", "late", "24h"}
 
 MID_FLOW = {"IDENTIFY_MEDICATION", "CLARIFY_MEDICATION", "CONFIRM_DOSAGE", "SELECT_PHARMACY", "CONFIRM_ORDER",
-            "CONFIRM_CANCEL"}
+            "CONFIRM_CANCEL", "CONFIRM_REQUEST"}
 
 
 class Vocabulary:
@@ -171,6 +171,11 @@ def _topic(low: str, state: str) -> str | None:
     return None
 
 
+def _request_for(low: str) -> str:
+    """Who a request is for, when the message says: renewal, prior_auth, pharmacist (else none)."""
+    return next((who for who, pattern in lx.REQUEST_FOR if pattern.search(low)), "none")
+
+
 def _act(low: str, state: str, mentions: bool, offers: list[OfferOption]) -> tuple[str, str, float]:
     """(intent, topic, confidence) from the acts every state shares, then the state's own answers."""
     mid = state in MID_FLOW
@@ -178,10 +183,17 @@ def _act(low: str, state: str, mentions: bool, offers: list[OfferOption]) -> tup
         return "start_over", "none", 0.95
     if lx.SKIP.search(low) and mid:
         return "skip", "none", 0.9
+    # A request to a human is named by its words (request, renewal, REQ-40001): "cancel my order" is an order.
+    if lx.WITHDRAW_REQUEST.search(low) and (not mid or state == "CONFIRM_REQUEST" or lx.REQUEST_NAMED.search(low)):
+        return "withdraw_request", _request_for(low), 0.9
+    if lx.TRACK_REQUEST.search(low):
+        return "track_request", _request_for(low), 0.9
     if lx.CANCEL_ORDER.search(low) or (not mid and lx.CANCEL_IT.search(low)):
         return "cancel_order", "none", 0.95
     if lx.LEAVE.search(low) or (mid and state != "CONFIRM_ORDER" and lx.NO_THANKS.search(low)):
         return "leave", "none", 0.95
+    if lx.REQUEST_HELP.search(low):
+        return "request_help", _request_for(low), 0.9
     if lx.TRACK.search(low) and (not mid or re.search(r"\border\b|\bord-?\d", low) or (mentions and "ready" in low)):
         return "track_order", "none", 0.95
     if lx.HELP.search(low):

@@ -46,7 +46,14 @@ class ExtractRequest(dspy.Signature):
     approval takes), due (what is due for refill), interaction, allergy, adherence, nearby (find
     a pharmacy near me, e.g. "nearest 24 hour pharmacy?"), dose (what dose is it), what_happens
     (what happens if I say yes), none. A question about a pharmacy ("is the walgreens open late")
-    is a question, not a choice; a question at the order summary is a question, never a yes."""
+    is a question, not a choice; a question at the order summary is a question, never a yes.
+    Requests to a human: request_help (the patient asks for a request to reach someone: "please
+    send the renewal request", "yes send it to my doctor", "can I talk to a pharmacist?", "have a
+    pharmacist call me", "mándele la solicitud a mi doctor", "quiero hablar con un farmacéutico";
+    set topic to who they ask for: renewal (the prescriber), prior_auth (the plan) or pharmacist,
+    else none) · track_request (the status of a request already sent: "what's the status of my
+    request", "where is REQ-40001") · withdraw_request ("withdraw that request", "cancel the renewal
+    request"). An order is not a request: "cancel my order" is cancel_order."""
 
     message: str = dspy.InputField(desc="the patient's latest message")
     history: str = dspy.InputField(desc="the last few turns of the conversation, oldest first")
@@ -55,7 +62,8 @@ class ExtractRequest(dspy.Signature):
     offers: list[OfferOption] = dspy.InputField(desc="pharmacy offers on the table, if any")
     language: Language = dspy.InputField(desc="the conversation's language so far (en or es; en before any message)")
     intent: Intent = dspy.OutputField()
-    topic: Topic = dspy.OutputField(desc="what a question is about; 'none' unless intent is question or ask_price")
+    topic: Topic = dspy.OutputField(desc="what a question is about ('none' unless intent is question or ask_price); "
+                                         "for a request to a human, who it is for: renewal, prior_auth, pharmacist")
     mentions: list[MedicationMention] = dspy.OutputField(desc="medications named in the message, in order")
     order_id: str | None = dspy.OutputField(desc="an order number such as 'ORD-30001', if one is named")
     pharmacy: str | None = dspy.OutputField(desc="the pharmacy named or asked about, as written, or null")

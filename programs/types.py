@@ -13,13 +13,17 @@ from pydantic import BaseModel, Field, field_validator
 Intent = Literal[
     "refill", "confirm", "deny", "change", "choose_pharmacy", "ask_price", "track_order", "cancel_order",
     "list_medications", "question", "greeting", "other", "leave", "skip", "start_over", "help", "pay_cash",
+    "request_help", "track_request", "withdraw_request",
 ]
 INTENTS: tuple[str, ...] = Intent.__args__
 
 # What a question is about. The runtime answers each from a tool, keeping the conversation's place.
+# With a request to a human (request_help...), who the patient asks for: renewal (the prescriber),
+# prior_auth (the plan) or pharmacist; the runtime decides which request the rules allow.
 Topic = Literal[
     "none", "price", "cash_price", "hours", "wait", "stock", "generic", "coverage", "refill_date", "prior_auth",
-    "due", "interaction", "allergy", "adherence", "nearby", "dose", "what_happens", "alternatives",
+    "due", "interaction", "allergy", "adherence", "nearby", "dose", "what_happens", "alternatives", "renewal",
+    "pharmacist",
 ]
 TOPICS: tuple[str, ...] = Topic.__args__
 

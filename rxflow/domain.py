@@ -164,6 +164,27 @@ class Order(Model):
     idempotency_key: str = Field(exclude=True)
 
 
+RequestKind = Literal["renewal", "prior_auth", "pharmacist_callback"]
+RequestStatus = Literal["sent", "withdrawn"]
+
+
+class Request(Model):
+    """A request that reaches a human: a renewal to the prescriber, a prior authorization (the
+    prescriber to the plan), or a pharmacist's call back. Written only after the patient's yes."""
+
+    request_id: str
+    patient_id: str
+    rx_id: str
+    kind: RequestKind
+    reason: str = Field(description="the alert code that led to it, such as 'expired', or 'patient_request'")
+    prescriber_id: str = Field(description="the prescription's prescriber when it was sent")
+    status: RequestStatus
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    # Server-side only, as for orders.
+    idempotency_key: str = Field(exclude=True)
+
+
 # ----------------------------------------------------------------------------- decisions
 class Severity(StrEnum):
     MAJOR = "major"

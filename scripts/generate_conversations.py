@@ -991,6 +991,47 @@ HANDWRITTEN: dict[str, list[dict]] = {
 }
 
 
+# Requests to a human (issue 12), hand-written and appended after every other row of train and dev,
+# so those stay byte-identical (the test split is frozen and gets none).
+REQUESTS_HANDWRITTEN: dict[str, list[dict]] = {
+    "train": [
+        {"id": "hw-request-prior-auth-001", "patient_id": "P006", "today": "2026-11-24",
+         "tags": ["handwritten", "requests", "prior_auth", "refusal"],
+         "turns": [
+             {"user": "refill eliquis", "expect": {"state": "CONFIRM_DOSAGE", "intent": "refill", "slots": {"medication": "apixaban"}}},
+             {"user": "yes", "expect": {"state": "ESCALATE_PA"}},
+             {"user": "send the request", "expect": {"state": "CONFIRM_REQUEST", "intent": "request_help"}},
+             {"user": "yes send it", "expect": {"state": "START"}},
+             {"user": "withdraw REQ-40001", "expect": {"state": "CONFIRM_REQUEST", "intent": "withdraw_request"}},
+             {"user": "yes", "expect": {"state": "START"}}],
+         "outcome": {"status": "escalated_prior_auth", "orders": [], "alerts": ["prior_auth_required"]}},
+    ],
+    "dev": [
+        {"id": "hw-request-renewal-001", "patient_id": "P003", "today": "2026-11-24",
+         "tags": ["handwritten", "requests", "expired", "refusal"],
+         "turns": [
+             {"user": "refill omeprazole", "expect": {"state": "CONFIRM_DOSAGE", "intent": "refill", "slots": {"medication": "omeprazole"}}},
+             {"user": "yes", "expect": {"state": "REFER_PRESCRIBER"}},
+             {"user": "please send the renewal request", "expect": {"state": "CONFIRM_REQUEST", "intent": "request_help"}},
+             {"user": "hmm not sure", "expect": {"state": "CONFIRM_REQUEST"}},
+             {"user": "yes", "expect": {"state": "START"}},
+             {"user": "yes", "expect": {"state": "START"}},
+             {"user": "what's the status of my request", "expect": {"state": "START", "intent": "track_request"}}],
+         "outcome": {"status": "referred_to_prescriber", "orders": [], "alerts": ["expired"]}},
+        {"id": "hw-request-pharmacist-es-001", "patient_id": "P003", "today": "2026-11-24",
+         "tags": ["handwritten", "requests", "lang:es", "refill_too_soon", "refusal"],
+         "turns": [
+             {"user": "necesito mi sertralina", "expect": {"state": "CONFIRM_DOSAGE", "intent": "refill", "slots": {"medication": "sertraline"}, "language": "es"}},
+             {"user": "sí", "expect": {"state": "NOT_ELIGIBLE", "language": "es"}},
+             {"user": "quiero hablar con un farmacéutico", "expect": {"state": "CONFIRM_REQUEST", "intent": "request_help", "language": "es"}},
+             {"user": "sí", "expect": {"state": "START", "language": "es"}},
+             {"user": "cancela la solicitud", "expect": {"state": "CONFIRM_REQUEST", "intent": "withdraw_request", "language": "es"}},
+             {"user": "no, déjala", "expect": {"state": "START", "language": "es"}}],
+         "outcome": {"status": "refused", "orders": [], "alerts": ["refill_too_soon"]}},
+    ],
+}
+
+
 def main() -> None:
     world = World()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -1001,6 +1042,7 @@ def main() -> None:
         if split in ACTS_TARGET:  # test v1 had no acts rows, and its rows stay as they were
             rows += generate_acts(split, world)
         rows += generate_spanish(split, world)  # test v2 appended these (datasets/README.md, Versions)
+        rows += REQUESTS_HANDWRITTEN.get(split, [])
         with (OUT / f"{split}.jsonl").open("w") as f:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")

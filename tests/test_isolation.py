@@ -28,15 +28,27 @@ def id_probes(store, me: str):
                        ("brand_generic_compare", {"rx_id": rx.rx_id, "pharmacy_id": "PH001"}),
                        ("prior_auth_lookup", {"rx_id": rx.rx_id}),
                        ("submit_order", {"rx_id": rx.rx_id, "pharmacy_id": "PH001", "confirmed": True,
-                                         "idempotency_key": f"probe-{me}-{rx.rx_id}"})]
+                                         "idempotency_key": f"probe-{me}-{rx.rx_id}"}),
+                       ("create_request", {"rx_id": rx.rx_id, "kind": "pharmacist_callback", "reason": "patient_request",
+                                           "confirmed": True, "idempotency_key": f"probe-{me}-{rx.rx_id}"}),
+                       ("list_requests", {"rx_id": rx.rx_id})]
         for o in store.orders(other.patient_id):
             found += [("track_order", {"order_id": o.order_id}), ("cancel_order", {"order_id": o.order_id})]
+        for q in store.requests(other.patient_id):
+            found += [("list_requests", {"request_id": q.request_id}), ("withdraw_request", {"request_id": q.request_id})]
         probes += [(name, args, other) for name, args in found]
     return probes
 
 
 def test_every_id_taking_tool_refuses_other_patients(ctx_for, store):
-    taking_ids = {name for name, s in REGISTRY.items() if {"rx_id", "order_id"} & set(s.json_schema()["properties"])}
+    taking_ids = {name for name, s in REGISTRY.items()
+                  if {"rx_id", "order_id", "request_id"} & set(s.json_schema()["properties"])}
+    for p in store.patients():  # a request of each patient's own, for the others to probe
+        rx = store.prescriptions(p.patient_id)[0]
+        assert call_tool(ctx_for(p.patient_id), "create_request", {
+            "rx_id": rx.rx_id, "kind": "pharmacist_callback", "reason": "patient_request", "confirmed": True,
+            "idempotency_key": f"own-{p.patient_id}"}).ok
+    sent = store.row("SELECT count(*) AS n FROM requests WHERE status = 'sent'")["n"]
     total = 0
     for me in DEMO:
         probes = id_probes(store, me)
@@ -51,6 +63,7 @@ def test_every_id_taking_tool_refuses_other_patients(ctx_for, store):
                       if rx.drug_id not in my_drugs}
             assert other.last_name not in text and not any(d in text for d in theirs), (name, text)
     assert store.row("SELECT count(*) AS n FROM orders")["n"] == 10  # nothing written, nothing cancelled
+    assert store.row("SELECT count(*) AS n FROM requests WHERE status = 'sent'")["n"] == sent  # nor withdrawn
     assert all(o.status == s for o, s in ((store.order("ORD-20007"), "received"), (store.order("ORD-20009"), "in_progress")))
     assert total > 1000  # the probes are exhaustive, not a sample
 

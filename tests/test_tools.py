@@ -21,11 +21,12 @@ def err(ctx, name, **args):
     return r.error["code"]
 
 
-def test_registry_has_the_18_tools_in_five_categories():
+def test_registry_has_the_21_tools_in_six_categories():
     tools = list_tools()
-    assert len(tools) == 18
-    assert {t["category"] for t in tools} == {"patient", "drugs", "pharmacy", "cost", "orders"}
-    assert {t["name"] for t in tools if t["kind"] == "write"} == {"submit_order", "cancel_order"}
+    assert len(tools) == 21
+    assert {t["category"] for t in tools} == {"patient", "drugs", "pharmacy", "cost", "orders", "requests"}
+    assert {t["name"] for t in tools if t["kind"] == "write"} == {"submit_order", "cancel_order", "create_request",
+                                                                  "withdraw_request"}
     for t in tools:
         spec = REGISTRY[t["name"]]
         assert "Args:" in spec.description and "Returns:" in spec.description, t["name"]

@@ -318,11 +318,12 @@ def test_4_expired_sessions_are_deleted_with_their_turns_and_sandboxes(store):
     old = a.start("P001")
     for m in ORDER:
         a.handle(old, m)
-    assert store.runtime_rows() == {"sessions": 1, "turns": 4, "sandboxed_orders": 3}  # 2 seeded copies + 1
+    assert store.runtime_rows() == {"sessions": 1, "turns": 4, "sandboxed_orders": 3,
+                                   "sandboxed_requests": 0}  # 2 seeded copies + 1
     time.sleep(1.2)
     a.start("P004")  # a session start sweeps (at most every sweep_interval seconds); P004 has no seeded orders
     assert store.load_session(old) is None
-    assert store.runtime_rows() == {"sessions": 1, "turns": 0, "sandboxed_orders": 0}
+    assert store.runtime_rows() == {"sessions": 1, "turns": 0, "sandboxed_orders": 0, "sandboxed_requests": 0}
     assert store.table_sizes()["orders"] == 10  # the seeded world is untouched
 
 

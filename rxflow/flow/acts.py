@@ -1,13 +1,13 @@
 """Dialogue acts: what a patient can say in every state, handled before the state's own question.
 
-Leave, start over, skip, help, switch medication, track or cancel an order, pay cash, and
-questions about the item in play. A question is answered from the tools without losing the
+Leave, start over, skip, help, switch medication, track or cancel an order, ask for a request to
+a human (and follow or withdraw it), pay cash, and questions about the item in play. A question is answered from the tools without losing the
 place: mid-flow the state does not change and the pending question is asked again.
 """
 
 from __future__ import annotations
 
-from rxflow.flow import refill, replies, writes
+from rxflow.flow import referrals, refill, replies, writes
 from rxflow.flow.states import IDLE, MID_FLOW, State
 from rxflow.flow.transitions import Trigger as T
 from rxflow.flow.turn import TurnWork
@@ -34,6 +34,17 @@ def take(w: TurnWork, ext) -> bool:
         return leave(w, skip=intent == "skip")
     if intent == "help":
         return help_(w)
+    if intent in ("request_help", "withdraw_request"):
+        rx_id = subject_rx(w, ext)  # the prescription in play, before it is set aside
+        set_aside(w)
+        if intent == "request_help":
+            referrals.ask(w, ext, rx_id)
+        else:
+            referrals.withdraw(w, ext)
+        return True
+    if intent == "track_request":
+        referrals.track(w, ext)
+        return after_answer(w)
     if intent == "cancel_order":
         return cancel_order(w, ext)
     if intent == "track_order":
@@ -73,6 +84,12 @@ def after_answer(w: TurnWork) -> bool:
         w.say(REPROMPT[state])
     elif state == State.CONFIRM_CANCEL and w.conv.pending:
         w.say("cancel_unclear", order_id=w.conv.pending.order_id)
+    elif state == State.CONFIRM_REQUEST and w.conv.pending:
+        p = w.conv.pending
+        if p.kind == "withdraw":
+            w.say("withdraw_unclear", request_id=p.request_id)
+        else:
+            w.say("request_question")
     elif state in IDLE:
         w.go(T.INFO)
     return True
@@ -86,15 +103,23 @@ def language_switched(w: TurnWork) -> bool:
     if w.conv.state == State.CONFIRM_ORDER and offer is not None:
         refill.show_summary(w, offer)
         return True
+    if w.conv.state == State.CONFIRM_REQUEST and w.conv.pending:
+        referrals.show_again(w)
+        return True
     return after_answer(w)
 
 
 # ----------------------------------------------------------------------------- leaving
 def abandon(w: TurnWork) -> None:
-    """End the refill in flight as abandoned (nothing was written); a pending cancellation is dropped."""
+    """End the refill in flight as abandoned (nothing was written); a pending cancellation is dropped,
+    a request's summary too (back to START: nothing was sent)."""
     conv = w.conv
     if conv.state == State.CONFIRM_CANCEL:
         conv.pending = None
+        return
+    if conv.state == State.CONFIRM_REQUEST:
+        conv.pending = None
+        w.go(T.REQUEST_DECLINED)
         return
     if conv.state in MID_FLOW:
         if conv.slots.rx_id or conv.candidates:
@@ -104,8 +129,29 @@ def abandon(w: TurnWork) -> None:
         w.go(T.STOP)
 
 
+def set_aside(w: TurnWork) -> None:
+    """Before a request to a human: a refill or a cancellation in flight is set aside (nothing written)."""
+    conv = w.conv
+    if conv.state == State.CONFIRM_CANCEL:
+        conv.pending = None
+        w.go(T.CANCEL_DECLINED)
+    elif conv.state in MID_FLOW and conv.state != State.CONFIRM_REQUEST:
+        medication = conv.slots.medication
+        abandon(w)
+        if medication:
+            w.say("set_aside", medication=medication)
+
+
 def leave(w: TurnWork, skip: bool = False) -> bool:
     conv = w.conv
+    if conv.state == State.CONFIRM_REQUEST:
+        p = conv.pending
+        if p is not None and p.kind == "withdraw":
+            w.say("request_kept", request_id=p.request_id)
+        else:
+            w.say("request_not_sent")
+        abandon(w)
+        return True
     if conv.state == State.CONFIRM_CANCEL:
         order_id = conv.pending.order_id if conv.pending else ""
         conv.pending = None

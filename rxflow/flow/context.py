@@ -46,7 +46,9 @@ class PendingWrite(BaseModel):
     pharmacy_id: str | None = None
     pay_cash: bool = False
     order_id: str | None = None
-    request_kind: str | None = None
+    request_kind: str | None = Field(None, description="a request to a human: renewal, prior_auth, pharmacist_callback")
+    reason: str | None = Field(None, description="the alert code that leads to the request")
+    request_id: str | None = Field(None, description="the request a withdrawal is for, such as 'REQ-40001'")
 
 
 class Conversation(BaseModel):
@@ -77,6 +79,7 @@ class Conversation(BaseModel):
     same_for_all: bool = False
     alerts: list[Alert] = Field(default_factory=list)
     orders: list[str] = Field(default_factory=list)
+    requests: list[str] = Field(default_factory=list, description="requests to a human sent in this conversation")
     outcomes: list[dict[str, Any]] = Field(default_factory=list)
     history: list[tuple[str, str]] = Field(default_factory=list)
     visited: list[State] = Field(default_factory=lambda: [State.START])
@@ -101,6 +104,7 @@ class Conversation(BaseModel):
     def trim(self) -> None:
         """Keep every list bounded (called before the context is stored)."""
         self.alerts, self.orders, self.outcomes = self.alerts[-KEEP:], self.orders[-KEEP:], self.outcomes[-KEEP:]
+        self.requests = self.requests[-KEEP:]
         self.chosen_pharmacies = self.chosen_pharmacies[-KEEP:]
         self.visited = self.visited[-KEEP_PATH:]
 

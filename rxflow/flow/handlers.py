@@ -1,6 +1,7 @@
 """One turn of the conversation: the consent gate, then the dialogue acts, then the state's handler.
 
-    run(w)   1. a pending write and an unconditional yes to it (programs/consent.py) -> carry it out
+    run(w)   1. a pending write (an order, a cancellation, a request to a human or its withdrawal) and an
+                unconditional yes to it (programs/consent.py) -> carry it out
              2. read the message (the Understand module: intent, topic, mentions, and the language
                 to answer in from now on)
              3. a dialogue act (rxflow/flow/acts.py) takes it, in any state
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rxflow.flow import acts, refill, replies, writes
+from rxflow.flow import acts, referrals, refill, replies, writes
 from rxflow.flow.states import State
 from rxflow.flow.transitions import Trigger as T
 from rxflow.flow.turn import TurnWork
@@ -20,7 +21,7 @@ from rxflow.flow.turn import TurnWork
 def run(w: TurnWork) -> None:
     conv = w.conv
     if conv.state in writes.WRITE_STATES and writes.consented(w):
-        return refill.on_yes(w) if conv.pending.kind == "order" else writes.cancel(w)
+        return WRITERS[conv.pending.kind](w)
     ext = w.programs.understand(message=w.message, history=conv.history_text(), state=conv.state.value,
                                 medications=w.med_options(), offers=w.offer_options() if conv.offers else [],
                                 language=conv.lang)
@@ -49,6 +50,11 @@ def on_idle(w: TurnWork, ext) -> None:
     w.go(T.INFO)
 
 
+# What a yes to each kind of pending write carries out.
+WRITERS: dict[str, Callable[[TurnWork], None]] = {
+    "order": refill.on_yes, "cancel": writes.cancel, "request": writes.send_request, "withdraw": writes.withdraw_request,
+}
+
 HANDLERS: dict[State, Callable[[TurnWork, object], None]] = {
     State.START: on_idle,
     State.COMPLETE: on_idle,
@@ -63,5 +69,6 @@ HANDLERS: dict[State, Callable[[TurnWork, object], None]] = {
     State.SELECT_PHARMACY: refill.on_select,
     State.CONFIRM_ORDER: refill.on_confirm,
     State.CONFIRM_CANCEL: writes.on_confirm_cancel,
+    State.CONFIRM_REQUEST: referrals.on_confirm,
     # CHECK_AUTHORIZATION is passed through within a turn; a session never rests there.
 }

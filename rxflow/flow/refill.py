@@ -206,6 +206,7 @@ def on_dosage(w: TurnWork, ext) -> None:
             return w.say("dose_mismatch", reason=reason, strength=m.strength, frequency=m.frequency)
         w.go(T.DOSE_REFER)
         w.say("dose_refer", reason=reason)
+        w.add(" " + replies.say(w.lang, "offer.pharmacist"))
         return end_and_continue(w, "referred_to_pharmacist")
     w.say("dose_unclear", medication=m.name, strength=m.strength, frequency=m.frequency)
     w.go(T.DOSE_UNCLEAR)
@@ -224,6 +225,7 @@ def dose_changed(w: TurnWork, m, mismatch) -> None:
     w.go(T.DOSE_REFER)
     w.say("dose_changed", to=f" to {stated}" if stated else "", strength=m.strength, frequency=m.frequency,
           prescriber=m.prescriber, phone=m.prescriber_phone)
+    w.add(" " + replies.say(w.lang, "offer.pharmacist"))
     end_and_continue(w, "referred_to_pharmacist")
 
 
@@ -264,6 +266,7 @@ def refuse(w: TurnWork, m) -> None:
             w.add("\n" + replies.say(w.lang, "pa_criteria", criteria=pa.criteria))
         if pa.turnaround_days:
             w.add(" " + replies.say(w.lang, "pa_turnaround", days=pa.turnaround_days))
+        w.add("\n" + replies.say(w.lang, "offer.prior_auth", prescriber=pa.prescriber))
         cash = w.call("price_lookup", rx_id=m.rx_id, pay_cash=True).output
         offers, _ = pick_offers(cash.quotes)
         if offers:
@@ -279,6 +282,11 @@ def refuse(w: TurnWork, m) -> None:
         if first.next_step in (NextStep.RENEWAL_REQUEST, NextStep.NEW_PRESCRIPTION):
             step += replies.say(w.lang, "prescriber_contact", prescriber=m.prescriber, phone=m.prescriber_phone)
         w.add("\n" + step + ".")
+    # The next step is a request this assistant can send (rxflow/flow/referrals.py), after a yes.
+    if first.next_step in (NextStep.RENEWAL_REQUEST, NextStep.NEW_PRESCRIPTION):
+        w.add("\n" + replies.say(w.lang, "offer.renewal", prescriber=m.prescriber))
+    elif first.next_step in (NextStep.PHARMACIST, NextStep.WAIT):
+        w.add("\n" + replies.say(w.lang, "offer.pharmacist"))
     if first.next_step in (NextStep.RENEWAL_REQUEST, NextStep.NEW_PRESCRIPTION):
         w.go(T.REFER_PRESCRIBER)
         return end_and_continue(w, "referred_to_prescriber")

@@ -162,6 +162,56 @@ EN: dict[str, str] = {
     "order_not_yours": "Order {order_id} is not one of your orders, so I can't look it up or change it.",
     "order_not_found": "I couldn't find an order numbered {order_id}. Order numbers look like ORD-30001.",
     "no_order_for": "I don't see an order for your {medication}.",
+    # --- requests to a human: a renewal, a prior authorization, a pharmacist's call back
+    "help.CONFIRM_REQUEST": "I'm asking whether to send (or withdraw) the request above. Nothing is sent or changed "
+                            "until you say yes.",
+    "offer.renewal": "I can send a renewal request to {prescriber} for you: say \"send the renewal request\". Nothing "
+                     "is sent until you confirm.",
+    "offer.prior_auth": "I can ask {prescriber} to send the prior-authorization request to your plan: say \"send the "
+                        "request\". Nothing is sent until you confirm.",
+    "offer.pharmacist": "To have a pharmacist call you about it, say \"have a pharmacist call me\".",
+    "request_what.renewal": "a renewal request",
+    "request_what.prior_auth": "a prior-authorization request",
+    "request_what.pharmacist_callback": "a call back from a pharmacist",
+    "request_to.renewal": "{prescriber} ({practice}, {phone})",
+    "request_to.prior_auth": "{plan}, sent by your prescriber {prescriber} ({practice}, {phone})",
+    "request_to.pharmacist_callback": "a pharmacist, who will call you at {callback}",
+    "request_summary": "Please confirm this request:\n- What: {what} for your {medication} {strength}\n- To: {to}\n"
+                       "- Why: {why}{note}",
+    "request_note.renewal": "\n- Your prescriber decides; the refill can go ahead once the renewed prescription arrives",
+    "request_note.prior_auth": "\n- {plan} usually decides in about {days} business days",
+    "request_note.pharmacist_callback": "\n- The pharmacist can also check with your prescriber, {prescriber}",
+    "request_question": "Shall I send it? (yes to send it · no · \"stop\" to leave)",
+    "request_unclear": "Nothing is sent yet. To send this request, reply yes; or say no, or \"stop\".",
+    "request_changed": "Something in this request changed since I showed it:",
+    "request_sent": "Done! Request {request_id} is sent: {what} for your {medication}, to {to}.",
+    "request_follow": " Ask me \"where is {request_id}?\" to follow it, or \"withdraw {request_id}\" to take it back.",
+    "request_not_sent": "OK, I haven't sent anything.",
+    "request_failed": "I couldn't send the request, so nothing was sent. Please try again in a moment.",
+    "request_exists": "Request {request_id} ({what} for your {medication}) was already sent on {date}, so I won't send "
+                      "another. Ask me \"where is {request_id}?\" to follow it.",
+    "request_not_needed": "Your {medication} doesn't need {what} now: {status}.",
+    "request_nothing_needed": "Your {medication} needs no request now: {status}.",
+    "request_which": "Which medication is the request about? Say, for example, \"send a renewal request for my "
+                     "{example}\" or \"have a pharmacist call me about my {example}\".",
+    "why.patient_request": "you asked to talk to a pharmacist",
+    "request_line": "Request {request_id}: {what} for your {medication} {strength}, to {to}, sent {date}: {status}.",
+    "request_status.sent": "sent, waiting for an answer",
+    "request_status.withdrawn": "withdrawn on {date}",
+    "no_requests": "You have no requests on file.",
+    "no_request_for": "I don't see a request for your {medication}.",
+    "no_open_requests": "You have no sent requests to withdraw.",
+    "which_request": "Which request would you like to withdraw? {requests} (say \"withdraw\" and the number; \"stop\" "
+                     "to leave it)",
+    "withdraw_ask": "Withdraw request {request_id}: {what} for your {medication}, to {to}? Reply yes to withdraw it, or "
+                    "no to keep it.",
+    "withdraw_unclear": "Should I withdraw request {request_id}? Reply yes to withdraw it, or no to keep it.",
+    "request_withdrawn": "Request {request_id} is withdrawn.",
+    "request_kept": "OK, request {request_id} stays as it is.",
+    "request_already_withdrawn": "Request {request_id} is already withdrawn.",
+    "request_not_yours": "Request {request_id} is not one of your requests, so I can't look it up or change it.",
+    "request_not_found": "I couldn't find a request numbered {request_id}. Request numbers look like REQ-40001.",
+    "request_other_error": "I couldn't do that with request {request_id}; nothing was changed.",
     # --- answers to questions
     "prices": "Prices for {medication} {strength}, {quantity} for {days} days:",
     "prices_cash": "Without insurance, {medication} {strength} ({quantity} for {days} days) costs:",
@@ -391,6 +441,59 @@ ES: dict[str, str] = {
     "order_not_yours": "El pedido {order_id} no es uno de sus pedidos, así que no lo puedo consultar ni cambiar.",
     "order_not_found": "No encontré un pedido con el número {order_id}. Los números de pedido son como ORD-30001.",
     "no_order_for": "No veo un pedido de su {medication}.",
+    # --- solicitudes a una persona: renovación, autorización previa, llamada de un farmacéutico
+    "help.CONFIRM_REQUEST": "Le pregunto si mando (o retiro) la solicitud de arriba. No se manda ni cambia nada hasta "
+                            "que usted diga que sí.",
+    "offer.renewal": "Puedo mandarle una solicitud de renovación a {prescriber}: diga \"mande la solicitud de "
+                     "renovación\". No se manda nada hasta que usted confirme.",
+    "offer.prior_auth": "Puedo pedirle a {prescriber} que mande la solicitud de autorización previa a su plan: diga "
+                        "\"mande la solicitud\". No se manda nada hasta que usted confirme.",
+    "offer.pharmacist": "Si quiere que un farmacéutico le llame, diga \"quiero hablar con un farmacéutico\".",
+    "request_what.renewal": "una solicitud de renovación",
+    "request_what.prior_auth": "una solicitud de autorización previa",
+    "request_what.pharmacist_callback": "una llamada de un farmacéutico",
+    "request_to.renewal": "{prescriber} ({practice}, {phone})",
+    "request_to.prior_auth": "{plan}, enviada por su médico {prescriber} ({practice}, {phone})",
+    "request_to.pharmacist_callback": "un farmacéutico, que le llamará al {callback}",
+    "request_summary": "Por favor confirme esta solicitud:\n- Qué: {what} para su {medication} {strength}\n"
+                       "- A quién: {to}\n- Por qué: {why}{note}",
+    "request_note.renewal": "\n- Su médico decide; el resurtido puede seguir cuando llegue la receta renovada",
+    "request_note.prior_auth": "\n- {plan} normalmente decide en unos {days} días hábiles",
+    "request_note.pharmacist_callback": "\n- El farmacéutico también puede consultar con su médico, {prescriber}",
+    "request_question": "¿La mando? (sí para mandarla · no · \"alto\" para salir)",
+    "request_unclear": "Todavía no se mandó nada. Para mandar esta solicitud, conteste sí; o diga no, o \"alto\".",
+    "request_changed": "Algo de esta solicitud cambió desde que se la mostré:",
+    "request_sent": "¡Listo! La solicitud {request_id} está enviada: {what} para su {medication}, a {to}.",
+    "request_follow": " Pregúnteme \"¿dónde está {request_id}?\" para seguirla, o \"retire la {request_id}\" para "
+                      "retirarla.",
+    "request_not_sent": "Está bien, no mandé nada.",
+    "request_failed": "No pude mandar la solicitud, así que no se mandó nada. Inténtelo de nuevo en un momento.",
+    "request_exists": "La solicitud {request_id} ({what} para su {medication}) ya se mandó el {date}, así que no mando "
+                      "otra. Pregúnteme \"¿dónde está {request_id}?\" para seguirla.",
+    "request_not_needed": "Su {medication} no necesita {what} ahora: {status}.",
+    "request_nothing_needed": "Su {medication} no necesita ninguna solicitud ahora: {status}.",
+    "request_which": "¿Para qué medicamento es la solicitud? Diga, por ejemplo, \"mande una solicitud de renovación "
+                     "para mi {example}\" o \"quiero hablar con un farmacéutico sobre mi {example}\".",
+    "why.patient_request": "usted pidió hablar con un farmacéutico",
+    "request_line": "Solicitud {request_id}: {what} para su {medication} {strength}, a {to}, enviada el {date}: "
+                    "{status}.",
+    "request_status.sent": "enviada, esperando respuesta",
+    "request_status.withdrawn": "retirada el {date}",
+    "no_requests": "No tiene solicitudes en su expediente.",
+    "no_request_for": "No veo una solicitud para su {medication}.",
+    "no_open_requests": "No tiene solicitudes enviadas que retirar.",
+    "which_request": "¿Qué solicitud quiere retirar? {requests} (diga \"retire\" y el número; \"alto\" para dejarla)",
+    "withdraw_ask": "¿Retiro la solicitud {request_id}: {what} para su {medication}, a {to}? Conteste sí para "
+                    "retirarla, o no para dejarla.",
+    "withdraw_unclear": "¿Retiro la solicitud {request_id}? Conteste sí para retirarla, o no para dejarla.",
+    "request_withdrawn": "La solicitud {request_id} está retirada.",
+    "request_kept": "Está bien, la solicitud {request_id} se queda como está.",
+    "request_already_withdrawn": "La solicitud {request_id} ya está retirada.",
+    "request_not_yours": "La solicitud {request_id} no es una de sus solicitudes, así que no la puedo consultar ni "
+                         "cambiar.",
+    "request_not_found": "No encontré una solicitud con el número {request_id}. Los números de solicitud son como "
+                         "REQ-40001.",
+    "request_other_error": "No pude hacer eso con la solicitud {request_id}; no cambió nada.",
     # --- respuestas a preguntas
     "prices": "Precios de {medication} {strength}, {quantity} para {days} días:",
     "prices_cash": "Sin seguro, {medication} {strength} ({quantity} para {days} días) cuesta:",

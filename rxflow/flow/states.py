@@ -18,6 +18,7 @@ class State(StrEnum):
     REFER_PHARMACIST = "REFER_PHARMACIST"
     NOT_ELIGIBLE = "NOT_ELIGIBLE"
     CONFIRM_CANCEL = "CONFIRM_CANCEL"
+    CONFIRM_REQUEST = "CONFIRM_REQUEST"
     COMPLETE = "COMPLETE"
     ERROR = "ERROR"
 
@@ -28,6 +29,6 @@ IDLE = (State.START, State.COMPLETE, State.REFER_PRESCRIBER, State.REFER_PHARMAC
 # States whose outcome ends one medication's refill: the next queued medication may start.
 ENDS_A_REFILL = (State.COMPLETE, State.REFER_PRESCRIBER, State.REFER_PHARMACIST, State.NOT_ELIGIBLE,
                  State.ESCALATE_PA)
-# States where a refill (or a cancellation) is in flight: leaving abandons it.
+# States where a refill (or a cancellation, a request to a human) is in flight: leaving abandons it.
 MID_FLOW = (State.IDENTIFY_MEDICATION, State.CLARIFY_MEDICATION, State.CONFIRM_DOSAGE, State.SELECT_PHARMACY,
-            State.CONFIRM_ORDER, State.CONFIRM_CANCEL)
+            State.CONFIRM_ORDER, State.CONFIRM_CANCEL, State.CONFIRM_REQUEST)

@@ -51,6 +51,11 @@ class Trigger(StrEnum):
     CANCEL_CONFIRMED = "cancel_confirmed"
     CANCEL_DECLINED = "cancel_declined"
     CANCEL_UNCLEAR = "cancel_unclear"
+    REQUEST_ASKED = "request_asked"
+    WITHDRAW_ASKED = "withdraw_asked"
+    REQUEST_DONE = "request_done"
+    REQUEST_DECLINED = "request_declined"
+    REQUEST_UNCLEAR = "request_unclear"
     NEXT_MEDICATION = "next_medication"
     NEXT_AMBIGUOUS = "next_ambiguous"
     STOP = "stop"
@@ -114,6 +119,13 @@ TRANSITIONS: list[Transition] = [
     Transition(S.CONFIRM_CANCEL, T.CANCEL_CONFIRMED, S.START),
     Transition(S.CONFIRM_CANCEL, T.CANCEL_DECLINED, S.START),
     Transition(S.CONFIRM_CANCEL, T.CANCEL_UNCLEAR, S.CONFIRM_CANCEL),
+    # A request to a human (renewal, prior authorization, pharmacist call back), or withdrawing one: a
+    # summary of exactly what is sent, and its own yes. Another request instead shows a new summary.
+    *[Transition(s, T.REQUEST_ASKED, S.CONFIRM_REQUEST) for s in (*IDLE, S.CONFIRM_REQUEST)],
+    *[Transition(s, T.WITHDRAW_ASKED, S.CONFIRM_REQUEST) for s in (*IDLE, S.CONFIRM_REQUEST)],
+    Transition(S.CONFIRM_REQUEST, T.REQUEST_DONE, S.START),
+    Transition(S.CONFIRM_REQUEST, T.REQUEST_DECLINED, S.START),
+    Transition(S.CONFIRM_REQUEST, T.REQUEST_UNCLEAR, S.CONFIRM_REQUEST),
     # Several medications in one request: the next one starts when one ends (or is skipped).
     *[Transition(s, T.NEXT_MEDICATION, S.CONFIRM_DOSAGE, "has_queue") for s in (*ENDS_A_REFILL, S.START)],
     *[Transition(s, T.NEXT_AMBIGUOUS, S.CLARIFY_MEDICATION, "has_queue") for s in (*ENDS_A_REFILL, S.START)],
@@ -162,7 +174,8 @@ def to_mermaid(current: State | None = None, visited: list[State] | None = None,
         if t.trigger == T.ERROR and t.src != State.START:
             continue
         if t.src in IDLE and t.src != State.START and t.trigger in (
-                T.REFILL_RESOLVED, T.REFILL_AMBIGUOUS, T.REFILL_UNRESOLVED, T.CANCEL_REQUESTED, T.PAY_CASH):
+                T.REFILL_RESOLVED, T.REFILL_AMBIGUOUS, T.REFILL_UNRESOLVED, T.CANCEL_REQUESTED, T.PAY_CASH,
+                T.REQUEST_ASKED, T.WITHDRAW_ASKED):
             continue
         if compact and (t.dst == State.START or t.trigger == T.ERROR or t.src == t.dst):
             continue

@@ -1,6 +1,6 @@
 """Every write the conversation can make, and the consent each one needs.
 
-A write (an order, a cancellation) happens in exactly one way: a summary is shown and recorded
+A write (an order, a cancellation, a request to a human, its withdrawal) happens in exactly one way: a summary is shown and recorded
 as the conversation's PendingWrite, with a digest of the facts it shows; then a later message
 that the consent gate (programs/consent.py) reads as an unconditional yes to that summary
 carries it out, if the same facts would still be written (same digest). Anything else writes
@@ -23,6 +23,7 @@ from rxflow.flow.transitions import Trigger as T
 from rxflow.flow.turn import TurnWork
 from rxflow.guard import safe_echo
 from rxflow.tools.orders import OrderReceipt
+from rxflow.tools.requests import PATIENT_REQUEST, RequestLine
 
 
 def _digest(**facts) -> str:
@@ -172,4 +173,154 @@ def on_confirm_cancel(w: TurnWork, ext) -> None:
     w.go(T.CANCEL_UNCLEAR)
 
 
-WRITE_STATES = (State.CONFIRM_ORDER, State.CONFIRM_CANCEL)
+# ----------------------------------------------------------------------------- requests to a human
+# The words a yes to a request may use for whom it goes to ("yes, send it to my doctor").
+_RECIPIENT_WORDS = {
+    "renewal": "doctor prescriber renewal medico medica doctora renovacion receta",
+    "prior_auth": "doctor prescriber plan prior authorization medico medica doctora autorizacion previa",
+    "pharmacist_callback": "pharmacist call callback farmaceutico llamada llame",
+}
+
+
+def request_to(w: TurnWork, kind: str, prescriber: str, practice: str, phone: str, plan: str | None,
+               callback: str | None) -> str:
+    """Who a request goes to, in words, from the tools' facts."""
+    return replies.say(w.lang, f"request_to.{kind}", prescriber=prescriber, practice=practice, phone=phone,
+                       plan=plan or "", callback=callback or "")
+
+
+def request_summary(w: TurnWork, rx_id: str, kind: str, reason: str) -> tuple[str, str, str]:
+    """The summary a request is confirmed against, the digest of what it would send, and the words a
+    yes may restate. Every fact comes from the tools: the prescription and its prescriber
+    (patient_history), the plan and its turnaround (prior_auth_lookup), the patient's phone."""
+    m = w.med(rx_id)
+    plan, days, callback = None, None, None
+    if kind == "prior_auth":
+        pa = w.call("prior_auth_lookup", rx_id=rx_id).output
+        plan, days = pa.plan, pa.turnaround_days
+    if kind == "pharmacist_callback":
+        callback = w.history().phone
+    if reason == PATIENT_REQUEST:
+        why = replies.say(w.lang, "why.patient_request")
+    else:
+        alert = next((a for a in m.refill.alerts if a.code == reason), None) or next(
+            (a for a in reversed(w.conv.alerts) if a.rx_id == rx_id and a.code == reason), None)
+        why = replies.why(alert, w.lang) if alert else reason
+    note = "" if kind == "prior_auth" and not days else replies.say(
+        w.lang, f"request_note.{kind}", plan=plan or "", days=days or "", prescriber=m.prescriber)
+    text = replies.say(w.lang, "request_summary", what=replies.say(w.lang, f"request_what.{kind}"), medication=m.name,
+                       strength=m.strength, why=why, note=note,
+                       to=request_to(w, kind, m.prescriber, m.prescriber_practice, m.prescriber_phone, plan, callback))
+    digest = _digest(kind="request", rx=rx_id, request=kind, reason=reason, prescriber=m.prescriber,
+                     practice=m.prescriber_practice, phone=m.prescriber_phone, plan=plan, days=days, callback=callback)
+    facts = f"{m.name} {m.strength} {m.prescriber} {m.prescriber_practice} {plan or ''} {_RECIPIENT_WORDS[kind]}"
+    return text, digest, facts
+
+
+def show_request(w: TurnWork, rx_id: str, kind: str, reason: str) -> None:
+    """Show exactly what would be sent, and wait for its own yes."""
+    text, digest, facts = request_summary(w, rx_id, kind, reason)
+    w.conv.pending = PendingWrite(kind="request", digest=digest, summary=text, facts=facts, rx_id=rx_id,
+                                  request_kind=kind, reason=reason)
+    w.line(text + "\n" + replies.say(w.lang, "request_question"))
+    w.go(T.REQUEST_ASKED)
+
+
+def say_request_exists(w: TurnWork, line: RequestLine) -> None:
+    r = line.request
+    w.say("request_exists", request_id=r.request_id, what=replies.say(w.lang, f"request_what.{r.kind}"),
+          medication=line.medication, date=replies.date(r.created_at.date(), w.lang))
+
+
+def send_request(w: TurnWork) -> None:
+    """The patient said yes to the pending request: send it, if it still says what was shown."""
+    w.intent = "confirm"
+    conv, p = w.conv, w.conv.pending
+    conv.pending = None
+    if all(m.rx_id != p.rx_id for m in w.history().medications):
+        w.say("request_failed")
+        return w.go(T.REQUEST_DECLINED)
+    if request_summary(w, p.rx_id, p.request_kind, p.reason)[1] != p.digest:
+        # What would be sent is not what was shown (a prescriber or plan changed): show it again.
+        w.say("request_changed")
+        return show_request(w, p.rx_id, p.request_kind, p.reason)
+    r = w.call("create_request", rx_id=p.rx_id, kind=p.request_kind, reason=p.reason, confirmed=True,
+               idempotency_key=f"{conv.write_token}:{p.digest}")
+    if not r.ok:
+        sent = r.error.get("request_id") if r.error["code"] == "conflict" else None
+        found = w.call("list_requests", request_id=sent) if sent else None
+        if found is not None and found.ok:
+            say_request_exists(w, found.output.requests[0])
+        else:
+            w.say("request_failed")
+        return w.go(T.REQUEST_DECLINED)
+    d, q = r.output, r.output.request
+    w.say("request_sent", request_id=q.request_id, what=replies.say(w.lang, f"request_what.{q.kind}"),
+          medication=d.medication, to=request_to(w, q.kind, d.prescriber, d.practice, d.prescriber_phone, d.plan,
+                                                  d.callback_phone))
+    w.add(replies.say(w.lang, "request_follow", request_id=q.request_id))
+    if d.created:
+        conv.requests.append(q.request_id)
+    w.outcome = "request_sent"
+    w.go(T.REQUEST_DONE)
+
+
+def request_error(w: TurnWork, r, request_id: str) -> None:
+    code = r.error["code"]
+    key = {"forbidden": "request_not_yours", "not_found": "request_not_found", "bad_input": "request_not_found"}
+    w.say(key.get(code, "request_other_error"), request_id=safe_echo(request_id, 20))
+
+
+def leave_request_state(w: TurnWork) -> None:
+    """Back to an idle state from wherever a request was asked about (nothing written)."""
+    if w.conv.state == State.CONFIRM_REQUEST:
+        w.conv.pending = None
+        w.go(T.REQUEST_DECLINED)
+    elif w.conv.state != State.START:
+        w.go(T.INFO)
+
+
+def request_withdrawal(w: TurnWork, request_id: str) -> None:
+    """Show the request and ask: withdrawing is a write, it needs its own yes."""
+    r = w.call("list_requests", request_id=request_id)
+    if not r.ok:
+        request_error(w, r, request_id)
+        return leave_request_state(w)
+    d = r.output.requests[0]
+    q = d.request
+    if q.status != "sent":
+        w.say("request_already_withdrawn", request_id=q.request_id)
+        return leave_request_state(w)
+    text = replies.say(w.lang, "withdraw_ask", request_id=q.request_id, medication=d.medication,
+                       what=replies.say(w.lang, f"request_what.{q.kind}"),
+                       to=request_to(w, q.kind, d.prescriber, d.practice, d.prescriber_phone, d.plan, d.callback_phone))
+    w.conv.pending = PendingWrite(kind="withdraw", summary=text, request_id=q.request_id, rx_id=q.rx_id,
+                                  request_kind=q.kind, facts=f"{q.request_id} {d.medication} {d.prescriber}",
+                                  digest=_digest(kind="withdraw", request=q.request_id, status=q.status))
+    w.line(text)
+    w.go(T.WITHDRAW_ASKED)
+
+
+def withdraw_request(w: TurnWork) -> None:
+    """The patient said yes to "withdraw this request?": withdraw it, if it is still as it was shown."""
+    w.intent = "confirm"
+    conv, p = w.conv, w.conv.pending
+    conv.pending = None
+    now = w.call("list_requests", request_id=p.request_id)
+    if not now.ok or _digest(kind="withdraw", request=p.request_id, status=now.output.requests[0].request.status) \
+            != p.digest:
+        if now.ok:
+            w.say("request_already_withdrawn", request_id=p.request_id)
+        else:
+            request_error(w, now, p.request_id)
+        return w.go(T.REQUEST_DECLINED)
+    r = w.call("withdraw_request", request_id=p.request_id)
+    if r.ok:
+        w.say("request_withdrawn", request_id=r.output.request.request_id)
+        w.outcome = "request_withdrawn"
+    else:
+        request_error(w, r, p.request_id)
+    w.go(T.REQUEST_DONE)
+
+
+WRITE_STATES = (State.CONFIRM_ORDER, State.CONFIRM_CANCEL, State.CONFIRM_REQUEST)

@@ -1,5 +1,5 @@
-"""DuckDB store: the mock world, seeded from datasets/mock, plus orders and sessions."""
+"""DuckDB store: the mock world, seeded from datasets/mock, plus orders, requests and sessions."""
 
-from rxflow.store.db import OrderConflict, Store, StoreError, StoreUnavailable
+from rxflow.store.db import OrderConflict, RequestConflict, Store, StoreError, StoreUnavailable
 
-__all__ = ["OrderConflict", "Store", "StoreError", "StoreUnavailable"]
+__all__ = ["OrderConflict", "RequestConflict", "Store", "StoreError", "StoreUnavailable"]

@@ -4,8 +4,8 @@ One Store per process. DuckDB connections are not shared across threads, so ever
 operation takes a fresh cursor (a cheap child connection); writes also hold a lock, which
 with the unique idempotency key makes "two threads confirm the same order" write once.
 
-Orders are scoped by a sandbox ('' is the shared world; in demo mode each session has its own),
-so every order read and write takes one. A database file that cannot be used (locked by another
+Orders and requests are scoped by a sandbox ('' is the shared world; in demo mode each session has its own),
+so every order or request read and write takes one. A database file that cannot be used (locked by another
 process, unreadable, deleted or replaced while running) raises StoreUnavailable: nothing is
 written to a file that is no longer the one opened.
 """
@@ -41,6 +41,7 @@ from rxflow.domain import (
     Prescriber,
     Prescription,
     Product,
+    Request,
 )
 
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -71,6 +72,14 @@ class OrderConflict(StoreError):
     def __init__(self, order_id: str):
         super().__init__(f"Order {order_id} for this prescription is already in progress.")
         self.order_id = order_id
+
+
+class RequestConflict(StoreError):
+    """A request of the same kind for the same prescription is already sent."""
+
+    def __init__(self, request_id: str):
+        super().__init__(f"Request {request_id} for this prescription is already sent.")
+        self.request_id = request_id
 
 
 def _split(value: str | None) -> list[str]:
@@ -237,13 +246,14 @@ class Store:
         return True
 
     def reset_runtime(self, mock_dir: Path) -> None:
-        """Back to the seeded world: run-time orders (every sandbox), sessions and turns removed, seed
-        orders restored, order numbers restarting at ORD-30001. Much cheaper than a new database
+        """Back to the seeded world: run-time orders and requests (every sandbox), sessions and turns
+        removed, seed orders restored, order numbers restarting at ORD-30001. Much cheaper than a new database
         (evals use it between conversations)."""
         with self.transaction() as cur:
             cur.execute("DELETE FROM turns")
             cur.execute("DELETE FROM sessions")
             cur.execute("DELETE FROM orders")
+            cur.execute("DELETE FROM requests")
             cur.execute("INSERT INTO orders BY NAME SELECT '' AS sandbox, * "
                         "FROM read_csv(?, header = true, all_varchar = true)", [str(Path(mock_dir) / "orders.csv")])
 
@@ -472,6 +482,80 @@ class Store:
             cur.execute("UPDATE orders SET status = ? WHERE sandbox = ? AND order_id = ?", [status, sandbox, order_id])
         return self.order(order_id, sandbox)
 
+    # ------------------------------------------------------------------ requests (scoped by sandbox, as orders)
+    @staticmethod
+    def _request(r: dict[str, Any]) -> Request:
+        r.pop("sandbox", None)
+        return Request(**r)
+
+    def requests(self, patient_id: str, sandbox: str = "") -> list[Request]:
+        return [self._request(r) for r in self.rows(
+            "SELECT * FROM requests WHERE sandbox = ? AND patient_id = ? ORDER BY created_at DESC, request_id DESC",
+            [sandbox, patient_id])]
+
+    def request(self, request_id: str, sandbox: str = "") -> Request | None:
+        r = self.row("SELECT * FROM requests WHERE sandbox = ? AND request_id = ?", [sandbox, request_id])
+        return self._request(r) if r else None
+
+    def request_by_key(self, idempotency_key: str, sandbox: str = "") -> Request | None:
+        r = self.row("SELECT * FROM requests WHERE sandbox = ? AND idempotency_key = ?", [sandbox, idempotency_key])
+        return self._request(r) if r else None
+
+    def requests_frame(self, patient_id: str, sandbox: str = ""):
+        """A patient's requests with drug, strength and prescriber names, newest first (pandas, for the UI)."""
+        return self.df(
+            """SELECT q.request_id, d.generic_name AS medication, p.strength_label AS strength, q.kind,
+                      pr.name AS prescriber, q.reason, q.status, q.created_at, q.updated_at
+               FROM requests q JOIN prescriptions rx USING (rx_id) JOIN products p ON p.product_id = rx.product_id
+               JOIN drugs d ON d.drug_id = p.drug_id LEFT JOIN prescribers pr ON pr.prescriber_id = q.prescriber_id
+               WHERE q.sandbox = ? AND q.patient_id = ? ORDER BY q.created_at DESC, q.request_id DESC""",
+            [sandbox, patient_id])
+
+    def insert_request(self, fields: dict[str, Any], sandbox: str = "") -> tuple[Request, bool]:
+        """Write one request in one transaction, in `sandbox`. Returns (request, created).
+
+        As for orders: the idempotency key makes a repeated yes return the first request, and
+        "no other request of this kind for this prescription still sent" is checked inside the
+        transaction, under the write lock (RequestConflict). Numbers count from REQ-40001 in each
+        sandbox.
+        """
+        key = fields["idempotency_key"]
+        with self.transaction() as cur:
+            existing = cur.execute("SELECT request_id FROM requests WHERE sandbox = ? AND idempotency_key = ?",
+                                   [sandbox, key]).fetchone()
+            if existing:
+                found = existing[0]
+            else:
+                other = cur.execute("SELECT request_id FROM requests WHERE sandbox = ? AND patient_id = ? "
+                                    "AND rx_id = ? AND kind = ? AND status = 'sent'",
+                                    [sandbox, fields["patient_id"], fields["rx_id"], fields["kind"]]).fetchone()
+                if other:
+                    raise RequestConflict(other[0])
+                number = cur.execute(
+                    "SELECT greatest(coalesce(max(TRY_CAST(substr(request_id, 5) AS BIGINT)), 0), 40000) + 1 "
+                    "FROM requests WHERE sandbox = ?", [sandbox]).fetchone()[0]
+                request_id = f"REQ-{number}"
+                cols = ["sandbox", "request_id", *fields]
+                cur.execute(f"INSERT INTO requests ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                            [sandbox, request_id, *fields.values()])
+                found = None
+        if found:
+            return self.request(found, sandbox), False
+        return self.request(request_id, sandbox), True
+
+    def set_request_status(self, request_id: str, status: str, allowed_from: tuple[str, ...], at: dt.datetime,
+                           sandbox: str = "") -> Request:
+        with self.transaction() as cur:
+            r = cur.execute("SELECT status FROM requests WHERE sandbox = ? AND request_id = ?",
+                            [sandbox, request_id]).fetchone()
+            if r is None:
+                raise StoreError(f"Unknown request {request_id}")
+            if r[0] not in allowed_from:
+                raise StoreError(f"Request {request_id} is {r[0]}")
+            cur.execute("UPDATE requests SET status = ?, updated_at = ? WHERE sandbox = ? AND request_id = ?",
+                        [status, at, sandbox, request_id])
+        return self.request(request_id, sandbox)
+
     # ------------------------------------------------------------------ sessions
     def create_session(self, session_id: str, patient_id: str, state: str, context: dict[str, Any],
                        sandbox: str = "") -> None:
@@ -534,24 +618,28 @@ class Store:
         return self.row("SELECT count(*) AS n FROM sessions WHERE updated_at >= ?", [active_since])["n"]
 
     def sweep(self, idle_before: dt.datetime) -> dict[str, int]:
-        """Delete sessions idle since before `idle_before`, with their turns and sandboxed orders (and
-        any sandboxed order whose session is gone). Returns the rows deleted per table."""
+        """Delete sessions idle since before `idle_before`, with their turns and sandboxed orders and
+        requests (and any sandboxed row whose session is gone). Returns the rows deleted per table."""
         with self.transaction() as cur:
             sessions = cur.execute("DELETE FROM sessions WHERE updated_at < ?", [idle_before]).fetchone()[0]
             turns = cur.execute("DELETE FROM turns WHERE session_id NOT IN (SELECT session_id FROM sessions)"
                                 ).fetchone()[0]
             orders = cur.execute("DELETE FROM orders WHERE sandbox <> '' AND sandbox NOT IN "
                                  "(SELECT sandbox FROM sessions)").fetchone()[0]
-        return {"sessions": sessions, "turns": turns, "orders": orders}
+            requests = cur.execute("DELETE FROM requests WHERE sandbox <> '' AND sandbox NOT IN "
+                                   "(SELECT sandbox FROM sessions)").fetchone()[0]
+        return {"sessions": sessions, "turns": turns, "orders": orders, "requests": requests}
 
     def runtime_rows(self) -> dict[str, int]:
-        """Rows written at run time: sessions, turns and sandboxed orders (the soak benchmark reads it)."""
+        """Rows written at run time: sessions, turns, sandboxed orders and requests (the soak benchmark reads it)."""
         return self.row("SELECT (SELECT count(*) FROM sessions) AS sessions, (SELECT count(*) FROM turns) AS turns, "
-                        "(SELECT count(*) FROM orders WHERE sandbox <> '') AS sandboxed_orders")
+                        "(SELECT count(*) FROM orders WHERE sandbox <> '') AS sandboxed_orders, "
+                        "(SELECT count(*) FROM requests WHERE sandbox <> '') AS sandboxed_requests")
 
     def delete_session(self, session_id: str) -> None:
         with self.transaction() as cur:
             cur.execute("DELETE FROM turns WHERE session_id = ?", [session_id])
-            cur.execute("DELETE FROM orders WHERE sandbox <> '' AND sandbox IN "
-                        "(SELECT sandbox FROM sessions WHERE session_id = ?)", [session_id])
+            for table in ("orders", "requests"):
+                cur.execute(f"DELETE FROM {table} WHERE sandbox <> '' AND sandbox IN "
+                            "(SELECT sandbox FROM sessions WHERE session_id = ?)", [session_id])
             cur.execute("DELETE FROM sessions WHERE session_id = ?", [session_id])

@@ -1,5 +1,5 @@
--- The mock world. Reference tables are seeded from datasets/mock/*.csv; orders, sessions
--- and turns are written at run time. Column names match the CSV headers.
+-- The mock world. Reference tables are seeded from datasets/mock/*.csv; orders, requests,
+-- sessions and turns are written at run time. Column names match the CSV headers.
 
 CREATE TABLE IF NOT EXISTS world_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 
@@ -55,6 +55,12 @@ CREATE TABLE IF NOT EXISTS orders (
     days_supply INTEGER NOT NULL, dispense_brand BOOLEAN NOT NULL, price DOUBLE NOT NULL, price_type VARCHAR NOT NULL,
     status VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, ready_at TIMESTAMP, idempotency_key VARCHAR NOT NULL,
     PRIMARY KEY (sandbox, order_id), UNIQUE (sandbox, idempotency_key));
+-- Requests to a human (renewal, prior authorization, pharmacist call back), sandboxed as orders are.
+CREATE TABLE IF NOT EXISTS requests (
+    sandbox VARCHAR NOT NULL DEFAULT '', request_id VARCHAR NOT NULL, patient_id VARCHAR NOT NULL,
+    rx_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, reason VARCHAR NOT NULL, prescriber_id VARCHAR NOT NULL,
+    status VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL,
+    idempotency_key VARCHAR NOT NULL, PRIMARY KEY (sandbox, request_id), UNIQUE (sandbox, idempotency_key));
 -- resume: the digest of the browser tab's resume token (never the token itself).
 CREATE TABLE IF NOT EXISTS sessions (
     session_id VARCHAR PRIMARY KEY, patient_id VARCHAR NOT NULL, sandbox VARCHAR NOT NULL DEFAULT '',

@@ -1,13 +1,13 @@
-"""The 18 tools in five categories, and their one registry.
+"""The 21 tools in six categories, and their one registry.
 
 Importing this package registers every tool. `call_tool(ctx, name, args)` is the one way to
 run a tool: it validates arguments and returns a ToolResult with a typed error on failure.
 """
 
-from rxflow.tools import cost, drugs, orders, patient, pharmacy  # noqa: F401  (registers the tools)
+from rxflow.tools import cost, drugs, orders, patient, pharmacy, requests  # noqa: F401  (registers the tools)
 from rxflow.tools.base import REGISTRY, ToolContext, ToolError, ToolResult, ToolSpec, call_tool
 
-CATEGORIES = ("patient", "drugs", "pharmacy", "cost", "orders")
+CATEGORIES = ("patient", "drugs", "pharmacy", "cost", "orders", "requests")
 
 
 def list_tools() -> list[dict]:

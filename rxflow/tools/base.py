@@ -18,7 +18,7 @@ from typing import Any, Literal, get_type_hints
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rxflow import policy
-from rxflow.domain import OPEN_ORDER_STATUSES, Drug, Order, Patient, Prescription
+from rxflow.domain import OPEN_ORDER_STATUSES, Drug, Order, Patient, Prescription, Request
 from rxflow.store import Store, StoreUnavailable
 
 log = logging.getLogger("rxflow.tools")
@@ -45,8 +45,8 @@ class ToolOutput(BaseModel):
 
 @dataclass
 class ToolContext:
-    """A session's view of the world: one patient, one 'today', one sandbox of orders ('' is the
-    shared world; in demo mode each session has its own, and sees only the orders in it)."""
+    """A session's view of the world: one patient, one 'today', one sandbox of orders and requests
+    ('' is the shared world; in demo mode each session has its own, and sees only the rows in it)."""
 
     store: Store
     patient_id: str
@@ -76,6 +76,14 @@ class ToolContext:
         if o.patient_id != self.patient_id:
             raise ToolError("forbidden", f"Order {order_id} is not on this patient's record.")
         return o
+
+    def own_request(self, request_id: str) -> Request:
+        r = self.store.request(request_id.upper(), self.sandbox)
+        if r is None:
+            raise ToolError("not_found", f"No request {request_id} on record.")
+        if r.patient_id != self.patient_id:
+            raise ToolError("forbidden", f"Request {request_id} is not on this patient's record.")
+        return r
 
     def drug_of(self, rx: Prescription) -> Drug:
         d = self.store.drug(rx.drug_id)

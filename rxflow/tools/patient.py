@@ -66,6 +66,7 @@ class MedicationLine(ToolOutput):
     dispense_as_written: bool
     prescriber: str
     prescriber_phone: str
+    prescriber_practice: str
     controlled_schedule: int
     last_pharmacy_id: str | None = Field(description="Where it was last filled, such as 'PH004'.")
     refill: RefillStatus
@@ -88,6 +89,7 @@ class PatientHistoryArgs(ToolArgs):
 class PatientHistory(ToolOutput):
     patient_id: str
     name: str
+    phone: str = Field(description="The patient's phone on file (where a pharmacist would call back).")
     plan: str | None
     allergies: list[str]
     medications: list[MedicationLine]
@@ -108,9 +110,9 @@ def patient_history(ctx: ToolContext, args: PatientHistoryArgs) -> PatientHistor
         include_inactive: also list discontinued and on-hold prescriptions, such as true.
 
     Returns:
-        The patient's name, plan, allergies, one line per prescription (id such as 'RX1001',
-        strength, directions, refills remaining, last fill and its pharmacy, expiry, refill
-        verdict) and the five latest orders.
+        The patient's name, phone, plan, allergies, one line per prescription (id such as
+        'RX1001', strength, directions, refills remaining, last fill and its pharmacy, expiry,
+        prescriber, refill verdict) and the five latest orders.
     """
     store, p = ctx.store, ctx.patient
     plan = store.plan(p.plan_id)
@@ -127,6 +129,7 @@ def patient_history(ctx: ToolContext, args: PatientHistoryArgs) -> PatientHistor
             refills_remaining=rx.refills_remaining, last_fill_date=rx.last_fill_date,
             expires_on=policy.expiry_date(rx), status=rx.status, dispense_as_written=rx.dispense_as_written,
             prescriber=prescriber.name if prescriber else "", prescriber_phone=prescriber.phone if prescriber else "",
+            prescriber_practice=prescriber.practice if prescriber else "",
             controlled_schedule=d.dea_schedule, last_pharmacy_id=fills[-1]["pharmacy_id"] if fills else None,
             refill=refill_status(ctx, rx, all_orders)))
     names = {m.rx_id: m.name for m in meds}
@@ -134,7 +137,7 @@ def patient_history(ctx: ToolContext, args: PatientHistoryArgs) -> PatientHistor
                         medication=names.get(o.rx_id) or ctx.drug_of(store.prescription(o.rx_id)).generic_name,
                         pharmacy_id=o.pharmacy_id, status=o.status, price=o.price, created_at=o.created_at)
               for o in all_orders[:5]]
-    return PatientHistory(patient_id=p.patient_id, name=p.name, plan=plan.name if plan else None,
+    return PatientHistory(patient_id=p.patient_id, name=p.name, phone=p.phone, plan=plan.name if plan else None,
                           allergies=[f"{a.allergen} ({a.reaction})" for a in store.allergies(p.patient_id)],
                           medications=meds, recent_orders=orders)
 

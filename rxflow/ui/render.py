@@ -337,3 +337,9 @@ def transcript(conv: Conversation, records: list[dict[str, Any]], welcome: list[
                          "metadata": {"title": alert_title(alert), "status": "done"}})
         chat.append({"role": "assistant", "content": reply})
     return chat
+
+
+def requests_table(store, conv: Conversation) -> pd.DataFrame:
+    """The patient's requests to a human this session can see (in demo mode: only its own), newest
+    first: number, medication, kind, who it went to, why, status and dates. No idempotency key."""
+    return store.requests_frame(conv.patient_id, conv.sandbox)

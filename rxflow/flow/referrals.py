@@ -1,0 +1,200 @@
+"""Requests that reach a human: a renewal to the prescriber, a prior authorization to the plan
+through the prescriber, a pharmacist's call back; following them, and withdrawing them.
+
+After a refusal whose next step is one of these, the patient can ask for it ("please send the
+renewal request", "can I talk to a pharmacist?"). Which request, for which prescription and why
+is decided here from the tools (the refill rules' alerts, a dose the patient reported, the
+requests already sent); the programs only say who the patient asked for. What would be sent is
+shown as a summary, and only the consent gate's yes to it writes (rxflow/flow/writes.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rxflow.domain import AlertCode
+from rxflow.flow import refill, replies, writes
+from rxflow.flow.states import State
+from rxflow.flow.transitions import Trigger as T
+from rxflow.flow.turn import TurnWork
+from rxflow.tools.requests import PATIENT_REQUEST, RequestLine, warranted
+
+# Who the patient asked for (the topic the programs read) -> the kind of request.
+WANTED = {"renewal": "renewal", "prior_auth": "prior_auth", "pharmacist": "pharmacist_callback"}
+# A request number the patient copies from a reply is read exactly as written, not interpreted.
+REQUEST_ID = re.compile(r"\breq[\s#:-]*(\d{1,9})\b", re.IGNORECASE)
+DOSE_CODES = (AlertCode.DOSE_CHANGED, AlertCode.DOSE_MISMATCH)
+
+
+def request_id_in(w: TurnWork, ext) -> str | None:
+    m = REQUEST_ID.search(w.message)
+    if m:
+        return f"REQ-{m.group(1)}"
+    if ext.order_id and ext.order_id.upper().startswith("REQ-"):
+        return ext.order_id.upper()
+    return None
+
+
+def options(w: TurnWork, m) -> dict[str, list[str]]:
+    """The requests a prescription calls for now, with their reasons: the rules' verdict today, and a
+    dose the patient said was changed or different in this conversation (a pharmacist checks it)."""
+    dose = sorted((a for a in w.conv.alerts if a.rx_id == m.rx_id and a.code in DOSE_CODES),
+                  key=lambda a: a.code != AlertCode.DOSE_CHANGED)  # "the dose was changed" says most
+    return warranted([*m.refill.alerts, *dose])
+
+
+def choose(opts: dict[str, list[str]], wanted: str | None) -> tuple[str, str] | None:
+    """(kind, reason): the request asked for if the rules allow it; unnamed, the one the rules call for."""
+    if wanted:
+        reasons = opts.get(wanted)
+        return (wanted, reasons[0]) if reasons else None
+    return next(((kind, reasons[0]) for kind, reasons in opts.items() if reasons[0] != PATIENT_REQUEST), None)
+
+
+def ask(w: TurnWork, ext, rx_id: str | None) -> None:
+    """The patient asks for a request to a human: show exactly what would be sent (or say why none is)."""
+    conv = w.conv
+    wanted = WANTED.get(ext.topic)
+    p = conv.pending if conv.state == State.CONFIRM_REQUEST else None
+    if p is not None:
+        if p.kind == "request" and not ext.mentions and wanted in (None, p.request_kind):
+            w.say("request_unclear")  # the same request again: it needs a plain yes
+            return w.go(T.REQUEST_UNCLEAR)
+        if not ext.mentions and p.rx_id:
+            rx_id = p.rx_id  # another kind of request about the same prescription: a new summary
+        conv.pending = None
+    meds = w.history().medications
+    if rx_id is None or all(m.rx_id != rx_id for m in meds):
+        fits = [m for m in meds if choose(options(w, m), wanted)]
+        if len(fits) == 1 and not ext.mentions:
+            rx_id = fits[0].rx_id
+        else:
+            w.say("request_which", example=meds[0].name if meds else "lisinopril")
+            w.line(refill.med_list(w))
+            return writes.leave_request_state(w)
+    m = w.med(rx_id)
+    picked = choose(options(w, m), wanted)
+    if picked is None:
+        status = refill.status_text(w, m)
+        if wanted:
+            w.say("request_not_needed", medication=m.name, what=replies.say(w.lang, f"request_what.{wanted}"),
+                  status=status)
+        else:
+            w.say("request_nothing_needed", medication=m.name, status=status)
+        if wanted != "pharmacist_callback":
+            w.add(" " + replies.say(w.lang, "offer.pharmacist"))
+        return writes.leave_request_state(w)
+    kind, reason = picked
+    already = w.call("list_requests", rx_id=m.rx_id)
+    sent = [q for q in already.output.requests if q.request.kind == kind and q.request.status == "sent"] \
+        if already.ok else []
+    if sent:
+        writes.say_request_exists(w, sent[0])
+        return writes.leave_request_state(w)
+    writes.show_request(w, m.rx_id, kind, reason)
+
+
+def show_again(w: TurnWork) -> None:
+    """The language changed at a request's summary: show it again in the new language (same facts,
+    same digest); the yes binds to that one."""
+    p = w.conv.pending
+    if p.kind == "request":
+        writes.show_request(w, p.rx_id, p.request_kind, p.reason)
+    else:
+        writes.request_withdrawal(w, p.request_id)
+
+
+def _named(w: TurnWork, ext, lines: list[RequestLine]) -> list[RequestLine] | None:
+    """The requests a message points at by medication or by kind; None when it names neither."""
+    wanted = WANTED.get(ext.topic)
+    if not ext.mentions and not wanted:
+        return None
+    keys = None
+    if ext.mentions:
+        keys = set()
+        for mention in ext.mentions:
+            keys |= set(w.programs.identify(mention=mention.text, medications=w.med_options()).matches)
+    return [q for q in lines if (keys is None or q.request.rx_id in keys) and (not wanted or q.request.kind == wanted)]
+
+
+def line_of(w: TurnWork, d: RequestLine) -> str:
+    q = d.request
+    status = replies.say(w.lang, f"request_status.{q.status}", date=replies.date(q.updated_at.date(), w.lang))
+    return replies.say(w.lang, "request_line", request_id=q.request_id,
+                       what=replies.say(w.lang, f"request_what.{q.kind}"), medication=d.medication,
+                       strength=d.strength, date=replies.date(q.created_at.date(), w.lang), status=status,
+                       to=writes.request_to(w, q.kind, d.prescriber, d.practice, d.prescriber_phone, d.plan,
+                                            d.callback_phone))
+
+
+def track(w: TurnWork, ext) -> None:
+    """Where a request stands: by its number, by medication or kind, or every one (newest first)."""
+    rid = request_id_in(w, ext)
+    r = w.call("list_requests", request_id=rid) if rid else w.call("list_requests")
+    if not r.ok:
+        return writes.request_error(w, r, rid or "")
+    lines = r.output.requests
+    named = None if rid else _named(w, ext, lines)
+    if named == [] and ext.mentions:
+        return w.say("no_request_for", medication=ext.mentions[0].text)
+    lines = named or lines
+    if not lines:
+        return w.say("no_requests")
+    for d in lines[:3]:
+        w.line(line_of(w, d))
+
+
+def withdraw(w: TurnWork, ext) -> None:
+    """The patient asks to withdraw a request: show it and ask (or ask which, or say there is none)."""
+    conv = w.conv
+    rid = request_id_in(w, ext)
+    p = conv.pending if conv.state == State.CONFIRM_REQUEST else None
+    if p is not None and p.kind == "request" and not rid:
+        conv.pending = None  # "cancel the request" at its own summary: nothing is sent
+        w.say("request_not_sent")
+        return w.go(T.REQUEST_DECLINED)
+    if p is not None and p.kind == "withdraw" and rid in (None, p.request_id):
+        w.say("withdraw_unclear", request_id=p.request_id)
+        return w.go(T.REQUEST_UNCLEAR)
+    if rid is None:
+        r = w.call("list_requests")
+        sent = [q for q in r.output.requests if q.request.status == "sent"] if r.ok else []
+        named = _named(w, ext, sent)
+        sent = sent if named is None else named
+        if len(sent) != 1:
+            if sent:
+                w.say("which_request", requests=", ".join(
+                    f"{q.request.request_id} ({q.medication}, {replies.say(w.lang, f'request_what.{q.request.kind}')})"
+                    for q in sent[:5]))
+            else:
+                w.say("no_open_requests")
+            return writes.leave_request_state(w)
+        rid = sent[0].request.request_id
+    conv.pending = None
+    writes.request_withdrawal(w, rid)
+
+
+def on_confirm(w: TurnWork, ext) -> None:
+    """At a request's summary (or "withdraw it?"), anything but a yes: a no sends (or changes) nothing;
+    a new refill starts; anything else asks again."""
+    conv = w.conv
+    p = conv.pending
+    withdrawing = p is not None and p.kind == "withdraw"
+    # How the patient answered, read as at an order summary: a hedge ("hmm not sure") is no "no".
+    answer = w.programs.confirm_order(message=w.message, summary=p.summary).answer if p is not None else "no"
+    w.intent = {"no": "deny"}.get(answer, w.intent)
+    if answer == "no" or ext.intent == "leave" or (ext.intent == "refill" and ext.mentions):
+        conv.pending = None
+        if withdrawing:
+            w.say("request_kept", request_id=p.request_id)
+        else:
+            w.say("request_not_sent")
+        w.go(T.REQUEST_DECLINED)
+        if ext.intent == "refill" and ext.mentions:
+            refill.start_refill(w, list(ext.mentions))
+        return
+    if withdrawing:
+        w.say("withdraw_unclear", request_id=p.request_id)
+    else:
+        w.say("request_unclear")
+    w.go(T.REQUEST_UNCLEAR)

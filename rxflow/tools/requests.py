@@ -1,0 +1,206 @@
+"""Request tools: what reaches a human when a refill cannot be done here.
+
+A renewal goes to the prescriber, a prior authorization to the plan through the prescriber, a
+pharmacist's call back to the pharmacy team. create_request and withdraw_request write: the flow
+calls them only after the patient's explicit yes to a summary of exactly what is sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from rxflow import policy
+from rxflow.domain import Alert, AlertCode, NextStep, Request, RequestKind
+from rxflow.store import RequestConflict, StoreError
+from rxflow.tools.base import ToolArgs, ToolContext, ToolError, ToolOutput, tool
+
+# The reason of a pharmacist's call back that no alert led to: the patient asked for one.
+PATIENT_REQUEST = "patient_request"
+REASONS = frozenset({*(c.value for c in AlertCode), PATIENT_REQUEST})
+
+# Which request each next step of the rules (rxflow/alerts.py) calls for. A new prescription is
+# asked of the prescriber like a renewal; "wait" may still be overridden, by a pharmacist.
+_KIND_OF_STEP: dict[NextStep, RequestKind] = {
+    NextStep.RENEWAL_REQUEST: "renewal", NextStep.NEW_PRESCRIPTION: "renewal", NextStep.PRIOR_AUTH: "prior_auth",
+    NextStep.PHARMACIST: "pharmacist_callback", NextStep.WAIT: "pharmacist_callback",
+}
+
+
+def warranted(alerts: list[Alert]) -> dict[str, list[str]]:
+    """The requests the rules' alerts call for, each with the alert codes that lead to it (blocking
+    alerts first, in the rules' order). Only a blocking alert calls for a request, except "renewal
+    needed" (the last refill is being used), which may go to the prescriber ahead of time. A
+    pharmacist's call back is always possible: a patient may ask for one with no alert at all."""
+    out: dict[str, list[str]] = {}
+    for a in sorted(alerts, key=lambda a: not a.blocking):
+        kind = _KIND_OF_STEP.get(a.next_step)
+        if kind and (a.blocking or kind == "renewal") and a.code.value not in out.get(kind, []):
+            out.setdefault(kind, []).append(a.code.value)
+    out.setdefault("pharmacist_callback", []).append(PATIENT_REQUEST)
+    return out
+
+
+class RequestLine(ToolOutput):
+    request: Request
+    medication: str
+    strength: str
+    prescriber: str = Field(description="The prescriber it goes to (or, for a call back, the one on the prescription).")
+    practice: str
+    prescriber_phone: str
+    plan: str | None = Field(description="The plan a prior authorization goes to; None for other kinds.")
+    callback_phone: str | None = Field(description="The patient's phone on file, for a pharmacist's call back.")
+
+
+def _line(ctx: ToolContext, r: Request) -> dict:
+    store = ctx.store
+    rx = store.prescription(r.rx_id)
+    doc = store.prescriber(r.prescriber_id)
+    plan = store.plan(ctx.patient.plan_id) if r.kind == "prior_auth" else None
+    return {"request": r, "medication": ctx.drug_of(rx).generic_name,
+            "strength": store.product(rx.product_id).strength_label, "prescriber": doc.name if doc else "",
+            "practice": doc.practice if doc else "", "prescriber_phone": doc.phone if doc else "",
+            "plan": plan.name if plan else None,
+            "callback_phone": ctx.patient.phone if r.kind == "pharmacist_callback" else None}
+
+
+class CreateRequestArgs(ToolArgs):
+    rx_id: str = Field(description="The prescription it is about, such as 'RX3003'.")
+    kind: RequestKind = Field(description="renewal (to the prescriber), prior_auth (to the plan, through the "
+                                          "prescriber) or pharmacist_callback, such as 'renewal'.")
+    reason: str = Field(pattern=r"^[a-z0-9_]{2,40}$",
+                        description="The alert code that led to it, such as 'expired', or 'patient_request'.")
+    confirmed: bool = Field(description="True only after the patient said an explicit yes to the summary.")
+    idempotency_key: str = Field(min_length=8, max_length=120,
+                                 description="Unique per confirmation, such as 'sess-42:RX3003:renewal'.")
+
+
+class RequestReceipt(RequestLine):
+    created: bool = Field(description="False when this key had already sent the request (a repeated yes).")
+
+
+def _check_warranted(ctx: ToolContext, rx, kind: str, reason: str) -> None:
+    if reason not in REASONS:
+        raise ToolError("bad_input", f"Unknown reason {reason!r}.")
+    if kind == "pharmacist_callback":
+        return  # a patient may always ask a pharmacist to call; the reason says what about
+    allowed = warranted(policy.evaluate(ctx.refill_case(rx)).alerts).get(kind, [])
+    if reason not in allowed:
+        what = "renewal" if kind == "renewal" else "prior-authorization"
+        raise ToolError("refused", f"The refill rules call for no {what} request for {rx.rx_id} "
+                                   f"({', '.join(allowed) or 'none'}).", {"allowed": allowed})
+
+
+@tool("requests", kind="write")
+def create_request(ctx: ToolContext, args: CreateRequestArgs) -> RequestReceipt:
+    """Send a request to a human, after the patient explicitly confirmed its summary.
+
+    A renewal asks the prescriber to renew (or rewrite) the prescription; a prior authorization
+    asks the plan to approve it, sent by the prescriber; a pharmacist's call back asks a
+    pharmacist to phone the patient. Renewals and prior authorizations are sent only when the
+    refill rules call for them (expired, no refills left, controlled, prior authorization or step
+    therapy...). Writes one request in one transaction; the same idempotency key never writes a
+    second one, and a request of the same kind for the same prescription already sent is not
+    sent twice.
+
+    Args:
+        rx_id: such as 'RX3003'.
+        kind: 'renewal', 'prior_auth' or 'pharmacist_callback'.
+        reason: the alert code that led to it, such as 'expired', or 'patient_request'.
+        confirmed: true only after an explicit yes.
+        idempotency_key: unique per confirmation, such as 'sess-42:RX3003:renewal'.
+
+    Returns:
+        The request (id such as 'REQ-40001', status 'sent'), who it goes to, and whether it was
+        newly created.
+
+    Raises:
+        refused when not confirmed or not called for by the rules; conflict when the same request
+        is already sent (its id in request_id); not_found / forbidden for another's prescription.
+    """
+    if not args.confirmed:
+        raise ToolError("refused", "A request is sent only after the patient's explicit yes.")
+    rx = ctx.own_prescription(args.rx_id)
+    prior = ctx.store.request_by_key(args.idempotency_key, ctx.sandbox)
+    if prior is not None and (prior.patient_id, prior.rx_id, prior.kind) != (ctx.patient_id, rx.rx_id, args.kind):
+        raise ToolError("conflict", "That confirmation key was already used.")
+    if prior is None:  # a repeated yes returns the request the first one sent
+        _check_warranted(ctx, rx, args.kind, args.reason)
+    now = dt.datetime.combine(ctx.today, dt.datetime.now().time().replace(microsecond=0))
+    try:
+        request, created = ctx.store.insert_request({
+            "patient_id": ctx.patient_id, "rx_id": rx.rx_id, "kind": args.kind, "reason": args.reason,
+            "prescriber_id": rx.prescriber_id, "status": "sent", "created_at": now, "updated_at": now,
+            "idempotency_key": args.idempotency_key,
+        }, ctx.sandbox)
+    except RequestConflict as e:
+        raise ToolError("conflict", str(e), {"request_id": e.request_id}) from e
+    return RequestReceipt(**_line(ctx, request), created=created)
+
+
+class RequestIdArgs(ToolArgs):
+    request_id: str = Field(pattern=r"^(?i:REQ-\d{1,9})$", description="The request number, such as 'REQ-40001'.")
+
+
+@tool("requests", kind="write")
+def withdraw_request(ctx: ToolContext, args: RequestIdArgs) -> RequestLine:
+    """Withdraw one of the patient's requests that was sent.
+
+    Args:
+        request_id: such as 'REQ-40001'.
+
+    Returns:
+        The request, now withdrawn, and who it had gone to.
+
+    Raises:
+        conflict when it is already withdrawn; not_found for an unknown number; forbidden for
+        another patient's request.
+    """
+    r = ctx.own_request(args.request_id)
+    if r.status == "withdrawn":
+        raise ToolError("conflict", f"Request {r.request_id} is already withdrawn.")
+    now = dt.datetime.combine(ctx.today, dt.datetime.now().time().replace(microsecond=0))
+    try:
+        r = ctx.store.set_request_status(r.request_id, "withdrawn", allowed_from=("sent",), at=now,
+                                         sandbox=ctx.sandbox)
+    except StoreError as e:  # lost a race with another withdrawal
+        raise ToolError("conflict", str(e)) from e
+    return RequestLine(**_line(ctx, r))
+
+
+class ListRequestsArgs(ToolArgs):
+    request_id: str | None = Field(None, pattern=r"^(?i:REQ-\d{1,9})$",
+                                   description="One request's number, such as 'REQ-40001'; all when left out.")
+    rx_id: str | None = Field(None, description="Only the requests about this prescription, such as 'RX3003'.")
+
+
+class RequestList(ToolOutput):
+    requests: list[RequestLine]
+
+
+@tool("requests")
+def list_requests(ctx: ToolContext, args: ListRequestsArgs) -> RequestList:
+    """The patient's requests to a human (renewals, prior authorizations, pharmacist call backs), newest first.
+
+    Use it when the patient asks about a request they sent ("what's the status of my request?",
+    "where is REQ-40001?"), and before offering one, to avoid sending the same request twice.
+
+    Args:
+        request_id: one request, such as 'REQ-40001'.
+        rx_id: only those about one prescription, such as 'RX3003'.
+
+    Returns:
+        Each request: its number, kind, reason, status (sent / withdrawn) and dates, the
+        medication, and who it went to.
+
+    Raises:
+        not_found for an unknown number; forbidden for another patient's request or prescription.
+    """
+    if args.request_id:
+        return RequestList(requests=[RequestLine(**_line(ctx, ctx.own_request(args.request_id)))])
+    rows = ctx.store.requests(ctx.patient_id, ctx.sandbox)
+    if args.rx_id:
+        rx = ctx.own_prescription(args.rx_id)
+        rows = [r for r in rows if r.rx_id == rx.rx_id]
+    return RequestList(requests=[RequestLine(**_line(ctx, r)) for r in rows])
