@@ -112,6 +112,33 @@ def test_a_quick_reply_sends_what_a_patient_types_and_goes_through_the_same_gate
     assert assistant.handle(sid, sends).state == State.COMPLETE
 
 
+@pytest.mark.parametrize("patient, messages, label", [
+    ("P003", ("refill omeprazole", "yes"), "Send a renewal request"),  # expired: the prescriber renews
+    ("P003", ("refill my sertraline", "yes"), "When can I get it?"),  # too soon: a date
+    ("P005", ("I need my warfarin", "yes"), "Have a pharmacist call me"),  # an interaction: a pharmacist
+    ("P006", ("refill eliquis", "yes"), "Request prior authorization"),
+])
+def test_after_a_refusal_the_next_step_is_one_tap_and_a_request_still_needs_its_yes(store, assistant, patient,
+                                                                                   messages, label):
+    sid = assistant.start(patient)
+    for m in messages:
+        assistant.handle(sid, m)
+    pairs = dict(render.quick_replies(store, assistant.conversation(sid)))
+    assert label in pairs, pairs
+    if label == "When can I get it?":
+        return
+    turn = assistant.handle(sid, pairs[label])
+    assert turn.state == State.CONFIRM_REQUEST and "Please confirm this request" in turn.reply
+    conv = assistant.conversation(sid)
+    assert dict(render.quick_replies(store, conv))["Yes, send it"] == "yes"
+    done = assistant.handle(sid, "yes")
+    assert "REQ-40001" in done.reply
+    conv = assistant.conversation(sid)
+    assert list(render.requests_table(store, conv)["request_id"]) == ["REQ-40001"]
+    assert "REQ-40001" in render.patient_card(store, conv)
+    assert "Where's my request?" in dict(render.quick_replies(store, conv))
+
+
 def test_a_stale_quick_reply_is_refused():
     from types import SimpleNamespace
 

@@ -60,9 +60,9 @@ ABOUT = """
 - **Language is learned; decisions are code.** DSPy programs (one module per conversation state) turn
   messages into typed fields: intent, medication mentions, stated dose, pharmacy choice, yes/no, the
   language to answer in. Eligibility, drug-use review, prices and stock are deterministic code over a DuckDB world.
-- **Every fact comes from a tool.** Typed tools (patient, drugs, pharmacy, cost, orders) answer from
+- **Every fact comes from a tool.** Typed tools (patient, drugs, pharmacy, cost, orders, requests) answer from
   DuckDB; replies are templates (English and Spanish) filled with their results.
-- **Nothing is written without a yes.** An order or a cancellation is written only when a consent gate
+- **Nothing is written without a yes.** An order, a cancellation or a request to a human is written only when a consent gate
   of its own (code, not a model) reads an unconditional yes to the exact summary last shown. Quick-reply
   buttons send the same words a patient would type, through the same gate.
 - **A real state machine.** The path on the Inspector tab is drawn from the transitions this
@@ -205,7 +205,8 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         slots = {**render.slots_json(conv), "language": conv.lang}
         return (render.patient_card(store, conv), render.path_diagram(conv), slots, render.tools_html(turn),
                 render.alerts_md(conv), receipt, gr.update(interactive=can_act), gr.update(interactive=can_act),
-                program, render.explain_md(store, conv), render.orders_table(store, conv))
+                program, render.explain_md(store, conv), render.orders_table(store, conv),
+                render.requests_table(store, conv))
 
     def welcome(conv) -> list[dict]:
         p = store.patient(conv.patient_id)
@@ -378,9 +379,12 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                     explain = gr.Markdown(elem_id="explain")
                 with gr.Tab("Orders"):
                     orders = gr.Dataframe(label="This patient's orders", wrap=True, elem_id="orders")
+                    requests = gr.Dataframe(label="Requests to a human (prescriber, plan, pharmacist)", wrap=True,
+                                            elem_id="requests")
                 with gr.Tab("About"):
                     gr.Markdown(about_md(assistant.program_label), elem_id="about")
-        panel_outputs = [card, path, slots, tools, alerts, order, track_btn, cancel_btn, program, explain, orders]
+        panel_outputs = [card, path, slots, tools, alerts, order, track_btn, cancel_btn, program, explain, orders,
+                         requests]
         quick_outputs = [bound, *quick_buttons]
         start_outputs = [session, stored, patient, patient_desc, examples, chatbot, confirm_switch, *quick_outputs,
                          *panel_outputs]

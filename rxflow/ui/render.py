@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from rxflow.domain import Alert, AlertCode
+from rxflow.domain import Alert, AlertCode, NextStep
 from rxflow.flow import replies
 from rxflow.flow.context import Conversation
 from rxflow.flow.states import State
@@ -226,6 +226,11 @@ def patient_card(store, conv: Conversation) -> str:
     open_orders = [o for o in h.recent_orders if o.status in ("received", "in_progress", "ready")]
     lines += ["", "**Open orders:** " + (", ".join(f"{o.order_id} {o.medication} ({o.status.replace('_', ' ')})"
                                                    for o in open_orders) or "none")]
+    r = call_tool(ToolContext(store, conv.patient_id, conv.today, conv.sandbox), "list_requests")
+    sent = [line for line in (r.output.requests if r.ok else []) if line.request.status == "sent"]
+    if sent:
+        lines.append("**Requests sent:** " + ", ".join(
+            f"{line.request.request_id} {line.request.kind.replace('_', ' ')} for {line.medication}" for line in sent))
     return "\n".join(lines)
 
 
@@ -259,22 +264,37 @@ QUICK = {
            "no": "no", "yes_order": "Yes, place the order", "no_order": "No", "yes_cancel": "Yes, cancel it",
            "no_cancel": "No, keep it", "same_all": "Same pharmacy for all", "track": "Where's my order?",
            "due": "What's due?", "refill": "Refill my {m}", "when": "When can I get it?", "meds": "My medications",
-           "pharmacist": "Talk to a pharmacist", "renewal": "Send a renewal request"},
+           "pharmacist": "Have a pharmacist call me", "renewal": "Send a renewal request",
+           "prior_auth": "Request prior authorization", "cash": "I'll pay cash", "yes_request": "Yes, send it",
+           "track_request": "Where's my request?"},
     "es": {"yes_dose": "Sí, esa es mi dosis", "no_dose": "No, es otra", "stop": "Alto", "yes": "sí", "no": "no",
            "yes_order": "Sí, haga el pedido", "no_order": "No", "yes_cancel": "Sí, cancélelo",
            "no_cancel": "No, déjelo", "same_all": "La misma farmacia para todas", "track": "¿Dónde está mi pedido?",
            "due": "¿Qué me toca?", "refill": "Resurtir mi {m}", "when": "¿Cuándo la puedo resurtir?",
-           "meds": "Mis medicinas", "pharmacist": "Hablar con un farmacéutico", "renewal": "Pedir la renovación"},
+           "meds": "Mis medicinas", "pharmacist": "Que me llame un farmacéutico", "renewal": "Pedir la renovación",
+           "prior_auth": "Pedir la autorización previa", "cash": "Pago en efectivo", "yes_request": "Sí, envíela",
+           "track_request": "¿Cómo va mi solicitud?"},
 }
 # What each quick reply sends: the words a patient would type (the chat shows them as the patient's).
 SENDS = {"en": {"yes_dose": "yes", "no_dose": "no", "stop": "stop", "yes_order": "yes", "no_order": "no",
                 "yes_cancel": "yes", "no_cancel": "no", "same_all": "same pharmacy for all",
                 "track": "where's my order?", "due": "what's due?", "refill": "refill my {m}",
-                "when": "when can I get it?", "meds": "what are my medications?"},
+                "when": "when can I get it?", "meds": "what are my medications?",
+                "pharmacist": "have a pharmacist call me", "renewal": "send the renewal request",
+                "prior_auth": "send the prior authorization request", "cash": "I'll pay cash", "yes_request": "yes",
+                "track_request": "what's the status of my request?"},
          "es": {"yes_dose": "sí", "no_dose": "no", "stop": "alto", "yes_order": "sí", "no_order": "no",
                 "yes_cancel": "sí", "no_cancel": "no", "same_all": "la misma farmacia para todas",
                 "track": "¿dónde está mi pedido?", "due": "¿qué me toca?", "refill": "necesito resurtir mi {m}",
-                "when": "¿cuándo la puedo resurtir?", "meds": "¿cuáles son mis medicinas?"}}
+                "when": "¿cuándo la puedo resurtir?", "meds": "¿cuáles son mis medicinas?",
+                "pharmacist": "quiero hablar con un farmacéutico", "renewal": "mándele la solicitud de renovación a mi doctor",
+                "prior_auth": "pida la autorización previa", "cash": "pago en efectivo", "yes_request": "sí",
+                "track_request": "¿cómo va mi solicitud?"}}
+
+
+NEXT_STEP_REPLY = {NextStep.RENEWAL_REQUEST: "renewal", NextStep.NEW_PRESCRIPTION: "renewal",
+                   NextStep.PHARMACIST: "pharmacist", NextStep.PRIOR_AUTH: "prior_auth", NextStep.WAIT: "when",
+                   NextStep.PAY_CASH: "cash"}
 
 
 def offer_label(i: int, o, lang: str = "en") -> str:
@@ -301,6 +321,8 @@ def quick_replies(store, conv: Conversation) -> list[tuple[str, str]]:
         return [pair("yes_order"), pair("no_order"), pair("stop")]
     if st == State.CONFIRM_CANCEL:
         return [pair("yes_cancel"), pair("no_cancel")]
+    if st == State.CONFIRM_REQUEST:
+        return [pair("yes_request"), pair("no_order"), pair("stop")]
     if st == State.SELECT_PHARMACY:
         cards = [(offer_label(i, o, lang), o.pharmacy_name) for i, o in enumerate(conv.offers, 1)]
         return cards + ([pair("same_all")] if conv.queue else []) + [pair("stop")]
@@ -309,11 +331,15 @@ def quick_replies(store, conv: Conversation) -> list[tuple[str, str]]:
         names = {m.rx_id: f"{m.name} {m.strength}" for m in (h.medications if h else [])}
         return [(names[c], names[c]) for c in conv.candidates if c in names] + [pair("stop")]
     if st in (State.NOT_ELIGIBLE, State.REFER_PRESCRIBER, State.REFER_PHARMACIST, State.ESCALATE_PA):
-        return [pair("when"), pair("meds"), pair("due")]
+        # The next step the refusal named, as a button: a request to a human, a date, paying cash.
+        steps = [a.next_step for a in conv.alerts if a.blocking and a.rx_id == in_play(conv)] or \
+                [a.next_step for a in conv.alerts[-3:] if a.blocking]
+        keys = list(dict.fromkeys(NEXT_STEP_REPLY[s] for s in steps if s in NEXT_STEP_REPLY))
+        return [pair(k) for k in keys] + [pair("meds"), pair("due")]
     # Idle: the medications due now, then the usual questions.
     h = history(store, conv)
     due = [m.name for m in (h.medications if h else []) if m.refill.status == "due"][:3]
-    extra = [pair("track")] if conv.orders else []
+    extra = ([pair("track")] if conv.orders else []) + ([pair("track_request")] if conv.requests else [])
     return [pair("refill", m=m) for m in due] + extra + [pair("due"), pair("meds")]
 
 
