@@ -405,6 +405,31 @@ def test_on_a_phone_the_message_box_and_quick_replies_are_on_the_first_screen(se
     assert not ui.errors, ui.errors
 
 
+@pytest.mark.slow
+def test_the_rate_limit_reaches_the_page_as_a_clear_message():
+    """The reply step stays on Gradio's queue: off it, a refusal (gr.Error) never reaches the page."""
+    _need_chromium()
+    from conftest import serve
+    from playwright.sync_api import sync_playwright
+
+    from rxflow.ratelimit import RateLimiter
+
+    url, _, close = serve("demo", limiter=RateLimiter(per_minute=6, burst=3))
+    try:
+        with sync_playwright() as p:
+            browser, page = _browser(p)
+            page.goto(url)
+            page.wait_for_selector("#message textarea", timeout=30_000)
+            for m in ("hi", "what's due?", "my meds", "hello again", "and again"):
+                page.fill("#message textarea", m)
+                page.click("#send")
+                page.wait_for_timeout(500)
+            page.wait_for_function("document.body.innerText.includes('Too many requests')", timeout=15_000)
+            browser.close()
+    finally:
+        close()
+
+
 def test_requirements_match_pyproject():
     import tomllib
 
