@@ -77,8 +77,6 @@ ABOUT = """
 def scores_md() -> str:
     """The recorded scores (programs/compiled/scores.json, written by `evals.run --record`), short enough
     for a side panel: in-sample rows next to out-of-sample ones, with each probe set's first run."""
-    import json
-
     path = SCORES.with_name("scores.json")
     if not path.exists():
         return "_No recorded evaluation yet: run `python -m evals.run --record`._"
@@ -203,9 +201,10 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         can_act = open_order(store, conv) is not None
         program = render.program_md(turn, conv, assistant.programs_for(conv).label)
         slots = {**render.slots_json(conv), "language": conv.lang}
-        return (render.patient_card(store, conv), render.path_diagram(conv), slots, render.tools_html(turn),
+        h = render.history(store, conv)  # one patient_history call serves the card and the Explain panel
+        return (render.patient_card(store, conv, h), render.path_diagram(conv), slots, render.tools_html(turn),
                 render.alerts_md(conv), receipt, gr.update(interactive=can_act), gr.update(interactive=can_act),
-                program, render.explain_md(store, conv), render.orders_table(store, conv),
+                program, render.explain_md(store, conv, h), render.orders_table(store, conv),
                 render.requests_table(store, conv))
 
     def welcome(conv) -> list[dict]:

@@ -212,9 +212,10 @@ def history(store, conv: Conversation):
     return r.output if r.ok else None
 
 
-def patient_card(store, conv: Conversation) -> str:
-    """Who the patient is, from the tools: plan, allergies, each medication's refill status today, open orders."""
-    h = history(store, conv)
+def patient_card(store, conv: Conversation, h=None) -> str:
+    """Who the patient is, from the tools: plan, allergies, each medication's refill status today, open
+    orders and requests sent. `h`: the patient_history answer, when the caller already has it."""
+    h = h or history(store, conv)
     if h is None:
         return "_Patient record unavailable._"
     lines = [f"**{h.name}** · plan: {h.plan or 'none'} · allergies: {', '.join(h.allergies) or 'none recorded'}", "",
@@ -242,10 +243,10 @@ def in_play(conv: Conversation) -> str | None:
 OUTCOME_ICON = {"pass": "✅ pass", "fail": "❌ fail", "warn": "⚠️ warn", "not_reached": "⏸ not reached"}
 
 
-def explain_md(store, conv: Conversation) -> str:
+def explain_md(store, conv: Conversation, h=None) -> str:
     """For the prescription in play: every refill rule in order, its outcome and the data it used."""
     rx_id = in_play(conv)
-    h = history(store, conv) if rx_id else None
+    h = (h or history(store, conv)) if rx_id else None
     m = next((m for m in h.medications if m.rx_id == rx_id), None) if h else None
     if m is None:
         return "_No prescription in play yet: ask for a refill and each rule's check shows here._"
