@@ -47,6 +47,10 @@ class UnknownSession(KeyError):
         super().__init__(message)
 
 
+class StaleStep(RuntimeError):
+    """A message meant for an earlier step (a quick reply drawn before the last turn): not handled."""
+
+
 class SessionExpired(UnknownSession):
     """The session was idle longer than the timeout: it can be neither resumed nor read."""
 
@@ -209,9 +213,12 @@ class Assistant:
             self.sweep()
 
     # ------------------------------------------------------------------ the turn
-    def handle(self, session_id: str, message: object) -> Turn:
+    def handle(self, session_id: str, message: object, at_turn: int | None = None) -> Turn:
         """One turn. Raises UnknownSession (also for a malformed id, before any lock or log) or
-        SessionExpired. A store that cannot be used gives a Turn with one clear reply, nothing written."""
+        SessionExpired. A store that cannot be used gives a Turn with one clear reply, nothing written.
+        `at_turn`: the message answers the step after that many turns (a quick reply); if another turn
+        came first, StaleStep is raised and nothing runs. Checked under the session's lock, so a "yes"
+        drawn for one summary can never answer another."""
         if not sessions.well_formed(session_id):
             raise UnknownSession()
         # One turn at a time per session: a double-clicked "yes" waits for the first.
@@ -220,6 +227,8 @@ class Assistant:
             conv = None
             try:
                 conv = self.conversation(session_id)
+                if at_turn is not None and conv.turns != at_turn:
+                    raise StaleStep(f"drawn at turn {at_turn}, the conversation is at {conv.turns}")
                 self.store.check()  # a deleted or replaced file: say so before anything runs
                 return self._handle(conv, message, start)
             except StoreUnavailable as e:
@@ -232,7 +241,7 @@ class Assistant:
         if refusal is None:
             refusal = self._other_patient(conv, text)
         if refusal is not None:
-            return self._finish_guarded(conv, refusal, start, text or "")
+            return self._finish_guarded(conv, refusal, start)
 
         ctx = ToolContext(self.store, conv.patient_id, conv.today, conv.sandbox)
         w = TurnWork(conv, text, ctx, self.programs_for(conv))
@@ -262,8 +271,7 @@ class Assistant:
         me = self.store.patient(conv.patient_id)
         return replies.say(conv.lang, "other_patient", name=f", {me.first_name}" if me else "")
 
-    def _finish_guarded(self, conv: Conversation, reply: str, start: float, text: str = "") -> Turn:
-        conv.remember(text, reply)
+    def _finish_guarded(self, conv: Conversation, reply: str, start: float) -> Turn:
         conv.turns += 1
         conv.last_active = dt.datetime.now()
         turn = Turn(session_id=sessions.digest(conv.session_id), turn_no=conv.turns, state_before=conv.state,

@@ -17,7 +17,14 @@ from pathlib import Path
 
 import gradio as gr
 
-from rxflow.assistant import Assistant, SessionExpired, SessionLimit, UnknownPatient, UnknownSession
+from rxflow.assistant import (
+    Assistant,
+    SessionExpired,
+    SessionLimit,
+    StaleStep,
+    UnknownPatient,
+    UnknownSession,
+)
 from rxflow.demo_patients import DEMO_PATIENTS, EXAMPLES_ES
 from rxflow.flow import replies
 from rxflow.flow.states import IDLE
@@ -38,6 +45,7 @@ CSS = """
 #tools td, #tools th { border-bottom: 1px solid #e5e7eb; padding: 4px; vertical-align: top; text-align: left; }
 #tools pre { white-space: pre-wrap; max-height: 260px; overflow: auto; font-size: 0.9em; }
 #quick button { white-space: normal; text-align: left; min-height: 2.4em; }
+#quick.rx-pending { visibility: hidden; }
 #card table { font-size: 0.85em; }
 footer { display: none !important; }
 @media (max-width: 700px) {
@@ -109,14 +117,20 @@ WELCOME = {"en": "Hello {name}! I'm RxFlow, your pharmacy refill assistant. Whic
 QUICK_SLOTS = 6  # quick-reply buttons on the page (each shown or hidden per step)
 # The patient's message shows at once, drawn in the browser (no round trip); the reply follows.
 USER_JS = "(t) => ({role: 'user', metadata: null, content: [{type: 'text', text: t}], options: null})"
-ECHO_JS = f"(m, c) => (m && m.trim()) ? ['', [...(c || []), ({USER_JS})(m)], m] : [m, c, '']"
+# While a reply is on its way the quick replies are hidden (they belong to the step before it).
+HIDE_QUICK = "document.querySelector('#quick')?.classList.add('rx-pending');"
+SHOW_QUICK = "() => { document.querySelector('#quick')?.classList.remove('rx-pending'); }"
+ECHO_JS = (f"(m, c) => {{ if (!(m && m.trim())) {{ return [m, c, '']; }} {HIDE_QUICK} "
+           f"return ['', [...(c || []), ({USER_JS})(m)], m]; }}")
 
 
 def quick_js(i: int) -> str:
     """Quick reply `i`: show the words it sends (from the step's bound list) at once."""
     return (f"(b, c) => {{ let s; try {{ s = JSON.parse(b || '{{}}').sends[{i}]; }} catch (e) {{}} "
-            f"return s ? [[...(c || []), ({USER_JS})(s)]] : [c]; }}")
+            f"if (!s) {{ return [c]; }} {HIDE_QUICK} return [[...(c || []), ({USER_JS})(s)]]; }}")
 LANGUAGES = {"Auto": None, "English": "en", "Español": "es"}
+LABELS = {"en": "English", "es": "Español"}
+MAX_CHAT_MESSAGES = 400  # what the page's chat keeps (each turn carries it to the server and back)
 
 
 def refused(key: str, **facts) -> gr.Error:
@@ -145,12 +159,6 @@ def open_order(store, conv) -> str | None:
         if o is not None and o.status in ("received", "in_progress", "ready"):
             return oid
     return None
-
-
-def stale(bound: dict | None, conv, i: int) -> bool:
-    """Whether quick reply `i` was drawn for another step than the one the conversation is at (then
-    it is refused: a button is never read as the answer to a question it was not drawn for)."""
-    return not isinstance(bound, dict) or i >= len(bound.get("sends") or []) or bound.get("turn") != conv.turns
 
 
 def busy(conv) -> bool:
@@ -232,7 +240,8 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             token = assistant.resume_token(sid)
             conv = assistant.choose(sid, language=LANGUAGES.get(language))
             chat = welcome(conv)
-        return (sid, token, conv.patient_id, *examples_for(conv.patient_id, conv.lang), chat,
+        shown_language = LABELS[conv.lang] if resumed is not None else gr.skip()  # a reload shows the session's
+        return (sid, token, conv.patient_id, shown_language, *examples_for(conv.patient_id, conv.lang), chat,
                 gr.update(visible=False), *quick(conv), *panels(sid))
 
     def current(sid: str, token: str) -> tuple[str, str]:
@@ -245,27 +254,31 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             raise refused("no_session")
         return resumed
 
-    # A turn in three steps, so the page answers at once: the patient's message shows (no model, no
-    # store), then the reply and the quick replies, then the panels.
-    def echo(message, chat: list):
-        text = message if isinstance(message, str) else ""
+    # A turn in three steps, so the page answers at once: the patient's message shows (drawn by the
+    # page itself), then the reply and the quick replies, then the panels.
+    def reply(text: str, sid: str, token: str, chat: list, request: gr.Request, at_turn: int | None = None):
+        """The turn. The tab's session and token are written back only when this call resumed them:
+        a slow reply never puts back a session the tab has left meanwhile (Reset, another patient)."""
         if not text.strip():
-            return gr.update(), gr.update(), ""
-        return "", list(chat or []) + [{"role": "user", "content": text}], text
-
-    def reply(text: str, sid: str, token: str, chat: list, request: gr.Request):
-        if not text.strip():
-            return gr.update(), sid, token, None, gr.update(), *[gr.update()] * QUICK_SLOTS
+            return gr.update(), gr.skip(), gr.skip(), None, gr.update(), *[gr.update()] * QUICK_SLOTS
         admit(request)
+        resumed = not sid
         sid, token = current(sid, token)
         try:
-            turn = assistant.handle(sid, text)
+            turn = assistant.handle(sid, text, at_turn=at_turn)
+        except StaleStep:
+            gr.Warning("That button was for an earlier step; please use the current ones.")
+            chat = list(chat or [])
+            if chat and chat[-1].get("role") == "user" and render.text_of(chat[-1]) == text:
+                chat = chat[:-1]  # the button's words, drawn at once by the page: not sent
+            turn = None
         except SessionExpired:
             raise refused("session_expired") from None
         except UnknownSession:
             raise refused("session_unknown") from None
-        bubbles = render.chat_messages(text, turn)[1:]  # the patient's own message is already shown
-        return list(chat or []) + bubbles, sid, token, turn, *quick(conversation(sid))
+        chat = list(chat or []) + (render.chat_messages(text, turn)[1:] if turn else [])  # the message is shown
+        kept = (sid, token) if resumed else (gr.skip(), gr.skip())
+        return chat[-MAX_CHAT_MESSAGES:], *kept, turn, *quick(conversation(sid))
 
     def after(sid: str, turn):
         return panels(sid, turn) if sid else [gr.update()] * len(panel_outputs)
@@ -273,34 +286,40 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
     def pick_quick(i: int):
         def pick(bound: str, sid: str, token: str, chat: list, request: gr.Request):
             """A quick reply sends its words only for the step it was drawn for: a stale button (an
-            earlier step's "yes") is refused, never read as an answer to another question."""
+            earlier step's "yes") is refused, never read as an answer to another question. The check
+            runs inside the turn, under the session's lock (Assistant.handle's at_turn)."""
             try:
                 drawn = json.loads(bound or "{}")
             except ValueError:
                 drawn = None
-            if not sid or stale(drawn, conversation(sid), i):
-                gr.Warning("That button was for an earlier step; please use the current ones.")
-                chat = list(chat or [])
-                return chat[:-1] if chat and chat[-1].get("role") == "user" else chat, sid, token, None, \
-                    *quick(conversation(sid))
-            return reply(drawn["sends"][i], sid, token, chat, request)
+            ok = isinstance(drawn, dict) and isinstance(drawn.get("turn"), int) and i < len(drawn.get("sends") or [])
+            text = drawn["sends"][i] if ok else ""
+            return reply(text if isinstance(text, str) else "", sid, token, chat, request,
+                         at_turn=drawn["turn"] if ok else -1)
 
         return pick
 
     def order_action(kind: str):
-        def act(sid: str, token: str, chat: list):
+        def act(sid: str, token: str, chat: list, request: gr.Request):
+            """Track / Cancel: the order's words as the patient's message (a global act in every state,
+            never an answer to the question open). The message box keeps any draft."""
+            admit(request)
+            resumed = not sid
             sid, token = current(sid, token)
+            kept = (sid, token) if resumed else (gr.skip(), gr.skip())
             oid = open_order(store, conversation(sid))
             if oid is None:  # the button is disabled then; an API caller gets a clear message
                 gr.Info(replies.say("en", "no_order_yet"))
-                return gr.update(), gr.update(), ""
-            return echo(f"{kind} order {oid}", chat)
+                return gr.update(), "", *kept
+            text = f"{kind} order {oid}"
+            return list(chat or []) + [{"role": "user", "content": text}], text, *kept
 
         return act
 
     def switch(p: str, sid: str, language: str, request: gr.Request):
         """Switching patient while a refill is in flight asks first: the picker goes back to the
         current patient and "Switch patient" / "Stay" show. Otherwise the new patient starts at once."""
+        admit(request)
         conv = conversation(sid) if sid else None
         if conv is not None and conv.patient_id != p and busy(conv):
             keep = [gr.skip()] * len(start_outputs)
@@ -309,13 +328,15 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             return *keep, p
         return *start(p, "", language, request), p
 
-    def choose_language(language: str, sid: str):
+    def choose_language(language: str, sid: str, request: gr.Request):
+        admit(request)
         if sid and LANGUAGES.get(language):
             conv = assistant.choose(sid, language=LANGUAGES[language])
             return (*examples_for(conv.patient_id, conv.lang), *quick(conv))
         return gr.update(), gr.update(), *[gr.update()] * (QUICK_SLOTS + 1)
 
-    def choose_program(mode: str, sid: str):
+    def choose_program(mode: str, sid: str, request: gr.Request):
+        admit(request)
         if sid and mode in modes:
             conv = assistant.choose(sid, program=mode)
             return render.program_md(None, conv, assistant.programs_for(conv).label)
@@ -385,8 +406,8 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         panel_outputs = [card, path, slots, tools, alerts, order, track_btn, cancel_btn, program, explain, orders,
                          requests]
         quick_outputs = [bound, *quick_buttons]
-        start_outputs = [session, stored, patient, patient_desc, examples, chatbot, confirm_switch, *quick_outputs,
-                         *panel_outputs]
+        start_outputs = [session, stored, patient, language, patient_desc, examples, chatbot, confirm_switch,
+                         *quick_outputs, *panel_outputs]
         # The tab keeps the resume token (never the session id) in sessionStorage: per tab, survives a reload.
         remember = "(t) => { if (t) { sessionStorage.setItem('rxflow_resume', t); } return t; }"
         ui = {"api_visibility": "private"}  # the page's own events; the API is start_session and chat
@@ -412,7 +433,8 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         quiet = {**ui, "show_progress": "hidden"}
 
         def then_panels(event):
-            event.then(after, [session, last_turn], panel_outputs, **quiet).then(None, [stored], [stored], js=remember)
+            event.then(None, js=SHOW_QUICK).then(after, [session, last_turn], panel_outputs, **quiet).then(
+                None, [stored], [stored], js=remember)
 
         for event in (send_btn.click, box.submit):
             then_panels(event(None, [box, chatbot], [box, chatbot, pending_text], js=ECHO_JS, **ui).then(
@@ -421,8 +443,8 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             then_panels(b.click(None, [bound, chatbot], [chatbot], js=quick_js(i), **ui).then(
                 pick_quick(i), [bound, session, stored, chatbot], turn_outputs, **quiet))
         for b, kind in ((track_btn, "track"), (cancel_btn, "cancel")):
-            then_panels(b.click(order_action(kind), [session, stored, chatbot], [box, chatbot, pending_text], **fast)
-                        .then(reply, [pending_text, session, stored, chatbot], turn_outputs, **quiet))
+            then_panels(b.click(order_action(kind), [session, stored, chatbot], [chatbot, pending_text, session, stored],
+                                **fast).then(reply, [pending_text, session, stored, chatbot], turn_outputs, **quiet))
 
         def start_session(patient_id: str, request: gr.Request) -> str:
             """Start a session for a demo patient; returns its id (a secret: keep it to yourself)."""

@@ -39,6 +39,14 @@ def alert_title(a: Alert) -> str:
     return f"{SEVERITY_ICON[a.severity]} {ALERT_KIND[a.code]} · {a.code.value.replace('_', ' ')}{tail}"
 
 
+def text_of(message: dict[str, Any]) -> str:
+    """A chat message's text, as the server sent it or as the page holds it ([{type: text, text}])."""
+    content = message.get("content")
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return content if isinstance(content, str) else ""
+
+
 def chat_messages(user: str, turn: Turn) -> list[dict[str, Any]]:
     """The turn as chat messages: the user's, one collapsible bubble per tool call, alerts, the reply."""
     out: list[dict[str, Any]] = [{"role": "user", "content": user}]
@@ -158,6 +166,7 @@ NAMES = {State.START: "Start", State.IDENTIFY_MEDICATION: "Which medication?",
          State.CONFIRM_ORDER: "Confirm the order", State.ESCALATE_PA: "Prior authorization",
          State.REFER_PRESCRIBER: "To the prescriber", State.REFER_PHARMACIST: "To a pharmacist",
          State.NOT_ELIGIBLE: "Not refillable now", State.CONFIRM_CANCEL: "Confirm the cancellation",
+         State.CONFIRM_REQUEST: "Confirm the request",
          State.COMPLETE: "Done", State.ERROR: "Error"}
 
 
@@ -170,7 +179,7 @@ def path_diagram(conv: Conversation, last: int = 8) -> str:
     path = path[-last:]
     lines = ["flowchart TB"]
     for i, s in enumerate(path):
-        lines.append(f'    n{i}["{NAMES[s]}"]')
+        lines.append(f'    n{i}["{NAMES.get(s, s.value)}"]')
         if i:
             lines.append(f"    n{i - 1} --> n{i}")
     lines.append("    classDef current fill:#2563eb,color:#fff,stroke:#1e3a8a,stroke-width:3px,font-size:16px")
@@ -349,11 +358,12 @@ def transcript(conv: Conversation, records: list[dict[str, Any]], welcome: list[
     """The chat as it was before a reload: each turn's message, its tool-call and alert bubbles
     (from the stored turn records, which keep each call's name, outcome and timing) and its reply."""
     chat = list(welcome)
-    by_no = {r.get("turn_no"): r for r in records}
-    first = conv.turns - len(conv.history) + 1
+    answered = [r for r in records if not r.get("guarded")]  # refused by the input guard: not in the history
+    answered = answered[-len(conv.history):] if conv.history else []
+    offset = len(conv.history) - len(answered)  # history older than the turn records kept
     for k, (user, reply) in enumerate(conv.history):
         chat.append({"role": "user", "content": user})
-        rec = by_no.get(first + k) or {}
+        rec = answered[k - offset] if k >= offset else {}
         for c in rec.get("tool_calls", []):
             title = f"🔧 {c['name']}" + ("" if c.get("ok") else " — failed")
             chat.append({"role": "assistant", "content": f"args: `{json.dumps(c.get('args'), default=str)}`",
