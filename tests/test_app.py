@@ -466,6 +466,37 @@ def test_on_a_phone_the_message_box_and_quick_replies_are_on_the_first_screen(se
 
 
 @pytest.mark.slow
+def test_the_patients_message_shows_before_the_reply(served_demo):
+    """The message is drawn by the page at once; the reply follows (here a turn slowed to 1.5 s)."""
+    _need_chromium()
+    import time
+
+    from playwright.sync_api import sync_playwright
+
+    url, assistant = served_demo
+    real = assistant.programs_for
+
+    def slow(conv):
+        time.sleep(1.5)
+        return real(conv)
+
+    with sync_playwright() as p:
+        browser, page = _browser(p)
+        ui = Page(page, url)
+        assistant.programs_for = slow
+        try:
+            page.fill("#message textarea", "what are my medications?")
+            page.click("#send")
+            ui.wait_chat("what are my medications?", timeout=1_000)
+            assert "Your active prescriptions" not in page.inner_text("#chat")
+            ui.wait_chat("Your active prescriptions")
+        finally:
+            assistant.programs_for = real
+        browser.close()
+    assert not ui.errors, ui.errors
+
+
+@pytest.mark.slow
 def test_the_rate_limit_reaches_the_page_as_a_clear_message():
     """The reply step stays on Gradio's queue: off it, a refusal (gr.Error) never reaches the page."""
     _need_chromium()
