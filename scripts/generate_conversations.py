@@ -472,6 +472,8 @@ YES_CANCEL = {"train": ["yes cancel it", "yes please"], "dev": ["yes"]}
 class ActsGen(Gen):
     """Conversations for the dialogue acts, consent and everyday phrasing (train and dev only)."""
 
+    leaves, hedges = LEAVE, HEDGE  # the phrasings drawn (SpanishGen draws its own)
+
     def leave_at(self, rx_id, where: str):
         rx = self.w.rx(rx_id)
         turns = [self.request_turn(rx_id)]
@@ -479,7 +481,7 @@ class ActsGen(Gen):
             turns.append(self.dose_turn(rx_id))
         if where == "summary":
             turns.append(self.choose_and_confirm(rx_id)[1][0])
-        turns.append({"user": self.choice(LEAVE), "expect": {"state": "START", "intent": "leave"}})
+        turns.append({"user": self.choice(self.leaves), "expect": {"state": "START", "intent": "leave"}})
         return self.conv("leave", rx.patient_id, turns, {"status": "abandoned", "orders": [], "alerts": []},
                          ["acts", "leave"])
 
@@ -487,7 +489,7 @@ class ActsGen(Gen):
         rx = self.w.rx(rx_id)
         chosen, more = self.choose_and_confirm(rx_id)
         turns = [self.request_turn(rx_id), self.dose_turn(rx_id), more[0],
-                 {"user": self.choice(HEDGE), "expect": {"state": "CONFIRM_ORDER"}}, more[1]]
+                 {"user": self.choice(self.hedges), "expect": {"state": "CONFIRM_ORDER"}}, more[1]]
         return self.conv("consent", rx.patient_id, turns,
                          {"status": "order_placed", "orders": [self.order(rx_id, chosen.pharmacy_id)],
                           "alerts": EXPECT[rx_id][2]}, ["acts", "consent"])
@@ -701,8 +703,11 @@ ES_SWITCH = {"train": ["in English please"], "dev": ["can we do this in english"
 ES_TARGET = {"train": 36, "dev": 18, "test": 18}
 
 
-class SpanishGen(Gen):
-    """Conversations in Spanish and Spanglish, for every split (test v2 appends them)."""
+class SpanishGen(ActsGen):
+    """Conversations in Spanish and Spanglish, for every split (test v2 appends them). Leaving and
+    hedging at the summary are the acts' conversations with Spanish phrasings."""
+
+    leaves, hedges = ES_LEAVE, ES_HEDGE
 
     def __init__(self, split: str, world: World):
         super().__init__(split, world)
@@ -784,26 +789,6 @@ class SpanishGen(Gen):
         return self.conv("clarify", "P002", turns + more,
                          {"status": "order_placed", "orders": [self.order(rx_id, chosen.pharmacy_id)], "alerts": []},
                          ["clarify", "nickname"])
-
-    def hedge_then_yes(self, rx_id):
-        rx = self.w.rx(rx_id)
-        chosen, more = self.choose_and_confirm(rx_id)
-        turns = [self.request_turn(rx_id), self.dose_turn(rx_id), more[0],
-                 {"user": self.choice(ES_HEDGE), "expect": {"state": "CONFIRM_ORDER"}}, more[1]]
-        return self.conv("consent", rx.patient_id, turns,
-                         {"status": "order_placed", "orders": [self.order(rx_id, chosen.pharmacy_id)],
-                          "alerts": EXPECT[rx_id][2]}, ["acts", "consent"])
-
-    def leave_at(self, rx_id, where: str):
-        rx = self.w.rx(rx_id)
-        turns = [self.request_turn(rx_id)]
-        if where in ("offers", "summary"):
-            turns.append(self.dose_turn(rx_id))
-        if where == "summary":
-            turns.append(self.choose_and_confirm(rx_id)[1][0])
-        turns.append({"user": self.choice(ES_LEAVE), "expect": {"state": "START", "intent": "leave"}})
-        return self.conv("leave", rx.patient_id, turns, {"status": "abandoned", "orders": [], "alerts": []},
-                         ["acts", "leave"])
 
     def dose_mismatch(self, rx_id, wrong: str, repeated=False):
         rx = self.w.rx(rx_id)

@@ -270,14 +270,14 @@ def explain_md(store, conv: Conversation, h=None) -> str:
 
 # ----------------------------------------------------------------------------- quick replies
 QUICK = {
-    "en": {"yes_dose": "Yes, that's my dose", "no_dose": "No, it's different", "stop": "Stop", "yes": "yes",
-           "no": "no", "yes_order": "Yes, place the order", "no_order": "No", "yes_cancel": "Yes, cancel it",
+    "en": {"yes_dose": "Yes, that's my dose", "no_dose": "No, it's different", "stop": "Stop",
+           "yes_order": "Yes, place the order", "no_order": "No", "yes_cancel": "Yes, cancel it",
            "no_cancel": "No, keep it", "same_all": "Same pharmacy for all", "track": "Where's my order?",
            "due": "What's due?", "refill": "Refill my {m}", "when": "When can I get it?", "meds": "My medications",
            "pharmacist": "Have a pharmacist call me", "renewal": "Send a renewal request",
            "prior_auth": "Request prior authorization", "cash": "I'll pay cash", "yes_request": "Yes, send it",
            "track_request": "Where's my request?"},
-    "es": {"yes_dose": "Sí, esa es mi dosis", "no_dose": "No, es otra", "stop": "Alto", "yes": "sí", "no": "no",
+    "es": {"yes_dose": "Sí, esa es mi dosis", "no_dose": "No, es otra", "stop": "Alto",
            "yes_order": "Sí, haga el pedido", "no_order": "No", "yes_cancel": "Sí, cancélelo",
            "no_cancel": "No, déjelo", "same_all": "La misma farmacia para todas", "track": "¿Dónde está mi pedido?",
            "due": "¿Qué me toca?", "refill": "Resurtir mi {m}", "when": "¿Cuándo la puedo resurtir?",
