@@ -116,7 +116,7 @@ def final_status(conv, turns: list[Turn]) -> str:
     """The conversation's outcome: the last refill outcome recorded; a refused request for
     another patient's data is 'refused'; otherwise it only gave information."""
     if conv.outcomes:
-        return conv.outcomes[-1]["status"]
+        return conv.outcomes[-1].status
     if any(t.guarded for t in turns):
         return "refused"
     return "info_only"

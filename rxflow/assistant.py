@@ -24,7 +24,7 @@ from programs.people import People, Person
 from rxflow import sessions
 from rxflow.config import Settings, get_settings
 from rxflow.demo_patients import DEMO_PATIENTS
-from rxflow.flow import handlers, replies
+from rxflow.flow import dialogue, replies
 from rxflow.flow.context import Conversation
 from rxflow.flow.states import State
 from rxflow.flow.transitions import Trigger
@@ -247,7 +247,7 @@ class Assistant:
         w = TurnWork(conv, text, ctx, self.programs_for(conv))
         with collect_traces() as traces:
             try:
-                handlers.run(w)
+                dialogue.run(w)
             except StepFailed:
                 # LM-only (strict) programs: a step the LM could not answer fails the turn, visibly;
                 # nothing was written and the conversation keeps its place.

@@ -1,42 +1,40 @@
-"""Dialogue acts: what a patient can say in every state, handled before the state's own question.
+"""Dialogue acts: what a patient can say in every state, handled before the stage's own reading.
 
-Leave, start over, skip, help, switch medication, track or cancel an order, ask for a request to
-a human (and follow or withdraw it), pay cash, and questions about the item in play. A question is answered from the tools without losing the
-place: mid-flow the state does not change and the pending question is asked again.
+Leave, start over, skip, help, switch medication, track or cancel an order, ask for a request to a
+human (and follow or withdraw it), pay cash, and questions about the item in play. The acts know no
+state: what each one means where the conversation rests is the current stage's hook (reprompt,
+leave, abandon, set_aside, help), reached through the registry. A question is answered from the
+tools without losing the place: the stage asks its question again.
 """
 
 from __future__ import annotations
 
-from rxflow.flow import referrals, refill, replies, writes
-from rxflow.flow.states import IDLE, MID_FLOW, State
-from rxflow.flow.transitions import Trigger as T
-from rxflow.flow.turn import TurnWork
-from rxflow.offers import MAX_OFFER_KM, pick_offers
+from typing import TYPE_CHECKING
 
-REPROMPT = {
-    State.CONFIRM_DOSAGE: "dose_question", State.SELECT_PHARMACY: "choose_hint",
-    State.CONFIRM_ORDER: "summary_question", State.CLARIFY_MEDICATION: "several_fit",
-    State.IDENTIFY_MEDICATION: "which_medication",
-}
+from rxflow.flow import answers, orders, referrals, refilling
+from rxflow.flow.transitions import Trigger as T
+
+if TYPE_CHECKING:
+    from rxflow.flow.turn import TurnWork
 
 
 def take(w: TurnWork, ext) -> bool:
-    """Handle the message if it is a dialogue act; False leaves it to the state's handler."""
-    conv, intent = w.conv, ext.intent
-    mid = conv.state in MID_FLOW
+    """Handle the message if it is a dialogue act; False leaves it to the stage."""
+    conv, intent, here = w.conv, ext.intent, w.stage
     if intent == "start_over":
-        abandon(w)
+        here.abandon(w)
         w.say("start_over")
-        if conv.state != State.START:
-            w.go(T.INFO)
+        w.stage.settle(w)
         return True
     if intent in ("leave", "skip"):
-        return leave(w, skip=intent == "skip")
+        here.leave(w, skip=intent == "skip")
+        return True
     if intent == "help":
-        return help_(w)
+        here.help(w)
+        return True
     if intent in ("request_help", "withdraw_request"):
-        rx_id = subject_rx(w, ext)  # the prescription in play, before it is set aside
-        set_aside(w)
+        rx_id = answers.subject_rx(w, ext)  # the prescription in play, before it is set aside
+        here.set_aside(w, "request")
         if intent == "request_help":
             referrals.ask(w, ext, rx_id)
         else:
@@ -44,652 +42,43 @@ def take(w: TurnWork, ext) -> bool:
         return True
     if intent == "track_request":
         referrals.track(w, ext)
-        return after_answer(w)
+        return reprompt(w)
     if intent == "cancel_order":
-        return cancel_order(w, ext)
+        here.set_aside(w, "cancel")
+        orders.cancel_order(w, ext)
+        return True
     if intent == "track_order":
-        track(w, ext)
-        return after_answer(w)
+        orders.track(w, ext)
+        return reprompt(w)
     if intent == "list_medications":
-        w.line(refill.med_list(w))
-        return after_answer(w)
-    if intent == "pay_cash" and conv.cash_rx and not mid:
-        refill.set_current(w, conv.cash_rx)
+        w.line(refilling.med_list(w))
+        return reprompt(w)
+    if intent == "pay_cash" and conv.cash_rx and not here.mid_flow:
+        refilling.set_current(w, conv.cash_rx)
         conv.pay_cash, conv.cash_rx = True, None
-        refill.offer_pharmacies(w, T.PAY_CASH)
+        refilling.offer_pharmacies(w, T.PAY_CASH)
         return True
     if intent in ("question", "ask_price") and ext.topic != "none":
-        if answer(w, ext):
-            return after_answer(w)
-        return False
-    if intent == "refill" and ext.mentions and conv.state in SWITCHABLE:
-        groups = refill.resolve_mentions(w, ext.mentions)
+        return answers.answer(w, ext) and reprompt(w)
+    if intent == "refill" and ext.mentions and here.switchable:
+        groups = refilling.resolve_mentions(w, ext.mentions)
         groups = [g for g in groups if g[0] != [conv.slots.rx_id]]
         if groups:
             if conv.slots.rx_id:
                 w.end_refill("abandoned")
-            refill.switch_to(w, groups)
+            refilling.switch_to(w, groups)
             return True
     return False
 
 
-# Where naming another medication switches to it (in CLARIFY_MEDICATION it answers the question).
-SWITCHABLE = (State.CONFIRM_DOSAGE, State.SELECT_PHARMACY, State.CONFIRM_ORDER)
-
-
-def after_answer(w: TurnWork) -> bool:
-    """Mid-flow: ask the pending question again. Idle: back to START (nothing in flight)."""
-    state = w.conv.state
-    if state in REPROMPT:
-        w.say(REPROMPT[state])
-    elif state == State.CONFIRM_CANCEL and w.conv.pending:
-        w.say("cancel_unclear", order_id=w.conv.pending.order_id)
-    elif state == State.CONFIRM_REQUEST and w.conv.pending:
-        p = w.conv.pending
-        if p.kind == "withdraw":
-            w.say("withdraw_unclear", request_id=p.request_id)
-        else:
-            w.say("request_question")
-    elif state in IDLE:
-        w.go(T.INFO)
+def reprompt(w: TurnWork) -> bool:
+    """After an answer: the stage asks its pending question again (at rest: back to START)."""
+    w.stage.reprompt(w)
     return True
 
 
-def language_switched(w: TurnWork) -> bool:
-    """The patient asked for the other language: say so in it, and ask the pending question again
-    (an order summary is shown again, in the new language, and the yes binds to that one)."""
+def language_switched(w: TurnWork) -> None:
+    """The patient asked for the other language: say so in it, and show the pending question again
+    (a summary is shown again in the new language, and the yes binds to that one)."""
     w.say("language_switched")
-    offer = writes.pending_offer(w)
-    if w.conv.state == State.CONFIRM_ORDER and offer is not None:
-        refill.show_summary(w, offer)
-        return True
-    if w.conv.state == State.CONFIRM_REQUEST and w.conv.pending:
-        referrals.show_again(w)
-        return True
-    return after_answer(w)
-
-
-# ----------------------------------------------------------------------------- leaving
-def abandon(w: TurnWork) -> None:
-    """End the refill in flight as abandoned (nothing was written); a pending cancellation is dropped,
-    a request's summary too (back to START: nothing was sent)."""
-    conv = w.conv
-    if conv.state == State.CONFIRM_CANCEL:
-        conv.pending = None
-        return
-    if conv.state == State.CONFIRM_REQUEST:
-        conv.pending = None
-        w.go(T.REQUEST_DECLINED)
-        return
-    if conv.state in MID_FLOW:
-        if conv.slots.rx_id or conv.candidates:
-            w.end_refill("abandoned")
-        conv.reset_refill()
-        conv.queue = []
-        w.go(T.STOP)
-
-
-def set_aside(w: TurnWork) -> None:
-    """Before a request to a human: a refill or a cancellation in flight is set aside (nothing written)."""
-    conv = w.conv
-    if conv.state == State.CONFIRM_CANCEL:
-        conv.pending = None
-        w.go(T.CANCEL_DECLINED)
-    elif conv.state in MID_FLOW and conv.state != State.CONFIRM_REQUEST:
-        medication = conv.slots.medication
-        abandon(w)
-        if medication:
-            w.say("set_aside", medication=medication)
-
-
-def leave(w: TurnWork, skip: bool = False) -> bool:
-    conv = w.conv
-    if conv.state == State.CONFIRM_REQUEST:
-        p = conv.pending
-        if p is not None and p.kind == "withdraw":
-            w.say("request_kept", request_id=p.request_id)
-        else:
-            w.say("request_not_sent")
-        abandon(w)
-        return True
-    if conv.state == State.CONFIRM_CANCEL:
-        order_id = conv.pending.order_id if conv.pending else ""
-        conv.pending = None
-        w.say("left_cancel", order_id=order_id)
-        w.go(T.CANCEL_DECLINED)
-        return True
-    if conv.state in MID_FLOW:
-        medication = conv.slots.medication
-        queue = conv.queue if skip else []
-        abandon(w)
-        if skip and queue and medication:
-            conv.queue = queue
-            w.say("skipped", medication=medication)
-            refill.next_in_queue(w)
-        else:
-            w.say("left")
-        return True
-    w.say("goodbye", first=w.ctx.patient.first_name)
-    w.go(T.INFO)
-    return True
-
-
-def help_(w: TurnWork) -> bool:
-    conv, s = w.conv, w.conv.slots
-    key = f"help.{conv.state.value}"
-    if key in replies.EN:
-        w.say(key, medication=s.medication or "", strength=s.strength or "", frequency=s.frequency or "",
-              order_id=conv.pending.order_id if conv.pending and conv.pending.order_id else "")
-    else:
-        w.say("help_idle", example=example(w))
-    return after_answer(w)
-
-
-def example(w: TurnWork) -> str:
-    meds = w.history().medications
-    return meds[0].name if meds else "lisinopril"
-
-
-# ----------------------------------------------------------------------------- orders
-def open_orders(w: TurnWork):
-    return [o for o in w.history().recent_orders if o.status in ("received", "in_progress", "ready")]
-
-
-def orders_named(w: TurnWork, ext, among):
-    """The orders a message points at: by number, or by the medication named (resolved to its prescription)."""
-    if ext.order_id:
-        return [o for o in w.history().recent_orders if o.order_id == ext.order_id.upper()] or ext.order_id
-    if ext.mentions:
-        keys = set()
-        for m in ext.mentions:
-            keys |= set(w.programs.identify(mention=m.text, medications=w.med_options()).matches)
-        return [o for o in among if o.rx_id in keys]
-    return None
-
-
-def track(w: TurnWork, ext) -> None:
-    recent = w.history().recent_orders
-    named = orders_named(w, ext, recent)
-    if isinstance(named, str):  # a number that is not among the patient's recent orders: ask the tool
-        return track_one(w, named)
-    if named == [] and ext.mentions:
-        w.say("no_order_for", medication=ext.mentions[0].text)
-        return
-    targets = named or open_orders(w) or recent[:1]
-    if not targets:
-        w.say("no_orders")
-        return
-    for o in targets[:3]:
-        track_one(w, o.order_id)
-
-
-def track_one(w: TurnWork, order_id: str) -> None:
-    r = w.call("track_order", order_id=order_id)
-    if not r.ok:
-        return writes.order_error(w, r, order_id)
-    d = r.output
-    w.say("track_line", status=replies.order_status(d.order, w.lang), medication=d.medication, strength=d.strength, pharmacy=d.pharmacy_name,
-          price=replies.money(d.order.price, w.lang))
-
-
-def cancel_order(w: TurnWork, ext) -> bool:
-    conv = w.conv
-    if conv.state in MID_FLOW and conv.state != State.CONFIRM_CANCEL:
-        medication = conv.slots.medication
-        abandon(w)
-        if medication:
-            w.say("set_aside", medication=medication)
-    elif conv.state == State.CONFIRM_CANCEL:
-        conv.pending = None
-        w.go(T.CANCEL_DECLINED)
-    opened = open_orders(w)
-    named = orders_named(w, ext, opened)
-    if isinstance(named, str):
-        writes.request_cancel(w, named)
-        return True
-    if named == [] and ext.mentions:
-        w.say("no_order_for", medication=ext.mentions[0].text)
-        w.go(T.INFO)
-        return True
-    targets = named or opened
-    if len(targets) == 1:
-        writes.request_cancel(w, targets[0].order_id)
-        return True
-    if not targets:
-        w.say("no_open_orders")
-    else:
-        conv.order_choice = [o.order_id for o in targets]
-        w.say("which_order", orders=", ".join(f"{o.order_id} ({o.medication})" for o in targets))
-    w.go(T.INFO)
-    return True
-
-
-def choose_order_to_cancel(w: TurnWork, ext) -> bool:
-    """After "which order would you like to cancel?": a number, a drug name or a position."""
-    conv = w.conv
-    choices, conv.order_choice = conv.order_choice, []
-    opened = [o for o in open_orders(w) if o.order_id in choices]
-    named = orders_named(w, ext, opened)
-    if isinstance(named, str) or (named and len(named) == 1):
-        writes.request_cancel(w, named if isinstance(named, str) else named[0].order_id)
-        return True
-    res = w.programs.identify(mention=w.message, medications=w.med_options([o.rx_id for o in opened]))
-    hit = [o for o in opened if o.rx_id in res.matches]
-    if len(hit) == 1:
-        writes.request_cancel(w, hit[0].order_id)
-        return True
-    return False
-
-
-# ----------------------------------------------------------------------------- questions
-def subject_rx(w: TurnWork, ext) -> str | None:
-    """The prescription a question is about: one it names, else the one in play, else the last one."""
-    if ext.mentions:
-        res = w.programs.identify(mention=ext.mentions[0].text, medications=w.med_options())
-        if len(res.matches) == 1:
-            return res.matches[0]
-        if res.matches:
-            return None
-    return w.conv.slots.rx_id or w.conv.focus_rx or w.conv.cash_rx
-
-
-def answer(w: TurnWork, ext) -> bool:
-    """Answer a question from the tools. False when there is nothing to answer it about."""
-    handler = ANSWERS.get(ext.topic)
-    return bool(handler and handler(w, ext) is not False)
-
-
-def a_price(w: TurnWork, ext) -> bool | None:
-    conv = w.conv
-    cash = ext.topic == "cash_price"
-    offer = writes.pending_offer(w)
-    if offer is not None and not ext.mentions:
-        if not cash:
-            w.say("order_price", price=replies.money(offer.price, w.lang),
-                  price_type=replies.price_type(offer.price_type, w.lang), pharmacy=offer.pharmacy_name)
-            return None
-        # At the summary: this order's pharmacy without insurance. The summary stays as it was shown.
-        quotes = w.call("price_lookup", rx_id=conv.slots.rx_id, pharmacy_id=offer.pharmacy_id, pay_cash=True).output.quotes
-        if quotes:
-            q = quotes[0]
-            w.say("order_cash", pharmacy=q.pharmacy_name, cash=replies.money(q.cash_price, w.lang),
-                  card=replies.money(q.card_price, w.lang) if q.card_price is not None else "—",
-                  price=replies.money(offer.price, w.lang), price_type=replies.price_type(offer.price_type, w.lang))
-            return None
-    if conv.state == State.SELECT_PHARMACY and not cash and not ext.mentions:
-        w.line(replies.offer_lines(conv.offers, w.lang))
-        return None
-    rx_id = subject_rx(w, ext)
-    if rx_id is None:
-        if conv.state in MID_FLOW:
-            return False
-        w.say("price_which")
-        w.line(refill.med_list(w))
-        return None
-    conv.focus_rx = rx_id  # "is there a cheaper alternative?" next is about this one
-    r = w.call("price_lookup", rx_id=rx_id, pay_cash=cash)
-    offers, _ = pick_offers(r.output.quotes)
-    d = r.output
-    if not offers:
-        w.say("no_stock")
-        return None
-    w.say("prices_cash" if cash else "prices", medication=d.medication, strength=d.strength, quantity=d.quantity,
-          days=d.days_supply)
-    w.add("\n" + (replies.cash_lines if cash else replies.offer_lines)(offers, w.lang))
-    if conv.state in IDLE:
-        w.add("\n" + replies.say(w.lang, "prices_hint", medication=d.medication))
-    return None
-
-
-def pharmacies_meant(w: TurnWork, ext) -> list:
-    """The pharmacies a question is about: the one it names, else the one in focus, else those on offer."""
-    conv = w.conv
-    pool = conv.offers + conv.others
-    if not pool:
-        r = w.call("pharmacy_locator", limit=12)
-        return [p.pharmacy_id for p in r.output.pharmacies if ext.pharmacy and _names(ext.pharmacy, p.name, p.chain)][:1]
-    if ext.pharmacy:
-        # The offers shown first, then the others; a full name before a chain's name.
-        # The offers shown first, then the others (nearest first); a full name before a chain's name:
-        # "the walgreens" is the nearest Walgreens.
-        said = ext.pharmacy.lower()
-        for group in (conv.offers, conv.others):
-            for test in (lambda o: said == o.pharmacy_name.lower(), lambda o: _names(said, o.pharmacy_name, o.chain)):
-                hits = [o.pharmacy_id for o in group if test(o)]
-                if hits:
-                    return hits[:1]
-    p = w.programs.select_pharmacy(message=w.message, offers=w.offer_options(pool))
-    if p.pharmacy_id:
-        return [p.pharmacy_id]
-    if conv.focus_pharmacy:
-        return [conv.focus_pharmacy]
-    return [o.pharmacy_id for o in conv.offers]
-
-
-def _names(said: str, name: str, chain: str) -> bool:
-    said = said.lower().removeprefix("the ").strip()
-    return said in name.lower() or (chain != "independent" and chain.lower() in said)
-
-
-def a_hours(w: TurnWork, ext) -> bool | None:
-    ids = pharmacies_meant(w, ext)
-    if not ids:
-        return False
-    found = [w.call("pharmacy_details", pharmacy_id=pid).output for pid in ids[:3]]
-    for d in found:
-        w.say("hours", pharmacy=d.name, address=d.address, hours=d.hours,
-              drive=replies.say(w.lang, "hours_drive" if d.drive_thru else "hours_no_drive"), phone=d.phone)
-    if len(ids) == 1:
-        focus(w, ids[0])
-        return None
-    # "which ones have a drive-thru?" when none of those listed has: the nearest that has, with stock.
-    p = w.programs.select_pharmacy(message=w.message, offers=[])
-    wants = {"drive_thru": lambda d: d.drive_thru, "open_24h": lambda d: d.is_24h}.get(p.criterion)
-    if wants and not any(wants(d) for d in found):
-        extra = next((o for o in w.conv.others if wants(o)), None)
-        if extra is not None:
-            d = w.call("pharmacy_details", pharmacy_id=extra.pharmacy_id).output
-            w.say("nearest_with", pharmacy=d.name, km=f"{d.distance_km:.1f}", hours=d.hours,
-                  drive=replies.say(w.lang, "hours_drive" if d.drive_thru else "hours_no_drive"))
-            focus(w, extra.pharmacy_id)
-    return None
-
-
-def focus(w: TurnWork, pharmacy_id: str) -> None:
-    """Remember the pharmacy just asked about ("that one"); offer it if it has stock but wasn't listed."""
-    conv = w.conv
-    conv.focus_pharmacy = pharmacy_id
-    extra = next((o for o in conv.others if o.pharmacy_id == pharmacy_id), None)
-    if extra is not None and conv.state in (State.SELECT_PHARMACY, State.CONFIRM_ORDER):
-        conv.offers.append(extra)
-        conv.others = [o for o in conv.others if o.pharmacy_id != pharmacy_id]
-
-
-def a_wait(w: TurnWork, ext) -> bool | None:
-    ids = pharmacies_meant(w, ext)
-    if not ids:
-        return False
-    for pid in ids[:3]:
-        d = w.call("wait_time", pharmacy_id=pid).output
-        name = w.call("pharmacy_details", pharmacy_id=pid).output.name
-        w.say("wait", pharmacy=name, minutes=d.minutes, weekday=replies.weekday(w.ctx.today, w.lang))
-    return None
-
-
-def a_stock(w: TurnWork, ext) -> bool | None:
-    rx_id, ids = subject_rx(w, ext), pharmacies_meant(w, ext)
-    if not rx_id or not ids:
-        return False
-    for pid in ids[:3]:
-        d = w.call("inventory_check", pharmacy_id=pid, rx_id=rx_id).output
-        name = w.call("pharmacy_details", pharmacy_id=pid).output.name
-        w.say("stock_yes" if d.in_stock else "stock_no", pharmacy=name, on_hand=d.on_hand, strength=d.strength,
-              needed=d.needed)
-    return None
-
-
-def a_generic(w: TurnWork, ext) -> bool | None:
-    rx_id = subject_rx(w, ext)
-    if not rx_id:
-        return False
-    offer = writes.pending_offer(w)
-    pid = offer.pharmacy_id if offer else (w.conv.offers[0].pharmacy_id if w.conv.offers else None)
-    if pid is None:
-        q = w.call("price_lookup", rx_id=rx_id).output.quotes
-        pid = q[0].pharmacy_id if q else None
-    if pid is None:
-        return False
-    d = w.call("brand_generic_compare", rx_id=rx_id, pharmacy_id=pid).output
-    name = w.call("pharmacy_details", pharmacy_id=pid).output.name
-    note = "daw" if d.dispense_as_written else "brand_only" if not d.generic_available else "dispensed"
-    w.say("generic_note", note=replies.say(w.lang, f"generic.{note}", medication=d.medication), generic=replies.money(d.generic_cash, w.lang) if d.generic_cash else "—",
-          brand=replies.money(d.brand_cash, w.lang), pharmacy=name)
-    return None
-
-
-def a_coverage(w: TurnWork, ext) -> bool | None:
-    rx_id = subject_rx(w, ext)
-    drug = w.med(rx_id).name if rx_id else (ext.mentions[0].text if ext.mentions else None)
-    if not drug:
-        return False
-    r = w.call("formulary_check", drug=drug)
-    if not r.ok:
-        return False
-    f = r.output
-    if f.plan is None:
-        w.say("no_plan")
-    elif not f.covered:
-        w.say("not_covered", plan=f.plan, drug=f.drug)
-    else:
-        restrictions = (replies.say(w.lang, "covered_pa") if f.prior_auth else "") + (
-            replies.say(w.lang, "covered_step", step=f.step_therapy) if f.step_therapy else "")
-        w.say("covered", plan=f.plan, drug=f.drug, tier=f.tier, copay=replies.money(f.copay_30 or 0, w.lang),
-              restrictions=restrictions)
-    return None
-
-
-def a_refill_date(w: TurnWork, ext) -> bool | None:
-    rx_id = subject_rx(w, ext)
-    if not rx_id:
-        return a_due(w, ext)
-    m = w.med(rx_id)
-    r = m.refill
-    if r.allowed or r.cash_only:
-        w.say("due_now", medication=m.name, refills=m.refills_remaining)
-    elif r.status == "too_soon":
-        w.say("due_on", medication=m.name, date=replies.date(r.due_date, w.lang))
-    else:
-        first = next((a for a in r.alerts if a.blocking), None)
-        w.say("not_refillable", medication=m.name, reason=replies.why(first, w.lang) if first else r.reason)
-    return None
-
-
-def a_prior_auth(w: TurnWork, ext) -> bool | None:
-    rx_id = subject_rx(w, ext)
-    if not rx_id:
-        return False
-    pa = w.call("prior_auth_lookup", rx_id=rx_id).output
-    if not pa.required:
-        w.say("pa_not_needed", plan=pa.plan or "", medication=pa.medication)
-    else:
-        w.say("pa_time", plan=pa.plan, medication=pa.medication, days=pa.turnaround_days or "a few",
-              prescriber=pa.prescriber, phone=pa.prescriber_phone)
-    return None
-
-
-def a_due(w: TurnWork, ext) -> bool | None:
-    meds = w.history().medications
-    if not meds:
-        w.say("no_medications")
-        return None
-    w.say("due_list")
-    w.add("\n" + "\n".join(f"- {m.name} {m.strength}: {refill.status_text(w, m)}" for m in meds))
-    return None
-
-
-def a_interaction(w: TurnWork, ext) -> bool | None:
-    current = w.conv.slots.medication
-    names = [m.text for m in ext.mentions if m.text != current] or ([current] if current else [])
-    if not names:
-        return False
-    r = w.call("interaction_check", drug=names[0])
-    if not r.ok:
-        return False
-    d = r.output
-    if not d.alerts:
-        w.say("interactions_none", drug=d.drug, others=", ".join(d.checked_against) or "—")
-    else:
-        w.say("interactions", drug=d.drug.capitalize())
-        w.add("\n" + "\n".join(replies.alert_line(a, w.lang) for a in d.alerts))
-    return None
-
-
-def a_allergy(w: TurnWork, ext) -> bool | None:
-    names = [m.text for m in ext.mentions] or ([w.conv.slots.medication] if w.conv.slots.medication else [])
-    if not names:
-        return False
-    r = w.call("allergy_check", drug=names[0])
-    if not r.ok:
-        return False
-    d = r.output
-    if d.safe:
-        w.say("allergy_none", allergies=", ".join(d.allergies_on_record) or "—", drug=d.drug)
-    else:
-        w.say("allergy_hits", drug=d.drug.capitalize())
-        w.add("\n" + "\n".join(replies.alert_line(a, w.lang) for a in d.alerts))
-    return None
-
-
-def a_adherence(w: TurnWork, ext) -> bool | None:
-    rx_id = subject_rx(w, ext)
-    if not rx_id:
-        return False
-    r = w.call("adherence_check", rx_id=rx_id)
-    if not r.ok:
-        return False
-    d = r.output
-    w.say("adherence", window=d.window_days, medication=w.med(rx_id).name, pdc=f"{d.proportion_days_covered:.0%}",
-          fills=d.fills)
-    return None
-
-
-def a_nearby(w: TurnWork, ext) -> bool | None:
-    """The nearest pharmacy (with a service, when one is asked for) from the locator; with a
-    medication in play, whether it has it in stock, and else the nearest of that kind that has."""
-    conv = w.conv
-    p = w.programs.select_pharmacy(message=w.message, offers=[])
-    feature = p.criterion if p.criterion in ("open_24h", "drive_thru") else None
-    what = replies.say(w.lang, f"nearby_what.{feature}") if feature else ""
-    rx_id = conv.slots.rx_id or conv.focus_rx
-    found = w.call("pharmacy_locator", limit=12, **({feature: True} if feature else {})).output.pharmacies
-    if not found:
-        w.say("nearby_none", what=what)
-        return None
-    if feature is None and rx_id is None:
-        w.say("nearby", what="")
-        w.add("\n" + "\n".join(nearby_line(w, x) for x in found[:3]))
-        return None
-    first, chosen = found[0], found[0]
-    w.say("nearest_one", what=what, pharmacy=first.name, address=first.address, km=f"{first.distance_km:.1f}",
-          hours=first.hours, drive=drive_words(w, first.drive_thru))
-    if rx_id is not None:
-        m = w.med(rx_id)
-        chosen = None
-        for x in [x for x in found if x.distance_km <= MAX_OFFER_KM]:
-            stock = w.call("inventory_check", pharmacy_id=x.pharmacy_id, rx_id=rx_id).output
-            if x is first:
-                w.add(" " + replies.say(w.lang, "nearby_stock_yes" if stock.in_stock else "nearby_stock_no",
-                                        medication=m.name, strength=m.strength, on_hand=stock.on_hand,
-                                        needed=stock.needed))
-            if stock.in_stock:
-                chosen = x
-                break
-        if chosen is None:
-            w.add("\n" + replies.say(w.lang, "nearby_none_stock", what=what))
-        elif chosen is not first:
-            w.add("\n" + replies.say(w.lang, "nearby_stock_alt", what=what, pharmacy=chosen.name,
-                                     km=f"{chosen.distance_km:.1f}", hours=chosen.hours,
-                                     drive=drive_words(w, chosen.drive_thru)))
-    else:
-        also = [f"{x.name} ({x.distance_km:.1f} km)" for x in found[1:3]]
-        if also:
-            w.add("\n" + replies.say(w.lang, "nearby_also", what=what, names=", ".join(also)))
-    if chosen is not None:
-        focus(w, chosen.pharmacy_id)  # "that one" now means it; while choosing it joins the offers
-        if conv.state in (State.SELECT_PHARMACY, State.CONFIRM_ORDER) and \
-                any(o.pharmacy_id == chosen.pharmacy_id for o in conv.offers):
-            w.add("\n" + replies.say(w.lang, "nearby_pick"))
-    return None
-
-
-def nearby_line(w: TurnWork, x) -> str:
-    return replies.say(w.lang, "nearby_line", pharmacy=x.name, km=f"{x.distance_km:.1f}", hours=x.hours,
-                       drive=replies.say(w.lang, "hours_drive") if x.drive_thru else "")
-
-
-def drive_words(w: TurnWork, drive_thru: bool) -> str:
-    return replies.say(w.lang, "hours_drive" if drive_thru else "hours_no_drive")
-
-
-def a_alternatives(w: TurnWork, ext) -> bool | None:
-    """Covered drugs of the same class, from the plan's formulary, for the medication asked about
-    (or, with none in play, for each of the patient's). Only the prescriber can switch drugs:
-    nothing is changed here, and an order summary on the table stays as it was shown."""
-    rx_id = subject_rx(w, ext)
-    meds = w.history().medications
-    if rx_id is not None:
-        subjects = [(w.med(rx_id).name, w.med(rx_id))]
-        w.conv.focus_rx = rx_id
-    elif ext.mentions:
-        subjects = [(ext.mentions[0].text, None)]  # a drug that is not one of theirs: the formulary still answers
-    else:
-        subjects = [(m.name, m) for m in meds]
-    found = [(r.output, m) for r, m in ((w.call("covered_alternatives", drug=name[:100]), m) for name, m in subjects)
-             if r.ok]
-    if not found:
-        return False
-    if found[0][0].plan is None:
-        w.say("no_plan")
-        return None
-    w.say("alt_head", plan=found[0][0].plan)
-    w.add("\n" + "\n".join(alternatives_line(w, a, m) for a, m in found))
-    prescribers = {(m.prescriber, m.prescriber_phone) for _, m in found if m is not None and m.prescriber}
-    who = replies.say(w.lang, "prescriber_contact", prescriber=next(iter(prescribers))[0],
-                      phone=next(iter(prescribers))[1]) if len(prescribers) == 1 else ""
-    w.add("\n" + replies.say(w.lang, "alt_prescriber", who=who))
-    return None
-
-
-def alternatives_line(w: TurnWork, a, m) -> str:
-    cur, lang = a.current, w.lang
-    cash = ""
-    if m is not None and (cur is None or cur.prior_auth):
-        offers, _ = pick_offers(w.call("price_lookup", rx_id=m.rx_id, pay_cash=True).output.quotes)
-        if offers:
-            best = min(offers, key=lambda o: (o.price, o.distance_km))
-            cash = replies.say(lang, "alt.cash", price=replies.money(best.price, lang),
-                               price_type=replies.price_type(best.price_type, lang), pharmacy=best.pharmacy_name)
-    if cur is None:
-        status = replies.say(lang, "alt.not_covered", cash=cash)
-    elif cur.prior_auth:
-        status = replies.say(lang, "alt.prior_auth", tier=cur.tier, copay=replies.money(cur.copay_30, lang), cash=cash)
-    else:
-        status = replies.say(lang, "alt.covered", tier=cur.tier, copay=replies.money(cur.copay_30, lang))
-    lower = [x for x in a.alternatives if x.lower_cost]
-    if lower:
-        options = replies.say(lang, "alt.options", options="; ".join(
-            replies.say(lang, "alt.option", drug=x.drug, brands=f" ({', '.join(x.brand_names)})" if x.brand_names else "",
-                        tier=x.tier, copay=replies.money(x.copay_30, lang),
-                        restrictions=(replies.say(lang, "covered_pa") if x.prior_auth else "")
-                        + (replies.say(lang, "covered_step", step=x.step_therapy) if x.step_therapy else ""))
-            for x in lower))
-    else:
-        options = replies.say(lang, "alt.none_cheaper" if a.alternatives else "alt.none_in_class")
-    return replies.say(lang, "alt_line", drug=a.drug, status=status, options=options)
-
-
-def a_dose(w: TurnWork, ext) -> bool | None:
-    rx_id = subject_rx(w, ext)
-    if not rx_id:
-        return False
-    m = w.med(rx_id)
-    w.say("dose_info", medication=m.name, strength=m.strength, sig=m.sig)
-    return None
-
-
-def a_what_happens(w: TurnWork, ext) -> bool | None:
-    offer = writes.pending_offer(w)
-    if offer is None:
-        return help_(w) and None
-    s = w.conv.slots
-    w.say("what_happens", pharmacy=offer.pharmacy_name, medication=s.medication, strength=s.strength,
-          quantity=s.quantity, price=replies.money(offer.price, w.lang), wait=offer.wait_minutes)
-    return None
-
-
-ANSWERS = {
-    "price": a_price, "cash_price": a_price, "hours": a_hours, "wait": a_wait, "stock": a_stock,
-    "generic": a_generic, "coverage": a_coverage, "refill_date": a_refill_date, "prior_auth": a_prior_auth,
-    "due": a_due, "interaction": a_interaction, "allergy": a_allergy, "adherence": a_adherence,
-    "nearby": a_nearby, "dose": a_dose, "what_happens": a_what_happens, "alternatives": a_alternatives,
-}
+    w.stage.reshow(w)

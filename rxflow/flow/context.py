@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from programs.consent import WriteKind
 from rxflow.domain import Alert, Offer
+from rxflow.flow.pending import Outcome, Pending
 from rxflow.flow.states import State
 
 HISTORY_TURNS = 6  # what the programs see of the conversation
@@ -34,23 +34,6 @@ class Slots(BaseModel):
     days_supply: int | None = None
 
 
-class PendingWrite(BaseModel):
-    """A summary shown to the patient that a yes would carry out. Consent is bound to `digest`:
-    a yes counts only while the same facts would be written (rxflow/flow/writes.py)."""
-
-    kind: WriteKind
-    digest: str
-    summary: str = Field(description="the summary as shown")
-    facts: str = Field("", description="the names in it a yes may restate ('yes, the lisinopril at Costco')")
-    rx_id: str | None = None
-    pharmacy_id: str | None = None
-    pay_cash: bool = False
-    order_id: str | None = None
-    request_kind: str | None = Field(None, description="a request to a human: renewal, prior_auth, pharmacist_callback")
-    reason: str | None = Field(None, description="the alert code that leads to the request")
-    request_id: str | None = Field(None, description="the request a withdrawal is for, such as 'REQ-40001'")
-
-
 class Conversation(BaseModel):
     session_id: str
     patient_id: str
@@ -69,7 +52,7 @@ class Conversation(BaseModel):
     pay_cash: bool = False
     dosage: str | None = None
     dose_attempts: int = 0
-    pending: PendingWrite | None = None
+    pending: Pending | None = None
     order_choice: list[str] = Field(default_factory=list, description="open orders offered for cancelling")
     focus_rx: str | None = Field(None, description="the prescription last in play (for 'when can I get it?')")
     cash_rx: str | None = Field(None, description="a prescription refused by insurance only: 'pay cash' refills it")
@@ -80,7 +63,7 @@ class Conversation(BaseModel):
     alerts: list[Alert] = Field(default_factory=list)
     orders: list[str] = Field(default_factory=list)
     requests: list[str] = Field(default_factory=list, description="requests to a human sent in this conversation")
-    outcomes: list[dict[str, Any]] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(default_factory=list)
     history: list[tuple[str, str]] = Field(default_factory=list)
     visited: list[State] = Field(default_factory=lambda: [State.START])
     lm_calls: int = 0

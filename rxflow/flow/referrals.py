@@ -5,19 +5,26 @@ After a refusal whose next step is one of these, the patient can ask for it ("pl
 renewal request", "can I talk to a pharmacist?"). Which request, for which prescription and why
 is decided here from the tools (the refill rules' alerts, a dose the patient reported, the
 requests already sent); the programs only say who the patient asked for. What would be sent is
-shown as a summary, and only the consent gate's yes to it writes (rxflow/flow/writes.py).
+shown as a summary, and only the consent gate's yes to it writes (rxflow/flow/writes/).
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rxflow.domain import AlertCode
-from rxflow.flow import refill, replies, writes
-from rxflow.flow.states import State
+from rxflow.flow import refilling, replies
+from rxflow.flow.errors import request_error
+from rxflow.flow.pending import PendingRequest, PendingWithdraw
 from rxflow.flow.transitions import Trigger as T
-from rxflow.flow.turn import TurnWork
+from rxflow.flow.writes.request import propose_request, request_to, say_request_exists
+from rxflow.flow.writes.withdraw import propose_withdrawal
+from rxflow.tools import ToolFailed
 from rxflow.tools.requests import PATIENT_REQUEST, RequestLine, warranted
+
+if TYPE_CHECKING:
+    from rxflow.flow.turn import TurnWork
 
 # Who the patient asked for (the topic the programs read) -> the kind of request.
 WANTED = {"renewal": "renewal", "prior_auth": "prior_auth", "pharmacist": "pharmacist_callback"}
@@ -55,7 +62,7 @@ def ask(w: TurnWork, ext, rx_id: str | None) -> None:
     """The patient asks for a request to a human: show exactly what would be sent (or say why none is)."""
     conv = w.conv
     wanted = WANTED.get(ext.topic)
-    p = conv.pending if conv.state == State.CONFIRM_REQUEST else None
+    p = conv.pending if isinstance(conv.pending, PendingRequest | PendingWithdraw) else None
     if p is not None:
         if p.kind == "request" and not ext.mentions and wanted in (None, p.request_kind):
             w.say("request_unclear")  # the same request again: it needs a plain yes
@@ -70,12 +77,12 @@ def ask(w: TurnWork, ext, rx_id: str | None) -> None:
             rx_id = fits[0].rx_id
         else:
             w.say("request_which", example=meds[0].name if meds else "lisinopril")
-            w.line(refill.med_list(w))
-            return writes.leave_request_state(w)
+            w.line(refilling.med_list(w))
+            return w.stage.settle(w)
     m = w.med(rx_id)
     picked = choose(options(w, m), wanted)
     if picked is None:
-        status = refill.status_text(w, m)
+        status = refilling.status_text(w, m)
         if wanted:
             w.say("request_not_needed", medication=m.name, what=replies.say(w.lang, f"request_what.{wanted}"),
                   status=status)
@@ -83,25 +90,17 @@ def ask(w: TurnWork, ext, rx_id: str | None) -> None:
             w.say("request_nothing_needed", medication=m.name, status=status)
         if wanted != "pharmacist_callback":
             w.add(" " + replies.say(w.lang, "offer.pharmacist"))
-        return writes.leave_request_state(w)
+        return w.stage.settle(w)
     kind, reason = picked
-    already = w.call("list_requests", rx_id=m.rx_id)
-    sent = [q for q in already.output.requests if q.request.kind == kind and q.request.status == "sent"] \
-        if already.ok else []
+    try:
+        already = w.tools.list_requests(rx_id=m.rx_id).requests
+    except ToolFailed:
+        already = []
+    sent = [q for q in already if q.request.kind == kind and q.request.status == "sent"]
     if sent:
-        writes.say_request_exists(w, sent[0])
-        return writes.leave_request_state(w)
-    writes.show_request(w, m.rx_id, kind, reason)
-
-
-def show_again(w: TurnWork) -> None:
-    """The language changed at a request's summary: show it again in the new language (same facts,
-    same digest); the yes binds to that one."""
-    p = w.conv.pending
-    if p.kind == "request":
-        writes.show_request(w, p.rx_id, p.request_kind, p.reason)
-    else:
-        writes.request_withdrawal(w, p.request_id)
+        say_request_exists(w, sent[0])
+        return w.stage.settle(w)
+    propose_request(w, m.rx_id, kind, reason)
 
 
 def _named(w: TurnWork, ext, lines: list[RequestLine]) -> list[RequestLine] | None:
@@ -123,17 +122,17 @@ def line_of(w: TurnWork, d: RequestLine) -> str:
     return replies.say(w.lang, "request_line", request_id=q.request_id,
                        what=replies.say(w.lang, f"request_what.{q.kind}"), medication=d.medication,
                        strength=d.strength, date=replies.date(q.created_at.date(), w.lang), status=status,
-                       to=writes.request_to(w, q.kind, d.prescriber, d.practice, d.prescriber_phone, d.plan,
+                       to=request_to(w, q.kind, d.prescriber, d.practice, d.prescriber_phone, d.plan,
                                             d.callback_phone))
 
 
 def track(w: TurnWork, ext) -> None:
     """Where a request stands: by its number, by medication or kind, or every one (newest first)."""
     rid = request_id_in(w, ext)
-    r = w.call("list_requests", request_id=rid) if rid else w.call("list_requests")
-    if not r.ok:
-        return writes.request_error(w, r, rid or "")
-    lines = r.output.requests
+    try:
+        lines = (w.tools.list_requests(request_id=rid) if rid else w.tools.list_requests()).requests
+    except ToolFailed as e:
+        return request_error(w, e, rid or "")
     named = None if rid else _named(w, ext, lines)
     if named == [] and ext.mentions:
         return w.say("no_request_for", medication=ext.mentions[0].text)
@@ -148,7 +147,7 @@ def withdraw(w: TurnWork, ext) -> None:
     """The patient asks to withdraw a request: show it and ask (or ask which, or say there is none)."""
     conv = w.conv
     rid = request_id_in(w, ext)
-    p = conv.pending if conv.state == State.CONFIRM_REQUEST else None
+    p = conv.pending if isinstance(conv.pending, PendingRequest | PendingWithdraw) else None
     if p is not None and p.kind == "request" and not rid:
         conv.pending = None  # "cancel the request" at its own summary: nothing is sent
         w.say("request_not_sent")
@@ -157,8 +156,10 @@ def withdraw(w: TurnWork, ext) -> None:
         w.say("withdraw_unclear", request_id=p.request_id)
         return w.go(T.REQUEST_UNCLEAR)
     if rid is None:
-        r = w.call("list_requests")
-        sent = [q for q in r.output.requests if q.request.status == "sent"] if r.ok else []
+        try:
+            sent = [q for q in w.tools.list_requests().requests if q.request.status == "sent"]
+        except ToolFailed:
+            sent = []
         named = _named(w, ext, sent)
         sent = sent if named is None else named
         if len(sent) != 1:
@@ -168,33 +169,7 @@ def withdraw(w: TurnWork, ext) -> None:
                     for q in sent[:5]))
             else:
                 w.say("no_open_requests")
-            return writes.leave_request_state(w)
+            return w.stage.settle(w)
         rid = sent[0].request.request_id
     conv.pending = None
-    writes.request_withdrawal(w, rid)
-
-
-def on_confirm(w: TurnWork, ext) -> None:
-    """At a request's summary (or "withdraw it?"), anything but a yes: a no sends (or changes) nothing;
-    a new refill starts; anything else asks again."""
-    conv = w.conv
-    p = conv.pending
-    withdrawing = p is not None and p.kind == "withdraw"
-    # How the patient answered, read as at an order summary: a hedge ("hmm not sure") is no "no".
-    answer = w.programs.confirm_order(message=w.message, summary=p.summary).answer if p is not None else "no"
-    w.intent = {"no": "deny"}.get(answer, w.intent)
-    if answer == "no" or ext.intent == "leave" or (ext.intent == "refill" and ext.mentions):
-        conv.pending = None
-        if withdrawing:
-            w.say("request_kept", request_id=p.request_id)
-        else:
-            w.say("request_not_sent")
-        w.go(T.REQUEST_DECLINED)
-        if ext.intent == "refill" and ext.mentions:
-            refill.start_refill(w, list(ext.mentions))
-        return
-    if withdrawing:
-        w.say("withdraw_unclear", request_id=p.request_id)
-    else:
-        w.say("request_unclear")
-    w.go(T.REQUEST_UNCLEAR)
+    propose_withdrawal(w, rid)

@@ -13,9 +13,11 @@ from programs.types import MedicationOption, OfferOption
 from rxflow.domain import Alert, Offer
 from rxflow.flow import replies
 from rxflow.flow.context import Conversation
+from rxflow.flow.pending import Outcome
+from rxflow.flow.registry import stage_of
 from rxflow.flow.states import State
 from rxflow.flow.transitions import Trigger, fire
-from rxflow.tools import ToolContext, ToolResult, call_tool
+from rxflow.tools import ToolContext, ToolResult, Tools
 from rxflow.tools.patient import MedicationLine, PatientHistory
 
 
@@ -74,19 +76,18 @@ class TurnWork:
         self.dosage: str | None = None  # this turn's dose verdict (the conversation's is reset on refusal)
         self.outcome: str | None = None
         self._history: PatientHistory | None = None
+        self.tools = Tools(ctx, self.record)  # every call is recorded on the turn
 
     # -- tools
-    def call(self, name: str, **args) -> ToolResult:
-        result = call_tool(self.ctx, name, args)
+    def record(self, result: ToolResult) -> None:
         self.tool_calls.append(result)
         if result.kind == "write":
             self._history = None  # a write changes what the patient's history shows
-        return result
 
     def history(self) -> PatientHistory:
         """patient_history, read at most once a turn (and again after a write)."""
         if self._history is None:
-            self._history = self.call("patient_history").output
+            self._history = self.tools.patient_history()
         return self._history
 
     def med(self, rx_id: str) -> MedicationLine:
@@ -111,9 +112,6 @@ class TurnWork:
                             chosen_before=o.pharmacy_id in earlier, asked_about=o.pharmacy_id == conv.focus_pharmacy)
                 for i, o in enumerate(conv.offers if offers is None else offers, 1)]
 
-    def record(self, result: ToolResult) -> None:
-        self.tool_calls.append(result)
-
     # -- replies, alerts, the state
     def say(self, key: str, **facts) -> str:
         text = replies.say(self.conv.lang, key, **facts)
@@ -134,17 +132,23 @@ class TurnWork:
         self.alerts.append(a)
         self.conv.alerts.append(a)
 
-    def go(self, trigger: Trigger) -> State:
+    @property
+    def stage(self):
+        """The stage the conversation rests in now (rxflow/flow/stage.py)."""
+        return stage_of(self.conv.state)
+
+    def go(self, trigger: Trigger, **facts) -> None:
+        """Fire the transition table; the destination stage's `enter` says what it asks."""
         self.conv.state = fire(self.conv.state, trigger, self.conv)
         self.path.append(self.conv.state)
         self.conv.visited.append(self.conv.state)
-        return self.conv.state
+        self.stage.enter(self, trigger, **facts)
 
     def end_refill(self, status: str) -> None:
         """Record how the medication in flight ended (the evals judge these)."""
         self.outcome = status
-        self.conv.outcomes.append({"status": status, "rx_id": self.conv.slots.rx_id,
-                                   "medication": self.conv.slots.medication})
+        self.conv.outcomes.append(Outcome(status=status, rx_id=self.conv.slots.rx_id,
+                                          medication=self.conv.slots.medication))
 
     @property
     def lang(self) -> str:

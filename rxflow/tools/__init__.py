@@ -6,6 +6,7 @@ run a tool: it validates arguments and returns a ToolResult with a typed error o
 
 from rxflow.tools import cost, drugs, orders, patient, pharmacy, requests  # noqa: F401  (registers the tools)
 from rxflow.tools.base import REGISTRY, ToolContext, ToolError, ToolResult, ToolSpec, call_tool
+from rxflow.tools.facade import ToolFailed, Tools
 
 CATEGORIES = ("patient", "drugs", "pharmacy", "cost", "orders", "requests")
 
@@ -36,4 +37,5 @@ def dspy_tools(ctx: ToolContext, kinds: tuple[str, ...] = ("read",)) -> list:
     return views
 
 
-__all__ = ["REGISTRY", "ToolContext", "ToolError", "ToolResult", "ToolSpec", "call_tool", "dspy_tools", "list_tools"]
+__all__ = ["REGISTRY", "ToolContext", "ToolError", "ToolFailed", "ToolResult", "ToolSpec", "Tools", "call_tool", "dspy_tools",
+           "list_tools"]

@@ -1,0 +1,35 @@
+"""One turn of the conversation: the consent gate, then the reading, then the dialogue acts, then the stage.
+
+    run(w)   1. a write's summary is pending and the consent gate (programs/consent.py) reads an
+                unconditional yes to it -> carry it out (rxflow/flow/writes/)
+             2. read the message (the Understand module: intent, topic, mentions, and the language
+                to answer in from now on), told what the stage just asked
+             3. a follow-up to what the stage just showed, then a dialogue act (rxflow/flow/acts.py)
+             4. otherwise the stage's own reading (rxflow/flow/stages/)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rxflow.flow import acts, stages, writes  # noqa: F401  (stages: registers every stage)
+
+if TYPE_CHECKING:
+    from rxflow.flow.turn import TurnWork
+
+
+def run(w: TurnWork) -> None:
+    conv, here = w.conv, w.stage
+    if here.takes_yes and writes.consented(w):
+        return writes.carry_out(w)
+    ext = w.programs.understand(message=w.message, history=conv.history_text(), state=conv.state.value,
+                                medications=w.med_options(), offers=w.offer_options() if conv.offers else [],
+                                language=conv.lang)
+    w.intent, w.topic = ext.intent, ext.topic
+    switched = ext.reply_language != conv.lang
+    conv.lang = ext.reply_language
+    if switched and ext.intent in ("other", "help") and not ext.mentions:
+        return acts.language_switched(w)  # "in English please": nothing else asked
+    if here.follow_up(w, ext) or acts.take(w, ext):
+        return
+    here.handle(w, ext)

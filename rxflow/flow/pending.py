@@ -1,0 +1,56 @@
+"""What a yes would write: the summary last shown, one model per kind of write.
+
+Consent is bound to `digest`, a hash of the facts the summary shows: a yes counts only while the
+same facts would be written (rxflow/flow/writes/). `facts` holds the names a yes may restate
+("yes, the lisinopril at Costco") without being read as a change.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+
+class Shown(BaseModel):
+    digest: str
+    summary: str = Field(description="the summary as shown")
+    facts: str = Field("", description="the names in it a yes may restate ('yes, the lisinopril at Costco')")
+
+
+class PendingOrder(Shown):
+    kind: Literal["order"] = "order"
+    rx_id: str
+    pharmacy_id: str
+    pay_cash: bool = False
+
+
+class PendingCancel(Shown):
+    kind: Literal["cancel"] = "cancel"
+    order_id: str
+
+
+class PendingRequest(Shown):
+    kind: Literal["request"] = "request"
+    rx_id: str
+    request_kind: str = Field(description="renewal, prior_auth or pharmacist_callback")
+    reason: str = Field(description="the alert code that leads to the request")
+
+
+class PendingWithdraw(Shown):
+    kind: Literal["withdraw"] = "withdraw"
+    request_id: str = Field(description="the request to withdraw, such as 'REQ-40001'")
+    rx_id: str
+    request_kind: str
+
+
+Pending = Annotated[PendingOrder | PendingCancel | PendingRequest | PendingWithdraw, Field(discriminator="kind")]
+
+
+class Outcome(BaseModel):
+    """How one piece of the conversation ended (the evals judge the last one)."""
+
+    status: str
+    rx_id: str | None = None
+    medication: str | None = None
+    order_id: str | None = None

@@ -1,0 +1,67 @@
+"""CONFIRM_ORDER: the order's summary; only the consent gate's yes to it places the order.
+
+Anything else is read here: a change of pharmacy, dose or medication shows what changes; a no goes
+back to the offers; anything unclear asks for a plain yes.
+"""
+
+from __future__ import annotations
+
+from rxflow.flow import refilling, replies, writes
+from rxflow.flow.stage import RefillStage, stage
+from rxflow.flow.states import State
+from rxflow.flow.transitions import Trigger as T
+from rxflow.flow.writes.order import pending_offer, propose_order
+
+
+@stage
+class ConfirmOrder(RefillStage):
+    state = State.CONFIRM_ORDER
+    asks = "order_yes"
+    question = "summary_question"
+    switchable = True
+    choosing = True
+    takes_yes = True
+
+    def enter(self, w, trigger, **facts) -> None:
+        if trigger in (T.PHARMACY_CHOSEN, T.SUMMARY_CHANGED):
+            writes.show(w)
+
+    def handle(self, w, ext) -> None:
+        conv = w.conv
+        c = w.programs.confirm_order(message=w.message, summary=conv.pending.summary if conv.pending else "")
+        w.intent = {"yes": "confirm", "no": "deny", "change": "change"}.get(c.answer, w.intent)
+        if c.answer == "change" and c.change == "dose":
+            conv.pending, conv.dose_attempts = None, 0
+            return w.go(T.CHANGE_DOSE)
+        if c.answer == "change" and c.change == "medication":
+            conv.reset_refill()
+            return w.go(T.CHANGE_MEDICATION)
+        if c.answer == "change":
+            return self.change_pharmacy(w)
+        if c.answer == "no":
+            conv.pending = None
+            w.say("declined")
+            w.add("\n" + replies.offer_lines(conv.offers, w.lang))
+            return w.go(T.DECLINED)
+        w.say("confirm_unclear")
+        w.go(T.CONFIRM_UNCLEAR)
+
+    def change_pharmacy(self, w) -> None:
+        conv = w.conv
+        choice = refilling.choose_offer(w)
+        same = choice.offer is not None and conv.pending is not None and \
+            choice.offer.pharmacy_id == conv.pending.pharmacy_id
+        if choice.offer is not None and not same:
+            return propose_order(w, choice.offer, changed=True)
+        if same:  # "yes, the cheapest" when the summary is the cheapest: nothing to change; ask for a plain yes
+            w.say("confirm_unclear")
+            return w.go(T.CONFIRM_UNCLEAR)
+        conv.pending = None
+        refilling.which_pharmacy(w, choice)
+        w.go(T.CHANGE_PHARMACY)
+
+    def reshow(self, w) -> None:
+        offer = pending_offer(w)
+        if offer is None:
+            return self.reprompt(w)
+        propose_order(w, offer)  # the same facts in the new language: the yes binds to this one

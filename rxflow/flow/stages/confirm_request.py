@@ -1,0 +1,85 @@
+"""CONFIRM_REQUEST: the summary of a request to a human (or "withdraw this request?"); only the
+consent gate's yes sends (or withdraws) it."""
+
+from __future__ import annotations
+
+from rxflow.flow import refilling, writes
+from rxflow.flow.stage import Stage, stage
+from rxflow.flow.states import State
+from rxflow.flow.transitions import Trigger as T
+from rxflow.flow.writes.request import propose_request
+from rxflow.flow.writes.withdraw import propose_withdrawal
+
+
+@stage
+class ConfirmRequest(Stage):
+    state = State.CONFIRM_REQUEST
+    asks = "request_yes"
+    takes_yes = True
+    mid_flow = True
+
+    def enter(self, w, trigger, **facts) -> None:
+        if trigger in (T.REQUEST_ASKED, T.WITHDRAW_ASKED):
+            writes.show(w)
+
+    def handle(self, w, ext) -> None:
+        """Anything but a yes: a no sends (or withdraws) nothing; a new refill starts; anything else asks again."""
+        p = w.conv.pending
+        # How the patient answered, read as at an order summary: a hedge ("hmm not sure") is no "no".
+        answer = w.programs.confirm_order(message=w.message, summary=p.summary).answer if p is not None else "no"
+        w.intent = {"no": "deny"}.get(answer, w.intent)
+        if answer == "no" or ext.intent == "leave" or (ext.intent == "refill" and ext.mentions):
+            self.decline(w)
+            if ext.intent == "refill" and ext.mentions:
+                refilling.start_refill(w, list(ext.mentions))
+            return
+        if p is not None and p.kind == "withdraw":
+            w.say("withdraw_unclear", request_id=p.request_id)
+        else:
+            w.say("request_unclear")
+        w.go(T.REQUEST_UNCLEAR)
+
+    def decline(self, w) -> None:
+        p = w.conv.pending
+        w.conv.pending = None
+        if p is not None and p.kind == "withdraw":
+            w.say("request_kept", request_id=p.request_id)
+        else:
+            w.say("request_not_sent")
+        w.go(T.REQUEST_DECLINED)
+
+    def reprompt(self, w) -> None:
+        p = w.conv.pending
+        if p is None:
+            return
+        if p.kind == "withdraw":
+            w.say("withdraw_unclear", request_id=p.request_id)
+        else:
+            w.say("request_question")
+
+    def leave(self, w, skip: bool = False) -> None:
+        self.decline(w)
+
+    def abandon(self, w) -> None:
+        w.conv.pending = None
+        w.go(T.REQUEST_DECLINED)
+
+    def set_aside(self, w, for_write: str) -> None:
+        if for_write == "request":
+            return  # another request, or this one's withdrawal: the request acts read this summary themselves
+        medication = w.conv.slots.medication
+        self.abandon(w)
+        if medication:
+            w.say("set_aside", medication=medication)
+
+    def settle(self, w) -> None:
+        self.abandon(w)
+
+    def reshow(self, w) -> None:
+        p = w.conv.pending
+        if p is None:
+            return self.reprompt(w)
+        if p.kind == "request":
+            propose_request(w, p.rx_id, p.request_kind, p.reason)
+        else:
+            propose_withdrawal(w, p.request_id)

@@ -1,0 +1,44 @@
+"""SELECT_PHARMACY: the in-stock offers in reach; "where would you like to pick it up?"
+
+A choice by name, number or a criterion (cheapest, closest, shortest wait, drive-thru, open late)
+is computed over the offers in code (rxflow/offers.py); the programs only read which was meant.
+"""
+
+from __future__ import annotations
+
+from rxflow.flow import refilling, replies
+from rxflow.flow.stage import RefillStage, stage
+from rxflow.flow.states import State
+from rxflow.flow.transitions import Trigger as T
+from rxflow.flow.writes.order import propose_order
+
+
+@stage
+class SelectPharmacy(RefillStage):
+    state = State.SELECT_PHARMACY
+    asks = "pharmacy"
+    question = "choose_hint"
+    switchable = True
+    choosing = True
+
+    def enter(self, w, trigger, before=None, earlier=None, skipped=(), **facts) -> None:
+        if trigger not in (T.ELIGIBLE, T.PAY_CASH):
+            return  # back here from the summary: whoever moved here listed the offers again
+        conv = w.conv
+        if before is not None and conv.same_for_all:
+            return propose_order(w, before)  # "the same pharmacy for all of them"
+        if skipped:
+            w.say("not_listed", names=", ".join(q.pharmacy_name for q in skipped))
+        w.say("where_pickup")
+        if before is not None:
+            w.add(" " + replies.say(w.lang, "same_as_before", medication=earlier[0], pharmacy=before.pharmacy_name,
+                                    price=replies.money(before.price, w.lang)))
+        w.add("\n" + replies.offer_lines(conv.offers, w.lang) + "\n" + replies.say(w.lang, "choose_hint"))
+
+    def handle(self, w, ext) -> None:
+        choice = refilling.choose_offer(w)
+        w.intent = "choose_pharmacy" if choice.offer or choice.ties else w.intent
+        if choice.offer is not None:
+            return propose_order(w, choice.offer)
+        refilling.which_pharmacy(w, choice)
+        w.go(T.PHARMACY_UNCLEAR)

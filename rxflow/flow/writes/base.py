@@ -1,0 +1,104 @@
+"""The one way anything is written: a summary shown, an unconditional yes to it, a recheck, the write.
+
+    propose(w, pending, trigger)  record what a yes would write and move to its summary stage,
+                                  whose `enter` shows the summary (show(w))
+    carry_out(w)                  the consent gate heard a yes: the pending write's kind rechecks
+                                  that the same facts would still be written (same digest), then
+                                  writes through its write tool, then says what happened
+
+A `Write` is one kind of write (order, cancel, request, withdraw): how it rechecks, writes,
+reports success and maps a failure (by the tool's error code and reason, never its message).
+The idempotency key is derived from the digest, so a repeated yes writes once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from programs import consent
+from rxflow.flow import replies
+from rxflow.flow.pending import Shown
+from rxflow.flow.transitions import Trigger
+from rxflow.tools import ToolFailed
+
+if TYPE_CHECKING:
+    from rxflow.flow.turn import TurnWork
+
+
+def digest(**facts) -> str:
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+@dataclass
+class Recheck:
+    """What a yes would write now, compared with what was shown."""
+
+    same: bool
+    now: Any = None  # the kind's fresh facts (an offer, an order, a request), when it could read them
+
+
+class Write(ABC):
+    kind: ClassVar[str]
+    question: ClassVar[str | None] = None  # the reply key asked after the summary, if the summary does not ask
+
+    @abstractmethod
+    def recheck(self, w: TurnWork, p) -> Recheck: ...
+
+    @abstractmethod
+    def changed(self, w: TurnWork, p, check: Recheck) -> None:
+        """What would be written is not what was shown: nothing is written; say so."""
+
+    @abstractmethod
+    def execute(self, w: TurnWork, p, check: Recheck) -> Any:
+        """Call the write tool (raises ToolFailed)."""
+
+    @abstractmethod
+    def done(self, w: TurnWork, p, result: Any) -> None: ...
+
+    @abstractmethod
+    def failed(self, w: TurnWork, p, check: Recheck, e: ToolFailed) -> None: ...
+
+
+WRITES: dict[str, Write] = {}
+
+
+def write(cls):
+    WRITES[cls.kind] = cls()
+    return cls
+
+
+def consented(w: TurnWork) -> bool:
+    """The gate (programs/consent.py): is this message an unconditional yes to the summary last shown?"""
+    p = w.conv.pending
+    return p is not None and consent.agrees(w.message, p.facts, p.kind)
+
+
+def propose(w: TurnWork, pending: Shown, trigger: Trigger) -> None:
+    w.conv.pending = pending
+    w.go(trigger)
+
+
+def show(w: TurnWork) -> None:
+    """The pending summary, and the question a yes answers."""
+    p = w.conv.pending
+    question = WRITES[p.kind].question
+    w.line(p.summary + ("\n" + replies.say(w.lang, question) if question else ""))
+
+
+def carry_out(w: TurnWork) -> None:
+    """A yes to the pending summary: recheck, write, report. Nothing is written unless the same facts hold."""
+    p, w.intent = w.conv.pending, "confirm"
+    w.conv.pending = None
+    kind = WRITES[p.kind]
+    check = kind.recheck(w, p)
+    if not check.same:
+        return kind.changed(w, p, check)
+    try:
+        result = kind.execute(w, p, check)
+    except ToolFailed as e:
+        return kind.failed(w, p, check, e)
+    kind.done(w, p, result)
