@@ -182,7 +182,16 @@ def test_cancel_by_drug_name_picks_the_right_order(talk, store):
     turns = talk("P009", "cancel the singulair order")
     assert turns[0].state == State.CONFIRM_CANCEL and "ORD-20009" in turns[0].reply
     talk_turns = talk("P009", "cancel my order")
-    assert talk_turns[0].state == State.START and "ORD-20009" in talk_turns[0].reply and "ORD-20010" in talk_turns[0].reply
+    assert talk_turns[0].state == State.CHOOSE_ORDER and "ORD-20009" in talk_turns[0].reply and \
+        "ORD-20010" in talk_turns[0].reply
+
+
+def test_which_order_answered_with_something_else_is_read_as_new(talk, store):
+    turns = talk("P009", "cancel my order", "what's due?", "the flonase one")
+    assert turns[0].state == State.CHOOSE_ORDER
+    assert turns[1].state == State.START and "montelukast" in turns[1].reply  # what's due, not a cancellation
+    assert turns[2].state != State.CONFIRM_CANCEL  # the question is no longer open
+    assert store.order("ORD-20010").status != "cancelled"
 
 
 def test_cancel_which_order_then_by_name(talk, store):

@@ -42,8 +42,8 @@ def test_every_state_is_reachable_and_handled():
     import rxflow.flow.stages  # noqa: F401  (registers the stages)
 
     assert set(STAGES) == set(State)
-    resting = {s for s, st in STAGES.items() if type(st).handle is not Stage.handle}
-    assert resting == set(State) - {State.CHECK_AUTHORIZATION}  # transient: never rested in
+    handled = {s for s, st in STAGES.items() if type(st).handle is not Stage.handle}
+    assert handled == set(State) - {State.CHECK_AUTHORIZATION}  # transient: never rested in
 
 
 def test_every_trigger_in_the_table_is_fired_by_a_handler():

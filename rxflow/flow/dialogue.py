@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 
 
 def run(w: TurnWork) -> None:
-    conv, here = w.conv, w.stage
-    if here.takes_yes and writes.consented(w):
+    conv = w.conv
+    if w.stage.takes_yes and writes.consented(w):
         return writes.carry_out(w)
     ext = w.programs.understand(message=w.message, history=conv.history_text(), state=conv.state.value,
                                 medications=w.med_options(), offers=w.offer_options() if conv.offers else [],
@@ -30,6 +30,6 @@ def run(w: TurnWork) -> None:
     conv.lang = ext.reply_language
     if switched and ext.intent in ("other", "help") and not ext.mentions:
         return acts.language_switched(w)  # "in English please": nothing else asked
-    if here.follow_up(w, ext) or acts.take(w, ext):
+    if w.stage.follow_up(w, ext) or acts.take(w, ext):
         return
-    here.handle(w, ext)
+    w.stage.handle(w, ext)  # the stage now: a follow-up that was not one may have settled elsewhere

@@ -73,16 +73,17 @@ def cancel_order(w: TurnWork, ext) -> None:
         return propose_cancel(w, targets[0].order_id)
     if not targets:
         w.say("no_open_orders")
-    else:
-        conv.order_choice = [o.order_id for o in targets]
-        w.say("which_order", orders=", ".join(f"{o.order_id} ({o.medication})" for o in targets))
-    w.go(T.INFO)
+        return w.go(T.INFO)
+    conv.order_choice = [o.order_id for o in targets]
+    w.go(T.CANCEL_WHICH, orders=targets)
 
 
 def choose_order_to_cancel(w: TurnWork, ext) -> bool:
     """After "which order would you like to cancel?": a number, a drug name or a position."""
     conv = w.conv
     choices, conv.order_choice = conv.order_choice, []
+    if not choices:
+        return False
     opened = [o for o in open_orders(w) if o.order_id in choices]
     named = orders_named(w, ext, opened)
     if isinstance(named, str) or (named and len(named) == 1):

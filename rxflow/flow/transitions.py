@@ -26,6 +26,7 @@ class Trigger(StrEnum):
     REFILL_UNRESOLVED = "refill_unresolved"
     INFO = "info"
     CANCEL_REQUESTED = "cancel_requested"
+    CANCEL_WHICH = "cancel_which"
     SWITCH_MEDICATION = "switch_medication"
     DOSE_CONFIRMED = "dose_confirmed"
     DOSE_MISMATCH = "dose_mismatch"
@@ -115,7 +116,10 @@ TRANSITIONS: list[Transition] = [
     Transition(S.CONFIRM_ORDER, T.CHANGE_MEDICATION, S.IDENTIFY_MEDICATION),
     Transition(S.CONFIRM_ORDER, T.CONFIRM_UNCLEAR, S.CONFIRM_ORDER),
     Transition(S.CONFIRM_ORDER, T.ORDER_REFUSED, S.SELECT_PHARMACY),
-    # Cancelling an order (a write: it needs its own yes).
+    # Cancelling an order (a write: it needs its own yes); with several open, which one first.
+    *[Transition(s, T.CANCEL_WHICH, S.CHOOSE_ORDER) for s in IDLE],
+    Transition(S.CHOOSE_ORDER, T.CANCEL_REQUESTED, S.CONFIRM_CANCEL),
+    Transition(S.CHOOSE_ORDER, T.INFO, S.START),
     Transition(S.CONFIRM_CANCEL, T.CANCEL_CONFIRMED, S.START),
     Transition(S.CONFIRM_CANCEL, T.CANCEL_DECLINED, S.START),
     Transition(S.CONFIRM_CANCEL, T.CANCEL_UNCLEAR, S.CONFIRM_CANCEL),
@@ -174,7 +178,7 @@ def to_mermaid(current: State | None = None, visited: list[State] | None = None,
         if t.trigger == T.ERROR and t.src != State.START:
             continue
         if t.src in IDLE and t.src != State.START and t.trigger in (
-                T.REFILL_RESOLVED, T.REFILL_AMBIGUOUS, T.REFILL_UNRESOLVED, T.CANCEL_REQUESTED, T.PAY_CASH,
+                T.REFILL_RESOLVED, T.REFILL_AMBIGUOUS, T.REFILL_UNRESOLVED, T.CANCEL_REQUESTED, T.CANCEL_WHICH, T.PAY_CASH,
                 T.REQUEST_ASKED, T.WITHDRAW_ASKED):
             continue
         if compact and (t.dst == State.START or t.trigger == T.ERROR or t.src == t.dst):

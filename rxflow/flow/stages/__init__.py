@@ -7,6 +7,7 @@
     check_authorization.py  CHECK_AUTHORIZATION     the rules (passed through within a turn)
     select_pharmacy.py      SELECT_PHARMACY         "where would you like to pick it up?"
     confirm_order.py        CONFIRM_ORDER           the order's summary: a yes places it
+    choose_order.py         CHOOSE_ORDER            "which order would you like to cancel?"
     confirm_cancel.py       CONFIRM_CANCEL          "cancel this order?"
     confirm_request.py      CONFIRM_REQUEST         a request to a human (or its withdrawal): a yes sends it
     complete.py             COMPLETE
@@ -17,6 +18,7 @@
 from rxflow.flow.registry import STAGES
 from rxflow.flow.stages import (  # noqa: F401  (registers the stages)
     check_authorization,
+    choose_order,
     clarify,
     complete,
     confirm_cancel,
