@@ -41,7 +41,7 @@ def resolve_drug(ctx: ToolContext, name: str) -> Drug:
         return ctx.store.catalogue[key]
     hits = fuzzy_drugs(ctx, name, limit=2)
     if not hits or hits[0][1] < MIN_SCORE:
-        raise ToolError("not_found", f"No drug in the catalogue matches '{name[:60]}'.")
+        raise ToolError("not_found", f"No drug in the catalogue matches '{name[:60]}'.", reason="unknown_drug")
     return hits[0][0]
 
 
