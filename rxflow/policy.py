@@ -266,7 +266,7 @@ def review_allergies(case: RefillCase) -> list[Alert]:
         hit = next((c for c in case.cross_sensitivity if c["allergy_class"] == allergy.allergy_class
                     and _matches(case.drug, c["target"], c["target_level"])), None)
         if hit is None and allergy.allergen.lower() in (case.drug.ingredient, case.drug.generic_name.lower()):
-            hit = {"severity": "major", "note": "The same drug."}
+            hit = {"severity": Severity.MAJOR, "note": "The same drug."}
         if hit is None:
             continue
         found.append(_alert(case, AlertCode.DRUG_ALLERGY,
@@ -307,7 +307,7 @@ def review_duplicates(case: RefillCase) -> list[Alert]:
             same = other.drug.drug_class == case.drug.drug_class
         # Two drugs of one class (two PPIs) almost always means one should have replaced the
         # other: major. Related classes (PPI + H2 blocker) follow the group's severity.
-        sev = Severity.MAJOR if same else Severity(mine["severity"] if mine else "moderate")
+        sev = Severity.MAJOR if same else Severity(mine["severity"] if mine else Severity.MODERATE)
         found.append(_alert(case, AlertCode.DUPLICATE_THERAPY,
                             f"{case.drug.generic_name.capitalize()} and {other.drug.generic_name} are both "
                             f"{case.drug.drug_class.replace('_', ' ')}s." if same else

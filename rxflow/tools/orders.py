@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import Field
 
 from rxflow import policy
-from rxflow.domain import OPEN_ORDER_STATUSES, Alert, AlertCode, Order
+from rxflow.domain import OPEN_ORDER_STATUSES, PREPARING_ORDER_STATUSES, Alert, AlertCode, Order
 from rxflow.store import OrderConflict, StoreError
 from rxflow.tools.base import ToolArgs, ToolContext, ToolError, ToolOutput, tool
 from rxflow.tools.cost import quote
@@ -113,7 +113,7 @@ def _status(ctx: ToolContext, o: Order) -> OrderStatus:
     rx = ctx.own_prescription(o.rx_id)
     ph = ctx.store.pharmacy(o.pharmacy_id)
     msg = f"Order {o.order_id} is {STATUS_WORDS[o.status]}"
-    if o.status in ("received", "in_progress") and o.ready_at:
+    if o.status in PREPARING_ORDER_STATUSES and o.ready_at:
         msg += f"; expected ready at {o.ready_at:%H:%M} on {o.ready_at:%B %-d}"
     return OrderStatus(order=o, medication=ctx.drug_of(rx).generic_name,
                        strength=ctx.store.product(o.product_id).strength_label, pharmacy_name=ph.name,

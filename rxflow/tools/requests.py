@@ -12,7 +12,7 @@ import datetime as dt
 from pydantic import Field
 
 from rxflow import policy
-from rxflow.domain import Alert, AlertCode, NextStep, Request, RequestKind
+from rxflow.domain import OPEN_REQUEST_STATUSES, Alert, AlertCode, NextStep, Request, RequestKind
 from rxflow.store import RequestConflict, StoreError
 from rxflow.tools.base import ToolArgs, ToolContext, ToolError, ToolOutput, tool
 
@@ -162,7 +162,7 @@ def withdraw_request(ctx: ToolContext, args: RequestIdArgs) -> RequestLine:
         raise ToolError("conflict", f"Request {r.request_id} is already withdrawn.", reason="already_withdrawn")
     now = dt.datetime.combine(ctx.today, dt.datetime.now().time().replace(microsecond=0))
     try:
-        r = ctx.store.set_request_status(r.request_id, "withdrawn", allowed_from=("sent",), at=now,
+        r = ctx.store.set_request_status(r.request_id, "withdrawn", allowed_from=OPEN_REQUEST_STATUSES, at=now,
                                          sandbox=ctx.sandbox)
     except StoreError as e:  # lost a race with another withdrawal
         raise ToolError("conflict", str(e), reason="status_changed") from e
