@@ -18,9 +18,11 @@ MAX_ARGS_CHARS = 100_000
 MAX_DEPTH = 32
 
 
-def _refuse(code: str, message: str) -> int:
-    """A bad input to `tools call`: a JSON error on stdout and exit code 2, never a traceback."""
-    print(json.dumps({"ok": False, "error": {"code": code, "message": message}}))
+def _refuse(code: str, reason: str, message: str) -> int:
+    """A bad input to `tools call`: a JSON error on stdout and exit code 2, never a traceback. The error has
+    the keys of a tool's error; `reason` is one of the tools' (rxflow.tools.ErrorReason), or
+    'store_unavailable' (the CLI's own: a tool call never answers it, the turn ends instead)."""
+    print(json.dumps({"ok": False, "error": {"code": code, "reason": reason, "message": message}}))
     return 2
 
 
@@ -57,25 +59,25 @@ def cmd_tools(args) -> int:
                 print(f"{r['category']:<9} {r['kind']:<5} {r['name']:<22} {r['summary']}")
         return 0
     if len(args.args) > MAX_ARGS_CHARS:
-        return _refuse("bad_input", f"--args is longer than {MAX_ARGS_CHARS:,} characters.")
+        return _refuse("bad_input", "invalid_args", f"--args is longer than {MAX_ARGS_CHARS:,} characters.")
     try:
         # Over-long integers and non-finite numbers are ValueErrors, deep nesting a RecursionError.
         tool_args = json.loads(args.args or "{}", parse_float=_finite, parse_constant=_finite)
     except (ValueError, RecursionError) as e:
-        return _refuse("bad_input", f"--args is not usable JSON: {str(e)[:120]}")
+        return _refuse("bad_input", "invalid_args", f"--args is not usable JSON: {str(e)[:120]}")
     if not isinstance(tool_args, dict):
-        return _refuse("bad_input", "--args must be a JSON object, such as '{\"query\": \"lisinopril\"}'.")
+        return _refuse("bad_input", "invalid_args", "--args must be a JSON object, such as '{\"query\": \"lisinopril\"}'.")
     if _depth(tool_args) > MAX_DEPTH:
-        return _refuse("bad_input", f"--args nests deeper than {MAX_DEPTH} levels.")
+        return _refuse("bad_input", "invalid_args", f"--args nests deeper than {MAX_DEPTH} levels.")
     try:
         today = dt.date.fromisoformat(args.today) if args.today else get_settings().today
     except ValueError:
-        return _refuse("bad_input", "--today must be a date such as 2026-11-24.")
+        return _refuse("bad_input", "invalid_args", "--today must be a date such as 2026-11-24.")
     if args.name not in REGISTRY:
-        return _refuse("not_found", f"Unknown tool {args.name[:60]!r}; `tools list` shows them.")
+        return _refuse("not_found", "unknown_tool", f"Unknown tool {args.name[:60]!r}; `tools list` shows them.")
     store = _store()
     if store.patient(args.patient) is None:
-        return _refuse("not_found", f"Unknown patient {args.patient[:20]!r}.")
+        return _refuse("not_found", "unknown_patient", f"Unknown patient {args.patient[:20]!r}.")
     result = call_tool(ToolContext(store, args.patient, today), args.name, tool_args)
     print(json.dumps(result.to_dict(), indent=2, default=str))
     if result.ok:
@@ -147,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.fn(args)
     except StoreUnavailable as e:  # a locked or unreadable database: what to do, in one line
         if args.cmd == "tools":
-            return _refuse("unavailable", str(e))
+            return _refuse("unavailable", "store_unavailable", str(e))
         print(f"rxflow: {e}", file=sys.stderr)
         return 2
     except UnknownPatient:

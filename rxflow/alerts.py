@@ -7,11 +7,15 @@ once and the inspector can group alerts by kind (safety, coverage, stock, eligib
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from rxflow.domain import Alert, AlertCode, NextStep, Severity
 
-AlertKind = Literal["eligibility", "safety", "coverage", "stock"]
+AlertKind = Literal["safety", "coverage", "stock", "eligibility"]
+ALERT_KINDS: tuple[AlertKind, ...] = get_args(AlertKind)  # the order the inspector groups them in
+# How each severity shows in a reply and in the inspector.
+SEVERITY_ICON: dict[Severity, str] = {Severity.MAJOR: "⛔", Severity.MODERATE: "⚠️", Severity.MINOR: "ℹ️",
+                                      Severity.INFO: "ℹ️"}
 
 
 @dataclass(frozen=True)

@@ -142,7 +142,12 @@ class Interaction(Model):
 
 
 OrderStatus = Literal["received", "in_progress", "ready", "picked_up", "cancelled"]
-OPEN_ORDER_STATUSES: tuple[str, ...] = ("received", "in_progress", "ready")
+# Every status belongs to exactly one of these two: an open order can still be cancelled (and blocks a second
+# order for its prescription); a closed one is done with.
+OPEN_ORDER_STATUSES: tuple[OrderStatus, ...] = ("received", "in_progress", "ready")
+CLOSED_ORDER_STATUSES: tuple[OrderStatus, ...] = ("picked_up", "cancelled")
+# Open and not ready yet: the order's ready time is still ahead.
+PREPARING_ORDER_STATUSES: tuple[OrderStatus, ...] = ("received", "in_progress")
 PriceType = Literal["copay", "cash", "discount_card"]
 
 
@@ -166,6 +171,7 @@ class Order(Model):
 
 RequestKind = Literal["renewal", "prior_auth", "pharmacist_callback"]
 RequestStatus = Literal["sent", "withdrawn"]
+OPEN_REQUEST_STATUSES: tuple[RequestStatus, ...] = ("sent",)  # still with a human; can be withdrawn
 
 
 class Request(Model):

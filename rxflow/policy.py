@@ -1,7 +1,9 @@
 """Refill eligibility and drug-use review: pure functions over a RefillCase, no store, no LM.
 
-Each rule is one small function returning an Alert or None (or a list, for the review
-rules that can fire more than once). The rule lists at the bottom are the policy's order.
+Each rule is one small function returning an Alert or None (or a list, for the review and
+coverage rules that can fire more than once), declared with `@rule(stage, title, facts)`: where it
+runs, its title and the facts the inspector shows for it, side by side. RULES, near the bottom, is
+the policy's order as data.
 
 Order of eligibility (../shared/DOMAIN.md, after the VA's refillability rules), with one
 deliberate change: the controlled-substance rules run right after "active", before
@@ -15,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from typing import Literal
+from dataclasses import dataclass
+from typing import Literal, get_args
 
 from pydantic import Field
 
@@ -99,7 +102,69 @@ def is_current(rx: Prescription, today: dt.date) -> bool:
     return rx.last_fill_date is not None and rx.last_fill_date + dt.timedelta(days=rx.days_supply) >= today
 
 
+# ----------------------------------------------------------------------------- the rules as data
+Stage = Literal["eligibility", "review", "coverage"]
+STAGES: tuple[Stage, ...] = get_args(Stage)  # the order they run in
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the policy: its check, the stage it runs in, its title and the facts it reads (computed
+    only when explained). Eligibility checks return an Alert or None; review and coverage checks a list."""
+
+    check: Callable[[RefillCase], Alert | None | list[Alert]]
+    stage: Stage
+    title: str
+    facts: Callable[[RefillCase], dict]
+
+    @property
+    def name(self) -> str:
+        return self.check.__name__
+
+    def __call__(self, case: RefillCase):
+        return self.check(case)
+
+    def alerts(self, case: RefillCase) -> list[Alert]:
+        found = self.check(case)
+        return found if isinstance(found, list) else [found] if found is not None else []
+
+
+def rule(stage: Stage, title: str, facts: Callable[[RefillCase], dict]):
+    """Declare a rule where its check is written: `@rule("eligibility", "Not expired", facts=...)`."""
+
+    def declare(check) -> Rule:
+        return Rule(check, stage, title, facts)
+
+    return declare
+
+
+def _too_soon_facts(case: RefillCase) -> dict:
+    rx = case.prescription
+    threshold = case.plan.too_soon_threshold if case.plan else DEFAULT_TOO_SOON
+    earliest = earliest_refill_date(rx, threshold)
+    return {"last_fill": rx.last_fill_date.isoformat() if rx.last_fill_date else None,
+            "days_supply": rx.days_supply, "threshold": threshold, "earliest": earliest.isoformat() if earliest else None}
+
+
+def _others(case: RefillCase) -> dict:
+    return {"checked_against": [m.drug.generic_name for m in case.other_active]}
+
+
+def _max_dose_facts(case: RefillCase) -> dict:
+    d, rx = case.drug, case.prescription
+    return {"daily": f"{case.product.strength_value * rx.doses_per_day:g} {case.product.strength_unit}",
+            "usual_max": f"{d.max_daily_dose:g} {d.max_daily_unit}" if d.max_daily_dose else None}
+
+
+def _coverage_facts(case: RefillCase) -> dict:
+    f, plan = case.formulary, case.plan
+    return {"plan": plan.name if plan else None, "covered": f is not None, "tier": f.tier if f else None,
+            "prior_auth": bool(f and f.prior_auth), "step_therapy": f.step_therapy if f else None,
+            "quantity_limit_30": f.quantity_limit_30 if f else None}
+
+
 # ----------------------------------------------------------------------------- eligibility
+@rule("eligibility", "Prescription is active", facts=lambda case: {"status": case.prescription.status})
 def check_active(case: RefillCase) -> Alert | None:
     rx = case.prescription
     if rx.status == "active":
@@ -111,6 +176,9 @@ def check_active(case: RefillCase) -> Alert | None:
                   status=rx.status)
 
 
+@rule("eligibility", "Controlled-substance limits", facts=lambda case: {
+    "schedule": case.drug.dea_schedule or "not controlled", "written": case.prescription.date_written.isoformat(),
+    "refills_used": case.prescription.refills_used})
 def check_controlled(case: RefillCase) -> Alert | None:
     sched, rx = case.drug.dea_schedule, case.prescription
     if sched == 2:
@@ -129,6 +197,8 @@ def check_controlled(case: RefillCase) -> Alert | None:
     return None
 
 
+@rule("eligibility", "Not expired", facts=lambda case: {
+    "written": case.prescription.date_written.isoformat(), "expires": expiry_date(case.prescription).isoformat()})
 def check_expired(case: RefillCase) -> Alert | None:
     expires = expiry_date(case.prescription)
     if case.today <= expires:
@@ -142,6 +212,8 @@ def check_expired(case: RefillCase) -> Alert | None:
                   next_step=step, expired_on=expires.isoformat(), days_ago=ago)
 
 
+@rule("eligibility", "Refills remain", facts=lambda case: {
+    "authorised": case.prescription.refills_authorized, "used": case.prescription.refills_used})
 def check_refills_remain(case: RefillCase) -> Alert | None:
     rx = case.prescription
     if rx.refills_remaining > 0:
@@ -150,6 +222,8 @@ def check_refills_remain(case: RefillCase) -> Alert | None:
                   refills=rx.refills_authorized)
 
 
+@rule("eligibility", "No order already in progress", facts=lambda case: {
+    "open_orders": [o.order_id for o in case.open_orders]})
 def check_no_open_order(case: RefillCase) -> Alert | None:
     if not case.open_orders:
         return None
@@ -165,6 +239,7 @@ def earliest_refill_date(rx: Prescription, threshold: float) -> dt.date | None:
     return rx.last_fill_date + dt.timedelta(days=math.ceil(threshold * rx.days_supply - 1e-9))
 
 
+@rule("eligibility", "Not too soon", facts=_too_soon_facts)
 def check_too_soon(case: RefillCase) -> Alert | None:
     rx = case.prescription
     threshold = case.plan.too_soon_threshold if case.plan else DEFAULT_TOO_SOON
@@ -184,13 +259,14 @@ def _matches(drug: Drug, target: str, level: str) -> bool:
     return (drug.drug_class == target) if level == "class" else (drug.ingredient == target)
 
 
+@rule("review", "Allergies", facts=lambda case: {"allergies": [a.allergen for a in case.allergies]})
 def review_allergies(case: RefillCase) -> list[Alert]:
     found = []
     for allergy in case.allergies:
         hit = next((c for c in case.cross_sensitivity if c["allergy_class"] == allergy.allergy_class
                     and _matches(case.drug, c["target"], c["target_level"])), None)
         if hit is None and allergy.allergen.lower() in (case.drug.ingredient, case.drug.generic_name.lower()):
-            hit = {"severity": "major", "note": "The same drug."}
+            hit = {"severity": Severity.MAJOR, "note": "The same drug."}
         if hit is None:
             continue
         found.append(_alert(case, AlertCode.DRUG_ALLERGY,
@@ -200,6 +276,7 @@ def review_allergies(case: RefillCase) -> list[Alert]:
     return found
 
 
+@rule("review", "Interactions", facts=_others)
 def review_interactions(case: RefillCase) -> list[Alert]:
     found = []
     for other in case.other_active:
@@ -215,6 +292,7 @@ def review_interactions(case: RefillCase) -> list[Alert]:
     return found
 
 
+@rule("review", "Duplicate therapy", facts=_others)
 def review_duplicates(case: RefillCase) -> list[Alert]:
     groups = {g["drug_class"]: g for g in case.duplicate_groups}
     mine = groups.get(case.drug.drug_class)
@@ -229,7 +307,7 @@ def review_duplicates(case: RefillCase) -> list[Alert]:
             same = other.drug.drug_class == case.drug.drug_class
         # Two drugs of one class (two PPIs) almost always means one should have replaced the
         # other: major. Related classes (PPI + H2 blocker) follow the group's severity.
-        sev = Severity.MAJOR if same else Severity(mine["severity"] if mine else "moderate")
+        sev = Severity.MAJOR if same else Severity(mine["severity"] if mine else Severity.MODERATE)
         found.append(_alert(case, AlertCode.DUPLICATE_THERAPY,
                             f"{case.drug.generic_name.capitalize()} and {other.drug.generic_name} are both "
                             f"{case.drug.drug_class.replace('_', ' ')}s." if same else
@@ -240,6 +318,7 @@ def review_duplicates(case: RefillCase) -> list[Alert]:
     return found
 
 
+@rule("review", "Maximum daily dose", facts=_max_dose_facts)
 def review_max_dose(case: RefillCase) -> list[Alert]:
     d, rx = case.drug, case.prescription
     if d.max_daily_dose is None or d.max_daily_unit != case.product.strength_unit:
@@ -253,6 +332,7 @@ def review_max_dose(case: RefillCase) -> list[Alert]:
 
 
 # ----------------------------------------------------------------------------- insurance
+@rule("coverage", "Insurance coverage", facts=_coverage_facts)
 def review_coverage(case: RefillCase) -> list[Alert]:
     if case.plan is None:
         return []  # no insurance: cash or discount card, nothing to flag
@@ -280,6 +360,8 @@ def review_coverage(case: RefillCase) -> list[Alert]:
     return found
 
 
+@rule("coverage", "Refills after this one", facts=lambda case: {
+    "refills_remaining": case.prescription.refills_remaining})
 def note_last_refill(case: RefillCase) -> list[Alert]:
     if case.prescription.refills_remaining != 1:
         return []
@@ -288,13 +370,13 @@ def note_last_refill(case: RefillCase) -> list[Alert]:
 
 
 # ----------------------------------------------------------------------------- the policy as data
-ELIGIBILITY_RULES: list[Callable[[RefillCase], Alert | None]] = [
+# The order they apply in: eligibility stops at its first failure, then review and coverage all run.
+RULES: tuple[Rule, ...] = (
     check_active, check_controlled, check_expired, check_refills_remain, check_no_open_order, check_too_soon,
-]
-REVIEW_RULES: list[Callable[[RefillCase], list[Alert]]] = [
     review_allergies, review_interactions, review_duplicates, review_max_dose,
-]
-COVERAGE_RULES: list[Callable[[RefillCase], list[Alert]]] = [review_coverage, note_last_refill]
+    review_coverage, note_last_refill,
+)
+assert [STAGES.index(r.stage) for r in RULES] == sorted(STAGES.index(r.stage) for r in RULES), "stages out of order"
 
 # Alerts that block only the insurance claim: the patient may still pay cash.
 INSURANCE_ONLY = {AlertCode.PRIOR_AUTH_REQUIRED, AlertCode.STEP_THERAPY, AlertCode.QUANTITY_LIMIT}
@@ -305,46 +387,10 @@ class Check(Model):
 
     rule: str
     title: str
-    stage: Literal["eligibility", "review", "coverage"]
+    stage: Stage
     outcome: Literal["pass", "fail", "warn", "not_reached"]
     facts: dict = Field(default_factory=dict, description="the data the rule used")
     alerts: list[AlertCode] = Field(default_factory=list)
-
-
-def _facts(case: RefillCase) -> dict[str, tuple[str, Callable[[], dict]]]:
-    """Per rule: its title, and the facts it reads (computed only when explained)."""
-    rx, f, plan = case.prescription, case.formulary, case.plan
-    threshold = plan.too_soon_threshold if plan else DEFAULT_TOO_SOON
-    earliest = earliest_refill_date(rx, threshold)
-    others = [m.drug.generic_name for m in case.other_active]
-    return {
-        "check_active": ("Prescription is active", lambda: {"status": rx.status}),
-        "check_controlled": ("Controlled-substance limits", lambda: {
-            "schedule": case.drug.dea_schedule or "not controlled", "written": rx.date_written.isoformat(),
-            "refills_used": rx.refills_used}),
-        "check_expired": ("Not expired", lambda: {"written": rx.date_written.isoformat(),
-                                                  "expires": expiry_date(rx).isoformat()}),
-        "check_refills_remain": ("Refills remain", lambda: {"authorised": rx.refills_authorized,
-                                                            "used": rx.refills_used}),
-        "check_no_open_order": ("No order already in progress", lambda: {
-            "open_orders": [o.order_id for o in case.open_orders]}),
-        "check_too_soon": ("Not too soon", lambda: {
-            "last_fill": rx.last_fill_date.isoformat() if rx.last_fill_date else None,
-            "days_supply": rx.days_supply, "threshold": threshold,
-            "earliest": earliest.isoformat() if earliest else None}),
-        "review_allergies": ("Allergies", lambda: {"allergies": [a.allergen for a in case.allergies]}),
-        "review_interactions": ("Interactions", lambda: {"checked_against": others}),
-        "review_duplicates": ("Duplicate therapy", lambda: {"checked_against": others}),
-        "review_max_dose": ("Maximum daily dose", lambda: {
-            "daily": f"{case.product.strength_value * rx.doses_per_day:g} {case.product.strength_unit}",
-            "usual_max": f"{case.drug.max_daily_dose:g} {case.drug.max_daily_unit}"
-            if case.drug.max_daily_dose else None}),
-        "review_coverage": ("Insurance coverage", lambda: {
-            "plan": plan.name if plan else None, "covered": f is not None, "tier": f.tier if f else None,
-            "prior_auth": bool(f and f.prior_auth), "step_therapy": f.step_therapy if f else None,
-            "quantity_limit_30": f.quantity_limit_30 if f else None}),
-        "note_last_refill": ("Refills after this one", lambda: {"refills_remaining": rx.refills_remaining}),
-    }
 
 
 class Decision(Model):
@@ -362,32 +408,19 @@ class Decision(Model):
 def evaluate(case: RefillCase) -> Decision:
     """All alerts for a refill. Eligibility stops at its first failure; review and coverage all run.
     `checks` records every rule in order (pass / fail / warn / not reached) with the facts it used."""
-    facts = _facts(case)
     checks: list[Check] = []
-
-    def check(rule, stage: str, found: list[Alert], reached: bool = True) -> None:
-        title, data = facts[rule.__name__]
-        outcome = "not_reached" if not reached else ("fail" if any(a.blocking for a in found)
-                                                     else "warn" if found else "pass")
-        checks.append(Check(rule=rule.__name__, title=title, stage=stage, outcome=outcome, facts=data(),
-                            alerts=[a.code for a in found]))
-
     failed: Alert | None = None
-    for rule in ELIGIBILITY_RULES:
-        if failed is not None:
-            check(rule, "eligibility", [], reached=False)
-            continue
-        failed = rule(case)
-        check(rule, "eligibility", [failed] if failed else [])
     found: list[Alert] = []
-    for stage, rules in (("review", REVIEW_RULES), ("coverage", COVERAGE_RULES)):
-        for rule in rules:
-            if failed is not None:
-                check(rule, stage, [], reached=False)
-                continue
-            got = rule(case)
+    for r in RULES:
+        reached = failed is None
+        got = r.alerts(case) if reached else []
+        if r.stage == "eligibility":
+            failed = got[0] if got else failed
+        else:
             found.extend(got)
-            check(rule, stage, got)
+        outcome = "not_reached" if not reached else ("fail" if any(a.blocking for a in got) else "warn" if got else "pass")
+        checks.append(Check(rule=r.name, title=r.title, stage=r.stage, outcome=outcome, facts=r.facts(case),
+                            alerts=[a.code for a in got]))
     if failed is not None:
         return Decision(allowed=False, alerts=[failed], blocking=[failed], checks=checks)
     blocking = [a for a in found if a.blocking]

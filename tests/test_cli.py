@@ -36,6 +36,7 @@ def test_6_tools_call_answers_bad_input_with_a_json_error_and_exit_2(argv, capsy
     out = capsys.readouterr().out
     body = json.loads(out)
     assert code == 2 and body["ok"] is False and body["error"]["code"] in ("bad_input", "not_found")
+    assert body["error"]["reason"] in ("invalid_args", "unknown_tool", "unknown_patient")
     assert body["error"]["message"] and len(out) < 5_000 and "Traceback" not in out
 
 
@@ -44,4 +45,5 @@ def test_tools_call_still_answers_good_input(capsys):
     assert json.loads(capsys.readouterr().out)["ok"] is True
     # A refusal by the tool (another patient's prescription) is not a bad input: exit 1.
     assert main(["tools", "call", "price_lookup", "--patient", "P001", "--args", '{"rx_id": "RX3001"}']) == 1
-    assert json.loads(capsys.readouterr().out)["error"]["code"] == "forbidden"
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert (error["code"], error["reason"]) == ("forbidden", "not_yours")

@@ -173,3 +173,16 @@ def test_step_therapy_and_quantity_limit(ctx_for):
 def test_stated_dose(store, strength, freq, verdict):
     product = store.product("lisinopril-10-mg")
     assert policy.check_stated_dose(product, "once daily", strength, freq)[0] == verdict
+
+
+def test_the_rules_are_one_ordered_list_and_the_checks_follow_it(ctx_for):
+    assert [r.stage for r in policy.RULES] == sorted((r.stage for r in policy.RULES), key=policy.STAGES.index)
+    assert len({r.name for r in policy.RULES}) == len(policy.RULES)
+    # Too soon (eligibility fails): every later rule is listed, not reached, with its facts.
+    d = policy.evaluate(case_for(ctx_for, "P003", "RX3001"))
+    assert [(c.rule, c.title, c.stage) for c in d.checks] == [(r.name, r.title, r.stage) for r in policy.RULES]
+    by_rule = {c.rule: c for c in d.checks}
+    assert by_rule["check_too_soon"].outcome == "fail" and by_rule["check_too_soon"].facts["earliest"] == "2026-12-07"
+    assert {c.outcome for c in d.checks[6:]} == {"not_reached"} and by_rule["review_coverage"].facts["plan"]
+    # A rule is still called as the function it was written as.
+    assert policy.check_too_soon(case_for(ctx_for, "P003", "RX3001")).code == AlertCode.REFILL_TOO_SOON

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import get_args
 
 import pytest
 from conftest import MOCK
 
+from rxflow.domain import (
+    CLOSED_ORDER_STATUSES,
+    OPEN_ORDER_STATUSES,
+    OPEN_REQUEST_STATUSES,
+    PREPARING_ORDER_STATUSES,
+    OrderStatus,
+    RequestStatus,
+)
 from rxflow.store import Store
 from rxflow.units import doses_per_day, parse_strength, same_strength
 
@@ -114,3 +123,10 @@ def test_unparseable_strengths_and_frequencies():
     assert parse_strength("a lot") is None and parse_strength("") is None and parse_strength("10 furlongs") is None
     assert doses_per_day("twice daily") == 2 and doses_per_day("once daily at bedtime") == 1
     assert doses_per_day("every 12 hours") == 2 and doses_per_day("whenever") is None
+
+
+def test_order_and_request_statuses_are_stated_once():
+    assert sorted(OPEN_ORDER_STATUSES + CLOSED_ORDER_STATUSES) == sorted(get_args(OrderStatus))
+    assert not set(OPEN_ORDER_STATUSES) & set(CLOSED_ORDER_STATUSES)
+    assert set(PREPARING_ORDER_STATUSES) < set(OPEN_ORDER_STATUSES)
+    assert set(OPEN_REQUEST_STATUSES) < set(get_args(RequestStatus))

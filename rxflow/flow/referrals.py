@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from rxflow.domain import AlertCode
+from rxflow.domain import OPEN_REQUEST_STATUSES, AlertCode
 from rxflow.flow import refilling, replies
 from rxflow.flow.errors import request_error
 from rxflow.flow.pending import PendingRequest, PendingWithdraw
@@ -96,7 +96,7 @@ def ask(w: TurnWork, ext, rx_id: str | None) -> None:
         already = w.tools.list_requests(rx_id=m.rx_id).requests
     except ToolFailed:
         already = []
-    sent = [q for q in already if q.request.kind == kind and q.request.status == "sent"]
+    sent = [q for q in already if q.request.kind == kind and q.request.status in OPEN_REQUEST_STATUSES]
     if sent:
         say_request_exists(w, sent[0])
         return w.stage.settle(w)
@@ -157,7 +157,7 @@ def withdraw(w: TurnWork, ext) -> None:
         return w.go(T.REQUEST_UNCLEAR)
     if rid is None:
         try:
-            sent = [q for q in w.tools.list_requests().requests if q.request.status == "sent"]
+            sent = [q for q in w.tools.list_requests().requests if q.request.status in OPEN_REQUEST_STATUSES]
         except ToolFailed:
             sent = []
         named = _named(w, ext, sent)

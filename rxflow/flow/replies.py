@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rxflow.domain import Alert, NextStep, Offer
+from rxflow.alerts import SEVERITY_ICON
+from rxflow.domain import PREPARING_ORDER_STATUSES, Alert, NextStep, Offer
 from rxflow.flow import spanish
 
 LEAVE_HINT = {"en": '"stop" to leave'}
@@ -639,11 +640,10 @@ def cash_lines(offers: list[Offer], lang: str = "en") -> str:
                       for i, o in enumerate(offers, 1))
 
 
-ICON = {"major": "⛔", "moderate": "⚠️", "minor": "ℹ️", "info": "ℹ️"}
 
 
 def alert_line(a: Alert, lang: str = "en") -> str:
-    return f"{ICON[a.severity]} {why(a, lang)}"
+    return f"{SEVERITY_ICON[a.severity]} {why(a, lang)}"
 
 
 def rule(a: Alert, lang: str = "en") -> str:
@@ -676,7 +676,7 @@ def why(a: Alert, lang: str = "en") -> str:
 def order_status(o, lang: str = "en") -> str:
     """An order's status in words, with its expected ready time while it is being prepared."""
     text = say(lang, f"order_status.{o.status}", order_id=o.order_id)
-    if o.status in ("received", "in_progress") and o.ready_at:
+    if o.status in PREPARING_ORDER_STATUSES and o.ready_at:
         text += say(lang, "order_ready_at", time=f"{o.ready_at:%H:%M}", date=date(o.ready_at.date(), lang))
     return text
 

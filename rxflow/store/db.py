@@ -30,6 +30,7 @@ import duckdb
 
 from rxflow.domain import (
     OPEN_ORDER_STATUSES,
+    OPEN_REQUEST_STATUSES,
     Allergy,
     Drug,
     FormularyEntry,
@@ -526,9 +527,11 @@ class Store:
             if existing:
                 found = existing[0]
             else:
+                marks = ",".join("?" * len(OPEN_REQUEST_STATUSES))
                 other = cur.execute("SELECT request_id FROM requests WHERE sandbox = ? AND patient_id = ? "
-                                    "AND rx_id = ? AND kind = ? AND status = 'sent'",
-                                    [sandbox, fields["patient_id"], fields["rx_id"], fields["kind"]]).fetchone()
+                                    f"AND rx_id = ? AND kind = ? AND status IN ({marks})",
+                                    [sandbox, fields["patient_id"], fields["rx_id"], fields["kind"],
+                                     *OPEN_REQUEST_STATUSES]).fetchone()
                 if other:
                     raise RequestConflict(other[0])
                 number = cur.execute(

@@ -1,12 +1,25 @@
 """The 21 tools in six categories, and their one registry.
 
 Importing this package registers every tool. `call_tool(ctx, name, args)` is the one way to
-run a tool: it validates arguments and returns a ToolResult with a typed error on failure.
+run a tool: it validates arguments and returns a ToolResult with a typed error (code, reason,
+message) on failure. `Tools(ctx, record)` (rxflow/tools/facade.py, generated from the registry)
+calls the same way through one typed method per tool and raises ToolFailed on failure.
 """
 
 from rxflow.tools import cost, drugs, orders, patient, pharmacy, requests  # noqa: F401  (registers the tools)
-from rxflow.tools.base import REGISTRY, ToolContext, ToolError, ToolResult, ToolSpec, call_tool
-from rxflow.tools.facade import ToolFailed, Tools
+from rxflow.tools.base import (
+    ERROR_REASONS,
+    REGISTRY,
+    ErrorCode,
+    ErrorReason,
+    ToolCall,
+    ToolContext,
+    ToolError,
+    ToolFailed,
+    ToolResult,
+    ToolSpec,
+    call_tool,
+)
 
 CATEGORIES = ("patient", "drugs", "pharmacy", "cost", "orders", "requests")
 
@@ -37,5 +50,15 @@ def dspy_tools(ctx: ToolContext, kinds: tuple[str, ...] = ("read",)) -> list:
     return views
 
 
-__all__ = ["REGISTRY", "ToolContext", "ToolError", "ToolFailed", "ToolResult", "ToolSpec", "Tools", "call_tool", "dspy_tools",
-           "list_tools"]
+def __getattr__(name: str):
+    # Tools is imported on first use: the generator imports this package to rewrite facade.py, which
+    # must work even when the committed facade no longer matches the registry.
+    if name == "Tools":
+        from rxflow.tools.facade import Tools
+
+        return Tools
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["ERROR_REASONS", "REGISTRY", "ErrorCode", "ErrorReason", "ToolCall", "ToolContext", "ToolError",
+           "ToolFailed", "ToolResult", "ToolSpec", "Tools", "call_tool", "dspy_tools", "list_tools"]

@@ -3,6 +3,9 @@
 A tool is a plain typed function `fn(ctx, args: InputModel) -> OutputModel` whose docstring
 is its description for an LM. The patient comes from `ctx` (the session), never from the
 arguments, so no argument a user controls can reach another patient's rows.
+
+A failure has a `code` (its broad category, ErrorCode) and a `reason` (exactly which failure,
+ErrorReason), so a caller branches on data, never on the wording of the message.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal, get_type_hints
+from typing import Any, Literal, get_args, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -25,12 +28,55 @@ log = logging.getLogger("rxflow.tools")
 
 ToolKind = Literal["read", "write"]
 ErrorCode = Literal["bad_input", "not_found", "forbidden", "refused", "conflict", "internal"]
+# Exactly which failure: one name per distinct cause, with its code and the tools that raise it.
+ErrorReason = Literal[
+    # call_tool itself, for any name
+    "unknown_tool",  # not_found: no tool by that name
+    "invalid_args",  # bad_input: the arguments fail the tool's input model
+    "unexpected",  # internal: a bug in a tool (logged; the message says nothing of it)
+    # lookups, shared by many tools (ToolContext, resolve_drug, own_pharmacy, quote)
+    "unknown_patient",  # not_found: the session's patient is not in the world (any tool)
+    "not_on_record",  # not_found: no such prescription, order or request (any tool taking rx_id, order_id, request_id)
+    "not_yours",  # forbidden: another patient's prescription, order or request (the same tools)
+    "unknown_drug",  # not_found: no drug matches the name (formulary_check, covered_alternatives, interaction_check,
+    #                  allergy_check)
+    "unknown_pharmacy",  # not_found: (any tool taking pharmacy_id)
+    "missing_from_catalogue",  # internal: a prescription's drug is not in the catalogue, a broken seed (any tool)
+    "no_price",  # not_found: the pharmacy has no price for the product (price_lookup, submit_order)
+    "no_fills",  # not_found: a prescription never filled (adherence_check)
+    # writes
+    "not_confirmed",  # refused: without the patient's explicit yes (submit_order, create_request)
+    "key_reused",  # conflict: the idempotency key was used for another order or request (submit_order, create_request)
+    "blocked_by_policy",  # refused: the refill rules block it, their codes in `alerts` (submit_order)
+    "out_of_stock",  # refused: too little in stock, `alerts` == ["out_of_stock"] (submit_order)
+    "already_in_progress",  # conflict: another order for the prescription is open (submit_order)
+    "already_cancelled",  # conflict: (cancel_order)
+    "not_cancellable",  # conflict: already picked up (cancel_order)
+    "status_changed",  # conflict: changed under the call by a concurrent write (cancel_order, withdraw_request)
+    "invalid_request_reason",  # bad_input: `reason` is no alert code nor 'patient_request' (create_request)
+    "not_warranted",  # refused: the refill rules call for no such request, those they do in `allowed` (create_request)
+    "request_exists",  # conflict: the same request is already sent, its id in `request_id` (create_request)
+    "already_withdrawn",  # conflict: (withdraw_request)
+]
+ERROR_REASONS: frozenset[str] = frozenset(get_args(ErrorReason))
+# The keys every error dict carries; a ToolError's details add to them and never replace them.
+ERROR_KEYS = ("code", "reason", "message")
 
 
 class ToolError(Exception):
-    def __init__(self, code: ErrorCode, message: str, details: dict[str, Any] | None = None):
+    """A tool's typed failure, raised inside a tool and turned into `ToolResult.error` by call_tool."""
+
+    def __init__(self, code: ErrorCode, message: str, details: dict[str, Any] | None = None, *,
+                 reason: ErrorReason):
+        if reason not in ERROR_REASONS:
+            raise ValueError(f"Unknown error reason {reason!r}")
+        if details and set(details) & set(ERROR_KEYS):
+            raise ValueError(f"details may not replace {ERROR_KEYS}")
         super().__init__(message)
-        self.code, self.message, self.details = code, message, details or {}
+        self.code, self.reason, self.message, self.details = code, reason, message, details or {}
+
+    def as_error(self) -> dict[str, Any]:
+        return {"code": self.code, "reason": self.reason, "message": self.message, **self.details}
 
 
 class ToolArgs(BaseModel):
@@ -57,38 +103,38 @@ class ToolContext:
     def patient(self) -> Patient:
         p = self.store.patient(self.patient_id)
         if p is None:
-            raise ToolError("not_found", f"Unknown patient {self.patient_id}")
+            raise ToolError("not_found", f"Unknown patient {self.patient_id}", reason="unknown_patient")
         return p
 
     # Ownership checks live here, once, for every tool.
     def own_prescription(self, rx_id: str) -> Prescription:
         rx = self.store.prescription(rx_id.upper())
         if rx is None:
-            raise ToolError("not_found", f"No prescription {rx_id} on record.")
+            raise ToolError("not_found", f"No prescription {rx_id} on record.", reason="not_on_record")
         if rx.patient_id != self.patient_id:
-            raise ToolError("forbidden", f"Prescription {rx_id} is not on this patient's record.")
+            raise ToolError("forbidden", f"Prescription {rx_id} is not on this patient's record.", reason="not_yours")
         return rx
 
     def own_order(self, order_id: str) -> Order:
         o = self.store.order(order_id.upper(), self.sandbox)
         if o is None:
-            raise ToolError("not_found", f"No order {order_id} on record.")
+            raise ToolError("not_found", f"No order {order_id} on record.", reason="not_on_record")
         if o.patient_id != self.patient_id:
-            raise ToolError("forbidden", f"Order {order_id} is not on this patient's record.")
+            raise ToolError("forbidden", f"Order {order_id} is not on this patient's record.", reason="not_yours")
         return o
 
     def own_request(self, request_id: str) -> Request:
         r = self.store.request(request_id.upper(), self.sandbox)
         if r is None:
-            raise ToolError("not_found", f"No request {request_id} on record.")
+            raise ToolError("not_found", f"No request {request_id} on record.", reason="not_on_record")
         if r.patient_id != self.patient_id:
-            raise ToolError("forbidden", f"Request {request_id} is not on this patient's record.")
+            raise ToolError("forbidden", f"Request {request_id} is not on this patient's record.", reason="not_yours")
         return r
 
     def drug_of(self, rx: Prescription) -> Drug:
         d = self.store.drug(rx.drug_id)
         if d is None:  # the seed guarantees this; a broken seed is an internal error
-            raise ToolError("internal", f"Drug {rx.drug_id} missing from the catalogue.")
+            raise ToolError("internal", f"Drug {rx.drug_id} missing from the catalogue.", reason="missing_from_catalogue")
         return d
 
     def refill_case(self, rx: Prescription, orders: list[Order] | None = None) -> policy.RefillCase:
@@ -148,6 +194,30 @@ class ToolSpec:
 SECRET_ARGS = frozenset({"idempotency_key"})
 
 
+class CallError(BaseModel):
+    """A failed call's error: its category, its exact reason, a short message, and the tool's details
+    (such as `alerts` for a refused order or `request_id` for a request already sent)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: ErrorCode
+    reason: ErrorReason
+    message: str
+
+
+class ToolCall(BaseModel):
+    """One call as a turn records it and the inspector shows it: what was asked (secret arguments
+    hidden), whether it worked, its result in JSON form or its error, and how long it took."""
+
+    name: str
+    kind: ToolKind
+    args: dict[str, Any]
+    ok: bool
+    data: dict[str, Any] | None
+    error: CallError | None
+    ms: float
+
+
 @dataclass
 class ToolResult:
     """One call, as recorded on a turn and shown in the inspector. `output` is the tool's typed
@@ -165,10 +235,28 @@ class ToolResult:
     def data(self) -> dict[str, Any] | None:
         return self.output.model_dump(mode="json") if self.output is not None else None
 
-    def to_dict(self) -> dict[str, Any]:
+    def record(self) -> ToolCall:
         args = {k: "(hidden)" if k in SECRET_ARGS else v for k, v in self.args.items()}
-        return {"name": self.name, "kind": self.kind, "args": args, "ok": self.ok, "data": self.data,
-                "error": self.error, "ms": round(self.ms, 2)}
+        return ToolCall(name=self.name, kind=self.kind, args=args, ok=self.ok, data=self.data, error=self.error,
+                        ms=round(self.ms, 2))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a plain dict (what a turn stores and the CLI prints)."""
+        return self.record().model_dump()
+
+
+class ToolFailed(Exception):
+    """A call through the typed facade (rxflow.tools.facade.Tools) that failed: the error's `code`,
+    `reason`, `message` and the tool's `details`, and the whole `result` (already recorded)."""
+
+    def __init__(self, result: ToolResult):
+        error = result.error or {}
+        self.result = result
+        self.code: ErrorCode = error.get("code", "internal")
+        self.reason: ErrorReason = error.get("reason", "unexpected")
+        self.message: str = error.get("message", "")
+        self.details: dict[str, Any] = {k: v for k, v in error.items() if k not in ERROR_KEYS}
+        super().__init__(f"{result.name} failed ({self.code}, {self.reason}): {self.message}")
 
 
 REGISTRY: dict[str, ToolSpec] = {}
@@ -194,21 +282,42 @@ def call_tool(ctx: ToolContext, name: str, args: dict[str, Any] | None = None) -
     spec = REGISTRY.get(name)
     args = dict(args or {})
     if spec is None:
-        return ToolResult(name, args, False, error={"code": "not_found", "message": f"Unknown tool {name}"})
+        return ToolResult(name, args, False, error={"code": "not_found", "reason": "unknown_tool",
+                                                    "message": f"Unknown tool {name}"})
     try:
         parsed = spec.args_model.model_validate(args)
         result = ToolResult(name, args, True, output=spec.fn(ctx, parsed), kind=spec.kind)
     except ValidationError as e:
         msg = "; ".join(f"{'.'.join(map(str, err['loc'])) or 'args'}: {err['msg']}" for err in e.errors()[:3])
-        result = ToolResult(name, args, False, error={"code": "bad_input", "message": msg}, kind=spec.kind)
-    except ToolError as e:
-        result = ToolResult(name, args, False, error={"code": e.code, "message": e.message, **e.details},
+        result = ToolResult(name, args, False, error={"code": "bad_input", "reason": "invalid_args", "message": msg},
                             kind=spec.kind)
+    except ToolError as e:
+        result = ToolResult(name, args, False, error=e.as_error(), kind=spec.kind)
     except StoreUnavailable:  # not a tool's failure: the turn ends with one clear message, nothing written
         raise
     except Exception:  # a bug must not end the session: log it, answer with a typed error (no internals)
         log.exception("tool %s failed", name)
-        result = ToolResult(name, args, False, error={"code": "internal", "message": "Something went wrong on our "
-                                                      "side; nothing was changed."}, kind=spec.kind)
+        result = ToolResult(name, args, False, error={"code": "internal", "reason": "unexpected", "message": "Something "
+                                                      "went wrong on our side; nothing was changed."}, kind=spec.kind)
     result.ms = (time.perf_counter() - start) * 1000
     return result
+
+
+class ToolCaller:
+    """What the generated facade (rxflow.tools.facade.Tools) adds to call_tool: every call is handed to
+    `record` (a turn's list of calls, the inspector's table) and a failure raises ToolFailed."""
+
+    def __init__(self, ctx: ToolContext, record: Callable[[ToolResult], None]):
+        self.ctx, self._record = ctx, record
+
+    def result(self, name: str, **args: Any) -> ToolResult:
+        """Call a tool by name and return its ToolResult, failed or not (never raises ToolFailed); recorded."""
+        result = call_tool(self.ctx, name, args)
+        self._record(result)
+        return result
+
+    def _run(self, name: str, **args: Any) -> Any:
+        result = self.result(name, **args)
+        if not result.ok:
+            raise ToolFailed(result)
+        return result.output

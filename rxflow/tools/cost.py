@@ -33,7 +33,7 @@ def quote(ctx: ToolContext, rx: Prescription, row: dict, pay_cash: bool = False)
     unit_cash = prices.get("brand_unit_cash" if brand else "generic_unit_cash")
     unit_card = prices.get("brand_unit_card" if brand else "generic_unit_card")
     if unit_cash is None:
-        raise ToolError("not_found", f"No price for {rx.product_id} at {row['pharmacy_id']}.")
+        raise ToolError("not_found", f"No price for {rx.product_id} at {row['pharmacy_id']}.", reason="no_price")
     cash = round(unit_cash * rx.quantity, 2)
     card = round(unit_card * rx.quantity, 2) if unit_card is not None else None
     copay = None if pay_cash else copay_for(ctx, rx)

@@ -8,7 +8,7 @@ from pydantic import Field
 from rapidfuzz import fuzz, process, utils
 
 from rxflow import alerts, policy
-from rxflow.domain import Alert, AlertCode, Drug
+from rxflow.domain import Alert, AlertCode, Drug, Severity
 from rxflow.tools.base import ToolArgs, ToolContext, ToolError, ToolOutput, placeholder_rx, tool
 
 MIN_SCORE = 80  # below this a fuzzy match is a guess, not an answer
@@ -41,7 +41,7 @@ def resolve_drug(ctx: ToolContext, name: str) -> Drug:
         return ctx.store.catalogue[key]
     hits = fuzzy_drugs(ctx, name, limit=2)
     if not hits or hits[0][1] < MIN_SCORE:
-        raise ToolError("not_found", f"No drug in the catalogue matches '{name[:60]}'.")
+        raise ToolError("not_found", f"No drug in the catalogue matches '{name[:60]}'.", reason="unknown_drug")
     return hits[0][0]
 
 
@@ -184,7 +184,7 @@ def interaction_check(ctx: ToolContext, args: InteractionArgs) -> InteractionRep
         today=ctx.today, other_active=[policy.ActiveMed(rx_id=r.rx_id, drug=ctx.drug_of(r)) for r in others],
         interactions=store.interactions(), duplicate_groups=store.duplicate_groups())
     alerts = policy.review_interactions(case) + policy.review_duplicates(case)
-    order = ["major", "moderate", "minor"]
-    worst = next((s for s in order if any(a.severity == s for a in alerts)), "none")
+    order = (Severity.MAJOR, Severity.MODERATE, Severity.MINOR)
+    worst = next((s.value for s in order if any(a.severity == s for a in alerts)), "none")
     return InteractionReport(drug_id=drug.drug_id, drug=drug.generic_name,
                              checked_against=[ctx.drug_of(r).generic_name for r in others], alerts=alerts, worst=worst)

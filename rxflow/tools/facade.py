@@ -1,29 +1,155 @@
-"""TEMPORARY shim (replaced by the generated facade on merge): w.tools.NAME(**args) -> output, raises ToolFailed."""
+"""The typed facade over the tools. GENERATED from the registry by `python -m rxflow.tools.gen_facade`:
+do not edit by hand (tests/test_facade.py fails when this file is stale).
+
+    tools = Tools(ctx, record=turn.record)    # every call, failed or not, is handed to `record`
+    quotes = tools.price_lookup(rx_id="RX1001", pay_cash=True)   # -> PriceQuotes
+    try:
+        receipt = tools.submit_order(rx_id=..., pharmacy_id=..., confirmed=True, idempotency_key=...)
+    except ToolFailed as e:                   # e.code, e.reason, e.message, e.details, e.result
+        if e.reason == "out_of_stock": ...
+
+A method validates, runs and times the call through call_tool (nothing else changes) and returns the
+tool's output model, or raises ToolFailed. Every argument is passed on, defaults included, so the
+record shows the whole call. A caller that wants the result object instead of an exception (to pass
+the record on, or to branch on `ok`) calls `tools.result("price_lookup", rx_id=...)`: the same call,
+recorded the same way, returning the ToolResult and never raising ToolFailed.
+"""
 
 from __future__ import annotations
 
-from rxflow.tools.base import ToolContext, call_tool
+from rxflow.domain import RequestKind
+from rxflow.tools.base import ToolCaller, ToolFailed
+from rxflow.tools.cost import Alternatives, BrandGeneric, FormularyReport, PriceQuotes, PriorAuth
+from rxflow.tools.drugs import DosageReport, DrugLookup, InteractionReport
+from rxflow.tools.orders import OrderReceipt, OrderStatus
+from rxflow.tools.patient import Adherence, AllergyReport, PatientHistory
+from rxflow.tools.pharmacy import Inventory, Locator, PharmacyDetails, WaitTime
+from rxflow.tools.requests import RequestLine, RequestList, RequestReceipt
+
+__all__ = ["ToolFailed", "Tools"]
 
 
-class ToolFailed(Exception):
-    def __init__(self, result):
-        super().__init__(result.error.get("message", ""))
-        self.result = result
-        self.code = result.error["code"]
-        self.reason = result.error.get("reason")
-        self.message = result.error.get("message", "")
-        self.details = {k: v for k, v in result.error.items() if k not in ("code", "message", "reason")}
+class Tools(ToolCaller):
+    """One typed method per tool, bound to a session (ToolContext); see the module docstring."""
 
+    # ----------------------------------------------------------------------- patient
+    def adherence_check(self, *, rx_id: str, window_days: int = 180) -> Adherence:
+        """Measure how consistently the patient has filled a prescription: proportion of days covered
+        (PDC).
+        """
+        return self._run("adherence_check", rx_id=rx_id, window_days=window_days)
 
-class Tools:
-    def __init__(self, ctx: ToolContext, record):
-        self._ctx, self._record = ctx, record
+    def allergy_check(self, *, drug: str) -> AllergyReport:
+        """Check a drug against the patient's recorded allergies, including cross-sensitivity by class."""
+        return self._run("allergy_check", drug=drug)
 
-    def __getattr__(self, name):
-        def call(**args):
-            r = call_tool(self._ctx, name, args)
-            self._record(r)
-            if not r.ok:
-                raise ToolFailed(r)
-            return r.output
-        return call
+    def patient_history(self, *, include_inactive: bool = False) -> PatientHistory:
+        """List the signed-in patient's prescriptions, allergies, plan and recent orders."""
+        return self._run("patient_history", include_inactive=include_inactive)
+
+    # ----------------------------------------------------------------------- drugs
+    def dosage_verification(
+        self, *, rx_id: str, stated_strength: str | None = None, stated_frequency: str | None = None,
+        stated_count: float | None = None
+    ) -> DosageReport:
+        """Compare the dose the patient states with the prescription, with units normalised."""
+        return self._run(
+            "dosage_verification", rx_id=rx_id, stated_strength=stated_strength,
+            stated_frequency=stated_frequency, stated_count=stated_count
+        )
+
+    def drug_lookup(self, *, query: str, limit: int = 5) -> DrugLookup:
+        """Find drugs in the catalogue by generic name, brand, abbreviation or a misspelling."""
+        return self._run("drug_lookup", query=query, limit=limit)
+
+    def interaction_check(self, *, drug: str) -> InteractionReport:
+        """Check a drug against all of the patient's active medications: interactions and duplicate
+        therapy.
+        """
+        return self._run("interaction_check", drug=drug)
+
+    # ----------------------------------------------------------------------- pharmacy
+    def inventory_check(self, *, pharmacy_id: str, rx_id: str) -> Inventory:
+        """Check whether a pharmacy has enough of a prescription's exact product in stock."""
+        return self._run("inventory_check", pharmacy_id=pharmacy_id, rx_id=rx_id)
+
+    def pharmacy_details(self, *, pharmacy_id: str) -> PharmacyDetails:
+        """Address, phone, hours, 24-hour and drive-thru service of one pharmacy, with its distance."""
+        return self._run("pharmacy_details", pharmacy_id=pharmacy_id)
+
+    def pharmacy_locator(
+        self, *, limit: int = 5, max_km: float | None = None, open_24h: bool = False, drive_thru: bool = False
+    ) -> Locator:
+        """Find pharmacies near the signed-in patient's address, nearest first."""
+        return self._run(
+            "pharmacy_locator", limit=limit, max_km=max_km, open_24h=open_24h, drive_thru=drive_thru
+        )
+
+    def wait_time(self, *, pharmacy_id: str) -> WaitTime:
+        """Typical wait today, in minutes, from order to ready for pickup, at one pharmacy."""
+        return self._run("wait_time", pharmacy_id=pharmacy_id)
+
+    # ----------------------------------------------------------------------- cost
+    def brand_generic_compare(self, *, rx_id: str, pharmacy_id: str) -> BrandGeneric:
+        """Compare brand and generic prices for a prescription at one pharmacy, and say which is dispensed."""
+        return self._run("brand_generic_compare", rx_id=rx_id, pharmacy_id=pharmacy_id)
+
+    def covered_alternatives(self, *, drug: str) -> Alternatives:
+        """The drugs of the same class as a drug that the patient's plan covers: formulary alternatives."""
+        return self._run("covered_alternatives", drug=drug)
+
+    def formulary_check(self, *, drug: str) -> FormularyReport:
+        """Whether the patient's plan covers a drug, at which tier and copay, and with which restrictions."""
+        return self._run("formulary_check", drug=drug)
+
+    def price_lookup(
+        self, *, rx_id: str, pharmacy_id: str | None = None, pay_cash: bool = False
+    ) -> PriceQuotes:
+        """Price a prescription at one pharmacy or at every pharmacy nearby (within 15 km)."""
+        return self._run("price_lookup", rx_id=rx_id, pharmacy_id=pharmacy_id, pay_cash=pay_cash)
+
+    def prior_auth_lookup(self, *, rx_id: str) -> PriorAuth:
+        """Whether the plan needs prior authorization for a prescription, its criteria and turnaround."""
+        return self._run("prior_auth_lookup", rx_id=rx_id)
+
+    # ----------------------------------------------------------------------- orders
+    # write: call it only after the patient's explicit yes to what it does
+    def cancel_order(self, *, order_id: str) -> OrderStatus:
+        """Cancel one of the patient's orders before it is picked up."""
+        return self._run("cancel_order", order_id=order_id)
+
+    # write: call it only after the patient's explicit yes to what it does
+    def submit_order(
+        self, *, rx_id: str, pharmacy_id: str, confirmed: bool, idempotency_key: str, pay_cash: bool = False
+    ) -> OrderReceipt:
+        """Place a refill order at a pharmacy, after the patient explicitly confirmed the summary."""
+        return self._run(
+            "submit_order", rx_id=rx_id, pharmacy_id=pharmacy_id, confirmed=confirmed,
+            idempotency_key=idempotency_key, pay_cash=pay_cash
+        )
+
+    def track_order(self, *, order_id: str) -> OrderStatus:
+        """Status of one of the patient's orders: received, being filled, ready, picked up or cancelled."""
+        return self._run("track_order", order_id=order_id)
+
+    # ----------------------------------------------------------------------- requests
+    # write: call it only after the patient's explicit yes to what it does
+    def create_request(
+        self, *, rx_id: str, kind: RequestKind, reason: str, confirmed: bool, idempotency_key: str
+    ) -> RequestReceipt:
+        """Send a request to a human, after the patient explicitly confirmed its summary."""
+        return self._run(
+            "create_request", rx_id=rx_id, kind=kind, reason=reason, confirmed=confirmed,
+            idempotency_key=idempotency_key
+        )
+
+    def list_requests(self, *, request_id: str | None = None, rx_id: str | None = None) -> RequestList:
+        """The patient's requests to a human (renewals, prior authorizations, pharmacist call backs),
+        newest first.
+        """
+        return self._run("list_requests", request_id=request_id, rx_id=rx_id)
+
+    # write: call it only after the patient's explicit yes to what it does
+    def withdraw_request(self, *, request_id: str) -> RequestLine:
+        """Withdraw one of the patient's requests that was sent."""
+        return self._run("withdraw_request", request_id=request_id)

@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import Field
 
 from rxflow import policy
-from rxflow.domain import OPEN_ORDER_STATUSES, Alert, Order
+from rxflow.domain import OPEN_ORDER_STATUSES, PREPARING_ORDER_STATUSES, Alert, AlertCode, Order
 from rxflow.store import OrderConflict, StoreError
 from rxflow.tools.base import ToolArgs, ToolContext, ToolError, ToolOutput, tool
 from rxflow.tools.cost import quote
@@ -54,7 +54,7 @@ def submit_order(ctx: ToolContext, args: SubmitArgs) -> OrderReceipt:
         refused when not confirmed, blocked by the policy, or out of stock.
     """
     if not args.confirmed:
-        raise ToolError("refused", "An order is placed only after the patient's explicit yes.")
+        raise ToolError("refused", "An order is placed only after the patient's explicit yes.", reason="not_confirmed")
     rx = ctx.own_prescription(args.rx_id)
     ph = own_pharmacy(ctx, args.pharmacy_id)
     # A repeated yes returns the order the first one placed, even though the policy would
@@ -64,10 +64,11 @@ def submit_order(ctx: ToolContext, args: SubmitArgs) -> OrderReceipt:
     if not prior and decision.blocking and not (decision.insurance_only and args.pay_cash):
         codes = ", ".join(a.code for a in decision.blocking)
         raise ToolError("refused", f"The refill policy does not allow this order ({codes}).",
-                        {"alerts": [a.code.value for a in decision.blocking]})
+                        {"alerts": [a.code.value for a in decision.blocking]}, reason="blocked_by_policy")
     offer = quote(ctx, rx, distance_row(ctx, ph.pharmacy_id), pay_cash=args.pay_cash)
     if not prior and not offer.in_stock:
-        raise ToolError("refused", f"{ph.name} does not have enough in stock.", {"alerts": ["out_of_stock"]})
+        raise ToolError("refused", f"{ph.name} does not have enough in stock.", {"alerts": [AlertCode.OUT_OF_STOCK.value]},
+                        reason="out_of_stock")
     created_at = dt.datetime.combine(ctx.today, dt.datetime.now().time().replace(microsecond=0))
     try:
         order, created = ctx.store.insert_order({
@@ -78,9 +79,10 @@ def submit_order(ctx: ToolContext, args: SubmitArgs) -> OrderReceipt:
             "ready_at": created_at + dt.timedelta(minutes=offer.wait_minutes), "idempotency_key": args.idempotency_key,
         }, ctx.sandbox)
     except OrderConflict as e:
-        raise ToolError("conflict", f"Order {e.order_id} for this prescription is already in progress.") from e
+        raise ToolError("conflict", f"Order {e.order_id} for this prescription is already in progress.",
+                        reason="already_in_progress") from e
     if order.patient_id != ctx.patient_id:  # a key reused across patients must not leak the other's order
-        raise ToolError("conflict", "That confirmation key was already used.")
+        raise ToolError("conflict", "That confirmation key was already used.", reason="key_reused")
     return OrderReceipt(order=order, created=created, medication=ctx.drug_of(rx).generic_name,
                         strength=ctx.store.product(rx.product_id).strength_label, pharmacy_name=ph.name,
                         alerts=[a for a in decision.alerts if not a.blocking])
@@ -111,7 +113,7 @@ def _status(ctx: ToolContext, o: Order) -> OrderStatus:
     rx = ctx.own_prescription(o.rx_id)
     ph = ctx.store.pharmacy(o.pharmacy_id)
     msg = f"Order {o.order_id} is {STATUS_WORDS[o.status]}"
-    if o.status in ("received", "in_progress") and o.ready_at:
+    if o.status in PREPARING_ORDER_STATUSES and o.ready_at:
         msg += f"; expected ready at {o.ready_at:%H:%M} on {o.ready_at:%B %-d}"
     return OrderStatus(order=o, medication=ctx.drug_of(rx).generic_name,
                        strength=ctx.store.product(o.product_id).strength_label, pharmacy_name=ph.name,
@@ -149,12 +151,13 @@ def cancel_order(ctx: ToolContext, args: OrderArgs) -> OrderStatus:
     """
     o = ctx.own_order(args.order_id)
     if o.status == "cancelled":
-        raise ToolError("conflict", f"Order {o.order_id} is already cancelled.")
+        raise ToolError("conflict", f"Order {o.order_id} is already cancelled.", reason="already_cancelled")
     if o.status == "picked_up":
-        raise ToolError("conflict", f"Order {o.order_id} was already picked up and cannot be cancelled.")
+        raise ToolError("conflict", f"Order {o.order_id} was already picked up and cannot be cancelled.",
+                        reason="not_cancellable")
     try:
         o = ctx.store.set_order_status(o.order_id, "cancelled", allowed_from=OPEN_ORDER_STATUSES,
                                        sandbox=ctx.sandbox)
     except StoreError as e:  # lost a race with another cancel
-        raise ToolError("conflict", str(e)) from e
+        raise ToolError("conflict", str(e), reason="status_changed") from e
     return _status(ctx, o)

@@ -177,7 +177,7 @@ def adherence_check(ctx: ToolContext, args: AdherenceArgs) -> Adherence:
     start = ctx.today - dt.timedelta(days=args.window_days)
     fills = [f for f in ctx.store.fills(rx.rx_id) if f["fill_date"] <= ctx.today]
     if not fills:
-        raise ToolError("not_found", f"No fills on record for {rx.rx_id}.")
+        raise ToolError("not_found", f"No fills on record for {rx.rx_id}.", reason="no_fills")
     # Period: from the window start (or the first fill, if later) to today.
     period_start = max(start, fills[0]["fill_date"])
     covered: set[dt.date] = set()

@@ -10,7 +10,7 @@ from rxflow.tools.base import ToolArgs, ToolContext, ToolError, ToolOutput, tool
 def own_pharmacy(ctx: ToolContext, pharmacy_id: str):
     ph = ctx.store.pharmacy(pharmacy_id.upper())
     if ph is None:
-        raise ToolError("not_found", f"No pharmacy {pharmacy_id[:40]}.")
+        raise ToolError("not_found", f"No pharmacy {pharmacy_id[:40]}.", reason="unknown_pharmacy")
     return ph
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from pydantic import Field
 
 from rxflow import policy
-from rxflow.domain import Alert, AlertCode, NextStep, Request, RequestKind
+from rxflow.domain import OPEN_REQUEST_STATUSES, Alert, AlertCode, NextStep, Request, RequestKind
 from rxflow.store import RequestConflict, StoreError
 from rxflow.tools.base import ToolArgs, ToolContext, ToolError, ToolOutput, tool
 
@@ -82,14 +82,14 @@ class RequestReceipt(RequestLine):
 
 def _check_warranted(ctx: ToolContext, rx, kind: str, reason: str) -> None:
     if reason not in REASONS:
-        raise ToolError("bad_input", f"Unknown reason {reason!r}.")
+        raise ToolError("bad_input", f"Unknown reason {reason!r}.", reason="invalid_request_reason")
     if kind == "pharmacist_callback":
         return  # a patient may always ask a pharmacist to call; the reason says what about
     allowed = warranted(policy.evaluate(ctx.refill_case(rx)).alerts).get(kind, [])
     if reason not in allowed:
         what = "renewal" if kind == "renewal" else "prior-authorization"
         raise ToolError("refused", f"The refill rules call for no {what} request for {rx.rx_id} "
-                                   f"({', '.join(allowed) or 'none'}).", {"allowed": allowed})
+                                   f"({', '.join(allowed) or 'none'}).", {"allowed": allowed}, reason="not_warranted")
 
 
 @tool("requests", kind="write")
@@ -120,11 +120,11 @@ def create_request(ctx: ToolContext, args: CreateRequestArgs) -> RequestReceipt:
         is already sent (its id in request_id); not_found / forbidden for another's prescription.
     """
     if not args.confirmed:
-        raise ToolError("refused", "A request is sent only after the patient's explicit yes.")
+        raise ToolError("refused", "A request is sent only after the patient's explicit yes.", reason="not_confirmed")
     rx = ctx.own_prescription(args.rx_id)
     prior = ctx.store.request_by_key(args.idempotency_key, ctx.sandbox)
     if prior is not None and (prior.patient_id, prior.rx_id, prior.kind) != (ctx.patient_id, rx.rx_id, args.kind):
-        raise ToolError("conflict", "That confirmation key was already used.")
+        raise ToolError("conflict", "That confirmation key was already used.", reason="key_reused")
     if prior is None:  # a repeated yes returns the request the first one sent
         _check_warranted(ctx, rx, args.kind, args.reason)
     now = dt.datetime.combine(ctx.today, dt.datetime.now().time().replace(microsecond=0))
@@ -135,7 +135,7 @@ def create_request(ctx: ToolContext, args: CreateRequestArgs) -> RequestReceipt:
             "idempotency_key": args.idempotency_key,
         }, ctx.sandbox)
     except RequestConflict as e:
-        raise ToolError("conflict", str(e), {"request_id": e.request_id}) from e
+        raise ToolError("conflict", str(e), {"request_id": e.request_id}, reason="request_exists") from e
     return RequestReceipt(**_line(ctx, request), created=created)
 
 
@@ -159,13 +159,13 @@ def withdraw_request(ctx: ToolContext, args: RequestIdArgs) -> RequestLine:
     """
     r = ctx.own_request(args.request_id)
     if r.status == "withdrawn":
-        raise ToolError("conflict", f"Request {r.request_id} is already withdrawn.")
+        raise ToolError("conflict", f"Request {r.request_id} is already withdrawn.", reason="already_withdrawn")
     now = dt.datetime.combine(ctx.today, dt.datetime.now().time().replace(microsecond=0))
     try:
-        r = ctx.store.set_request_status(r.request_id, "withdrawn", allowed_from=("sent",), at=now,
+        r = ctx.store.set_request_status(r.request_id, "withdrawn", allowed_from=OPEN_REQUEST_STATUSES, at=now,
                                          sandbox=ctx.sandbox)
     except StoreError as e:  # lost a race with another withdrawal
-        raise ToolError("conflict", str(e)) from e
+        raise ToolError("conflict", str(e), reason="status_changed") from e
     return RequestLine(**_line(ctx, r))
 
 

@@ -8,7 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from rxflow.domain import Alert, AlertCode, NextStep
+from rxflow.alerts import ALERT_KINDS, SEVERITY_ICON
+from rxflow.alerts import RULES as ALERT_RULES
+from rxflow.domain import OPEN_ORDER_STATUSES, OPEN_REQUEST_STATUSES, Alert, NextStep
 from rxflow.flow import replies
 from rxflow.flow.context import Conversation
 from rxflow.flow.states import State
@@ -16,19 +18,10 @@ from rxflow.flow.transitions import to_mermaid
 from rxflow.flow.turn import Turn
 from rxflow.tools import ToolContext, call_tool
 
-SEVERITY_ICON = {"major": "⛔", "moderate": "⚠️", "minor": "ℹ️", "info": "ℹ️"}
-
-# What an alert is about: a stakeholder reads "Coverage" for a prior authorization, not "Safety".
-ALERT_KIND = {
-    **dict.fromkeys((AlertCode.DRUG_ALLERGY, AlertCode.DRUG_INTERACTION, AlertCode.DUPLICATE_THERAPY,
-                     AlertCode.MAX_DOSE_EXCEEDED, AlertCode.DOSE_MISMATCH, AlertCode.DOSE_CHANGED), "Safety"),
-    **dict.fromkeys((AlertCode.PRIOR_AUTH_REQUIRED, AlertCode.STEP_THERAPY, AlertCode.QUANTITY_LIMIT,
-                     AlertCode.NON_FORMULARY), "Coverage"),
-    AlertCode.OUT_OF_STOCK: "Stock",
-    **dict.fromkeys((AlertCode.DISCONTINUED, AlertCode.EXPIRED, AlertCode.NO_REFILLS, AlertCode.ORDER_IN_PROGRESS,
-                     AlertCode.REFILL_TOO_SOON, AlertCode.CONTROLLED_C2, AlertCode.CONTROLLED_LIMIT,
-                     AlertCode.RENEWAL_NEEDED), "Eligibility"),
-}
+# What an alert is about (the kind of its rule in rxflow/alerts.py): a stakeholder reads "Coverage" for a
+# prior authorization, not "Safety".
+KIND_TITLES = tuple(kind.capitalize() for kind in ALERT_KINDS)
+ALERT_KIND = {code: rule.kind.capitalize() for code, rule in ALERT_RULES.items()}
 
 
 def alert_title(a: Alert) -> str:
@@ -105,7 +98,7 @@ def alerts_md(conv: Conversation) -> str:
         return "**Alerts**\n\n_No alerts in this conversation._"
     lines = ["**Alerts**"]
     recent = list({(a.code, a.rx_id, a.reason): a for a in conv.alerts[-8:]}.values())  # the same alert once
-    for kind in ("Safety", "Coverage", "Stock", "Eligibility"):
+    for kind in KIND_TITLES:
         mine = [a for a in recent if ALERT_KIND[a.code] == kind]
         if not mine:
             continue
@@ -233,11 +226,11 @@ def patient_card(store, conv: Conversation, h=None) -> str:
         due = f"{m.refill.due_date:%b %d}" if m.refill.due_date else "?"
         status = STATUS_WORDS.get(m.refill.status, m.refill.status).format(due=due)
         lines.append(f"| {m.name} {m.strength} | {status} | {m.refills_remaining} |")
-    open_orders = [o for o in h.recent_orders if o.status in ("received", "in_progress", "ready")]
+    open_orders = [o for o in h.recent_orders if o.status in OPEN_ORDER_STATUSES]
     lines += ["", "**Open orders:** " + (", ".join(f"{o.order_id} {o.medication} ({o.status.replace('_', ' ')})"
                                                    for o in open_orders) or "none")]
     r = call_tool(ToolContext(store, conv.patient_id, conv.today, conv.sandbox), "list_requests")
-    sent = [line for line in (r.output.requests if r.ok else []) if line.request.status == "sent"]
+    sent = [line for line in (r.output.requests if r.ok else []) if line.request.status in OPEN_REQUEST_STATUSES]
     if sent:
         lines.append("**Requests sent:** " + ", ".join(
             f"{line.request.request_id} {line.request.kind.replace('_', ' ')} for {line.medication}" for line in sent))

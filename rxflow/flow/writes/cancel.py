@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rxflow.domain import CLOSED_ORDER_STATUSES
 from rxflow.flow import replies
 from rxflow.flow.errors import order_error
 from rxflow.flow.pending import Outcome, PendingCancel
@@ -14,8 +15,6 @@ from rxflow.tools import ToolFailed
 if TYPE_CHECKING:
     from rxflow.flow.turn import TurnWork
 
-CLOSED = ("picked_up", "cancelled")  # an order in these statuses can no longer be cancelled
-
 
 def propose_cancel(w: TurnWork, order_id: str) -> None:
     """Show the order and ask: cancelling is a write, it needs its own yes."""
@@ -24,7 +23,7 @@ def propose_cancel(w: TurnWork, order_id: str) -> None:
     except ToolFailed as e:
         order_error(w, e, order_id)
         return w.go(T.INFO)
-    if o.order.status in CLOSED:
+    if o.order.status in CLOSED_ORDER_STATUSES:
         w.say("cant_cancel", status=replies.order_status(o.order, w.lang))
         return w.go(T.INFO)
     text = replies.say(w.lang, "cancel_ask", order_id=o.order.order_id, medication=o.medication, strength=o.strength,

@@ -15,8 +15,6 @@ from rxflow.tools import ToolFailed
 if TYPE_CHECKING:
     from rxflow.flow.turn import TurnWork
 
-# Why submit_order refused (its error reason) -> the catalogue key of the reply.
-FAILURES = {"out_of_stock": "stock", "blocked_by_policy": "policy", "already_in_progress": "in_progress"}
 
 
 def order_summary(w: TurnWork, o: Offer) -> tuple[str, str]:
@@ -53,6 +51,15 @@ def pending_offer(w: TurnWork) -> Offer | None:
     """The offer the pending order summary is for (None when no order summary is pending)."""
     p = w.conv.pending
     return next((o for o in w.conv.offers if p and p.kind == "order" and o.pharmacy_id == p.pharmacy_id), None)
+
+
+def failure(e: ToolFailed) -> str:
+    """Why submit_order refused, by its error code and reason, as a catalogue key (order_failed.*)."""
+    if e.reason == "out_of_stock":
+        return "stock"
+    if e.code == "refused":
+        return "policy"
+    return "in_progress" if e.reason == "already_in_progress" else "other"
 
 
 @write
@@ -97,7 +104,7 @@ class OrderWrite(Write):
         refilling.end_and_continue(w, "order_placed")
 
     def failed(self, w: TurnWork, p: PendingOrder, check: Recheck, e: ToolFailed) -> None:
-        why = FAILURES.get(e.reason, "other")
+        why = failure(e)
         w.say("order_failed", why=replies.say(w.lang, f"order_failed.{why}",
                                               pharmacy=check.now.pharmacy_name if check.now else ""))
         w.add("\n" + replies.offer_lines(w.conv.offers, w.lang))

@@ -105,7 +105,7 @@ class RequestWrite(Write):
         w.go(T.REQUEST_DONE)
 
     def failed(self, w: TurnWork, p: PendingRequest, check: Recheck, e: ToolFailed) -> None:
-        sent = e.details.get("request_id") if e.code == "conflict" else None
+        sent = e.details.get("request_id") if e.reason == "request_exists" else None
         found = None
         if sent:
             try:

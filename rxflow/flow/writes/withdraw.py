@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rxflow.domain import OPEN_REQUEST_STATUSES
 from rxflow.flow import replies
 from rxflow.flow.errors import request_error
 from rxflow.flow.pending import PendingWithdraw
@@ -25,7 +26,7 @@ def propose_withdrawal(w: TurnWork, request_id: str) -> None:
         return w.stage.settle(w)
     d = found.requests[0]
     q = d.request
-    if q.status != "sent":
+    if q.status not in OPEN_REQUEST_STATUSES:
         w.say("request_already_withdrawn", request_id=q.request_id)
         return w.stage.settle(w)
     text = replies.say(w.lang, "withdraw_ask", request_id=q.request_id, medication=d.medication,
