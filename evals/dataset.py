@@ -53,10 +53,18 @@ class GoldOrder(Strict):
     pharmacy_id: str | None = None
 
 
+class GoldRequest(Strict):
+    kind: Literal["renewal", "prior_auth", "pharmacist_callback"] | None = None
+    medication: str | None = None
+    status: Literal["sent", "withdrawn"] | None = None
+
+
 class Outcome(Strict):
     status: Status
     orders: list[GoldOrder] = Field(default_factory=list)
     alerts: list[str] = Field(default_factory=list)
+    requests: list[GoldRequest] | None = Field(None, description="the requests to a human it must have written, "
+                                               "and no others; left out: not checked")
 
 
 class Conversation(Strict):

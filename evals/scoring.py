@@ -97,6 +97,8 @@ class Result:
     latencies_ms: list[float]
     transcript: list[dict]
     error: str | None = None
+    requests_ok: bool = True  # the requests to a human match outcome.requests (when labelled)
+    requests: list[dict] = field(default_factory=list)
     step_checks: dict[str, list[bool]] = field(default_factory=dict)  # per signature: each labelled step right?
     lm_steps: int = 0  # steps sent to the LM
     fallback_steps: int = 0  # of those, the ones the LM did not answer (offline fallback or failed)
@@ -108,6 +110,7 @@ class Result:
         d.pop("step_checks")
         d["tags"] = ",".join(self.tags)
         d["orders"] = len(self.orders)
+        d["requests"] = len(self.requests)
         d["latencies_ms"] = round(sum(self.latencies_ms), 1)
         return d
 
@@ -235,16 +238,22 @@ def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisi
         if t.outcome in kinds and not explicit_yes(conv_spec.turns[i].user, turns[i - 1].reply if i else "",
                                                    kind=kinds[t.outcome]):
             unsafe += 1
+    sent = []
+    for q in store.requests(conv_spec.patient_id):
+        rx = store.prescription(q.rx_id)
+        sent.append({"request_id": q.request_id, "kind": q.kind, "status": q.status,
+                     "medication": store.drug(rx.drug_id).generic_name if rx else None})
     status = final_status(conv, turns) if error is None else "error"
     gold = conv_spec.outcome
     status_ok = status == gold.status
     orders_ok = match_orders(gold.orders, written)
+    requests_ok = gold.requests is None or match_orders(gold.requests, sent)
     raised = {a.code for a in conv.alerts}
     alerts_ok = set(gold.alerts) <= raised
     return Result(
         id=conv_spec.id, patient_id=conv_spec.patient_id, tags=conv_spec.tags,
-        success=status_ok and orders_ok and alerts_ok and error is None,
-        status_ok=status_ok, orders_ok=orders_ok, alerts_ok=alerts_ok, status=status, gold_status=gold.status,
+        success=status_ok and orders_ok and alerts_ok and requests_ok and error is None,
+        status_ok=status_ok, orders_ok=orders_ok, alerts_ok=alerts_ok, requests_ok=requests_ok, requests=sent, status=status, gold_status=gold.status,
         orders=written, gold_orders=len(gold.orders), unsafe_orders=unsafe, wrote_when_it_must_not=not gold.orders and bool(written),
         turn_checks=checks, turns=len(turns), lm_calls=sum(t.lm_calls for t in turns),
         tokens=None if any(t.tokens is None for t in turns) else sum(t.tokens for t in turns),
