@@ -87,13 +87,6 @@ class Assistant:
         self._people = People([Person(p.patient_id, p.first_name, p.last_name) for p in store.patients()],
                               not_people=names_not_people(store))
 
-    @classmethod
-    def from_settings(cls, lm: str | None = None, program: str | None = None, store: Store | None = None,
-                      settings: Settings | None = None) -> Assistant:
-        from rxflow.environment import build
-
-        return build(settings, lm=lm, program=program, store=store)
-
     @property
     def program_label(self) -> str:
         return self.programs.label

@@ -475,10 +475,11 @@ def launch(assistant: Assistant | None = None, **kwargs):
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from rxflow import logs
     from rxflow.config import get_settings
+    from rxflow.environment import build
 
     logs.setup(get_settings().log_level)
     try:
-        assistant = assistant or Assistant.from_settings()
+        assistant = assistant or build()
     except StoreUnavailable as e:  # a locked or unreadable database file: say what to do, no traceback
         print(f"rxflow: {e}", file=sys.stderr)
         raise SystemExit(2) from None
