@@ -24,6 +24,7 @@ from programs.people import People, Person
 from rxflow import sessions
 from rxflow.config import Settings, get_settings
 from rxflow.demo_patients import DEMO_PATIENTS
+from rxflow.domain import OPEN_ORDER_STATUSES
 from rxflow.flow import dialogue, replies
 from rxflow.flow.context import Conversation
 from rxflow.flow.states import State
@@ -31,7 +32,8 @@ from rxflow.flow.transitions import Trigger
 from rxflow.flow.turn import Turn, TurnWork
 from rxflow.guard import clean
 from rxflow.store import Store, StoreUnavailable
-from rxflow.tools import ToolContext
+from rxflow.tools import ToolContext, ToolResult, call_tool
+from rxflow.views import Receipt, RequestRow, SessionView
 
 log = logging.getLogger("rxflow.turns")
 
@@ -87,13 +89,6 @@ class Assistant:
         self._people = People([Person(p.patient_id, p.first_name, p.last_name) for p in store.patients()],
                               not_people=names_not_people(store))
 
-    @classmethod
-    def from_settings(cls, lm: str | None = None, program: str | None = None, store: Store | None = None,
-                      settings: Settings | None = None) -> Assistant:
-        from rxflow.environment import build
-
-        return build(settings, lm=lm, program=program, store=store)
-
     @property
     def program_label(self) -> str:
         return self.programs.label
@@ -138,6 +133,53 @@ class Assistant:
         """The session's stored turn records (bounded), oldest first: what a reloaded page redraws."""
         self.conversation(session_id)
         return self.store.turn_records(session_id)
+
+    # ------------------------------------------------------------------ what the page shows
+    def view(self, session_id: str, turn: Turn | None = None) -> SessionView:
+        """What the page shows beside the chat (rxflow/views.py): the patient card, the receipt, the
+        orders and requests tables, the Explain data. `turn`: the session's last turn, whose own
+        patient_history and list_requests answers are reused while still true (read after its last
+        write), so the refill rules do not run again; otherwise (a page load, a turn that read
+        neither) each tool is called once here."""
+        conv = self.conversation(session_id)
+        reused = turn._fresh if turn is not None and turn.session_id == sessions.digest(session_id) \
+            and turn.turn_no == conv.turns else {}
+        ctx = ToolContext(self.store, conv.patient_id, conv.today, conv.sandbox)
+
+        def answer(tool: str):
+            if tool in reused:
+                return reused[tool]
+            r = call_tool(ctx, tool)
+            return r.output if r.ok else None
+
+        requests = answer("list_requests")
+        return SessionView(
+            conversation=conv, program=self.programs_for(conv).label,
+            first_name=self.store.patient(conv.patient_id).first_name, history=answer("patient_history"),
+            requests=[RequestRow.of(line) for line in (requests.requests if requests else [])],
+            orders=self.store.orders_frame(conv.patient_id, conv.sandbox).to_dict("records"),
+            receipt=self._receipt(conv), open_order=self._open_order(conv))
+
+    def open_order(self, session_id: str) -> str | None:
+        """The latest order this session placed that can still be tracked or cancelled (Track / Cancel)."""
+        return self._open_order(self.conversation(session_id))
+
+    def _open_order(self, conv: Conversation) -> str | None:
+        for oid in reversed(conv.orders):
+            o = self.store.order(oid, conv.sandbox)
+            if o is not None and o.status in OPEN_ORDER_STATUSES:
+                return oid
+        return None
+
+    def _receipt(self, conv: Conversation) -> Receipt | None:
+        if not conv.orders:
+            return None
+        o = self.store.order(conv.orders[-1], conv.sandbox)
+        product = self.store.product(o.product_id)
+        return Receipt(order_id=o.order_id, medication=self.store.drug(product.drug_id).generic_name,
+                       strength=product.strength_label, brand=o.dispense_brand, quantity=o.quantity,
+                       days_supply=o.days_supply, pharmacy=self.store.pharmacy(o.pharmacy_id).name, price=o.price,
+                       price_type=o.price_type, status=o.status, ready_at=o.ready_at)
 
     def offered_patients(self) -> list[str]:
         """Who a session can be started for: the demo patients in demo mode, everyone otherwise."""
@@ -311,6 +353,7 @@ class Assistant:
             steps=[{k: v for k, v in t.__dict__.items() if k != "inputs"} for t in w.traces],
             ms=round((time.perf_counter() - start) * 1000, 2))
         turn._traces = w.traces
+        turn._fresh = fresh_reads(w.tool_calls)
         self._persist(conv, turn)
         return turn
 
@@ -337,6 +380,18 @@ class Assistant:
         log.info(json.dumps(line))
 
 
+def fresh_reads(calls: list[ToolResult], tools=("patient_history", "list_requests")) -> dict[str, object]:
+    """The answers of `tools` called with no arguments after the turn's last write: still what the
+    store says when the turn ends (a write may change them), by tool name."""
+    fresh: dict[str, object] = {}
+    for c in reversed(calls):
+        if c.kind == "write":
+            break
+        if c.name in tools and c.ok and not c.args:
+            fresh.setdefault(c.name, c.output)
+    return fresh
+
+
 def names_not_people(store: Store) -> list[str]:
     """Names a message may use that are not patients: drugs, pharmacies and their chains, prescribers, plans."""
     names = [n for d in store.catalogue.values() for n in (d.generic_name, *d.brand_names, *d.abbreviations)]
@@ -354,4 +409,5 @@ def vocabulary_of(store: Store) -> Vocabulary:
     return Vocabulary(names)
 
 
-__all__ = ["Assistant", "SessionExpired", "SessionLimit", "State", "Turn", "UnknownPatient", "UnknownSession"]
+__all__ = ["Assistant", "SessionExpired", "SessionLimit", "SessionView", "StaleStep", "State", "StoreUnavailable", "Turn",
+           "UnknownPatient", "UnknownSession"]

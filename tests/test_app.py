@@ -18,7 +18,7 @@ from rxflow.ui import render
 ARTIFACTS = ROOT / "artifacts"
 
 
-def test_render_functions(talk, store, assistant):
+def test_render_functions(talk, assistant):
     turns = talk("P005", "refill lisinopril", "yes")
     conv = assistant.conversation(turns.sid)
     msgs = render.chat_messages("yes", turns[-1])
@@ -32,9 +32,10 @@ def test_render_functions(talk, store, assistant):
     assert list(table["tool"])[-1] == "price_lookup" and "patient_history" in list(table["tool"])
     assert (table["ms"] >= 0).all()
     assert "drug_interaction" in render.alerts_md(conv).replace("drug interaction", "drug_interaction")
-    assert render.order_md(store, conv) == ("_No order placed in this session yet._", None)
+    view = assistant.view(turns.sid, turns[-1])
+    assert render.order_md(view) == ("_No order placed in this session yet._", None)
     assert "offline" in render.program_md(turns[-1], conv, "offline")
-    assert list(render.orders_table(store, conv).columns) == render.ORDER_COLUMNS
+    assert list(render.orders_table(view).columns) == render.ORDER_COLUMNS
 
 
 def test_two_alerts_of_one_rule_are_told_apart_and_titled_by_kind(talk, assistant):
@@ -54,13 +55,14 @@ def test_every_alert_code_has_a_kind():
     assert set(render.ALERT_KIND) == set(AlertCode)
 
 
-def test_the_inspector_speaks_in_words_not_raw_values(talk, store, assistant):
+def test_the_inspector_speaks_in_words_not_raw_values(talk, assistant):
     turns = talk("P001", "refill my lisinopril", "yes", "the cheapest", "yes")
     conv = assistant.conversation(turns.sid)
-    receipt, oid = render.order_md(store, conv)
+    view = assistant.view(turns.sid, turns[-1])
+    receipt, oid = render.order_md(view)
     assert oid == "ORD-30001" and "$2.10" in receipt and "with a discount card" in receipt
     assert "discount_card" not in receipt and "2.1 " not in receipt
-    row = render.orders_table(store, conv).iloc[0]
+    row = render.orders_table(view).iloc[0]
     assert row["price"] == "$2.10 (with a discount card)" and row["status"] == "received"
     path = render.path_diagram(conv)
     assert path.startswith("```mermaid\nflowchart") and '"Confirm the order"' in path and '"Done"' in path
@@ -70,18 +72,17 @@ def test_the_inspector_speaks_in_words_not_raw_values(talk, store, assistant):
     assert "<details>" in tools and "submit_order" in tools and conv.write_token not in tools  # the key stays hidden
 
 
-def test_the_patient_card_and_the_explain_panel_come_from_the_tools(talk, store, assistant):
+def test_the_patient_card_and_the_explain_panel_come_from_the_tools(talk, assistant):
     turns = talk("P003", "refill my sertraline", "yes")
-    conv = assistant.conversation(turns.sid)
-    card = render.patient_card(store, conv)
+    view = assistant.view(turns.sid, turns[-1])
+    card = render.patient_card(view)
     assert "Linda Park" in card and "sulfa" in card and "Acme Health PPO" in card
     assert "too soon (from Dec 07)" in card and "no refills left" in card and "expired" in card
-    explain = render.explain_md(store, conv)
+    explain = render.explain_md(view)
     assert "sertraline 50 mg" in explain and "not allowed" in explain
     assert "| Not too soon | eligibility | ❌ fail |" in explain and "earliest: 2026-12-07" in explain
     assert "⏸ not reached" in explain  # eligibility stops at its first failure
-    fresh = assistant.conversation(assistant.start("P003"))
-    assert "No prescription in play" in render.explain_md(store, fresh)
+    assert "No prescription in play" in render.explain_md(assistant.view(assistant.start("P003")))
 
 
 @pytest.mark.parametrize("messages, state, first", [
@@ -91,23 +92,22 @@ def test_the_patient_card_and_the_explain_panel_come_from_the_tools(talk, store,
     (("refill my lisinopril", "yes", "the cheapest"), "CONFIRM_ORDER", "Yes, place the order"),
     (("necesito resurtir mi lisinopril",), "CONFIRM_DOSAGE", "Sí, esa es mi dosis"),
 ])
-def test_quick_replies_follow_the_step_and_the_language(talk, store, assistant, messages, state, first):
+def test_quick_replies_follow_the_step_and_the_language(talk, assistant, messages, state, first):
     sid = assistant.start("P001")
     for m in messages:
         assistant.handle(sid, m)
-    conv = assistant.conversation(sid)
-    pairs = render.quick_replies(store, conv)
-    assert conv.state == state and pairs[0][0].startswith(first)
+    view = assistant.view(sid)
+    pairs = render.quick_replies(view)
+    assert view.conversation.state == state and pairs[0][0].startswith(first)
 
 
-def test_a_quick_reply_sends_what_a_patient_types_and_goes_through_the_same_gate(store, assistant):
+def test_a_quick_reply_sends_what_a_patient_types_and_goes_through_the_same_gate(assistant):
     sid = assistant.start("P001")
     for _ in range(3):  # refill, dose, pharmacy: each by its first quick reply
-        conv = assistant.conversation(sid)
-        assistant.handle(sid, render.quick_replies(store, conv)[0][1])
+        assistant.handle(sid, render.quick_replies(assistant.view(sid))[0][1])
     conv = assistant.conversation(sid)
     assert conv.state == State.CONFIRM_ORDER and conv.pending is not None
-    label, sends = render.quick_replies(store, conv)[0]
+    label, sends = render.quick_replies(assistant.view(sid))[0]
     assert (label, sends) == ("Yes, place the order", "yes")
     assert assistant.handle(sid, sends).state == State.COMPLETE
 
@@ -123,20 +123,19 @@ def test_after_a_refusal_the_next_step_is_one_tap_and_a_request_still_needs_its_
     sid = assistant.start(patient)
     for m in messages:
         assistant.handle(sid, m)
-    pairs = dict(render.quick_replies(store, assistant.conversation(sid)))
+    pairs = dict(render.quick_replies(assistant.view(sid)))
     assert label in pairs, pairs
     if label == "When can I get it?":
         return
     turn = assistant.handle(sid, pairs[label])
     assert turn.state == State.CONFIRM_REQUEST and "Please confirm this request" in turn.reply
-    conv = assistant.conversation(sid)
-    assert dict(render.quick_replies(store, conv))["Yes, send it"] == "yes"
+    assert dict(render.quick_replies(assistant.view(sid)))["Yes, send it"] == "yes"
     done = assistant.handle(sid, "yes")
     assert "REQ-40001" in done.reply
-    conv = assistant.conversation(sid)
-    assert list(render.requests_table(store, conv)["request_id"]) == ["REQ-40001"]
-    assert "REQ-40001" in render.patient_card(store, conv)
-    assert "Where's my request?" in dict(render.quick_replies(store, conv))
+    view = assistant.view(sid, done)
+    assert list(render.requests_table(view)["request_id"]) == ["REQ-40001"]
+    assert "REQ-40001" in render.patient_card(view)
+    assert "Where's my request?" in dict(render.quick_replies(view))
 
 
 def test_a_quick_reply_answers_only_the_step_it_was_drawn_for_checked_under_the_lock(store, assistant):
@@ -193,7 +192,7 @@ def test_buttons_work_for_a_tab_whose_server_state_was_dropped_and_a_slow_reply_
     assert text.endswith("order ORD-30001") and sid2 == sid and token2 != token  # (the last "act": Cancel)
     out = fn["reply"](text, sid2, token2, chat, req)
     assert "ORD-30001" in out[0][-1]["content"] and not isinstance(out[1], str)  # the button wrote the session back
-    bound = out[4]
+    bound = out[5]  # after the turn and the session's view
     sends = json_.loads(bound)["sends"]
     first_quick = next(f.fn for f in demo.fns.values() if f.name == "pick")
     out = first_quick(bound, "", token2, chat, req)  # the first quick reply, the state dropped again
@@ -201,6 +200,61 @@ def test_buttons_work_for_a_tab_whose_server_state_was_dropped_and_a_slow_reply_
     assert sends[0] == "yes" and "is cancelled" in out[0][-1]["content"]  # "Yes, cancel it", through the gate
     moved = fn["reply"]("what's due?", sid, token2, [], req)  # the tab still has its session: nothing to write
     assert moved[1] is not sid and not isinstance(moved[1], str)  # gr.skip(): the tab keeps whatever it has now
+
+
+def test_a_page_turn_runs_the_refill_rules_once_the_panels_reuse_the_turns_answers(store, monkeypatch):
+    """The panels and quick replies read the Assistant's view, built from the turn's own patient_history
+    and list_requests answers: no second run of the rules for every medication. After a write (an
+    order) the view reads patient_history once more, since the order changed what it shows."""
+    from types import SimpleNamespace
+
+    from rxflow.environment import build
+    from rxflow.ratelimit import RateLimiter
+    from rxflow.tools import REGISTRY
+    from rxflow.ui.app import build_demo
+
+    calls = {"patient_history": 0, "list_requests": 0}
+    for name in calls:
+        real = REGISTRY[name].fn
+
+        def counted(ctx, args, _real=real, _name=name):
+            calls[_name] += 1
+            return _real(ctx, args)
+
+        monkeypatch.setattr(REGISTRY[name], "fn", counted)
+    demo = build_demo(build(store=store, program="offline", mode="demo"), RateLimiter(0, 1))
+    fn = {f.name: f.fn for f in demo.fns.values()}
+    req = SimpleNamespace(client=SimpleNamespace(host="203.0.113.9"), headers={})
+    sid, token = fn["start"]("P003", "", "Auto", req)[:2]
+    per_turn = []
+    for message in ("refill omeprazole", "yes", "what's the status of my request?", "refill my sertraline"):
+        calls.update(dict.fromkeys(calls, 0))
+        out = fn["reply"](message, sid, token, [], req)
+        fn["after"](sid, out[3], out[4])
+        per_turn.append(dict(calls))
+    assert [c["patient_history"] for c in per_turn] == [1, 1, 1, 1]
+    assert per_turn[2]["list_requests"] == 1  # the turn listed the requests: the panels reuse that too
+    sid, token = fn["start"]("P001", "", "Auto", req)[:2]
+    for message in ("refill my lisinopril", "yes", "the cheapest", "yes"):
+        calls.update(dict.fromkeys(calls, 0))
+        out = fn["reply"](message, sid, token, [], req)
+        fn["after"](sid, out[3], out[4])
+    assert calls["patient_history"] == 2 and "ORD-30001" in out[0][-1]["content"]  # before and after the order
+
+
+def test_the_ui_reads_only_through_the_assistant_and_one_builder_wires_it():
+    import ast
+
+    def imports(path):
+        tree = ast.parse(path.read_text())
+        return {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | \
+            {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+
+    for path in (ROOT / "rxflow" / "ui").glob("*.py"):
+        assert not {m for m in imports(path) if m and m.split(".")[:2] in (["rxflow", "store"], ["rxflow", "tools"],
+                                                                         ["rxflow", "policy"])}, path
+    assert "rxflow.environment" not in imports(ROOT / "rxflow" / "assistant.py")  # no cycle with the builder
+    assert "rxflow.ui.app" in imports(ROOT / "app.py") and len((ROOT / "app.py").read_text().splitlines()) < 20
 
 
 def test_the_path_diagram_names_every_state():

@@ -230,7 +230,7 @@ def test_another_session_never_sees_a_sandboxed_request(demo_assistant, store):
     assert sent(store, sandbox=a.conversation(theirs).sandbox)[0].request_id == r.request_id
     from rxflow.ui import render
 
-    table = render.requests_table(store, a.conversation(mine))
+    table = render.requests_table(a.view(mine))
     assert list(table["request_id"]) == [r.request_id] and "idempotency_key" not in table.columns
 
 

@@ -60,7 +60,7 @@ def test_1_no_session_id_or_order_key_in_the_chat_api_reply_or_the_tool_bubbles(
     # The chat's tool bubbles and inspector panels, rendered from the same turn.
     turn = assistant.handle(sid, "where is my order?")
     shown = json.dumps([render.chat_messages("where is my order?", turn), render.tool_table(turn).to_dict(),
-                        render.order_md(assistant.store, conv)], default=str)
+                        render.order_md(assistant.view(sid, turn))], default=str)
     assert not any(s in shown for s in secrets_)
 
 

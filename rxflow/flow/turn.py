@@ -46,6 +46,9 @@ class Turn(BaseModel):
     ms: float = 0.0
     at: dt.datetime = Field(default_factory=dt.datetime.now)
     _traces: list[StepTrace] = PrivateAttr(default_factory=list)  # with inputs, when the program captures
+    # Tool answers still true when the turn ends (read with no arguments after its last write), by tool
+    # name: the page's panels reuse them (Assistant.view) instead of calling the tools again.
+    _fresh: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @property
     def traces(self) -> list[StepTrace]:

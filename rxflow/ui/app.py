@@ -21,7 +21,9 @@ from rxflow.assistant import (
     Assistant,
     SessionExpired,
     SessionLimit,
+    SessionView,
     StaleStep,
+    StoreUnavailable,
     UnknownPatient,
     UnknownSession,
 )
@@ -30,7 +32,6 @@ from rxflow.flow import replies
 from rxflow.flow.states import IDLE
 from rxflow.flow.transitions import to_mermaid
 from rxflow.ratelimit import RateLimiter
-from rxflow.store import StoreUnavailable
 from rxflow.ui import render
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -152,22 +153,13 @@ def client_of(request: gr.Request | None, proxy_hops: int = 0) -> str:
     return host[:64]
 
 
-def open_order(store, conv) -> str | None:
-    """The latest order of this session that can still be tracked or cancelled."""
-    for oid in reversed(conv.orders):
-        o = store.order(oid, conv.sandbox)
-        if o is not None and o.status in ("received", "in_progress", "ready"):
-            return oid
-    return None
-
-
 def busy(conv) -> bool:
     """A refill or a cancellation is in flight: switching patient would drop it."""
     return conv.pending is not None or conv.state not in IDLE or bool(conv.queue)
 
 
 def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.Blocks:
-    store, settings = assistant.store, assistant.settings
+    settings = assistant.settings
     if limiter is None:
         limiter = RateLimiter(settings.rate_per_minute, settings.rate_burst, settings.rate_clients)
     choices = [(f"{pid} · {desc.split(' — ')[0]}", pid) for pid, (desc, _) in DEMO_PATIENTS.items()
@@ -178,13 +170,21 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         if not limiter.allow(client_of(request, settings.proxy_hops)):
             raise refused("rate_limited")
 
-    def conversation(sid: str):
+    def read(what, sid: str, *args):
+        """One of the Assistant's reads for the tab's session: an ended or unknown one is a clear refusal."""
         try:
-            return assistant.conversation(sid)
+            return what(sid, *args)
         except SessionExpired:
             raise refused("session_expired") from None
         except UnknownSession:
             raise refused("session_unknown") from None
+
+    def conversation(sid: str):
+        return read(assistant.conversation, sid)
+
+    def view(sid: str, turn=None) -> SessionView:
+        """What the page shows for the session (the Assistant's view: it reuses the turn's own reads)."""
+        return read(assistant.view, sid, turn)
 
     def new_session(patient_id: str) -> str:
         try:
@@ -196,28 +196,25 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         except StoreUnavailable:
             raise refused("store_unavailable") from None
 
-    def quick(conv) -> list:
+    def quick(v: SessionView) -> list:
         """The quick-reply buttons for this step, and the state that binds them to it."""
-        pairs = render.quick_replies(store, conv)[:QUICK_SLOTS]
+        pairs = render.quick_replies(v)[:QUICK_SLOTS]
         buttons = [gr.update(value=label, visible=True) for label, _ in pairs]
         buttons += [gr.update(visible=False)] * (QUICK_SLOTS - len(pairs))
-        return [json.dumps({"turn": conv.turns, "sends": [m for _, m in pairs]}), *buttons]
+        return [json.dumps({"turn": v.conversation.turns, "sends": [m for _, m in pairs]}), *buttons]
 
-    def panels(sid: str, turn=None):
-        conv = conversation(sid)
-        receipt, _ = render.order_md(store, conv)
-        can_act = open_order(store, conv) is not None
-        program = render.program_md(turn, conv, assistant.programs_for(conv).label)
+    def panels(v: SessionView, turn=None):
+        conv = v.conversation
+        receipt, _ = render.order_md(v)
+        can_act = v.open_order is not None
+        program = render.program_md(turn, conv, v.program)
         slots = {**render.slots_json(conv), "language": conv.lang}
-        h = render.history(store, conv)  # one patient_history call serves the card and the Explain panel
-        return (render.patient_card(store, conv, h), render.path_diagram(conv), slots, render.tools_html(turn),
+        return (render.patient_card(v), render.path_diagram(conv), slots, render.tools_html(turn),
                 render.alerts_md(conv), receipt, gr.update(interactive=can_act), gr.update(interactive=can_act),
-                program, render.explain_md(store, conv, h), render.orders_table(store, conv),
-                render.requests_table(store, conv))
+                program, render.explain_md(v), render.orders_table(v), render.requests_table(v))
 
-    def welcome(conv) -> list[dict]:
-        p = store.patient(conv.patient_id)
-        return [{"role": "assistant", "content": WELCOME[conv.lang].format(name=p.first_name)}]
+    def welcome(v: SessionView) -> list[dict]:
+        return [{"role": "assistant", "content": WELCOME[v.conversation.lang].format(name=v.first_name)}]
 
     def examples_for(patient_id: str, lang: str):
         desc, examples = DEMO_PATIENTS.get(patient_id, ("", []))
@@ -233,16 +230,18 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         resumed = assistant.resume(token) if token else None
         if resumed is not None:
             sid, token = resumed
-            conv = conversation(sid)
-            chat = render.transcript(conv, assistant.turn_records(sid), welcome(conv))
+            v = view(sid)
+            chat = render.transcript(v.conversation, assistant.turn_records(sid), welcome(v))
         else:
             sid = new_session(patient_id)
             token = assistant.resume_token(sid)
-            conv = assistant.choose(sid, language=LANGUAGES.get(language))
-            chat = welcome(conv)
+            assistant.choose(sid, language=LANGUAGES.get(language))
+            v = view(sid)
+            chat = welcome(v)
+        conv = v.conversation
         shown_language = LABELS[conv.lang] if resumed is not None else gr.skip()  # a reload shows the session's
         return (sid, token, conv.patient_id, shown_language, *examples_for(conv.patient_id, conv.lang), chat,
-                gr.update(visible=False), *quick(conv), *panels(sid))
+                gr.update(visible=False), *quick(v), *panels(v))
 
     def current(sid: str, token: str) -> tuple[str, str]:
         """The tab's session and token. Gradio keeps a bounded number of browser states (the oldest is
@@ -260,7 +259,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         """The turn. The tab's session and token are written back only when this call resumed them:
         a slow reply never puts back a session the tab has left meanwhile (Reset, another patient)."""
         if not text.strip():
-            return gr.update(), gr.skip(), gr.skip(), None, gr.update(), *[gr.update()] * QUICK_SLOTS
+            return gr.update(), gr.skip(), gr.skip(), None, None, gr.update(), *[gr.update()] * QUICK_SLOTS
         admit(request)
         resumed = not sid
         sid, token = current(sid, token)
@@ -278,10 +277,13 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             raise refused("session_unknown") from None
         chat = list(chat or []) + (render.chat_messages(text, turn)[1:] if turn else [])  # the message is shown
         kept = (sid, token) if resumed else (gr.skip(), gr.skip())
-        return chat[-MAX_CHAT_MESSAGES:], *kept, turn, *quick(conversation(sid))
+        v = view(sid, turn)  # read once: the quick replies now, the panels next
+        return chat[-MAX_CHAT_MESSAGES:], *kept, turn, v, *quick(v)
 
-    def after(sid: str, turn):
-        return panels(sid, turn) if sid else [gr.update()] * len(panel_outputs)
+    def after(sid: str, turn, v: SessionView | None):
+        if not sid:
+            return [gr.update()] * len(panel_outputs)
+        return panels(v if v is not None and v.conversation.session_id == sid else view(sid, turn), turn)
 
     def pick_quick(i: int):
         def pick(bound: str, sid: str, token: str, chat: list, request: gr.Request):
@@ -307,7 +309,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             resumed = not sid
             sid, token = current(sid, token)
             kept = (sid, token) if resumed else (gr.skip(), gr.skip())
-            oid = open_order(store, conversation(sid))
+            oid = read(assistant.open_order, sid)
             if oid is None:  # the button is disabled then; an API caller gets a clear message
                 gr.Info(replies.say("en", "no_order_yet"))
                 return gr.update(), "", *kept
@@ -332,7 +334,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         admit(request)
         if sid and LANGUAGES.get(language):
             conv = assistant.choose(sid, language=LANGUAGES[language])
-            return (*examples_for(conv.patient_id, conv.lang), *quick(conv))
+            return (*examples_for(conv.patient_id, conv.lang), *quick(view(sid)))
         return gr.update(), gr.update(), *[gr.update()] * (QUICK_SLOTS + 1)
 
     def choose_program(mode: str, sid: str, request: gr.Request):
@@ -346,7 +348,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         session, asked = gr.State(""), gr.State("")
         # Read by the page's own scripts, so kept in (hidden) components, not server-side state.
         bound, pending_text = gr.Textbox(visible=False), gr.Textbox(visible=False)
-        last_turn = gr.State(None)
+        last_turn, last_view = gr.State(None), gr.State(None)
         stored = gr.Textbox(visible=False)
         gr.Markdown("## 💊 RxFlow — medication refill assistant\nPick a demo patient, then chat (English or "
                     "Spanish). The inspector shows what the assistant understood, which tools it called and why.",
@@ -429,11 +431,11 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         if modes:
             mode.input(choose_program, [mode, session], [program], **ui)
 
-        turn_outputs = [chatbot, session, stored, last_turn, *quick_outputs]
+        turn_outputs = [chatbot, session, stored, last_turn, last_view, *quick_outputs]
         quiet = {**ui, "show_progress": "hidden"}
 
         def then_panels(event):
-            event.then(None, js=SHOW_QUICK).then(after, [session, last_turn], panel_outputs, **quiet).then(
+            event.then(None, js=SHOW_QUICK).then(after, [session, last_turn, last_view], panel_outputs, **quiet).then(
                 None, [stored], [stored], js=remember)
 
         for event in (send_btn.click, box.submit):
@@ -475,10 +477,11 @@ def launch(assistant: Assistant | None = None, **kwargs):
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from rxflow import logs
     from rxflow.config import get_settings
+    from rxflow.environment import build
 
     logs.setup(get_settings().log_level)
     try:
-        assistant = assistant or Assistant.from_settings()
+        assistant = assistant or build()
     except StoreUnavailable as e:  # a locked or unreadable database file: say what to do, no traceback
         print(f"rxflow: {e}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -1,4 +1,5 @@
-"""Pure functions from a Turn / Conversation to what each panel shows (tested without Gradio)."""
+"""Pure functions from a Turn, a Conversation or a SessionView to what each panel shows (tested without
+Gradio). Nothing here calls a tool or reads the store: the Assistant's view holds the facts."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ import pandas as pd
 
 from rxflow.alerts import ALERT_KINDS, SEVERITY_ICON
 from rxflow.alerts import RULES as ALERT_RULES
-from rxflow.domain import OPEN_ORDER_STATUSES, OPEN_REQUEST_STATUSES, Alert, NextStep
+from rxflow.domain import Alert, NextStep
 from rxflow.flow import replies
 from rxflow.flow.context import Conversation
 from rxflow.flow.states import State
 from rxflow.flow.transitions import to_mermaid
 from rxflow.flow.turn import Turn
-from rxflow.tools import ToolContext, call_tool
+from rxflow.views import SessionView
 
 # What an alert is about (the kind of its rule in rxflow/alerts.py): a stakeholder reads "Coverage" for a
 # prior authorization, not "Safety".
@@ -110,18 +111,15 @@ def alerts_md(conv: Conversation) -> str:
     return "\n".join(lines)
 
 
-def order_md(store, conv: Conversation) -> tuple[str, str | None]:
+def order_md(view: SessionView) -> tuple[str, str | None]:
     """The latest order this session placed: a receipt in words, and its id."""
-    if not conv.orders:
+    o = view.receipt
+    if o is None:
         return "_No order placed in this session yet._", None
-    o = store.order(conv.orders[-1], conv.sandbox)
-    ph = store.pharmacy(o.pharmacy_id)
-    product = store.product(o.product_id)
-    drug = store.drug(product.drug_id)
     ready = f"{o.ready_at:%b %d, %H:%M}" if o.ready_at else "—"
-    what = "brand" if o.dispense_brand else "generic"
-    return (f"**{o.order_id}** — {drug.generic_name} {product.strength_label} ({what}) × {o.quantity} "
-            f"({o.days_supply} days)\n\n{ph.name}\n\n**{replies.money(o.price)}** ({replies.price_type(o.price_type)}) · "
+    what = "brand" if o.brand else "generic"
+    return (f"**{o.order_id}** — {o.medication} {o.strength} ({what}) × {o.quantity} "
+            f"({o.days_supply} days)\n\n{o.pharmacy}\n\n**{replies.money(o.price)}** ({replies.price_type(o.price_type)}) · "
             f"status **{o.status.replace('_', ' ')}** · ready about {ready}"), o.order_id
 
 
@@ -137,19 +135,12 @@ def program_md(turn: Turn | None, conv: Conversation, label: str) -> str:
 ORDER_COLUMNS = ["order", "medication", "pharmacy", "price", "status", "ready"]
 
 
-def orders_table(store, conv: Conversation) -> pd.DataFrame:
+def orders_table(view: SessionView) -> pd.DataFrame:
     """The patient's orders this session can see (in demo mode: its own sandbox), in words."""
-    df = store.orders_frame(conv.patient_id, conv.sandbox)
-    if df.empty:
-        return pd.DataFrame(columns=ORDER_COLUMNS)
-    return pd.DataFrame({
-        "order": df.order_id,
-        "medication": df.medication + " " + df.strength + " × " + df.quantity.astype(str),
-        "pharmacy": df.pharmacy,
-        "price": [f"{replies.money(p)} ({replies.price_type(t)})" for p, t in zip(df.price, df.price_type, strict=True)],
-        "status": df.status.str.replace("_", " "),
-        "ready": [f"{r:%b %d %H:%M}" if isinstance(r, pd.Timestamp) and not pd.isna(r) else "—" for r in df.ready_at],
-    })
+    return pd.DataFrame([{
+        "order": o.order_id, "medication": f"{o.medication} {o.strength} × {o.quantity}", "pharmacy": o.pharmacy,
+        "price": f"{replies.money(o.price)} ({replies.price_type(o.price_type)})", "status": o.status.replace("_", " "),
+        "ready": f"{o.ready_at:%b %d %H:%M}" if o.ready_at else "—"} for o in view.orders], columns=ORDER_COLUMNS)
 
 
 # ----------------------------------------------------------------------------- the conversation's path
@@ -201,23 +192,17 @@ def tools_html(turn: Turn | None) -> str:
             "</thead><tbody>" + "".join(rows) + "</tbody></table>")
 
 
-# ----------------------------------------------------------------------------- the patient, from the tools
+# ----------------------------------------------------------------------------- the patient, from the view
 STATUS_WORDS = {"due": "✅ due now", "too_soon": "⏳ too soon (from {due})", "no_refills": "⛔ no refills left",
                 "expired": "⛔ expired", "controlled": "⛔ controlled: new prescription", "in_progress":
                 "📦 order in progress", "needs_pharmacist": "⚠️ needs a pharmacist", "needs_prior_auth":
                 "📝 needs prior authorization", "inactive": "— inactive"}
 
 
-def history(store, conv: Conversation):
-    """The patient_history tool's answer for this session (its sandbox: its own orders)."""
-    r = call_tool(ToolContext(store, conv.patient_id, conv.today, conv.sandbox), "patient_history")
-    return r.output if r.ok else None
-
-
-def patient_card(store, conv: Conversation, h=None) -> str:
-    """Who the patient is, from the tools: plan, allergies, each medication's refill status today, open
-    orders and requests sent. `h`: the patient_history answer, when the caller already has it."""
-    h = h or history(store, conv)
+def patient_card(view: SessionView) -> str:
+    """Who the patient is, from the tools' answers: plan, allergies, each medication's refill status
+    today, open orders and requests sent."""
+    h = view.history
     if h is None:
         return "_Patient record unavailable._"
     lines = [f"**{h.name}** · plan: {h.plan or 'none'} · allergies: {', '.join(h.allergies) or 'none recorded'}", "",
@@ -226,14 +211,11 @@ def patient_card(store, conv: Conversation, h=None) -> str:
         due = f"{m.refill.due_date:%b %d}" if m.refill.due_date else "?"
         status = STATUS_WORDS.get(m.refill.status, m.refill.status).format(due=due)
         lines.append(f"| {m.name} {m.strength} | {status} | {m.refills_remaining} |")
-    open_orders = [o for o in h.recent_orders if o.status in OPEN_ORDER_STATUSES]
     lines += ["", "**Open orders:** " + (", ".join(f"{o.order_id} {o.medication} ({o.status.replace('_', ' ')})"
-                                                   for o in open_orders) or "none")]
-    r = call_tool(ToolContext(store, conv.patient_id, conv.today, conv.sandbox), "list_requests")
-    sent = [line for line in (r.output.requests if r.ok else []) if line.request.status in OPEN_REQUEST_STATUSES]
-    if sent:
+                                                   for o in view.open_orders) or "none")]
+    if view.requests_sent:
         lines.append("**Requests sent:** " + ", ".join(
-            f"{line.request.request_id} {line.request.kind.replace('_', ' ')} for {line.medication}" for line in sent))
+            f"{r.request_id} {r.kind.replace('_', ' ')} for {r.medication}" for r in view.requests_sent))
     return "\n".join(lines)
 
 
@@ -245,11 +227,9 @@ def in_play(conv: Conversation) -> str | None:
 OUTCOME_ICON = {"pass": "✅ pass", "fail": "❌ fail", "warn": "⚠️ warn", "not_reached": "⏸ not reached"}
 
 
-def explain_md(store, conv: Conversation, h=None) -> str:
+def explain_md(view: SessionView) -> str:
     """For the prescription in play: every refill rule in order, its outcome and the data it used."""
-    rx_id = in_play(conv)
-    h = (h or history(store, conv)) if rx_id else None
-    m = next((m for m in h.medications if m.rx_id == rx_id), None) if h else None
+    m = view.medication(in_play(view.conversation))
     if m is None:
         return "_No prescription in play yet: ask for a refill and each rule's check shows here._"
     verdict = "allowed" if m.refill.allowed else ("cash only" if m.refill.cash_only else "not allowed")
@@ -308,9 +288,10 @@ def offer_label(i: int, o, lang: str = "en") -> str:
             f"{ready} ~{o.wait_minutes} min" + "".join(f" · {e}" for e in extras))
 
 
-def quick_replies(store, conv: Conversation) -> list[tuple[str, str]]:
+def quick_replies(view: SessionView) -> list[tuple[str, str]]:
     """(label, message) pairs for the step the conversation is at. Each sends the words a patient
     would type, read by the same programs and the same consent gate as typed text."""
+    conv, h = view.conversation, view.history
     lang = conv.lang
     q, send = QUICK[lang], SENDS[lang]
 
@@ -330,7 +311,6 @@ def quick_replies(store, conv: Conversation) -> list[tuple[str, str]]:
         cards = [(offer_label(i, o, lang), o.pharmacy_name) for i, o in enumerate(conv.offers, 1)]
         return cards + ([pair("same_all")] if conv.queue else []) + [pair("stop")]
     if st in (State.CLARIFY_MEDICATION, State.IDENTIFY_MEDICATION) and conv.candidates:
-        h = history(store, conv)
         names = {m.rx_id: f"{m.name} {m.strength}" for m in (h.medications if h else [])}
         return [(names[c], names[c]) for c in conv.candidates if c in names] + [pair("stop")]
     if st in (State.NOT_ELIGIBLE, State.REFER_PRESCRIBER, State.REFER_PHARMACIST, State.ESCALATE_PA):
@@ -340,7 +320,6 @@ def quick_replies(store, conv: Conversation) -> list[tuple[str, str]]:
         keys = list(dict.fromkeys(NEXT_STEP_REPLY[s] for s in steps if s in NEXT_STEP_REPLY))
         return [pair(k) for k in keys] + [pair("meds"), pair("due")]
     # Idle: the medications due now, then the usual questions.
-    h = history(store, conv)
     due = [m.name for m in (h.medications if h else []) if m.refill.status == "due"][:3]
     extra = ([pair("track")] if conv.orders else []) + ([pair("track_request")] if conv.requests else [])
     return [pair("refill", m=m) for m in due] + extra + [pair("due"), pair("meds")]
@@ -369,7 +348,11 @@ def transcript(conv: Conversation, records: list[dict[str, Any]], welcome: list[
     return chat
 
 
-def requests_table(store, conv: Conversation) -> pd.DataFrame:
+REQUEST_COLUMNS = ["request_id", "medication", "strength", "kind", "prescriber", "reason", "status", "created_at",
+                   "updated_at"]
+
+
+def requests_table(view: SessionView) -> pd.DataFrame:
     """The patient's requests to a human this session can see (in demo mode: only its own), newest
     first: number, medication, kind, who it went to, why, status and dates. No idempotency key."""
-    return store.requests_frame(conv.patient_id, conv.sandbox)
+    return pd.DataFrame([r.model_dump() for r in view.requests], columns=REQUEST_COLUMNS)
