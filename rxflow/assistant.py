@@ -32,7 +32,7 @@ from rxflow.flow.transitions import Trigger
 from rxflow.flow.turn import Turn, TurnWork
 from rxflow.guard import clean
 from rxflow.store import Store, StoreUnavailable
-from rxflow.tools import ToolContext, ToolResult, call_tool
+from rxflow.tools import REGISTRY, ToolContext, ToolResult, call_tool
 from rxflow.views import Receipt, RequestRow, SessionView
 
 log = logging.getLogger("rxflow.turns")
@@ -381,15 +381,20 @@ class Assistant:
 
 
 def fresh_reads(calls: list[ToolResult], tools=("patient_history", "list_requests")) -> dict[str, object]:
-    """The answers of `tools` called with no arguments after the turn's last write: still what the
-    store says when the turn ends (a write may change them), by tool name."""
+    """The answers of `tools` called with their default arguments (the whole list) after the turn's last
+    write: still what the store says when the turn ends (a write may change them), by tool name."""
     fresh: dict[str, object] = {}
     for c in reversed(calls):
         if c.kind == "write":
             break
-        if c.name in tools and c.ok and not c.args:
+        if c.name in tools and c.ok and _defaults_only(c):
             fresh.setdefault(c.name, c.output)
     return fresh
+
+
+def _defaults_only(c: ToolResult) -> bool:
+    args = REGISTRY[c.name].args_model
+    return args.model_validate(c.args) == args()
 
 
 def names_not_people(store: Store) -> list[str]:

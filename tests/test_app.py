@@ -260,8 +260,8 @@ def test_the_ui_reads_only_through_the_assistant_and_one_builder_wires_it():
 def test_the_path_diagram_names_every_state():
     from types import SimpleNamespace
 
-    conv = SimpleNamespace(visited=list(State))
-    assert all(f'"{render.NAMES[s]}"' in render.path_diagram(conv, last=len(State)) for s in State)
+    conv = SimpleNamespace(visited=list(State), lang="en")
+    assert all(f'"{render.stage_name(s)}"' in render.path_diagram(conv, last=len(State)) for s in State)
 
 
 def test_a_reload_redraws_the_tool_and_alert_bubbles(talk, assistant):

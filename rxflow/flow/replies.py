@@ -294,6 +294,23 @@ EN: dict[str, str] = {
     "rate_limited": "Too many requests; please wait a few seconds and try again.",
     "no_session": "No session: pick a patient first.",
     "no_order_yet": "No order in this session yet.",
+    # --- each stage's name, as the page shows the conversation's path
+    "stage.START": "Start",
+    "stage.IDENTIFY_MEDICATION": "Which medication?",
+    "stage.CLARIFY_MEDICATION": "Which one of these?",
+    "stage.CONFIRM_DOSAGE": "Confirm the dose",
+    "stage.CHECK_AUTHORIZATION": "Refill rules",
+    "stage.SELECT_PHARMACY": "Choose a pharmacy",
+    "stage.CONFIRM_ORDER": "Confirm the order",
+    "stage.ESCALATE_PA": "Prior authorization",
+    "stage.REFER_PRESCRIBER": "To the prescriber",
+    "stage.REFER_PHARMACIST": "To a pharmacist",
+    "stage.NOT_ELIGIBLE": "Not refillable now",
+    "stage.CHOOSE_ORDER": "Which order?",
+    "stage.CONFIRM_CANCEL": "Confirm the cancellation",
+    "stage.CONFIRM_REQUEST": "Confirm the request",
+    "stage.COMPLETE": "Done",
+    "stage.ERROR": "Error",
 }
 
 ES: dict[str, str] = {
@@ -576,6 +593,23 @@ ES: dict[str, str] = {
     "no_session": "No hay sesión: elija primero un paciente.",
     "no_order_yet": "Todavía no hay ningún pedido en esta sesión.",
     "language_switched": "Claro, sigo en español.",
+    # --- el nombre de cada paso, como la página muestra el camino de la conversación
+    "stage.START": "Inicio",
+    "stage.IDENTIFY_MEDICATION": "¿Qué medicamento?",
+    "stage.CLARIFY_MEDICATION": "¿Cuál de estos?",
+    "stage.CONFIRM_DOSAGE": "Confirmar la dosis",
+    "stage.CHECK_AUTHORIZATION": "Reglas de resurtido",
+    "stage.SELECT_PHARMACY": "Elegir farmacia",
+    "stage.CONFIRM_ORDER": "Confirmar el pedido",
+    "stage.ESCALATE_PA": "Autorización previa",
+    "stage.REFER_PRESCRIBER": "Al médico",
+    "stage.REFER_PHARMACIST": "A un farmacéutico",
+    "stage.NOT_ELIGIBLE": "No se puede resurtir aún",
+    "stage.CHOOSE_ORDER": "¿Qué pedido?",
+    "stage.CONFIRM_CANCEL": "Confirmar la cancelación",
+    "stage.CONFIRM_REQUEST": "Confirmar la solicitud",
+    "stage.COMPLETE": "Listo",
+    "stage.ERROR": "Error",
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {"en": EN, "es": ES}

@@ -144,14 +144,9 @@ def orders_table(view: SessionView) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- the conversation's path
-NAMES = {State.START: "Start", State.IDENTIFY_MEDICATION: "Which medication?",
-         State.CLARIFY_MEDICATION: "Which one of these?", State.CONFIRM_DOSAGE: "Confirm the dose",
-         State.CHECK_AUTHORIZATION: "Refill rules", State.SELECT_PHARMACY: "Choose a pharmacy",
-         State.CONFIRM_ORDER: "Confirm the order", State.ESCALATE_PA: "Prior authorization",
-         State.REFER_PRESCRIBER: "To the prescriber", State.REFER_PHARMACIST: "To a pharmacist",
-         State.NOT_ELIGIBLE: "Not refillable now", State.CONFIRM_CANCEL: "Confirm the cancellation",
-         State.CONFIRM_REQUEST: "Confirm the request",
-         State.COMPLETE: "Done", State.ERROR: "Error"}
+def stage_name(state: State, lang: str = "en") -> str:
+    """A state as stakeholders read it: its stage's name in words (the reply catalogue), not the enum."""
+    return replies.say(lang, f"stage.{State(state).value}")
 
 
 def path_diagram(conv: Conversation, last: int = 8) -> str:
@@ -163,7 +158,7 @@ def path_diagram(conv: Conversation, last: int = 8) -> str:
     path = path[-last:]
     lines = ["flowchart TB"]
     for i, s in enumerate(path):
-        lines.append(f'    n{i}["{NAMES.get(s, s.value)}"]')
+        lines.append(f'    n{i}["{stage_name(s, conv.lang)}"]')
         if i:
             lines.append(f"    n{i - 1} --> n{i}")
     lines.append("    classDef current fill:#2563eb,color:#fff,stroke:#1e3a8a,stroke-width:3px,font-size:16px")
