@@ -10,25 +10,42 @@ from __future__ import annotations
 from typing import Any
 
 from evals.dataset import Expect
-from programs.types import OfferOption
+from programs.types import Asks, OfferOption
+from rxflow.flow.states import State
 from rxflow.offers import ORDERINGS
 
 # The class field of each step: what "balanced per class" and per-class reports group by.
 CLASS_FIELD = {"extract": "intent", "resolve": None, "dosage": "verdict", "pharmacy": "criterion", "confirm": "answer"}
 
+# What the assistant had just asked in each recorded state: all the reader is told of the state.
+ASKS: dict[str, Asks] = {
+    State.START: "nothing", State.COMPLETE: "nothing", State.REFER_PRESCRIBER: "nothing",
+    State.REFER_PHARMACIST: "nothing", State.NOT_ELIGIBLE: "nothing", State.ERROR: "nothing",
+    State.CHECK_AUTHORIZATION: "nothing", State.ESCALATE_PA: "pay_cash", State.IDENTIFY_MEDICATION: "which_medication",
+    State.CLARIFY_MEDICATION: "which_of_several", State.CONFIRM_DOSAGE: "dose", State.SELECT_PHARMACY: "pharmacy",
+    State.CONFIRM_ORDER: "order_yes", State.CONFIRM_CANCEL: "cancel_yes", State.CONFIRM_REQUEST: "request_yes",
+}
+
+
+def asks_of(state: str) -> Asks:
+    """What was just asked in a recorded state (a State or its name)."""
+    return ASKS[State(state)]
+
 
 def gold(step: str, inputs: dict[str, Any], e: Expect | None, state_before: str, state_after: str | None,
          calls_of_step: int = 1) -> dict[str, Any] | None:
-    """The labelled outputs of `step` for this turn (only the fields the labels fix), or None."""
+    """The labelled outputs of `step` for this turn (only the fields the labels fix), or None.
+    `state_before`/`state_after`: the recorded states; the reader was told only what the first asked."""
     if e is None:
         return None
+    asked = asks_of(state_before)
     if step == "extract" and e.intent:
         out: dict[str, Any] = {"intent": e.intent}
         if e.topic:
             out["topic"] = e.topic
         elif e.intent not in ("question", "ask_price"):
             out["topic"] = "none"
-        if e.intent == "refill" and e.slots and e.slots.medication and state_before in ("START", "COMPLETE"):
+        if e.intent == "refill" and e.slots and e.slots.medication and asked == "nothing":
             out["mentions"] = [{"text": e.slots.medication, "strength": None, "frequency": None}]
         if e.language:
             out["reply_language"] = e.language
@@ -38,10 +55,10 @@ def gold(step: str, inputs: dict[str, Any], e: Expect | None, state_before: str,
         return {"matches": keys} if keys else None
     if step == "dosage" and e.dosage:
         return {"verdict": e.dosage}
-    if step == "pharmacy" and e.slots and e.slots.pharmacy_id and state_before == "SELECT_PHARMACY":
+    if step == "pharmacy" and e.slots and e.slots.pharmacy_id and asked == "pharmacy":
         return {"pharmacy_id": None if e.criterion else e.slots.pharmacy_id, "criterion": e.criterion or "none",
                 "chosen": e.slots.pharmacy_id}
-    if step == "confirm" and state_before == "CONFIRM_ORDER" and (state_after or e.state):
+    if step == "confirm" and asked == "order_yes" and (state_after or e.state):
         after = e.state or state_after
         # Staying at the summary: a pharmacy picked there ("actually the closest one") is a change
         # (the summary is shown again for it); anything else there is not an answer yet.

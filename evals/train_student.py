@@ -7,6 +7,7 @@ and kept where it wins on dev without losing task success on the probes.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from evals import dataset, examples, labels, metrics
 from evals.run import build_assistant, evaluate
 from programs import offline
 from programs.student import ARTIFACT, TASKS, Student, text_of
+from rxflow.assistant import vocabulary_of
+from rxflow.config import get_settings
+from rxflow.store import Store
 
 PROBES = sorted((Path(__file__).resolve().parent.parent / "datasets" / "probes").glob("*.jsonl"))
 SEED = 20261126
@@ -67,12 +71,20 @@ def _student_reader(task: str, model):
 
 
 def _rules_reader(task: str):
-    """The offline rules' whole answer for the same inputs."""
+    """The offline rules' whole answer for the same inputs: knowing the world's pharmacies, and of its
+    drugs only the patient's own (the inputs' medications), as when the student was first measured."""
     step, _ = TASKS[task]
-    vocab = offline.Vocabulary()
+    vocab = offline.Vocabulary(pharmacies=_world().pharmacies)
     fn = {"extract": lambda i: offline.extract(vocabulary=vocab, **i), "dosage": lambda i: offline.check_dosage(**i),
-          "confirm": lambda i: offline.confirm(**i), "pharmacy": lambda i: offline.choose_pharmacy(**i)}[step]
+          "confirm": lambda i: offline.confirm(vocabulary=vocab, **i),
+          "pharmacy": lambda i: offline.choose_pharmacy(vocabulary=vocab, **i)}[step]
     return lambda text, inputs: fn(inputs)
+
+
+@functools.lru_cache(maxsize=1)
+def _world() -> offline.Vocabulary:
+    settings = get_settings()
+    return vocabulary_of(Store(":memory:", settings.mock_dir))
 
 
 def train(probe_check=None, held_out=("dev", "test", "probes")) -> Student:

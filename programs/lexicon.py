@@ -10,6 +10,7 @@ not inherit a loosening made here for the predictors' sake.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -295,9 +296,21 @@ CRITERIA: list[tuple[str, re.Pattern[str]]] = [
 ]
 FOR_ALL = rx(r"\bfor (?:all|both|everything|the rest|all of them|them all|all three|each)\b", r"\ball (?:of them|three) there\b",
              r"\bpara (?:todas|todos|las dos|los dos|ambas|ambos|el resto|las demas|los demas)\b")
-# A pharmacy named in passing ("is the walgreens open late"): a chain, or "<name> pharmacy/drug".
-PHARMACY_NAMED = rx(r"\b(?:cvs|walgreens?|costco|wal-?mart|kroger|rite ?aid|target|safeway|publix|heb|sam'?s club)\b",
-                    r"\b(?:main street|riverside|harbor|oak hill)(?: community)?(?: pharmacy| drug| apothecary)?\b")
+# A pharmacy named in passing ("is the walgreens open late"): a chain patients name anywhere, or one of
+# the world's own pharmacies, "<own name> pharmacy/drug" (its names come from the store: offline.Vocabulary).
+_CHAINS = r"\b(?:cvs|walgreens?|costco|wal-?mart|kroger|rite ?aid|target|safeway|publix|heb|sam'?s club)\b"
+PHARMACY_KINDS = ("community", "pharmacy", "drug", "apothecary")  # what a pharmacy's own name ends with
+
+
+@functools.lru_cache(maxsize=16)
+def pharmacy_named(own_names: tuple[str, ...]) -> re.Pattern[str]:
+    """A chain, or one of `own_names` ("main street", "harbor") with the kind of shop it is, if said."""
+    if not own_names:
+        return rx(_CHAINS)
+    names = "|".join(re.escape(n) for n in own_names)
+    return rx(_CHAINS, rf"\b(?:{names})(?: community)?(?: pharmacy| drug| apothecary)?\b")
+
+
 THAT_ONE = rx(r"^\s*(?:ok |okay |yes |yeah |then |great |perfect |good )*(?:that one|that pharmacy|that place|"
               r"go with that|there|that)\b(?: one)?(?: then| please| pls)?\s*[.!]*$",
               r"^\s*(?:ok |si |bueno |entonces |va |dale )*(?:esa|ese|esa misma|esa farmacia|ahi|alli)\b"

@@ -41,7 +41,7 @@ def test_hybrid_asks_the_lm_when_the_students_confidence_is_low(shipped):
     lm, engine = scripted_lm(lambda inputs: {"intent": "refill", "topic": "none", "mentions": [], "order_id": None,
                                              "pharmacy": None, "reply_language": "en"})
     p = programs.load("hybrid", lm=lm)
-    kw = {"history": "", "state": "START", "medications": [], "offers": []}
+    kw = {"history": "", "asks": "nothing", "medications": [], "offers": []}
     p.threshold = 0.0  # trust every offline reading
     p.understand(message="what's the weather like", **kw)
     assert engine.calls == 0
@@ -54,5 +54,5 @@ def test_offline_answers_do_not_wait_for_the_student_unless_it_won(shipped, monk
     p = programs.load("offline")
     called = []
     monkeypatch.setattr(type(shipped), "predict", lambda self, *a: called.append(a) or None)
-    p.understand(message="refill my lisinopril", history="", state="START", medications=[], offers=[])
+    p.understand(message="refill my lisinopril", history="", asks="nothing", medications=[], offers=[])
     assert called == [] or any(shipped.use.values())

@@ -22,7 +22,7 @@ def run(w: TurnWork) -> None:
     conv = w.conv
     if conv.state in writes.WRITE_STATES and writes.consented(w):
         return WRITERS[conv.pending.kind](w)
-    ext = w.programs.understand(message=w.message, history=conv.history_text(), state=conv.state.value,
+    ext = w.programs.understand(message=w.message, history=conv.history_text(), asks=ASKS[conv.state],
                                 medications=w.med_options(), offers=w.offer_options() if conv.offers else [],
                                 language=conv.lang)
     w.intent, w.topic = ext.intent, ext.topic
@@ -71,4 +71,14 @@ HANDLERS: dict[State, Callable[[TurnWork, object], None]] = {
     State.CONFIRM_CANCEL: writes.on_confirm_cancel,
     State.CONFIRM_REQUEST: referrals.on_confirm,
     # CHECK_AUTHORIZATION is passed through within a turn; a session never rests there.
+}
+
+
+# What each state just asked the patient, as the reader is told it (temporary: the flow rewrite replaces it).
+ASKS: dict[State, str] = {
+    State.START: "nothing", State.COMPLETE: "nothing", State.REFER_PRESCRIBER: "nothing",
+    State.REFER_PHARMACIST: "nothing", State.NOT_ELIGIBLE: "nothing", State.ERROR: "nothing",
+    State.CHECK_AUTHORIZATION: "nothing", State.ESCALATE_PA: "pay_cash", State.IDENTIFY_MEDICATION: "which_medication",
+    State.CLARIFY_MEDICATION: "which_of_several", State.CONFIRM_DOSAGE: "dose", State.SELECT_PHARMACY: "pharmacy",
+    State.CONFIRM_ORDER: "order_yes", State.CONFIRM_CANCEL: "cancel_yes", State.CONFIRM_REQUEST: "request_yes",
 }
