@@ -31,10 +31,10 @@ TASKS: dict[str, tuple[str, str]] = {
 
 
 def text_of(step: str, inputs: dict[str, Any]) -> str:
-    """What a classifier reads: the message, with the state for intents (what was just asked)."""
+    """What a classifier reads: the message, with what was just asked for intents."""
     message = str(inputs.get("message", ""))
     if step == "extract":
-        return f"__{inputs.get('state', 'START')}__ {message}"
+        return f"__{inputs.get('asks', 'nothing')}__ {message}"
     return message
 
 
