@@ -1,7 +1,7 @@
 """dspy.Examples per signature, from a split's labelled conversations.
 
 Inputs are captured by replaying the conversations (the medication list, the offers on the table,
-the state, the words as the patient wrote them); gold answers come from the turn's labels only
+what was just asked, the words as the patient wrote them); gold answers come from the turn's labels only
 (evals/labels.py), never from a program's reading. Output fields the labels do not fix are left
 out of the example (DSPy shows them to an LM as "not supplied"). Each step's examples are balanced
 per class (intent, verdict, answer, criterion), so the majority class does not drown the rest.
@@ -37,7 +37,7 @@ def replay(split: str, limit: int | None = None):
             before, pending = conv.state.value, conv.pending
             turn = assistant.handle(sid, t.user)
             traces = list(turn.traces)
-            if pending is not None and before == "CONFIRM_ORDER" and not any(x.step == "confirm" for x in traces):
+            if pending is not None and labels.asks_of(before) == "order_yes" and not any(x.step == "confirm" for x in traces):
                 # The consent gate took this answer before any program read it; the confirm step
                 # still learns from it (it is what an LM would have been asked).
                 traces.append(StepTrace("confirm", "offline", 0.0,

@@ -9,26 +9,35 @@ from __future__ import annotations
 
 from typing import Any
 
+import rxflow.flow.stages  # noqa: F401  (registers each state's stage: its asks)
 from evals.dataset import Expect
-from programs.types import OfferOption
+from programs.types import Asks, OfferOption
+from rxflow.flow.registry import stage_of
+from rxflow.flow.states import State
 from rxflow.offers import ORDERINGS
 
 # The class field of each step: what "balanced per class" and per-class reports group by.
 CLASS_FIELD = {"extract": "intent", "resolve": None, "dosage": "verdict", "pharmacy": "criterion", "confirm": "answer"}
 
+def asks_of(state: str) -> Asks:
+    """What was just asked in a recorded state (a State or its name): its stage's `asks`."""
+    return stage_of(State(state)).asks
+
 
 def gold(step: str, inputs: dict[str, Any], e: Expect | None, state_before: str, state_after: str | None,
          calls_of_step: int = 1) -> dict[str, Any] | None:
-    """The labelled outputs of `step` for this turn (only the fields the labels fix), or None."""
+    """The labelled outputs of `step` for this turn (only the fields the labels fix), or None.
+    `state_before`/`state_after`: the recorded states; the reader was told only what the first asked."""
     if e is None:
         return None
+    asked = asks_of(state_before)
     if step == "extract" and e.intent:
         out: dict[str, Any] = {"intent": e.intent}
         if e.topic:
             out["topic"] = e.topic
         elif e.intent not in ("question", "ask_price"):
             out["topic"] = "none"
-        if e.intent == "refill" and e.slots and e.slots.medication and state_before in ("START", "COMPLETE"):
+        if e.intent == "refill" and e.slots and e.slots.medication and asked == "nothing":
             out["mentions"] = [{"text": e.slots.medication, "strength": None, "frequency": None}]
         if e.language:
             out["reply_language"] = e.language
@@ -38,10 +47,10 @@ def gold(step: str, inputs: dict[str, Any], e: Expect | None, state_before: str,
         return {"matches": keys} if keys else None
     if step == "dosage" and e.dosage:
         return {"verdict": e.dosage}
-    if step == "pharmacy" and e.slots and e.slots.pharmacy_id and state_before == "SELECT_PHARMACY":
+    if step == "pharmacy" and e.slots and e.slots.pharmacy_id and asked == "pharmacy":
         return {"pharmacy_id": None if e.criterion else e.slots.pharmacy_id, "criterion": e.criterion or "none",
                 "chosen": e.slots.pharmacy_id}
-    if step == "confirm" and state_before == "CONFIRM_ORDER" and (state_after or e.state):
+    if step == "confirm" and asked == "order_yes" and (state_after or e.state):
         after = e.state or state_after
         # Staying at the summary: a pharmacy picked there ("actually the closest one") is a change
         # (the summary is shown again for it); anything else there is not an answer yet.

@@ -169,7 +169,7 @@ def eval_run(name: str, args, path: Path, conversations):
 
 
 def compiled_model_of(program: str) -> dict | None:
-    """What programs.compile recorded beside a compiled JSON (its MLflow model and run), if any."""
+    """What evals.compile recorded beside a compiled JSON (its MLflow model and run), if any."""
     path = Path(program)
     side = path.with_suffix(".mlflow.json")
     return json.loads(side.read_text()) if path.suffix == ".json" and side.exists() else None

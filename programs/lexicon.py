@@ -10,6 +10,7 @@ not inherit a loosening made here for the predictors' sake.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -168,11 +169,15 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
                         r"\bwhat happens (?:next|then|now)\b", r"\bthen what\b",
                         r"\bwhat (?:does|will) (?:yes|saying yes|confirming) do\b")),
     ("prior_auth", rx(r"\b(?:autorizacion|pre-?autorizacion|aprobacion|aprobar|la aprueben)\b", r"\b(?:prior auth\w*|pre-?auth\w*|authori[sz]ation|the pa|a pa|approval|approve)\b")),
-    ("refill_date", rx(r"\bcuando (?:puedo|podre|se puede|me toca|toca) (?:surtir|pedir|recoger|resurtir|volver|tenerla|obtener|pedirla|la)?\b", r"\bque (?:dia|fecha)\b", r"\bwhen (?:can|could|will|may|do) i (?:get|refill|fill|pick|have|order|come back|try again|reorder)\b",
+    ("refill_date", rx(r"\bcuando (?:puedo|podre|se puede|me toca|toca) (?:surtir|pedir|recoger|resurtir|volver|tenerla|obtener|pedirla|la)?\b",
+        r"\bque (?:dia|fecha)\b",
+        r"\bwhen (?:can|could|will|may|do) i (?:get|refill|fill|pick|have|order|come back|try again|reorder)\b",
                        r"\bwhen (?:is|will) (?:it|my \w+) (?:be )?(?:due|refillable|ready to refill)\b",
                        r"\bhow (?:long|many days) (?:do i have to|until i can|till i can|before i can)\b",
                        r"\bwhat (?:date|day)\b", r"\bearliest (?:date|day)\b", r"\bwhen (?:is|will) it due\b")),
-    ("due", rx(r"\bque (?:me )?(?:toca|puedo) (?:surtir|pedir|resurtir)\b", r"\bque (?:medicinas|recetas|pastillas) (?:me )?tocan\b", r"\bwhat'?s due\b|\bwhats due\b|\bwhat (?:is|are) due\b", r"\bdue for (?:a )?refill\b",
+    ("due", rx(r"\bque (?:me )?(?:toca|puedo) (?:surtir|pedir|resurtir)\b",
+        r"\bque (?:medicinas|recetas|pastillas) (?:me )?tocan\b",
+        r"\bwhat'?s due\b|\bwhats due\b|\bwhat (?:is|are) due\b", r"\bdue for (?:a )?refill\b",
                r"\bwhat (?:else )?can i (?:refill|get|order)\b", r"\banything (?:else )?(?:due|to refill)\b",
                r"\bwhich (?:ones?|meds|medications|pills) (?:can i|are due|need|do i need)\b",
                r"\bwhat (?:do|should) i (?:need to )?refill\b")),
@@ -203,7 +208,9 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("allergy", rx(r"\balergi\w*\b", r"\b(?:am i|i'?m|im) allergic\b", r"\ballerg\w*\b")),
     ("adherence", rx(r"\b(?:have i been|am i) (?:taking|filling|refilling) (?:it|them|my \w+) (?:on time|regularly|right|enough)\b",
                      r"\badherence\b", r"\bmissed (?:any )?(?:doses|refills)\b")),
-    ("wait", rx(r"\bcuanto (?:tarda|se tarda|tiempo)\b", r"\ba que hora (?:esta|estara) lista\b", r"\bcuando estara lista\b", r"\bhow long (?:will|till|until|before|does|is) (?:it|that|the order|the wait)?\s*(?:take|be ready|be)?\b",
+    ("wait", rx(r"\bcuanto (?:tarda|se tarda|tiempo)\b", r"\ba que hora (?:esta|estara) lista\b",
+        r"\bcuando estara lista\b",
+        r"\bhow long (?:will|till|until|before|does|is) (?:it|that|the order|the wait)?\s*(?:take|be ready|be)?\b",
                 r"\bwhen (?:will|would) (?:it|that|the order) be ready\b", r"\bwait time\b", r"\bhow soon\b")),
     ("stock", rx(r"\b(?:lo|la) tienen\b", r"\ben existencia\b", r"\bdisponible\b", r"\bin stock\b", r"\bdo they have (?:it|enough|my)\b", r"\bis it available\b", r"\bhave it\b",
                  r"\b(?:listed|on the list|offered|not there|missing)\b")),
@@ -216,10 +223,13 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
                   r"toda la noche)\b",
                   r"\b(?:24 ?(?:hours?|hrs?|h|/7|horas)|all night|toda la noche)\b.{0,20}\b(?:pharmac\w*|drug ?stores?|"
                   r"farmacias?)\b")),
-    ("hours", rx(r"\babre\b|\babiert[oa]\b|\bcierra\b|\bhorario\b|\b24 horas\b|\btoda la noche\b|\bautoservicio\b|\bventanilla\b|\bdonde (?:esta|queda)\b", r"\bopen\b", r"\bclos(?:e|es|ing)\b", r"\bhours?\b", r"\b24 ?(?:hours?|hrs?|h|/7)\b", r"\ball night\b",
+    ("hours", rx(r"\babre\b|\babiert[oa]\b|\bcierra\b|\bhorario\b|\b24 horas\b|\btoda la noche\b|\bautoservicio\b|\bventanilla\b|\bdonde (?:esta|queda)\b",
+        r"\bopen\b", r"\bclos(?:e|es|ing)\b", r"\bhours?\b", r"\b24 ?(?:hours?|hrs?|h|/7)\b", r"\ball night\b",
                  r"\baddress\b", r"\bwhere(?:'s| is|s)? (?:it|that|the (?:store|pharmacy|one)|they)\b", r"\bphone\b",
                  r"\blate\b", r"\bdrive[ -]?(?:thru|through|up|in)\b|\bdrivethr?u\b")),
-    ("price", rx(r"\bcuanto (?:cuesta|cuestan|sale|es|me sale|me cobran|cobran|vale|seria)\b", r"\bprecio\b|\bcosto\b|\bcuesta\b|\bcopago\b", r"\bhow much\b", r"\bprice\w*\b", r"\bcost\w*\b", r"\bco-?pay\b", r"\bwhat (?:will|do) i (?:pay|owe)\b",
+    ("price", rx(r"\bcuanto (?:cuesta|cuestan|sale|es|me sale|me cobran|cobran|vale|seria)\b",
+        r"\bprecio\b|\bcosto\b|\bcuesta\b|\bcopago\b", r"\bhow much\b", r"\bprice\w*\b", r"\bcost\w*\b",
+        r"\bco-?pay\b", r"\bwhat (?:will|do) i (?:pay|owe)\b",
                  r"\bwhat'?ll it (?:be|cost)\b", r"\$")),
     ("dose", rx(r"\bque dosis\b", r"\bcuantos (?:miligramos|mg)\b", r"\bcual es (?:mi|la) dosis\b", r"\bwhat (?:dose|strength|mg)\b", r"\bhow (?:many|much) (?:do i|should i) take\b",
                 r"\bwhat(?:'s| is) (?:my|the) (?:dose|strength)\b")),
@@ -295,9 +305,21 @@ CRITERIA: list[tuple[str, re.Pattern[str]]] = [
 ]
 FOR_ALL = rx(r"\bfor (?:all|both|everything|the rest|all of them|them all|all three|each)\b", r"\ball (?:of them|three) there\b",
              r"\bpara (?:todas|todos|las dos|los dos|ambas|ambos|el resto|las demas|los demas)\b")
-# A pharmacy named in passing ("is the walgreens open late"): a chain, or "<name> pharmacy/drug".
-PHARMACY_NAMED = rx(r"\b(?:cvs|walgreens?|costco|wal-?mart|kroger|rite ?aid|target|safeway|publix|heb|sam'?s club)\b",
-                    r"\b(?:main street|riverside|harbor|oak hill)(?: community)?(?: pharmacy| drug| apothecary)?\b")
+# A pharmacy named in passing ("is the walgreens open late"): a chain patients name anywhere, or one of
+# the world's own pharmacies, "<own name> pharmacy/drug" (its names come from the store: offline.Vocabulary).
+_CHAINS = r"\b(?:cvs|walgreens?|costco|wal-?mart|kroger|rite ?aid|target|safeway|publix|heb|sam'?s club)\b"
+PHARMACY_KINDS = ("community", "pharmacy", "drug", "apothecary")  # what a pharmacy's own name ends with
+
+
+@functools.lru_cache(maxsize=16)
+def pharmacy_named(own_names: tuple[str, ...]) -> re.Pattern[str]:
+    """A chain, or one of `own_names` ("main street", "harbor") with the kind of shop it is, if said."""
+    if not own_names:
+        return rx(_CHAINS)
+    names = "|".join(re.escape(n) for n in own_names)
+    return rx(_CHAINS, rf"\b(?:{names})(?: community)?(?: pharmacy| drug| apothecary)?\b")
+
+
 THAT_ONE = rx(r"^\s*(?:ok |okay |yes |yeah |then |great |perfect |good )*(?:that one|that pharmacy|that place|"
               r"go with that|there|that)\b(?: one)?(?: then| please| pls)?\s*[.!]*$",
               r"^\s*(?:ok |si |bueno |entonces |va |dale )*(?:esa|ese|esa misma|esa farmacia|ahi|alli)\b"

@@ -96,8 +96,9 @@ STEPS: dict[str, StepSpec] = {s.name: s for s in (
     StepSpec("resolve", ResolveMedication, lambda v, **kw: offline.resolve(vocabulary=v, **kw), Resolution,
              _check_resolution),
     StepSpec("dosage", CheckDosage, lambda v, **kw: offline.check_dosage(**kw), DosageCheck),
-    StepSpec("pharmacy", ChoosePharmacy, lambda v, **kw: offline.choose_pharmacy(**kw), PharmacyChoice, _check_choice),
-    StepSpec("confirm", ConfirmOrder, lambda v, **kw: offline.confirm(**kw), ConfirmDecision),
+    StepSpec("pharmacy", ChoosePharmacy, lambda v, **kw: offline.choose_pharmacy(vocabulary=v, **kw), PharmacyChoice,
+             _check_choice),
+    StepSpec("confirm", ConfirmOrder, lambda v, **kw: offline.confirm(vocabulary=v, **kw), ConfirmDecision),
 )}
 
 # The traces of the steps run in the current turn (set by the runtime around a turn).
@@ -274,9 +275,9 @@ class _StateModule(dspy.Module):
 class Understand(_StateModule):
     """Every state: what does the patient want (intent, topic), and what do they name?"""
 
-    def forward(self, message: str, history: str, state: str, medications, offers,
+    def forward(self, message: str, history: str, asks: str, medications, offers,
                 language: str = "en") -> dspy.Prediction:
-        return self.step("extract")(message=message, history=history, state=state, medications=medications,
+        return self.step("extract")(message=message, history=history, asks=asks, medications=medications,
                                     offers=offers, language=language)
 
 

@@ -92,7 +92,11 @@ _FREQ_PATTERNS: list[tuple[str, str]] = [
     (r"\b(?:twice|two times|2 times|2x)\s*(?:a|per|each)?\s*(?:day|daily)\b|\bbid\b|\bb\.i\.d\b|\btwice\b|\bmorning and (?:night|evening)\b|\b(?:two|2) (?:a|per) day\b|"
      r"\b(?:dos|2) veces (?:al|por|cada) dia\b|\b(?:en la )?manana y (?:en la |por la )?noche\b|\buna en la manana y otra\b|"
      r"\bcon el desayuno y (?:la|con la) cena\b", "twice daily"),
-    (r"\b(?:once|one time|1 time|1x)\s*(?:a|per|each)?\s*(?:day|daily)\b|\bdaily\b|\bevery (?:day|morning|night|evening)\b|\bqd\b|\bqam\b|\bqhs\b|\bat bedtime\b|\bbefore bed\b|\beach (?:day|morning|night)\b|\bat night\b|\bin the (?:morning|evening|am)\b|\buna vez (?:al|por|cada) dia\b|\buna (?:al|por) dia\b|\bdiari[oa]\b|\bcada (?:dia|manana|noche)\b|\btodos los dias\b|\b(?:en|por) la (?:manana|noche)\b|\bantes de dormir\b|\bal acostarme\b|\ben ayunas\b|\bonce\b|\bevery single day\b|\ba day\b", "once daily"),
+    (r"\b(?:once|one time|1 time|1x)\s*(?:a|per|each)?\s*(?:day|daily)\b|\bdaily\b|"
+     r"\bevery (?:day|morning|night|evening)\b|\bqd\b|\bqam\b|\bqhs\b|\bat bedtime\b|\bbefore bed\b|\beach (?:day|morning|night)\b|"
+     r"\bat night\b|\bin the (?:morning|evening|am)\b|\buna vez (?:al|por|cada) dia\b|\buna (?:al|por) dia\b|"
+     r"\bdiari[oa]\b|\bcada (?:dia|manana|noche)\b|\btodos los dias\b|\b(?:en|por) la (?:manana|noche)\b|"
+     r"\bantes de dormir\b|\bal acostarme\b|\ben ayunas\b|\bonce\b|\bevery single day\b|\ba day\b", "once daily"),
     (r"\bas needed\b|\bprn\b|\bwhen (?:i|needed)\b|\bcuando (?:la |lo )?necesit\w*\b|\bsi (?:la |lo )?necesito\b|"
      r"\ben caso necesario\b", "as needed"),
 ]

@@ -25,7 +25,7 @@ from programs.normalize import (
     format_strength,
     parse_strength,
 )
-from programs.types import MedicationOption, OfferOption
+from programs.types import MID_FLOW_ASKS, MedicationOption, OfferOption, PharmacyPlace
 
 # Everyday names for drug classes. Resolution maps a nickname to the patient's drugs of
 # these classes; several matches are ambiguous and go to a clarifying question.
@@ -59,23 +59,63 @@ _NICK_RE = re.compile(
 _NEEDS_TAIL = {"pain", "sugar", "acid", "stomach", "heart", "sleep", "nerve", "anxiety", "depression", "bp",
                "blood pressure", "cholesterol", "thyroid", "diabetes", "asthma", "prostate", "arthritis"}
 
-# Words never read as a drug name, however close a fuzzy match comes.
-_STOP = set(["refill", "refills", "please", "thanks", "thank", "need", "want", "would", "could", "should", "my", "the", "and", "with", "for", "can", "you", "your", "about", "again", "also", "order", "orders", "track", "cancel", "status", "pharmacy", "pharmacies", "cheapest", "closest", "fastest", "nearest", "cheaper", "price", "cost", "much", "how", "what", "which", "when", "where", "this", "that", "those", "these", "them", "they", "there", "their", "have", "has", "had", "get", "got", "take", "taking", "takes", "daily", "once", "twice", "times", "day", "days", "week", "weekly", "morning", "night", "bedtime", "tablet", "tablets", "pill", "pills", "capsule", "capsules", "meds", "med", "medicine", "medication", "medications", "prescription", "prescriptions", "yes", "yeah", "sure", "okay", "go", "ahead", "one", "other", "first", "second", "third", "last", "hello", "hi", "hey", "out", "ran", "running", "almost", "more", "some", "just", "like", "mg", "mcg", "milligrams", "new", "same", "usual", "another", "time", "today", "tomorrow", "now", "soon", "ready", "pick", "pickup", "up", "it", "is", "are", "was", "be", "been", "to", "of", "in", "on", "at", "by", "from", "a", "an", "i", "im", "i'm", "me", "do", "does", "not", "no", "don't", "dont", "instead", "actually", "meant", "mean", "both", "all", "every", "each", "refilled", "filled", "fill", "renew", "reorder", "send", "sent", "store", "location", "change", "good", "great", "fine", "well", "right", "correct", "wrong", "still", "only", "many", "rules", "admin", "mode", "ignore", "pharmacist", "doctor", "said", "says", "tell", "show", "give", "list", "insurance", "plan", "copay", "cash", "card", "discount", "generic", "brand", "cvs", "walgreens", "costco", "walmart", "kroger", "main", "street", "harbor", "riverside", "apothecary", "oak", "hill", "drug", "water", "blood", "pressure", "sugar", "pain", "sleep", "heart", "stomach", "acid", "thyroid", "cholesterol", "nerve", "never", "mind", "forget", "later", "skip", "start", "over", "help", "hours", "open", "late", "close", "drive", "thru", "through", "hour", "authorization", "prior", "approval", "due", "covered", "stock", "allergic", "allergy", "interaction", "safe", "happens", "says", "wait", "long", "while", "minutes", "market", "broad", "commerce", "northgate", "southpoint", "westfield", "elm", "commerce", "way", "blvd", "ave", "road", "lane", "dollars", "bucks", "expensive", "cheap", "thing", "things", "stuff", "again", "changed", "upped"])
+# Words never read as a drug name, however close a fuzzy match comes. The world's place words (its
+# pharmacies' names, chains, streets and towns) come from the store: Vocabulary.places.
+_STOP = {
+    "refill", "refills", "please", "thanks", "thank", "need", "want", "would", "could", "should", "my", "the",
+    "and", "with", "for", "can", "you", "your", "about", "again", "also", "order", "orders", "track", "cancel",
+    "status", "pharmacy", "pharmacies", "cheapest", "closest", "fastest", "nearest", "cheaper", "price", "cost",
+    "much", "how", "what", "which", "when", "where", "this", "that", "those", "these", "them", "they", "there",
+    "their", "have", "has", "had", "get", "got", "take", "taking", "takes", "daily", "once", "twice", "times",
+    "day", "days", "week", "weekly", "morning", "night", "bedtime", "tablet", "tablets", "pill", "pills", "capsule",
+    "capsules", "meds", "med", "medicine", "medication", "medications", "prescription", "prescriptions", "yes",
+    "yeah", "sure", "okay", "go", "ahead", "one", "other", "first", "second", "third", "last", "hello", "hi", "hey",
+    "out", "ran", "running", "almost", "more", "some", "just", "like", "mg", "mcg", "milligrams", "new", "same",
+    "usual", "another", "time", "today", "tomorrow", "now", "soon", "ready", "pick", "pickup", "up", "it", "is",
+    "are", "was", "be", "been", "to", "of", "in", "on", "at", "by", "from", "a", "an", "i", "im", "i'm", "me", "do",
+    "does", "not", "no", "don't", "dont", "instead", "actually", "meant", "mean", "both", "all", "every", "each",
+    "refilled", "filled", "fill", "renew", "reorder", "send", "sent", "store", "location", "change", "good",
+    "great", "fine", "well", "right", "correct", "wrong", "still", "only", "many", "rules", "admin", "mode",
+    "ignore", "pharmacist", "doctor", "said", "says", "tell", "show", "give", "list", "insurance", "plan", "copay",
+    "cash", "card", "discount", "generic", "brand", "street", "drug", "water", "blood", "pressure", "sugar", "pain",
+    "sleep", "heart", "stomach", "acid", "thyroid", "cholesterol", "nerve", "never", "mind", "forget", "later",
+    "skip", "start", "over", "help", "hours", "open", "late", "close", "drive", "thru", "through", "hour",
+    "authorization", "prior", "approval", "due", "covered", "stock", "allergic", "allergy", "interaction", "safe",
+    "happens", "wait", "long", "while", "minutes", "way", "blvd", "ave", "road", "lane", "dollars", "bucks",
+    "expensive", "cheap", "thing", "things", "stuff", "changed", "upped"
+}
 
+# Words that name no one pharmacy (with the world's home town: Vocabulary.town).
 _GENERIC_PLACE_WORDS = {"pharmacy", "store", "the", "one", "independent", "please", "that", "want", "like", "would",
-                        "pick", "go", "with", "choose", "take", "use", "let's", "lets", "riverton", "street", "st",
+                        "pick", "go", "with", "choose", "take", "use", "let's", "lets", "street", "st",
                         "ave", "avenue", "road", "rd", "dr", "drive", "way", "blvd", "lane", "ln", "pkwy", "ct",
                         "and", "for", "its", "it's", "thru", "through", "open", "hours", "hour", "late", "24h"}
 
-MID_FLOW = {"IDENTIFY_MEDICATION", "CLARIFY_MEDICATION", "CONFIRM_DOSAGE", "SELECT_PHARMACY", "CONFIRM_ORDER",
-            "CONFIRM_CANCEL", "CONFIRM_REQUEST"}
+
+
+def _place_words(text: str) -> list[str]:
+    return re.findall(r"\b[a-z][a-z0-9']*", norm(text))
 
 
 class Vocabulary:
-    """Drug names the offline extractor recognises: generic, brand and abbreviation -> generic."""
+    """What the offline readers know of the world, read from the store by the runtime
+    (rxflow.assistant.vocabulary_of): the drug names they recognise (generic, brand and abbreviation
+    -> generic) and the world's pharmacies, whose words are places, never drugs.
 
-    def __init__(self, names: dict[str, str] | None = None):
+    From the pharmacies: `places`, every word of their names, chains, streets and towns (never read
+    as a drug name); `town`, the words of the town most of them are in (a word that picks none of
+    them out); `own_names`, the independent pharmacies' own names without the kind of shop
+    ("main street", "harbor"), which a patient may name in passing."""
+
+    def __init__(self, names: dict[str, str] | None = None, pharmacies: Iterable[PharmacyPlace | dict] = ()):
         self.names = {k.lower(): v for k, v in (names or {}).items()}
+        self.pharmacies = ph = tuple(PharmacyPlace.model_validate(p) for p in pharmacies)
+        self.places = frozenset(w for p in ph for w in _place_words(f"{p.name} {p.chain} {p.street} {p.town}"))
+        towns = Counter(norm(p.town) for p in ph if p.town.strip())
+        self.town = frozenset(_place_words(towns.most_common(1)[0][0])) if towns else frozenset()
+        self.own_names = tuple(dict.fromkeys(" ".join(w for w in _place_words(p.name) if w not in lx.PHARMACY_KINDS)
+                                             for p in ph if norm(p.chain) == "independent"))
+        self.pharmacy_named = lx.pharmacy_named(self.own_names)
 
     def with_medications(self, meds: Iterable[MedicationOption]) -> dict[str, str]:
         names = dict(self.names)
@@ -109,8 +149,9 @@ def _best_name(token: str, names: dict[str, str]) -> tuple[str, float] | None:
     return (best, score) if best and score >= 80 else None
 
 
-def find_mentions(message: str, names: dict[str, str]) -> list[tuple[int, str, str]]:
-    """(position, text as written, canonical generic or nickname) for every drug mention."""
+def find_mentions(message: str, names: dict[str, str], places: frozenset[str] = frozenset()) -> list[tuple[int, str, str]]:
+    """(position, text as written, canonical generic or nickname) for every drug mention; `places`:
+    the world's place words, never a drug (Vocabulary.places)."""
     low = norm(message)
     found: list[tuple[int, str, str]] = []
     taken: list[tuple[int, int]] = []
@@ -135,7 +176,7 @@ def find_mentions(message: str, names: dict[str, str]) -> list[tuple[int, str, s
                 taken.append(m.span())
     for m in re.finditer(r"[a-z][a-z0-9'-]*", low):
         token = m.group(0).strip("'-")
-        if token in _STOP or len(token) < 3 or not free(*m.span()):
+        if token in _STOP or token in places or len(token) < 3 or not free(*m.span()):
             continue
         hit = _best_name(token, names)
         if hit:
@@ -151,22 +192,22 @@ def find_mentions(message: str, names: dict[str, str]) -> list[tuple[int, str, s
 
 
 # ----------------------------------------------------------------------------- extract: what does the patient want?
-def _topic(low: str, state: str) -> str | None:
+def _topic(low: str, asks: str, vocabulary: Vocabulary) -> str | None:
     """The question's topic, when the message asks something (or names a topic only questions have)."""
-    asks = bool(lx.ASKS.search(low))
+    question = bool(lx.ASKS.search(low))
     for topic, pattern in lx.TOPICS:
         if not pattern.search(low):
             continue
-        if topic == "nearby" and lx.PHARMACY_NAMED.search(low):
+        if topic == "nearby" and vocabulary.pharmacy_named.search(low):
             continue  # "is the walgreens open 24 hours": that pharmacy's hours
-        if topic == "nearby" and not asks and state in ("SELECT_PHARMACY", "CONFIRM_ORDER"):
+        if topic == "nearby" and not question and asks in ("pharmacy", "order_yes"):
             continue  # "nearest 24 hour pharmacy" while choosing: a choice by a service, not a question
-        if asks or topic in ("what_happens", "due", "prior_auth", "refill_date", "coverage", "interaction",
+        if question or topic in ("what_happens", "due", "prior_auth", "refill_date", "coverage", "interaction",
                              "allergy", "adherence", "nearby", "alternatives"):
             return topic
-        if topic in ("price", "cash_price") and (state not in MID_FLOW or lx.PRICE_WORDS.search(low)):
+        if topic in ("price", "cash_price") and (asks not in MID_FLOW_ASKS or lx.PRICE_WORDS.search(low)):
             return topic  # "price of my metformin", "cost w/o insurance": a price request, not an answer
-    if asks and state == "CONFIRM_DOSAGE":
+    if question and asks == "dose":
         return "dose"  # "is it 10 mg?": read the prescription back, don't take it as a confirmation
     return None
 
@@ -176,21 +217,22 @@ def _request_for(low: str) -> str:
     return next((who for who, pattern in lx.REQUEST_FOR if pattern.search(low)), "none")
 
 
-def _act(low: str, state: str, mentions: bool, offers: list[OfferOption]) -> tuple[str, str, float]:
-    """(intent, topic, confidence) from the acts every state shares, then the state's own answers."""
-    mid = state in MID_FLOW
+def _act(low: str, asks: str, mentions: bool, offers: list[OfferOption],
+         vocabulary: Vocabulary) -> tuple[str, str, float]:
+    """(intent, topic, confidence) from the acts every state shares, then the answers to what was asked."""
+    mid = asks in MID_FLOW_ASKS
     if lx.START_OVER.search(low):
         return "start_over", "none", 0.95
     if lx.SKIP.search(low) and mid:
         return "skip", "none", 0.9
     # A request to a human is named by its words (request, renewal, REQ-40001): "cancel my order" is an order.
-    if lx.WITHDRAW_REQUEST.search(low) and (not mid or state == "CONFIRM_REQUEST" or lx.REQUEST_NAMED.search(low)):
+    if lx.WITHDRAW_REQUEST.search(low) and (not mid or asks == "request_yes" or lx.REQUEST_NAMED.search(low)):
         return "withdraw_request", _request_for(low), 0.9
     if lx.TRACK_REQUEST.search(low):
         return "track_request", _request_for(low), 0.9
     if lx.CANCEL_ORDER.search(low) or (not mid and lx.CANCEL_IT.search(low)):
         return "cancel_order", "none", 0.95
-    if lx.LEAVE.search(low) or (mid and state != "CONFIRM_ORDER" and lx.NO_THANKS.search(low)):
+    if lx.LEAVE.search(low) or (mid and asks != "order_yes" and lx.NO_THANKS.search(low)):
         return "leave", "none", 0.95
     if lx.REQUEST_HELP.search(low):
         return "request_help", _request_for(low), 0.9
@@ -200,9 +242,9 @@ def _act(low: str, state: str, mentions: bool, offers: list[OfferOption]) -> tup
         return "help", "none", 0.9
     if lx.LIST.search(low):
         return "list_medications", "none", 0.95
-    if lx.PAY_CASH.search(low) and (state == "ESCALATE_PA" or not (lx.ASKS.search(low) or lx.PRICE_WORDS.search(low))):
+    if lx.PAY_CASH.search(low) and (asks == "pay_cash" or not (lx.ASKS.search(low) or lx.PRICE_WORDS.search(low))):
         return "pay_cash", "none", 0.9
-    topic = _topic(low, state)
+    topic = _topic(low, asks, vocabulary)
     if topic in ("price", "cash_price"):
         return "ask_price", topic, 0.9
     if topic:
@@ -211,10 +253,10 @@ def _act(low: str, state: str, mentions: bool, offers: list[OfferOption]) -> tup
         return "refill", "none", 0.9 if mentions else 0.8
     if lx.GREETING.search(low):
         return "greeting", "none", 1.0
-    if state == "SELECT_PHARMACY":
-        picked = _choose_pharmacy(low, offers)
+    if asks == "pharmacy":
+        picked = _choose_pharmacy(low, offers, vocabulary)
         return "choose_pharmacy", "none", 0.9 if picked["pharmacy_id"] or picked["criterion"] != "none" else 0.6
-    if state == "CONFIRM_ORDER" and lx.CHANGE.search(low):
+    if asks == "order_yes" and lx.CHANGE.search(low):
         return "change", "none", 0.8
     denies = bool(lx.DENY.search(low)) and not lx.NO_PROBLEM.search(low)
     if denies:
@@ -226,12 +268,12 @@ def _act(low: str, state: str, mentions: bool, offers: list[OfferOption]) -> tup
     return "other", "none", 0.4
 
 
-def extract(message: str, history: str, state: str, medications: list[MedicationOption],
+def extract(message: str, history: str, asks: str, medications: list[MedicationOption],
             offers: list[OfferOption], vocabulary: Vocabulary, language: str = "en") -> dict[str, Any]:
     names = vocabulary.with_medications(medications)
-    mentions = find_mentions(message, names)
+    mentions = find_mentions(message, names, vocabulary.places)
     low = norm(message)
-    intent, topic, confidence = _act(low, state, bool(mentions), offers)
+    intent, topic, confidence = _act(low, asks, bool(mentions), offers, vocabulary)
     out = []
     for i, (pos, text, _canon) in enumerate(mentions):
         end = mentions[i + 1][0] if i + 1 < len(mentions) else len(low)
@@ -242,16 +284,16 @@ def extract(message: str, history: str, state: str, medications: list[Medication
                     "frequency": find_frequency(window)})
     m = lx.ORDER_ID.search(low)
     return {"intent": intent, "topic": topic, "mentions": out, "order_id": f"ORD-{m.group(1)}" if m else None,
-            "pharmacy": _named_pharmacy(low, offers), "confidence": confidence,
+            "pharmacy": _named_pharmacy(low, offers, vocabulary), "confidence": confidence,
             "reply_language": conversation_language(language, message, first=not history.strip())}
 
 
-def _named_pharmacy(low: str, offers: list[OfferOption]) -> str | None:
+def _named_pharmacy(low: str, offers: list[OfferOption], vocabulary: Vocabulary) -> str | None:
     """The pharmacy a message names: an offer's full name when it is one, else the words as written."""
-    hit = _match_offer_words(low, offers)
+    hit = _match_offer_words(low, offers, vocabulary)
     if hit:
         return hit.name
-    m = lx.PHARMACY_NAMED.search(low)
+    m = vocabulary.pharmacy_named.search(low)
     return m.group(0) if m else None
 
 
@@ -262,8 +304,9 @@ def _option_names(m: MedicationOption) -> list[str]:
 
 def resolve(mention: str, medications: list[MedicationOption], vocabulary: Vocabulary | None = None) -> dict[str, Any]:
     low = norm(mention)
-    names = (vocabulary or Vocabulary()).with_medications(medications)
-    found = find_mentions(mention, names)
+    vocabulary = vocabulary or Vocabulary()
+    names = vocabulary.with_medications(medications)
+    found = find_mentions(mention, names, vocabulary.places)
     if len(found) == 1 and not found[0][2].startswith("nickname:"):
         # A catalogue name, brand, abbreviation or misspelling ("HCTZ", "lisinipril"): its generic.
         hits = [m.key for m in medications if m.name.lower() == found[0][2].lower()]
@@ -342,19 +385,19 @@ def check_dosage(message: str, prescribed_strength: str, prescribed_frequency: s
 
 
 # ----------------------------------------------------------------------------- the pharmacy
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z]{3,}", norm(text))) - _GENERIC_PLACE_WORDS
+def _words(text: str, vocabulary: Vocabulary) -> set[str]:
+    return set(re.findall(r"[a-z]{3,}", norm(text))) - _GENERIC_PLACE_WORDS - vocabulary.town
 
 
-def _match_offer_words(low: str, offers: list[OfferOption]) -> OfferOption | None:
+def _match_offer_words(low: str, offers: list[OfferOption], vocabulary: Vocabulary) -> OfferOption | None:
     """The one offer whose name, chain or street the message names; a tie between offers (two
     of one chain) is broken by the other words, and an unbroken tie is no answer."""
-    said = _words(low)
+    said = _words(low, vocabulary)
     if not said or not offers:
         return None
     scores = []
     for o in offers:
-        words = _words(f"{o.name} {o.chain} {o.address.split(',')[0]}")
+        words = _words(f"{o.name} {o.chain} {o.address.split(',')[0]}", vocabulary)
         hits = sum(1 for t in said if any(fuzz.ratio(t, w) >= 85 for w in words))
         scores.append((hits, o))
     best = max(h for h, _ in scores)
@@ -364,19 +407,19 @@ def _match_offer_words(low: str, offers: list[OfferOption]) -> OfferOption | Non
     return tops[0] if best > 0 and len(tops) == 1 else None
 
 
-def choose_pharmacy(message: str, offers: list[OfferOption]) -> dict[str, Any]:
+def choose_pharmacy(message: str, offers: list[OfferOption], vocabulary: Vocabulary | None = None) -> dict[str, Any]:
     low = norm(message)
-    out = _choose_pharmacy(low, offers)
+    out = _choose_pharmacy(low, offers, vocabulary or Vocabulary())
     out["for_all"] = bool(lx.FOR_ALL.search(low))
     return out
 
 
-def _choose_pharmacy(low: str, offers: list[OfferOption]) -> dict[str, Any]:
+def _choose_pharmacy(low: str, offers: list[OfferOption], vocabulary: Vocabulary) -> dict[str, Any]:
     for i in re.findall(r"\bph\s*-?0*(\d{1,3})\b", low):
         key = f"PH{int(i):03d}"
         if any(o.key == key for o in offers):
             return {"pharmacy_id": key, "criterion": "none", "confidence": 1.0}
-    named = _match_offer_words(low, offers)
+    named = _match_offer_words(low, offers, vocabulary)
     if named is not None:
         return {"pharmacy_id": named.key, "criterion": "none", "confidence": 0.95}
     for pattern, pos in lx.ORDINALS:
@@ -398,7 +441,7 @@ def _choose_pharmacy(low: str, offers: list[OfferOption]) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------- the answer to an order summary
-def confirm(message: str, summary: str) -> dict[str, Any]:
+def confirm(message: str, summary: str, vocabulary: Vocabulary | None = None) -> dict[str, Any]:
     """How the patient answered a summary: yes / no / change / unclear. A reading only: whether
     anything is written is decided by the consent gate (programs/consent.py), not here."""
     low = norm(message)
@@ -407,7 +450,7 @@ def confirm(message: str, summary: str) -> dict[str, Any]:
     if lx.CONDITION.search(low) or lx.HEDGE.search(low) or "?" in low and not lx.CHANGE.search(low):
         return {"answer": "unclear", "change": "none", "confidence": 0.85}
     picks = any(p.search(low) for _, p in lx.CRITERIA) or any(re.search(p, low) for p, _ in lx.ORDINALS)
-    named = lx.PHARMACY_NAMED.search(low)
+    named = (vocabulary or Vocabulary()).pharmacy_named.search(low)
     picks = picks or bool(named and named.group(0) not in norm(summary))  # "ok the walmart" at a CVS summary
     picks = picks or bool(lx.THAT_ONE.search(low) and not lx.AFFIRM.fullmatch(low))  # "that one": the one asked about
     if lx.CHANGE.search(low) or picks:
@@ -424,6 +467,3 @@ def confirm(message: str, summary: str) -> dict[str, Any]:
         return {"answer": "yes", "change": "none", "confidence": 0.9}
     return {"answer": "unclear", "change": "none", "confidence": 0.3}
 
-
-def words_hist(texts: Iterable[str]) -> Counter:
-    return Counter(w for t in texts for w in _words(t))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dspy
 
 from programs.types import (
+    Asks,
     ChangeTarget,
     ConfirmAnswer,
     Criterion,
@@ -19,8 +20,8 @@ from programs.types import (
 
 
 class ExtractRequest(dspy.Signature):
-    """Read a patient's latest message to a pharmacy refill assistant, given the conversation's
-    state. Say what they want (intent), what a question is about (topic), and list every
+    """Read a patient's latest message to a pharmacy refill assistant, given what the assistant
+    just asked. Say what they want (intent), what a question is about (topic), and list every
     medication they name, as they wrote it, with any strength and frequency they state. Use the
     medication list only to recognise names; never add medications they did not mention.
     Patients text: typos, slang, Spanish or Spanglish are normal. Say which language to answer
@@ -57,7 +58,12 @@ class ExtractRequest(dspy.Signature):
 
     message: str = dspy.InputField(desc="the patient's latest message")
     history: str = dspy.InputField(desc="the last few turns of the conversation, oldest first")
-    state: str = dspy.InputField(desc="the conversation's state, e.g. CONFIRM_DOSAGE: what the assistant just asked")
+    asks: Asks = dspy.InputField(
+        desc="what the assistant just asked: nothing (no open question) · which_medication (which one to refill) "
+             "· which_of_several (which of the listed medications) · dose (is the dose read back right) · pharmacy "
+             "(which of the offers) · order_yes (place the order summarised?) · cancel_yes (cancel that order?) "
+             "· request_yes (send that request to a human?) · pay_cash (no open question; paying cash was offered) "
+             "· which_order (which of the open orders listed to cancel)")
     medications: list[MedicationOption] = dspy.InputField(desc="the patient's active prescriptions")
     offers: list[OfferOption] = dspy.InputField(desc="pharmacy offers on the table, if any")
     language: Language = dspy.InputField(desc="the conversation's language so far (en or es; en before any message)")

@@ -2,26 +2,24 @@
 (intent, dose verdict, answer to a summary, pharmacy criterion), trained on the train split's
 labels, calibrated, and selected on dev against the rules. Never the consent gate.
 
-    python -m programs.compile --optimizer student --out programs/compiled/student.joblib
-
 Where a classifier beats the rules on dev (and does not lose on the probe sets), the offline
 program uses its answer; everywhere, its calibrated probability of the answer given is the step's
 confidence, which is what the hybrid program compares with its threshold to decide when to ask
 the LM. The artifact is a joblib file of the fitted pipelines and what was measured when they
-were chosen; `python -m programs.compile --optimizer student` rebuilds it from the data.
+were chosen. This module loads and uses it; training it reads the datasets, so it lives in
+evals/train_student.py:
+
+    python -m evals.compile --optimizer student --out programs/compiled/student.joblib
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 ARTIFACT = Path(__file__).resolve().parent / "compiled" / "student.joblib"
-PROBES = sorted((Path(__file__).resolve().parent.parent / "datasets" / "probes").glob("*.jsonl"))
-SEED = 20261126
 
 # signature -> (step, the field it predicts)
 TASKS: dict[str, tuple[str, str]] = {
@@ -33,26 +31,11 @@ TASKS: dict[str, tuple[str, str]] = {
 
 
 def text_of(step: str, inputs: dict[str, Any]) -> str:
-    """What a classifier reads: the message, with the state for intents (what was just asked)."""
+    """What a classifier reads: the message, with what was just asked for intents."""
     message = str(inputs.get("message", ""))
     if step == "extract":
-        return f"__{inputs.get('state', 'START')}__ {message}"
+        return f"__{inputs.get('asks', 'nothing')}__ {message}"
     return message
-
-
-def _pipeline():
-    from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import FeatureUnion, Pipeline
-
-    features = FeatureUnion([
-        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=1, max_features=3000, sublinear_tf=True)),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, max_features=4000,
-                                  sublinear_tf=True)),
-    ])
-    model = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced", random_state=SEED)
-    return Pipeline([("features", features), ("clf", CalibratedClassifierCV(model, method="sigmoid", cv=3))])
 
 
 @dataclass
@@ -89,119 +72,3 @@ class Student:
 
         blob = joblib.load(path)
         return cls(blob["models"], blob["use"], blob.get("report", {}))
-
-
-# ----------------------------------------------------------------------------- training and selection
-def _rows(split: str) -> dict[str, list[tuple[str, str, dict]]]:
-    """(text, label, inputs) per task, from the split's labels (evals.examples), unbalanced."""
-    from evals import examples
-
-    sets = examples.build(split, balance=False)
-    out: dict[str, list] = {task: [] for task in TASKS}
-    for task, (step, name) in TASKS.items():
-        for ex in sets.get(step, []):
-            label = ex["_gold"].get(name)
-            if label is not None:
-                inputs = {k: ex[k] for k in ex.inputs()}
-                out[task].append((text_of(step, inputs), str(label), inputs, ex["_gold"]))
-    return out
-
-
-def _accuracy(task: str, rows, predict) -> float | None:
-    """Share of rows whose answer is right on the field both readers give; a pharmacy pick is right
-    if it lands on the labelled pharmacy, whichever way it was named (evals.labels.correct)."""
-    from evals import labels
-
-    if not rows:
-        return None
-    step, name = TASKS[task]
-    if task == "criterion":
-        hits = sum(labels.correct(step, want, predict(text, inputs), inputs) for text, _, inputs, want in rows)
-    else:  # the one field both readers give
-        hits = sum(str(predict(text, inputs)[name]) == label for text, label, inputs, _ in rows)
-    return round(hits / len(rows), 4)
-
-
-def _student_reader(task: str, model):
-    _, name = TASKS[task]
-    return lambda text, inputs: {name: str(model.predict([text])[0])}
-
-
-def _rules_reader(task: str):
-    """The offline rules' whole answer for the same inputs."""
-    from programs import offline
-
-    step, _ = TASKS[task]
-    vocab = offline.Vocabulary()
-    fn = {"extract": lambda i: offline.extract(vocabulary=vocab, **i), "dosage": lambda i: offline.check_dosage(**i),
-          "confirm": lambda i: offline.confirm(**i), "pharmacy": lambda i: offline.choose_pharmacy(**i)}[step]
-    return lambda text, inputs: fn(inputs)
-
-
-def train(probe_check=None, held_out=("dev", "test", "probes")) -> Student:
-    """Fit each classifier on train, measure it and the rules on dev (and test and the probes), keep it
-    where it wins on dev. `probe_check(student, task) -> bool`: also require no loss of task success
-    on the probe sets (the CLI passes one)."""
-    train_rows = _rows("train")
-    held = {name: _rows(name) for name in held_out if name != "probes"}
-    if "probes" in held_out:
-        held["probes"] = {task: [] for task in TASKS}
-        for path in PROBES:
-            for task, rows in _rows(str(path)).items():
-                held["probes"][task] += rows
-    student = Student()
-    for task in TASKS:
-        counts = Counter(label for _, label, _, _ in train_rows[task])
-        # A class with fewer than 3 examples cannot be calibrated (3-fold): left to the rules, and the
-        # student's confidence in it is 0, so hybrid asks the LM there.
-        rows = [r for r in train_rows[task] if counts[r[1]] >= 3]
-        if len({label for _, label, _, _ in rows}) < 2:
-            continue
-        model = _pipeline().fit([t for t, _, _, _ in rows], [label for _, label, _, _ in rows])
-        student.models[task] = model
-        student.report[task] = {"train": len(rows), "classes": sorted({label for _, label, _, _ in rows})}
-        for name, rows_by_task in held.items():
-            rows_ = rows_by_task[task]
-            student.report[task] |= {name: len(rows_),
-                                     f"student_{name}": _accuracy(task, rows_, _student_reader(task, model)),
-                                     f"rules_{name}": _accuracy(task, rows_, _rules_reader(task))}
-        student.use[task] = student.report[task]["student_dev"] > student.report[task]["rules_dev"]
-    if probe_check is not None:
-        for task, used in student.use.items():
-            if used:
-                ok = probe_check(student, task)
-                student.report[task]["probes_no_worse"] = ok
-                student.use[task] = ok
-    student.report["_data"] = {"seed": SEED}
-    return student
-
-
-def train_and_save(out: Path = ARTIFACT) -> dict:
-    student = train(probe_check=_probe_check)
-    student.save(out)
-    return {"out": str(out), "use": student.use, "report": student.report}
-
-
-def _probe_check(student: Student, task: str) -> bool:
-    """Task success on the probe sets with this classifier in use vs the rules alone: no loss allowed."""
-    from evals import dataset, metrics
-    from evals.run import build_assistant, evaluate
-
-    convs = [c for p in PROBES for c in dataset.load(p)]
-    scores = {}
-    for name, use in (("rules", {}), ("student", {task: True})):
-        a = build_assistant("offline")
-        a.programs.student = Student(student.models, use, {})
-        scores[name] = metrics.aggregate(evaluate(a, convs)[0])["task_success"]
-    student.report[task]["probe_task_success"] = scores
-    return scores["student"] >= scores["rules"]
-
-
-def print_report(report: dict) -> None:
-    for task, r in report["report"].items():
-        if task.startswith("_"):
-            continue
-        print(f"{task:<10} train={r['train']:<4} " + "  ".join(
-            f"{n}({r[n]}): student={r[f'student_{n}']} rules={r[f'rules_{n}']}" for n in ("dev", "test", "probes"))
-            + f"  used={report['use'].get(task)}")
-    print(f"saved {report['out']}")

@@ -27,6 +27,16 @@ Topic = Literal[
 ]
 TOPICS: tuple[str, ...] = Topic.__args__
 
+# What the assistant just asked, which is all a reader needs of the conversation's place: a "yes"
+# answers order_yes, "the second one" answers which_of_several or pharmacy. "nothing": no question
+# is open (idle, or a refill just ended); "pay_cash": idle, but paying cash was just offered;
+# "which_order": which of several open orders to cancel (nothing is in flight until one is chosen).
+Asks = Literal["nothing", "which_medication", "which_of_several", "dose", "pharmacy", "order_yes", "cancel_yes",
+               "request_yes", "pay_cash", "which_order"]
+ASKS: tuple[str, ...] = Asks.__args__
+# A refill, a cancellation or a request to a human is in flight: a question of it is open.
+MID_FLOW_ASKS: frozenset[str] = frozenset(ASKS) - {"nothing", "pay_cash", "which_order"}
+
 DosageVerdict = Literal["consistent", "mismatch", "unclear"]
 ConfirmAnswer = Literal["yes", "no", "change", "unclear"]
 ChangeTarget = Literal["pharmacy", "medication", "dose", "none"]
@@ -113,6 +123,15 @@ class OfferOption(BaseModel):
     last_used: bool = Field(False, description="where this prescription was filled last time")
     chosen_before: bool = Field(False, description="chosen for another medication earlier in this conversation")
     asked_about: bool = Field(False, description="the pharmacy the patient just asked about ('that one')")
+
+
+class PharmacyPlace(BaseModel):
+    """One of the world's pharmacies, as the offline readers know it: where its words are places."""
+
+    name: str = Field(description="e.g. 'CVS Pharmacy - Market St'")
+    chain: str = Field(description="e.g. 'CVS', or 'independent'")
+    street: str = Field("", description="e.g. '120 Market St'")
+    town: str = Field("", description="e.g. 'Riverton'")
 
 
 class Resolution(LMOutput):

@@ -406,12 +406,17 @@ def names_not_people(store: Store) -> list[str]:
 
 
 def vocabulary_of(store: Store) -> Vocabulary:
-    """Every catalogue name (generic, brand, abbreviation) -> generic, for the offline extractor."""
+    """Every catalogue name (generic, brand, abbreviation) -> generic, and the world's pharmacies
+    (names, chains, streets, towns), for the offline readers."""
     names: dict[str, str] = {}
     for d in store.catalogue.values():
         for n in [d.generic_name, *d.brand_names, *d.abbreviations]:
             names.setdefault(n.lower(), d.generic_name)
-    return Vocabulary(names)
+    places = []
+    for p in store.pharmacies():
+        street, _, town = p.address.partition(",")  # "120 Market St, Riverton"
+        places.append({"name": p.name, "chain": p.chain, "street": street.strip(), "town": town.strip()})
+    return Vocabulary(names, places)
 
 
 __all__ = ["Assistant", "SessionExpired", "SessionLimit", "SessionView", "StaleStep", "State", "StoreUnavailable", "Turn",

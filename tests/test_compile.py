@@ -10,9 +10,9 @@ import dspy
 import pytest
 
 import programs
+from evals import compile as comp
 from evals import examples as ex_mod
 from evals.scripted_lm import DemoSensitiveLM, GoldLM
-from programs import compile as comp
 from programs.modules import STEPS
 
 

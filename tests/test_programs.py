@@ -33,13 +33,13 @@ VOCAB = offline.Vocabulary({"lisinopril": "lisinopril", "atorvastatin": "atorvas
     ("what's the weather like?", "question", []),
 ])
 def test_extract(message, intent, names):
-    out = offline.extract(message, "", "START", P002, [], VOCAB)
+    out = offline.extract(message, "", "nothing", P002, [], VOCAB)
     assert out["intent"] == intent and [m["text"] for m in out["mentions"]] == names
     assert out["intent"] in INTENTS
 
 
 def test_extract_assigns_strengths_to_their_medication():
-    out = offline.extract("refill lisinopril 10mg and atorvastatin 20 mg", "", "START", [], [], VOCAB)
+    out = offline.extract("refill lisinopril 10mg and atorvastatin 20 mg", "", "nothing", [], [], VOCAB)
     assert [(m["text"], m["strength"]) for m in out["mentions"]] == [("lisinopril", "10 mg"), ("atorvastatin", "20 mg")]
 
 

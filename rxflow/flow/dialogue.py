@@ -22,7 +22,7 @@ def run(w: TurnWork) -> None:
     conv = w.conv
     if w.stage.takes_yes and writes.consented(w):
         return writes.carry_out(w)
-    ext = w.programs.understand(message=w.message, history=conv.history_text(), state=conv.state.value,
+    ext = w.programs.understand(message=w.message, history=conv.history_text(), asks=w.stage.asks,
                                 medications=w.med_options(), offers=w.offer_options() if conv.offers else [],
                                 language=conv.lang)
     w.intent, w.topic = ext.intent, ext.topic

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from programs.types import Asks
 from rxflow.flow import refilling, replies
 from rxflow.flow.registry import STAGES
 from rxflow.flow.states import State
@@ -40,7 +41,7 @@ def stage(cls):
 
 class Stage:
     state: ClassVar[State]
-    asks: ClassVar[str] = "nothing"  # what the reader is told was just asked (programs/types.py)
+    asks: ClassVar[Asks] = "nothing"  # what the reader is told was just asked (programs/types.py)
     question: ClassVar[str | None] = None  # the reply key that asks this stage's question again
     takes_yes: ClassVar[bool] = False  # a write's summary is pending here: the consent gate reads first
     mid_flow: ClassVar[bool] = False  # something is in flight: leaving abandons it

@@ -1,7 +1,7 @@
 """Compile (optimize) the whole program against the labelled conversations.
 
-    python -m programs.compile --lm openai/gpt-4o-mini --optimizer bootstrap --out programs/compiled/bootstrap-4o-mini.json
-    python -m programs.compile --optimizer student --out programs/compiled/student.joblib   # no LM: the learned offline student
+    python -m evals.compile --lm openai/gpt-4o-mini --optimizer bootstrap --out programs/compiled/bootstrap-4o-mini.json
+    python -m evals.compile --optimizer student --out programs/compiled/student.joblib   # no LM: the learned offline student
 
 What is compiled is RxPrograms itself: one program whose forward(step, **inputs) runs any of its
 five steps, on one training set that mixes every step's examples (evals/examples.py: inputs
@@ -12,8 +12,8 @@ saved state (`save_program=False`: demos and instructions per predictor), which
 `programs.load(PATH, lm=...)` reads; with MLflow on, it is also logged as a model
 (`mlflow.dspy.log_model`), and the model's URI is written beside the JSON so eval runs of it link back.
 
-This CLI reads the datasets through evals/ and rxflow/ (imported inside functions, never at import
-time): the programs package itself stays free of DuckDB and tools.
+It lives in evals/ because it reads the datasets by replaying them through the runtime (rxflow/):
+the programs package itself knows nothing of DuckDB, tools or the datasets.
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ def print_report(report: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     import programs
 
-    ap = argparse.ArgumentParser(prog="python -m programs.compile")
+    ap = argparse.ArgumentParser(prog="python -m evals.compile")
     ap.add_argument("--lm", help="DSPy/LiteLLM model string, e.g. openai/gpt-4o-mini (not for --optimizer student)")
     ap.add_argument("--optimizer", choices=OPTIMIZERS, default="bootstrap")
     ap.add_argument("--out", type=Path, required=True)
@@ -177,10 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-mlflow", action="store_true")
     args = ap.parse_args(argv)
     if args.optimizer == "student":
-        from programs import student
+        from evals import train_student
 
-        report = student.train_and_save(args.out)
-        student.print_report(report)
+        report = train_student.train_and_save(args.out)
+        train_student.print_report(report)
         return 0
     if not args.lm:
         ap.error("--lm is required for the LM optimizers")
