@@ -4,10 +4,9 @@ the dialogue acts (leave, questions, orders by name, pharmacy by feature, dose a
 from __future__ import annotations
 
 import pytest
+from helpers import lm_assistant
 from lm_fakes import scripted_lm, which_step
 
-import programs
-from rxflow.assistant import Assistant, vocabulary_of
 from rxflow.flow.states import State
 
 TO_SUMMARY = ("refill my lisinopril", "yes", "the cheapest")
@@ -90,7 +89,7 @@ def test_the_dose_is_compared_even_when_the_lm_reports_no_strength(store):
                 "mentions": [{"text": "levothyroxine", "strength": None, "frequency": None}]}
 
     lm, _ = scripted_lm(lm_answer)
-    a = Assistant(store, programs.load("zero-shot", lm=lm, vocabulary=vocabulary_of(store)))
+    a = lm_assistant(store, lm)
     sid = a.start("P008")
     a.handle(sid, "refill my levothyroxine")
     t = a.handle(sid, "I take 100 mcg")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from helpers import lm_assistant
 
 from rxflow.flow.states import State
 from rxflow.ui import render
@@ -296,12 +297,10 @@ def test_a_session_can_choose_its_language_and_with_an_lm_its_program(store, ass
 def test_with_an_lm_the_page_switches_a_session_between_offline_hybrid_and_lm(store):
     from lm_fakes import scripted_lm
 
-    import programs
-    from rxflow.assistant import Assistant, vocabulary_of
 
     lm, engine = scripted_lm(lambda inputs: {"intent": "list_medications", "topic": "none", "mentions": [],
                                              "order_id": None, "pharmacy": None, "reply_language": "en"})
-    a = Assistant(store, programs.load("zero-shot", lm=lm, vocabulary=vocabulary_of(store)))
+    a = lm_assistant(store, lm)
     assert a.program_modes() == ["offline", "hybrid", "lm"]
     sid = a.start("P001")
     assert a.handle(sid, "what do I take").lm_calls >= 1

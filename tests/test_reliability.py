@@ -12,6 +12,7 @@ import threading
 import time
 
 from conftest import MOCK, ROOT
+from helpers import lm_assistant
 
 from rxflow.flow.states import State
 from rxflow.store import Store
@@ -203,12 +204,10 @@ def test_debug_logs_include_the_text(store, caplog):
 def test_lm_fallback_shows_in_the_inspector(store):
     from lm_fakes import scripted_lm
 
-    import programs
-    from rxflow.assistant import Assistant, vocabulary_of
     from rxflow.ui import render
 
     lm, _ = scripted_lm(lambda inputs: "not the format at all")
-    a = Assistant(store, programs.load("zero-shot", lm=lm, vocabulary=vocabulary_of(store)))
+    a = lm_assistant(store, lm)
     sid = a.start("P001")
     t = a.handle(sid, "refill my lisinopril")
     assert t.state == State.CONFIRM_DOSAGE and t.fallbacks

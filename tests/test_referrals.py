@@ -8,6 +8,7 @@ import time
 
 import pandas as pd
 import pytest
+from helpers import err, ok
 
 from rxflow.flow.states import State
 from rxflow.tools import call_tool
@@ -19,18 +20,6 @@ ELIQUIS = ("refill eliquis", "yes")  # P006: prior authorization -> ESCALATE_PA
 
 def sent(store, patient="P003", sandbox=""):
     return store.requests(patient, sandbox)
-
-
-def ok(ctx, name, **args):
-    r = call_tool(ctx, name, args)
-    assert r.ok, r.error
-    return r.output
-
-
-def err(ctx, name, **args):
-    r = call_tool(ctx, name, args)
-    assert not r.ok, r.data
-    return r.error
 
 
 # ----------------------------------------------------------------------------- the reproductions

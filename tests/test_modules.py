@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import lm_assistant
 from lm_fakes import FakeOpenAI, format_answer, scripted_lm, which_step
 
 import programs
-from rxflow.assistant import Assistant, vocabulary_of
+from rxflow.assistant import Assistant
 from rxflow.flow.states import State
 
 P001_SCRIPT = ["hi, I need to refill my lisinipril", "yes, 10 mg once a day", "the cheapest one please", "yes go ahead"]
@@ -38,9 +39,7 @@ def good_answers(inputs: dict) -> dict:
 
 
 def make_assistant(store, program: str, lm) -> Assistant:
-    from rxflow.config import Settings
-
-    return Assistant(store, programs.load(program, lm=lm, vocabulary=vocabulary_of(store)), Settings(mode="shared"))
+    return lm_assistant(store, lm, program, mode="shared")
 
 
 def run(assistant, patient, messages):
