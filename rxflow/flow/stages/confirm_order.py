@@ -56,9 +56,15 @@ class ConfirmOrder(RefillStage):
         if same:  # "yes, the cheapest" when the summary is the cheapest: nothing to change; ask for a plain yes
             w.say("confirm_unclear")
             return w.go(T.CONFIRM_UNCLEAR)
-        conv.pending = None
-        refilling.which_pharmacy(w, choice)
-        w.go(T.CHANGE_PHARMACY)
+        # A change this reading could not resolve ("the one near my gym", two that fit): say so, keep the
+        # summary open at the pharmacy it names, and list the choices. A later yes is still a yes to it.
+        shown = pending_offer(w)
+        if choice.ties:
+            w.say("which_of_these", names=" and ".join(o.pharmacy_name for o in choice.ties))
+        else:
+            w.say("change_not_caught", pharmacy=shown.pharmacy_name if shown else "")
+        w.add("\n" + replies.offer_lines(conv.offers, w.lang))
+        w.go(T.CONFIRM_UNCLEAR)
 
     def reshow(self, w) -> None:
         offer = pending_offer(w)
