@@ -36,7 +36,8 @@ _YES_WORDS = set(_OPENERS) | {
     "let's", "lets", "of", "course", "fine", "looks", "me", "and", "just", "oh", "away", "thing", "bien",
     "acuerdo", "por", "favor", "gracias", "que", "lo", "el", "pedido", "porfa", "supuesto", "asi", "es", "eso",
     "please", "🙏", "🙂", "😊", "👌", "at", "pls", "plz", "ty", "tysm", "thnx", "thanx", "hazlo", "hagalo", "pidelo",
-    "pidalo", "mandalo", "mandelo", "hagale", "esa", "ese", "senor", "senora", "senorita", "mil", "muchas", "ya"}
+    "pidalo", "mandalo", "mandelo", "hagale", "esa", "ese", "senor", "senora", "senorita", "mil", "muchas", "ya",
+    "then"}
 _REFUSES = re.compile(
     r"[?¿]|\b(?:no|not|nope|nah|never|don'?t|dont|can'?t|cant|cannot|won'?t|wait|hold|stop|maybe|perhaps|guess|"
     r"think|probably|idk|dunno|unsure|hm+|um+|uh|eh|meh|if|unless|only|but|except|instead|actually|rather|"

@@ -193,7 +193,7 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("prior_auth", rx(r"\b(?:autorizacion|pre-?autorizacion|aprobacion|aprobar|la aprueben)\b", r"\b(?:prior auth\w*|pre-?auth\w*|authori[sz]ation|the pa|a pa|approval|approve)\b")),
     ("refill_date", rx(r"\bcuando (?:puedo|podre|se puede|me toca|toca) (?:surtir|pedir|recoger|resurtir|volver|tenerla|obtener|pedirla|la)?\b",
         r"\bque (?:dia|fecha)\b",
-        r"\bwhen (?:can|could|will|may|do) i (?:get|refill|fill|pick|have|order|come back|try again|reorder)\b",
+        r"\bwhen (?:can|could|will|may|do) i (?:go )?(?:get|refill|fill|pick|have|order|come back|try again|reorder)\b",
                        r"\bwhen (?:is|will) (?:it|my \w+) (?:be )?(?:due|refillable|ready to refill)\b",
                        r"\bhow (?:long|many days) (?:do i have to|until i can|till i can|before i can)\b",
                        r"\bwhat (?:date|day)\b", r"\bearliest (?:date|day)\b", r"\bwhen (?:is|will) it due\b")),
@@ -266,7 +266,8 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("dose", rx(r"\bque dosis\b", r"\bcuantos (?:miligramos|mg)\b", r"\bcual es (?:mi|la) dosis\b", r"\bwhat (?:dose|strength|mg)\b", r"\bhow (?:many|much) (?:do i|should i) take\b",
                 r"\bwhat(?:'s| is) (?:my|the) (?:dose|strength)\b")),
     ("why", rx(r"^\s*(?:but |ok |okay |so |and |wait |um+ |hm+ |oh )*why\b", r"\bhow come\b", r"\bwhy not\b",
-                r"^\s*(?:pero |y |ok )*por ?que\b(?! (?:no )?(?:me|lo|la)\b)", r"\bpor que no\b", r"^\s*y eso\b")),
+                r"^\s*[¿¡]?\s*(?:pero |y |ok )*por ?que\b(?! (?:no )?(?:me|lo|la)\b)", r"\bpor que no\b",
+                r"^\s*[¿¡]?\s*y eso\b")),
 ]
 # Questions that are about a pharmacy's service: answered from pharmacy_details, not taken as a choice.
 PHARMACY_TOPICS = ("hours", "wait", "stock")
@@ -330,7 +331,9 @@ CRITERIA: list[tuple[str, re.Pattern[str]]] = [
     ("cheapest", rx(r"\bcheap\w*\b|\blowest (?:price|cost)\b|\bleast expensive\b|\bless expensive\b|\binexpensive\b",
                     r"\bsave (?:some )?money\b|\bbest price\b|\bmost affordable\b|\baffordable\b|\bcosts? less\b|\bbudget\b",
                     r"\bbarat[oa]s?\b|\beconomic[oa]\b|\bmenos car[oa]\b")),
-    ("closest", rx(r"\bclos(?:est|er|e to (?:me|home|my house))\b|\bnear\w*\b|\bnearby\b|\bshortest drive\b",
+    # "near my gym" / "by my work" is near somewhere else, not the closest to the patient
+    ("closest", rx(r"\bclos(?:est|er|e to (?:me|home|my house))\b|\bnear\w*\b(?! (?:my|the|our|his|her) "
+                   r"(?!house|home|place|apartment|apt)\w+)|\bnearby\b|\bshortest drive\b",
                    r"\bwalking distance\b|\bdown the street\b|\baround the corner\b",
                    r"\bcercan[oa]\b|\bmas cerca\b|\bcerca de (?:mi )?casa\b")),
     ("fastest", rx(r"\bfast\w*\b|\bquick\w*\b|\bsoonest\b|\bshortest wait\b|\bleast wait\b|\bno wait\b|\basap\b",
@@ -368,7 +371,8 @@ CONDITION = rx(r"\bif\b", r"\bunless\b", r"\bonly (?:if|when)\b", r"\bas long as
                r"\bsolo si\b|\bsiempre y cuando\b|\bcon tal\b|\ba menos que\b",
                r"\bsi (?:esta|es|me|sale|cuesta|tiene|la|lo)\b")
 HEDGE = rx(r"\bmaybe\b|\bperhaps\b|\bi guess\b|\bi think\b|\bnot sure\b|\bidk\b|\bdunno\b|\bhmm+\b|\bhm+\b|\bum+\b",
-           r"\bcan'?t (?:say|decide|confirm)\b|\bnot yet\b|\byet\b|\blet me (?:think|check|see)\b|\bwait\b|\bhold on\b",
+           r"\bcan'?t (?:say|decide|confirm)\b|\bnot yet\b|\byet\b|\blet me (?:think|check|see)\b|\bhold on\b",
+           r"(?<!shortest )(?<!least )(?<!less )(?<!no )(?<!short )\bwait\b(?! time)",  # not "the shortest wait"
            r"\bhang on\b|\bone (?:sec|second|moment)\b|\bnot ready\b|\bprobably\b|\bkinda\b|\bsort of\b",
            r"\bno se\b|\btal vez\b|\bquiza\w*\b|\ba lo mejor\b|\bcreo\b|\bdejame (?:pensar|ver)\b|\btodavia\b|\baun no\b|"
            r"\bespera\b|\bun momento\b|\bno estoy segur[oa]\b|\bm{2,}\b")

@@ -174,7 +174,8 @@ _COUNT = re.compile(
     r"(?<![\w.:/-])(\d+(?:\.\d+)?|one|two|three|four|half|a half|1/2|una|uno|dos|tres|cuatro|media)\s*(?:a\s+)?"
     r"(?:(?:pills?|tablets?|tabs?|capsules?|caps?|puffs?|sprays?|shots?|injections?|of them|pastillas?|tabletas?|"
     r"capsulas?|pildoras?|disparos?|inhalaciones?)\b"
-    r"|(?=(?:every|each|in the|at (?:night|bedtime)|before|after|with|daily|twice|once|en la|en el|por la|al dia|"
+    # ("dos al día" is how often, not how many: a frequency, read by find_frequency)
+    r"|(?=(?:every|each|in the|at (?:night|bedtime)|before|after|with|daily|twice|once|en la|en el|por la|"
     r"cada|con el|con la|diaria)\b))",
     re.IGNORECASE)
 _COUNT_WORDS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "half": 0.5, "a half": 0.5, "1/2": 0.5,

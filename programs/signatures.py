@@ -81,8 +81,6 @@ class ExtractRequest(dspy.Signature):
     order_id: str | None = dspy.OutputField(desc="an order number such as 'ORD-30001', if one is named")
     pharmacy: str | None = dspy.OutputField(desc="the pharmacy named or asked about, as written, or null")
     reply_language: Language = dspy.OutputField(desc="the language to answer in from now on: en or es")
-    refers: bool = dspy.OutputField(desc="true when the message points back at what was just shown or discussed "
-                                          "('refill it', 'cancel that', 'esa') instead of naming it")
 
 
 class ResolveMedication(dspy.Signature):

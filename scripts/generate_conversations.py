@@ -1049,6 +1049,635 @@ REQUESTS_HANDWRITTEN: dict[str, list[dict]] = {
 }
 
 
+# Following the conversation (issue 18), hand-written and appended after every other row of train and dev
+# (the test split only changes as a version: v3 relabelled its rows, it gets none of these).
+THREAD_HANDWRITTEN: dict[str, list[dict]] = {
+ "train": [
+  {
+   "id": "hw-thread-cancel-that-001",
+   "patient_id": "P001",
+   "today": "2026-11-24",
+   "tags": [
+    "handwritten",
+    "thread",
+    "after_order",
+    "cancel_order"
+   ],
+   "turns": [
+    {
+     "user": "refill my atorvastatin",
+     "expect": {
+      "state": "CONFIRM_DOSAGE",
+      "intent": "refill"
+     }
+    },
+    {
+     "user": "yes 20 mg at bedtime",
+     "expect": {
+      "state": "SELECT_PHARMACY",
+      "dosage": "consistent"
+     }
+    },
+    {
+     "user": "cheapest",
+     "expect": {
+      "state": "CONFIRM_ORDER",
+      "slots": {
+       "pharmacy_id": "PH004"
+      }
+     }
+    },
+    {
+     "user": "yes please",
+     "expect": {
+      "state": "COMPLETE",
+      "intent": "confirm"
+     }
+    },
+    {
+     "user": "hold on, cancel that one, my son brought me some",
+     "expect": {
+      "state": "CONFIRM_CANCEL",
+      "intent": "cancel_order"
+     }
+    },
+    {
+     "user": "yes cancel it",
+     "expect": {
+      "state": "START"
+     }
+    }
+   ],
+   "outcome": {
+    "status": "order_cancelled",
+    "orders": [
+     {
+      "medication": "atorvastatin",
+      "pharmacy_id": "PH004"
+     }
+    ],
+    "alerts": []
+   }
+  },
+  {
+   "id": "hw-thread-when-ready-001",
+   "patient_id": "P002",
+   "today": "2026-11-24",
+   "tags": [
+    "handwritten",
+    "thread",
+    "after_order",
+    "track_order"
+   ],
+   "turns": [
+    {
+     "user": "refill my amlodipine",
+     "expect": {
+      "state": "CONFIRM_DOSAGE"
+     }
+    },
+    {
+     "user": "yes 5 mg",
+     "expect": {
+      "state": "SELECT_PHARMACY",
+      "dosage": "consistent"
+     }
+    },
+    {
+     "user": "closest",
+     "expect": {
+      "state": "CONFIRM_ORDER",
+      "slots": {
+       "pharmacy_id": "PH003"
+      }
+     }
+    },
+    {
+     "user": "go ahead",
+     "expect": {
+      "state": "COMPLETE"
+     }
+    },
+    {
+     "user": "when can i go get it?",
+     "expect": {
+      "intent": "track_order"
+     }
+    }
+   ],
+   "outcome": {
+    "status": "order_placed",
+    "orders": [
+     {
+      "medication": "amlodipine",
+      "pharmacy_id": "PH003"
+     }
+    ],
+    "alerts": []
+   }
+  },
+  {
+   "id": "hw-thread-how-come-001",
+   "patient_id": "P003",
+   "today": "2026-11-24",
+   "tags": [
+    "handwritten",
+    "thread",
+    "after_refusal",
+    "requests",
+    "no_refills"
+   ],
+   "turns": [
+    {
+     "user": "refill my simvastatin",
+     "expect": {
+      "state": "REFER_PRESCRIBER",
+      "intent": "refill",
+      "slots": {
+       "medication": "simvastatin"
+      }
+     }
+    },
+    {
+     "user": "how come?",
+     "expect": {
+      "state": "REFER_PRESCRIBER",
+      "intent": "question",
+      "topic": "why"
+     }
+    },
+    {
+     "user": "alright, go ahead and send it",
+     "expect": {
+      "state": "CONFIRM_REQUEST",
+      "intent": "confirm"
+     }
+    },
+    {
+     "user": "yes",
+     "expect": {
+      "state": "START"
+     }
+    }
+   ],
+   "outcome": {
+    "status": "referred_to_prescriber",
+    "orders": [],
+    "alerts": [
+     "no_refills"
+    ],
+    "requests": [
+     {
+      "kind": "renewal",
+      "medication": "simvastatin",
+      "status": "sent"
+     }
+    ]
+   }
+  },
+  {
+   "id": "hw-thread-es-seguro-001",
+   "patient_id": "P005",
+   "today": "2026-11-24",
+   "tags": [
+    "handwritten",
+    "thread",
+    "after_refusal",
+    "requests",
+    "drug_allergy",
+    "lang:es"
+   ],
+   "turns": [
+    {
+     "user": "necesito mi amoxicilina",
+     "expect": {
+      "state": "REFER_PHARMACIST",
+      "language": "es"
+     }
+    },
+    {
+     "user": "¿es seguro para mí?",
+     "expect": {
+      "state": "REFER_PHARMACIST",
+      "intent": "question",
+      "topic": "safe",
+      "language": "es"
+     }
+    },
+    {
+     "user": "bueno, que me llame un farmacéutico",
+     "expect": {
+      "state": "CONFIRM_REQUEST",
+      "intent": "request_help",
+      "language": "es"
+     }
+    },
+    {
+     "user": "sí",
+     "expect": {
+      "state": "START",
+      "language": "es"
+     }
+    }
+   ],
+   "outcome": {
+    "status": "referred_to_pharmacist",
+    "orders": [],
+    "alerts": [
+     "drug_allergy"
+    ],
+    "requests": [
+     {
+      "kind": "pharmacist_callback",
+      "medication": "amoxicillin",
+      "status": "sent"
+     }
+    ]
+   }
+  },
+  {
+   "id": "hw-thread-not-caught-001",
+   "patient_id": "P001",
+   "today": "2026-11-24",
+   "tags": [
+    "handwritten",
+    "thread",
+    "summary_change"
+   ],
+   "turns": [
+    {
+     "user": "refill lisinopril",
+     "expect": {
+      "state": "CONFIRM_DOSAGE"
+     }
+    },
+    {
+     "user": "yes",
+     "expect": {
+      "state": "SELECT_PHARMACY"
+     }
+    },
+    {
+     "user": "the closest one",
+     "expect": {
+      "state": "CONFIRM_ORDER",
+      "slots": {
+       "pharmacy_id": "PH001"
+      }
+     }
+    },
+    {
+     "user": "can you switch it to the one by my office",
+     "expect": {
+      "state": "CONFIRM_ORDER",
+      "intent": "change",
+      "slots": {
+       "pharmacy_id": "PH001"
+      }
+     }
+    },
+    {
+     "user": "ok yes",
+     "expect": {
+      "state": "COMPLETE"
+     }
+    }
+   ],
+   "outcome": {
+    "status": "order_placed",
+    "orders": [
+     {
+      "medication": "lisinopril",
+      "pharmacy_id": "PH001"
+     }
+    ],
+    "alerts": []
+   }
+  },
+  {
+   "id": "hw-thread-cancel-named-001",
+   "patient_id": "P009",
+   "today": "2026-11-24",
+   "tags": [
+    "handwritten",
+    "thread",
+    "precedence",
+    "cancel_order"
+   ],
+   "turns": [
+    {
+     "user": "please cancel my flonase",
+     "expect": {
+      "state": "CONFIRM_CANCEL",
+      "intent": "cancel_order"
+     }
+    },
+    {
+     "user": "no keep it",
+     "expect": {
+      "state": "START"
+     }
+    }
+   ],
+   "outcome": {
+    "status": "info_only",
+    "orders": [],
+    "alerts": []
+   }
+  },
+  {
+   "id": "hw-thread-remind-001",
+   "patient_id": "P001",
+   "today": "2026-11-24",
+   "tags": [
+    "handwritten",
+    "thread",
+    "precedence"
+   ],
+   "turns": [
+    {
+     "user": "can you remind me when my metformin is due?",
+     "expect": {
+      "state": "START",
+      "intent": "question",
+      "topic": "reminder"
+     }
+    },
+    {
+     "user": "thanks!",
+     "expect": {
+      "state": "START",
+      "intent": "leave"
+     }
+    }
+   ],
+   "outcome": {
+    "status": "info_only",
+    "orders": [],
+    "alerts": []
+   }
+  },
+  {
+   "id": "hw-thread-grudging-001",
+   "patient_id": "P001",
+   "today": "2026-11-24",
+   "tags": [
+    "handwritten",
+    "thread",
+    "wording",
+    "dose"
+   ],
+   "turns": [
+    {
+     "user": "refill metformin",
+     "expect": {
+      "state": "CONFIRM_DOSAGE"
+     }
+    },
+    {
+     "user": "one with breakfast and one with dinner",
+     "expect": {
+      "state": "SELECT_PHARMACY",
+      "dosage": "consistent"
+     }
+    },
+    {
+     "user": "costco",
+     "expect": {
+      "state": "CONFIRM_ORDER",
+      "slots": {
+       "pharmacy_id": "PH004"
+      }
+     }
+    },
+    {
+     "user": "ugh ok fine, yes",
+     "expect": {
+      "state": "COMPLETE",
+      "intent": "confirm"
+     }
+    }
+   ],
+   "outcome": {
+    "status": "order_placed",
+    "orders": [
+     {
+      "medication": "metformin",
+      "pharmacy_id": "PH004"
+     }
+    ],
+    "alerts": []
+   }
+  }
+ ],
+ "dev": [
+  {
+   "id": "hw-thread-cancelalo-001",
+   "patient_id": "P001",
+   "today": "2026-11-24",
+   "tags": [
+    "handwritten",
+    "thread",
+    "after_order",
+    "cancel_order",
+    "lang:es"
+   ],
+   "turns": [
+    {
+     "user": "necesito mi lisinopril",
+     "expect": {
+      "state": "CONFIRM_DOSAGE",
+      "language": "es"
+     }
+    },
+    {
+     "user": "sí",
+     "expect": {
+      "state": "SELECT_PHARMACY"
+     }
+    },
+    {
+     "user": "la más barata",
+     "expect": {
+      "state": "CONFIRM_ORDER",
+      "slots": {
+       "pharmacy_id": "PH004"
+      }
+     }
+    },
+    {
+     "user": "sí, hazlo",
+     "expect": {
+      "state": "COMPLETE"
+     }
+    },
+    {
+     "user": "espera, cancélalo, ya no lo necesito",
+     "expect": {
+      "state": "CONFIRM_CANCEL",
+      "intent": "cancel_order",
+      "language": "es"
+     }
+    },
+    {
+     "user": "sí",
+     "expect": {
+      "state": "START"
+     }
+    }
+   ],
+   "outcome": {
+    "status": "order_cancelled",
+    "orders": [
+     {
+      "medication": "lisinopril",
+      "pharmacy_id": "PH004"
+     }
+    ],
+    "alerts": []
+   }
+  },
+  {
+   "id": "hw-thread-what-now-001",
+   "patient_id": "P003",
+   "today": "2026-11-24",
+   "tags": [
+    "handwritten",
+    "thread",
+    "after_refusal",
+    "requests",
+    "expired"
+   ],
+   "turns": [
+    {
+     "user": "can i refill my omeprazole?",
+     "expect": {
+      "state": "REFER_PRESCRIBER"
+     }
+    },
+    {
+     "user": "what do i do now",
+     "expect": {
+      "state": "REFER_PRESCRIBER"
+     }
+    },
+    {
+     "user": "please do",
+     "expect": {
+      "state": "CONFIRM_REQUEST",
+      "intent": "confirm"
+     }
+    },
+    {
+     "user": "yes",
+     "expect": {
+      "state": "START"
+     }
+    }
+   ],
+   "outcome": {
+    "status": "referred_to_prescriber",
+    "orders": [],
+    "alerts": [
+     "expired"
+    ],
+    "requests": [
+     {
+      "kind": "renewal",
+      "medication": "omeprazole",
+      "status": "sent"
+     }
+    ]
+   }
+  },
+  {
+   "id": "hw-thread-two-a-day-001",
+   "patient_id": "P001",
+   "today": "2026-11-24",
+   "tags": [
+    "handwritten",
+    "thread",
+    "wording",
+    "dose"
+   ],
+   "turns": [
+    {
+     "user": "metformin refill",
+     "expect": {
+      "state": "CONFIRM_DOSAGE"
+     }
+    },
+    {
+     "user": "2 a day",
+     "expect": {
+      "state": "SELECT_PHARMACY",
+      "dosage": "consistent"
+     }
+    },
+    {
+     "user": "closest",
+     "expect": {
+      "state": "CONFIRM_ORDER",
+      "slots": {
+       "pharmacy_id": "PH001"
+      }
+     }
+    },
+    {
+     "user": "sorry, yes place it",
+     "expect": {
+      "state": "COMPLETE",
+      "intent": "confirm"
+     }
+    }
+   ],
+   "outcome": {
+    "status": "order_placed",
+    "orders": [
+     {
+      "medication": "metformin",
+      "pharmacy_id": "PH001"
+     }
+    ],
+    "alerts": []
+   }
+  },
+  {
+   "id": "hw-thread-auto-refill-001",
+   "patient_id": "P001",
+   "today": "2026-11-24",
+   "tags": [
+    "handwritten",
+    "thread",
+    "precedence"
+   ],
+   "turns": [
+    {
+     "user": "set up automatic refills for my lisinopril",
+     "expect": {
+      "state": "START",
+      "intent": "question",
+      "topic": "auto_refill"
+     }
+    },
+    {
+     "user": "ok thx",
+     "expect": {
+      "state": "START",
+      "intent": "leave"
+     }
+    }
+   ],
+   "outcome": {
+    "status": "info_only",
+    "orders": [],
+    "alerts": []
+   }
+  }
+ ]
+}
+
+
 def main() -> None:
     world = World()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -1060,6 +1689,7 @@ def main() -> None:
             rows += generate_acts(split, world)
         rows += generate_spanish(split, world)  # test v2 appended these (datasets/README.md, Versions)
         rows += REQUESTS_HANDWRITTEN.get(split, [])
+        rows += THREAD_HANDWRITTEN.get(split, [])
         with (OUT / f"{split}.jsonl").open("w") as f:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")

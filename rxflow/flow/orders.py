@@ -33,10 +33,13 @@ def orders_named(w: TurnWork, ext, among):
     return None
 
 
-def in_focus(w: TurnWork):
-    """The open order the conversation just placed or showed ("cancel that", "when will it be ready?")."""
+def in_focus(w: TurnWork, ext=None):
+    """The open order the conversation just placed, or just showed when the message points back at it
+    ("cancel that", "when will it be ready?"); "where's my order" after tracking one still means them all."""
     f = w.conv.focus
     if f is None or f.kind not in ("ordered", "shown") or not f.order_id:
+        return None
+    if f.kind == "shown" and not (ext is not None and getattr(ext, "refers", False)):
         return None
     return next((o for o in open_orders(w) if o.order_id == f.order_id), None)
 
@@ -44,8 +47,8 @@ def in_focus(w: TurnWork):
 def track(w: TurnWork, ext) -> None:
     recent = w.history().recent_orders
     named = orders_named(w, ext, recent)
-    if named is None and in_focus(w) is not None:
-        return track_one(w, in_focus(w).order_id)
+    if named is None and in_focus(w, ext) is not None:
+        return track_one(w, in_focus(w, ext).order_id)
     if isinstance(named, str):  # a number that is not among the patient's recent orders: ask the tool
         return track_one(w, named)
     if named == [] and ext.mentions:
@@ -77,8 +80,8 @@ def cancel_order(w: TurnWork, ext) -> None:
     conv = w.conv
     opened = open_orders(w)
     named = orders_named(w, ext, opened)
-    if named is None and in_focus(w) is not None:
-        return propose_cancel(w, in_focus(w).order_id)  # "cancel that", right after it was placed or shown
+    if named is None and in_focus(w, ext) is not None:
+        return propose_cancel(w, in_focus(w, ext).order_id)  # "cancel that", right after it was placed or shown
     if isinstance(named, str):
         return propose_cancel(w, named)
     if named == [] and ext.mentions:

@@ -325,6 +325,7 @@ EN: dict[str, str] = {
     "pa_or_cash": "Would you like me to ask {prescriber} to send the prior-authorization request (say \"send the request\"), or to pay cash (say \"pay cash\")?",
     "change_not_caught": "I didn't catch which pharmacy you meant; the order is still at {pharmacy}, and nothing is ordered yet. To change it, choose one of these (or say yes to keep {pharmacy}):",
     "thanks_bye": "You're welcome, {first}. Take care!",
+    "change_no_stock": "{named} doesn't have enough in stock for this order, so it stays at {pharmacy}; nothing is ordered yet. To change it, choose one of these (or say yes to keep {pharmacy}):",
 }
 
 ES: dict[str, str] = {
@@ -638,6 +639,9 @@ ES: dict[str, str] = {
     "pa_or_cash": "¿Quiere que le pida a {prescriber} que mande la solicitud de autorización previa (diga \"mande la solicitud\"), o prefiere pagar en efectivo (diga \"pago en efectivo\")?",
     "change_not_caught": "No entendí a qué farmacia se refiere; el pedido sigue en {pharmacy} y todavía no se pidió nada. Para cambiarla, elija una de estas (o diga sí para quedarse con {pharmacy}):",
     "thanks_bye": "Con gusto, {first}. ¡Cuídese!",
+    "change_no_stock": "{named} no tiene suficiente en existencia para este pedido, así que sigue en {pharmacy}; "
+                       "todavía no se pidió nada. Para cambiarla, elija una de estas (o diga sí para quedarse con "
+                       "{pharmacy}):",
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {"en": EN, "es": ES}

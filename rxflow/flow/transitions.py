@@ -45,7 +45,6 @@ class Trigger(StrEnum):
     SUMMARY_CHANGED = "summary_changed"
     CONFIRMED = "confirmed"
     DECLINED = "declined"
-    CHANGE_PHARMACY = "change_pharmacy"
     CHANGE_DOSE = "change_dose"
     CHANGE_MEDICATION = "change_medication"
     CONFIRM_UNCLEAR = "confirm_unclear"
@@ -115,7 +114,6 @@ TRANSITIONS: list[Transition] = [
     Transition(S.CONFIRM_ORDER, T.CONFIRMED, S.COMPLETE),
     Transition(S.CONFIRM_ORDER, T.SUMMARY_CHANGED, S.CONFIRM_ORDER),
     Transition(S.CONFIRM_ORDER, T.DECLINED, S.SELECT_PHARMACY),
-    Transition(S.CONFIRM_ORDER, T.CHANGE_PHARMACY, S.SELECT_PHARMACY),
     Transition(S.CONFIRM_ORDER, T.CHANGE_DOSE, S.CONFIRM_DOSAGE),
     Transition(S.CONFIRM_ORDER, T.CHANGE_MEDICATION, S.IDENTIFY_MEDICATION),
     Transition(S.CONFIRM_ORDER, T.CONFIRM_UNCLEAR, S.CONFIRM_ORDER),

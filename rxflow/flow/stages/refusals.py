@@ -17,6 +17,12 @@ from rxflow.flow import answers, referrals, replies
 from rxflow.flow.stage import IdleStage, stage
 from rxflow.flow.states import State
 
+class _NoMentions:
+    mentions: tuple = ()
+
+
+_NO_MENTIONS = _NoMentions()  # an answer about the prescription in focus (none named)
+
 # The questions a refusal answers about itself, staying where it is.
 FOLLOW_UPS = ("why", "safe", "next_step", "refill_date", "interaction", "allergy", "alternatives", "price",
               "cash_price", "prior_auth", "coverage", "dose")
@@ -47,6 +53,15 @@ class RefusalStage(IdleStage):
             self.offer(w, f)
             return True
         return False
+
+    def help(self, w) -> None:
+        """"what do I do now?" right after a refusal: its next step, and the offer kept (not the help menu)."""
+        f = w.conv.focus if w.conv.focus and w.conv.focus.kind == "refused" else None
+        if f is None or all(m.rx_id != f.rx_id for m in w.history().medications):
+            return super().help(w)
+        w.conv.focus_rx = f.rx_id
+        answers.a_next_step(w, _NO_MENTIONS)
+        self.offer(w, f)
 
     def accept(self, w, f) -> bool:
         """"ok then do that": the request the refusal offered, shown for its own yes."""
