@@ -17,6 +17,7 @@ from rxflow.flow import answers, referrals, replies
 from rxflow.flow.stage import IdleStage, stage
 from rxflow.flow.states import State
 
+
 class _NoMentions:
     mentions: tuple = ()
 
