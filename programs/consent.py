@@ -72,7 +72,12 @@ _FILLER = {
     "that's", "all", "good", "great", "lol", "haha", "😊", "🙂", "🙏", "gracias", "por", "favor", "porfa", "xfa",
     "ya", "pues", "el", "la", "pedido", "orden", "lo", "eso", "bueno", "muchas", "muy", "bien", "esa", "ese",
     "misma", "mismo",
+    # A grudging or apologetic yes is a yes when nothing else in it hedges, conditions, asks or changes:
+    # "ugh fine yes", "sorry, yes go ahead" (after a retracted yes), "ay sí, dale".
+    "ugh", "ugh,", "sorry", "oops", "whoops", "perdon", "ay", "uy", "ah",
 }
+# "sure, why not" is an idiom of agreement, not a question or a negation: read as its first word.
+_WHY_NOT_YES = re.compile(r"^(sure|ok|okay|yeah|yes|alright|fine|si|claro)[ ,]+why not[ .!]*$")
 # Anywhere in the message, any of these makes it a no (checked on whole words after folding).
 _NOT_CONSENT = [
     # negation, refusal
@@ -121,7 +126,7 @@ class Consent:
 def decide(message: str, summary: str = "", kind: WriteKind = "order") -> Consent:
     """Whether `message` is an unconditional yes to `summary`: the facts last shown (drug, strength,
     pharmacy...), whose words a yes may restate ("yes, the lisinopril at Costco")."""
-    text = _fold(message)
+    text = _WHY_NOT_YES.sub(r"\1", _fold(message))
     if not text:
         return Consent(False, "empty")
     scan = text

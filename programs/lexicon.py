@@ -41,6 +41,7 @@ LEAVE = rx(
     r"^\s*(?:stop|quit|exit|end|cancel|nothing|enough)\s*[.!]*\s*$|\bstop (?:it|this|that|please|now)\b|"
     r"^\s*(?:please )?stop\b",
     r"\bcancel (?:the|this|that|my) (?:refill|request)\b",  # mid-refill; elsewhere a request is withdrawn
+    r"^\s*(?:oh |wait |ok |okay |actually |nah |no )*cancel (?:it|that|this)(?: please| pls)?\s*[.!]*$",
     r"\b(?:i )?(?:don'?t|dont|do not) (?:want|need) (?:it|this|that|them|to|the refill|anything|a refill)\b",
     r"\bno longer need\b|\bdon'?t bother\b|\bleave it\b|\bdrop it\b|\bscrap (?:it|that)\b",
     # Spanish
@@ -48,8 +49,19 @@ LEAVE = rx(
     r"ya no|mejor no|ahorita no|hoy no|ahora no|mejor (?:luego|despues|otro dia|mañana|manana)|"
     r"luego (?:lo hago|te digo|veo)|eso es todo|es todo|nada mas|adios|hasta luego|chao|chau|no importa|"
     r"ya no (?:lo|la) (?:quiero|necesito)|no (?:lo|la) (?:quiero|necesito)|(?:voy a|mejor) llamar|"
-    r"cancela(?:r)? (?:el|la|este|esta) (?:resurtido|surtido|receta|solicitud|refill))\b",
+    r"cancela(?:r)? (?:el|la|este|esta) (?:resurtido|surtido|receta|solicitud|refill)|"
+    r"(?:mejor )?lo dejo (?:para )?(?:despues|luego|otro dia|mas tarde|asi)|mejor lo dejo)\b",
 )
+# "thanks" once a task is done: a goodbye (read only where no question is open, and never with a "?").
+THANKS = rx(r"(?:^|[\s,.!])(?:thanks?|thank you|thank u|thx|thnx|ty|tysm|gracias|grax|muchas gracias)"
+            r"(?: (?:so much|a lot|again|bye|mucho|a todo))?[\s!.,]*(?:bye|adios|:\)|lol)?[\s!.]*$")
+# A message that points back at what was just shown instead of naming it ("just refill it", "esa").
+REFERS = re.compile(r"\b(?:it|that|this|that one|this one|them|the one you (?:just )?(?:placed|showed|mentioned)|"
+                    r"esa|ese|eso|esta|este|la misma|el mismo|surtelo|surtela|pidelo|pidela|resurtelo|resurtela)\b")
+# Right after a refusal offered its next step (a request to a human): taking it.
+ACCEPT = rx(r"\b(?:do (?:that|it)|send (?:it|that|the request|one)|go ahead|please do|let'?s do (?:it|that)|"
+            r"sounds good|yes please|yes pls|sure|ok(?:ay)? then|that works|hazlo|mandal[oa]|mandela|envial[oa]|"
+            r"si,? por favor|dale|va pues|esta bien)\b")
 # Only leaves when it is the whole message and no question is open whose answer "no" would be.
 NO_THANKS = re.compile(r"^\s*(?:no|nah|nope)[ ,.!]*(?:thanks?|thank you|ty|gracias|grax)[ .!]*$")
 SKIP = rx(r"\bskip (?:this|that|it|the \w+)(?: one)?\b", r"^\s*skip\s*[.!]*$", r"\bmove on\b",
@@ -85,14 +97,22 @@ TRACK = rx(r"\btrack\w*\b", r"\bstatus\b", r"\bwhere(?:'s| is|s)? (?:my|the) (?:
            r"medicine|stuff|pills|package)\b", r"\bis (?:my|it|the|that) (?:\w+ )?(?:order )?ready\b",
            r"\bready yet\b|\bready for pick ?up\b", r"\bhas (?:it|my order) (?:been|shipped|gone)\b",
            r"\bdid (?:it|my order) go through\b", r"\border ord-?\d+|\bord-?\d+",
+           r"\bwhen\b[^.?!]{0,40}\b(?:be|gonna be|going to be|b)\s+ready\b", r"\bwhen will mine\b",
+           r"\bwhen (?:can|could|do) i (?:go )?pick (?:it|them|that|mine|\w+) up\b",
+           r"\bwhere\w*\b[^.?!]{0,25}\border\b", r"\bwhere(?:'s| is|s| are)? my\b", r"\bcuando (?:esta|estara|va a estar) list[oa]\b",
            r"\bdonde (?:esta|anda|va|quedo) (?:mi|el) (?:pedido|orden|receta|medicina|refill)\b",
            r"\b(?:ya )?esta(?:n)? (?:lista|listo|listas|listos)\b", r"\bestado de (?:mi|el) pedido\b",
            r"\bcomo va (?:mi|el) pedido\b")
 CANCEL_ORDER = rx(r"\bcancel\w*\b.*\b(?:order|ord-?\d+|pick ?up|pedido|orden)\b",
                   r"\b(?:call off|scrap|kill) (?:my|the|that) order\b", r"\bya no quiero (?:el|mi) pedido\b")
-# In an idle state a bare "cancel it" / "cancel that" means the order just placed.
+# In an idle state "cancel it" / "cancel that" means the order just placed or shown.
 CANCEL_IT = rx(r"^\s*(?:please |pls |can you |could you )?cancel(?: it| that| this)?(?: one)?(?: please| pls)?\s*[.!]*$",
-               r"^\s*(?:si |por favor )?cancel(?:alo|ala|a|ar)(?: por favor| porfa)?\s*[.!]*$")
+               r"^\s*(?:si |por favor )?cancel(?:alo|ala|a|ar)(?: por favor| porfa)?\s*[.!]*$",
+               r"\bcancel (?:it|that|this)\b(?! (?:refill|request|renewal))", r"\bcancel(?:alo|ala|elo|ela)\b",
+               r"\bcancela (?:eso|ese|esa)\b")
+# "cancel my montelukast": cancelling wins over the medication named (unless a refill or a request is named).
+CANCEL_NAMED = re.compile(r"\b(?:cancel\w*|call off)\b(?![^.?!]{0,30}\b(?:refill|request|renewal|solicitud|resurtido|"
+                          r"renovacion)\b)")
 ORDER_ID = re.compile(r"\bord(?:er)?[\s#:-]*(\d{3,9})\b")
 
 # ----------------------------------------------------------------------------- requests to a human
@@ -123,6 +143,8 @@ REQUEST_HELP = rx(
     r"\b(?:can|could|would|will|please)\b[^.?!]{0,15}\b(?:ask|contact|message|email|fax|call|tell|reach out to)\b "
     r"(?:my|the) (?:doctor|doc|prescriber|dr)\b",
     r"^\s*(?:please )?(?:ask|contact|message|fax|tell) (?:my|the) (?:doctor|doc|prescriber)\b",
+    r"\b(?:have|get|let|ask) (?:my|the) (?:doctor|doc|prescriber|dr)\b[^.?!]{0,25}\b(?:renew|send|approve|authori[sz]e|"
+    r"call|write|new (?:one|prescription|script))",
     # a pharmacist
     r"\b(?:talk|speak|chat|consult)\w* (?:to|with) (?:a |an |the |your |some )?(?:pharmacist|pharmacy team)\b",
     r"\bpharmacist\b[^.?!]{0,20}\b(?:call|contact|phone|ring|reach)\b",
@@ -171,7 +193,7 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("prior_auth", rx(r"\b(?:autorizacion|pre-?autorizacion|aprobacion|aprobar|la aprueben)\b", r"\b(?:prior auth\w*|pre-?auth\w*|authori[sz]ation|the pa|a pa|approval|approve)\b")),
     ("refill_date", rx(r"\bcuando (?:puedo|podre|se puede|me toca|toca) (?:surtir|pedir|recoger|resurtir|volver|tenerla|obtener|pedirla|la)?\b",
         r"\bque (?:dia|fecha)\b",
-        r"\bwhen (?:can|could|will|may|do) i (?:get|refill|fill|pick|have|order|come back|try again|reorder)\b",
+        r"\bwhen (?:can|could|will|may|do) i (?:go )?(?:get|refill|fill|pick|have|order|come back|try again|reorder)\b",
                        r"\bwhen (?:is|will) (?:it|my \w+) (?:be )?(?:due|refillable|ready to refill)\b",
                        r"\bhow (?:long|many days) (?:do i have to|until i can|till i can|before i can)\b",
                        r"\bwhat (?:date|day)\b", r"\bearliest (?:date|day)\b", r"\bwhen (?:is|will) it due\b")),
@@ -231,8 +253,21 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
         r"\bprecio\b|\bcosto\b|\bcuesta\b|\bcopago\b", r"\bhow much\b", r"\bprice\w*\b", r"\bcost\w*\b",
         r"\bco-?pay\b", r"\bwhat (?:will|do) i (?:pay|owe)\b",
                  r"\bwhat'?ll it (?:be|cost)\b", r"\$")),
+    # Following up a refusal: why it was refused, whether it is safe, what to do next.
+    ("safe", rx(r"\bis (?:it|this|that) (?:safe|ok|okay) (?:for me|to take)\b", r"\bis (?:it|this|that) safe\b",
+                r"\bsafe for me\b", r"\bes (?:seguro|peligroso)\b", r"\b(?:is it|es) dangerous\b|\bpeligros[oa]\b")),
+    ("next_step", rx(r"\bwhat (?:should|can|do) i do\b", r"\bwhat now\b|\bnow what\b|\bwhat'?s next\b",
+                     r"\bque (?:hago|puedo hacer|debo hacer)\b|\by ahora que\b")),
+    ("reminder", rx(r"\bremind\w*\b", r"\breminder\b", r"\b(?:recuerdame|recordarme|recordatorio|avisame|avisarme)\b",
+                    r"\blet me know when (?:it'?s|its|my \w+ is) due\b")),
+    ("auto_refill", rx(r"\bauto[- ]?(?:refill\w*|renew\w*|ship\w*)\b", r"\bautomatic(?:ally)?\b",
+                       r"\b(?:resurtido|surtido) automatico\b|\bautomaticamente\b")),
+    ("transfer", rx(r"\btransfer\w*\b", r"\btransferir\b|\btraspasar\b|\bpasar mi receta\b")),
     ("dose", rx(r"\bque dosis\b", r"\bcuantos (?:miligramos|mg)\b", r"\bcual es (?:mi|la) dosis\b", r"\bwhat (?:dose|strength|mg)\b", r"\bhow (?:many|much) (?:do i|should i) take\b",
                 r"\bwhat(?:'s| is) (?:my|the) (?:dose|strength)\b")),
+    ("why", rx(r"^\s*(?:but |ok |okay |so |and |wait |um+ |hm+ |oh )*why\b", r"\bhow come\b", r"\bwhy not\b",
+                r"^\s*[¿¡]?\s*(?:pero |y |ok )*por ?que\b(?! (?:no )?(?:me|lo|la)\b)", r"\bpor que no\b",
+                r"^\s*[¿¡]?\s*y eso\b")),
 ]
 # Questions that are about a pharmacy's service: answered from pharmacy_details, not taken as a choice.
 PHARMACY_TOPICS = ("hours", "wait", "stock")
@@ -296,7 +331,9 @@ CRITERIA: list[tuple[str, re.Pattern[str]]] = [
     ("cheapest", rx(r"\bcheap\w*\b|\blowest (?:price|cost)\b|\bleast expensive\b|\bless expensive\b|\binexpensive\b",
                     r"\bsave (?:some )?money\b|\bbest price\b|\bmost affordable\b|\baffordable\b|\bcosts? less\b|\bbudget\b",
                     r"\bbarat[oa]s?\b|\beconomic[oa]\b|\bmenos car[oa]\b")),
-    ("closest", rx(r"\bclos(?:est|er|e to (?:me|home|my house))\b|\bnear\w*\b|\bnearby\b|\bshortest drive\b",
+    # "near my gym" / "by my work" is near somewhere else, not the closest to the patient
+    ("closest", rx(r"\bclos(?:est|er|e to (?:me|home|my house))\b|\bnear\w*\b(?! (?:my|the|our|his|her) "
+                   r"(?!house|home|place|apartment|apt)\w+)|\bnearby\b|\bshortest drive\b",
                    r"\bwalking distance\b|\bdown the street\b|\baround the corner\b",
                    r"\bcercan[oa]\b|\bmas cerca\b|\bcerca de (?:mi )?casa\b")),
     ("fastest", rx(r"\bfast\w*\b|\bquick\w*\b|\bsoonest\b|\bshortest wait\b|\bleast wait\b|\bno wait\b|\basap\b",
@@ -334,7 +371,8 @@ CONDITION = rx(r"\bif\b", r"\bunless\b", r"\bonly (?:if|when)\b", r"\bas long as
                r"\bsolo si\b|\bsiempre y cuando\b|\bcon tal\b|\ba menos que\b",
                r"\bsi (?:esta|es|me|sale|cuesta|tiene|la|lo)\b")
 HEDGE = rx(r"\bmaybe\b|\bperhaps\b|\bi guess\b|\bi think\b|\bnot sure\b|\bidk\b|\bdunno\b|\bhmm+\b|\bhm+\b|\bum+\b",
-           r"\bcan'?t (?:say|decide|confirm)\b|\bnot yet\b|\byet\b|\blet me (?:think|check|see)\b|\bwait\b|\bhold on\b",
+           r"\bcan'?t (?:say|decide|confirm)\b|\bnot yet\b|\byet\b|\blet me (?:think|check|see)\b|\bhold on\b",
+           r"(?<!shortest )(?<!least )(?<!less )(?<!no )(?<!short )\bwait\b(?! time)",  # not "the shortest wait"
            r"\bhang on\b|\bone (?:sec|second|moment)\b|\bnot ready\b|\bprobably\b|\bkinda\b|\bsort of\b",
            r"\bno se\b|\btal vez\b|\bquiza\w*\b|\ba lo mejor\b|\bcreo\b|\bdejame (?:pensar|ver)\b|\btodavia\b|\baun no\b|"
            r"\bespera\b|\bun momento\b|\bno estoy segur[oa]\b|\bm{2,}\b")

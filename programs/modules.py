@@ -219,7 +219,9 @@ class Step(dspy.Module):
 
     def _done(self, answer: BaseModel, trace: StepTrace, inputs: dict) -> dspy.Prediction:
         self._record(trace, inputs)
-        return dspy.Prediction(**{k: getattr(answer, k) for k in self.spec.outputs})
+        # Every field of the typed answer: the signature's outputs, and what only a reader fills (a default
+        # where an LM answered, e.g. Extraction.refers).
+        return dspy.Prediction(**{k: getattr(answer, k) for k in type(answer).model_fields if k != "confidence"})
 
 
 class _CallCounter(BaseCallback):

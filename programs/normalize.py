@@ -89,6 +89,10 @@ _FREQ_PATTERNS: list[tuple[str, str]] = [
      r"\b(?:cuatro|4) veces (?:al|por|cada) dia\b", "four times daily"),
     (r"\b(?:three|3)\s*(?:times|x)\s*(?:a|per|each)?\s*day\b|\btid\b|\bthree times daily\b|\bwith (?:each|every) meal\b|\b(?:three|3) (?:a|per) day\b|"
      r"\b(?:tres|3) veces (?:al|por|cada) dia\b|\bcon cada comida\b", "three times daily"),
+    # Times of day and counts: "1 in the morning and 1 with dinner", "one at breakfast and one at night".
+    (r"\b(?:morning|breakfast|am|manana|desayuno)\b[^.?!]{0,30}\band\b[^.?!]{0,25}\b(?:night|evening|dinner|supper|"
+     r"bedtime|bed|pm|lunch)\b|\b(?:manana|desayuno)\b[^.?!]{0,30}\by\b[^.?!]{0,25}\b(?:noche|cena|comida)\b|"
+     r"\b(?:dos|2) (?:al|por|cada) dia\b", "twice daily"),
     (r"\b(?:twice|two times|2 times|2x)\s*(?:a|per|each)?\s*(?:day|daily)\b|\bbid\b|\bb\.i\.d\b|\btwice\b|\bmorning and (?:night|evening)\b|\b(?:two|2) (?:a|per) day\b|"
      r"\b(?:dos|2) veces (?:al|por|cada) dia\b|\b(?:en la )?manana y (?:en la |por la )?noche\b|\buna en la manana y otra\b|"
      r"\bcon el desayuno y (?:la|con la) cena\b", "twice daily"),
@@ -135,7 +139,8 @@ _STRENGTH_IN_TEXT = re.compile(
 _BARE_NUMBER = re.compile(
     r"(?<![\w.:/(<\[=-])(\d+(?:\.\d+)?|\.\d+)(?:'?s\b)?(?![\w.:/%)>\]=-])"
     r"(?!\s*(?:times?|x\b|hours?|hrs?|days?|weeks?|months?|tablets?|tabs?|pills?|capsules?|caps?|puffs?|"
-    r"am\b|pm\b|o'?clock|refills?|veces|vez\b|horas?|dias?|semanas?|meses|pastillas?|tabletas?|capsulas?))",
+    r"am\b|pm\b|o'?clock|refills?|veces|vez\b|horas?|dias?|semanas?|meses|pastillas?|tabletas?|capsulas?|"
+    r"(?:a|per|each|al|por) (?:day|dia)\b))",
     re.IGNORECASE)
 
 
@@ -169,7 +174,8 @@ _COUNT = re.compile(
     r"(?<![\w.:/-])(\d+(?:\.\d+)?|one|two|three|four|half|a half|1/2|una|uno|dos|tres|cuatro|media)\s*(?:a\s+)?"
     r"(?:(?:pills?|tablets?|tabs?|capsules?|caps?|puffs?|sprays?|shots?|injections?|of them|pastillas?|tabletas?|"
     r"capsulas?|pildoras?|disparos?|inhalaciones?)\b"
-    r"|(?=(?:every|each|in the|at (?:night|bedtime)|before|after|with|daily|twice|once|en la|en el|por la|al dia|"
+    # ("dos al día" is how often, not how many: a frequency, read by find_frequency)
+    r"|(?=(?:every|each|in the|at (?:night|bedtime)|before|after|with|daily|twice|once|en la|en el|por la|"
     r"cada|con el|con la|diaria)\b))",
     re.IGNORECASE)
 _COUNT_WORDS = {"one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "half": 0.5, "a half": 0.5, "1/2": 0.5,

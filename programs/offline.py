@@ -203,7 +203,8 @@ def _topic(low: str, asks: str, vocabulary: Vocabulary) -> str | None:
         if topic == "nearby" and not question and asks in ("pharmacy", "order_yes"):
             continue  # "nearest 24 hour pharmacy" while choosing: a choice by a service, not a question
         if question or topic in ("what_happens", "due", "prior_auth", "refill_date", "coverage", "interaction",
-                             "allergy", "adherence", "nearby", "alternatives"):
+                             "allergy", "adherence", "nearby", "alternatives", "safe", "next_step", "reminder", "auto_refill",
+                             "transfer"):
             return topic
         if topic in ("price", "cash_price") and (asks not in MID_FLOW_ASKS or lx.PRICE_WORDS.search(low)):
             return topic  # "price of my metformin", "cost w/o insurance": a price request, not an answer
@@ -230,7 +231,8 @@ def _act(low: str, asks: str, mentions: bool, offers: list[OfferOption],
         return "withdraw_request", _request_for(low), 0.9
     if lx.TRACK_REQUEST.search(low):
         return "track_request", _request_for(low), 0.9
-    if lx.CANCEL_ORDER.search(low) or (not mid and lx.CANCEL_IT.search(low)):
+    if lx.CANCEL_ORDER.search(low) or (not mid and lx.CANCEL_IT.search(low)) or \
+            (mentions and lx.CANCEL_NAMED.search(low)):  # "cancel my montelukast": cancelling wins over the name
         return "cancel_order", "none", 0.95
     if lx.LEAVE.search(low) or (mid and asks != "order_yes" and lx.NO_THANKS.search(low)):
         return "leave", "none", 0.95
@@ -244,6 +246,11 @@ def _act(low: str, asks: str, mentions: bool, offers: list[OfferOption],
         return "list_medications", "none", 0.95
     if lx.PAY_CASH.search(low) and (asks == "pay_cash" or not (lx.ASKS.search(low) or lx.PRICE_WORDS.search(low))):
         return "pay_cash", "none", 0.9
+    if not mid and "?" not in low and lx.THANKS.search(low):
+        return "leave", "none", 0.9  # "ok thanks" once nothing is in flight: a goodbye, not the help menu
+    if asks in ("next_step", "pay_cash") and "?" not in low and (lx.ACCEPT.search(low) or lx.AFFIRM.search(low)) \
+            and not (lx.DENY.search(low) and not lx.NO_PROBLEM.search(low)):
+        return "confirm", "none", 0.85  # "ok then do that": the next step the refusal offered
     topic = _topic(low, asks, vocabulary)
     if topic in ("price", "cash_price"):
         return "ask_price", topic, 0.9
@@ -284,6 +291,7 @@ def extract(message: str, history: str, asks: str, medications: list[MedicationO
                     "frequency": find_frequency(window)})
     m = lx.ORDER_ID.search(low)
     return {"intent": intent, "topic": topic, "mentions": out, "order_id": f"ORD-{m.group(1)}" if m else None,
+            "refers": bool(lx.REFERS.search(low)),
             "pharmacy": _named_pharmacy(low, offers, vocabulary), "confidence": confidence,
             "reply_language": conversation_language(language, message, first=not history.strip())}
 
@@ -445,9 +453,9 @@ def confirm(message: str, summary: str, vocabulary: Vocabulary | None = None) ->
     """How the patient answered a summary: yes / no / change / unclear. A reading only: whether
     anything is written is decided by the consent gate (programs/consent.py), not here."""
     low = norm(message)
-    # A condition or hedge is never an answer; a question is not, unless it asks for a change
-    # ("can I pick a different pharmacy?").
-    if lx.CONDITION.search(low) or lx.HEDGE.search(low) or "?" in low and not lx.CHANGE.search(low):
+    # A condition is never an answer; a hedge or a question is not, unless it asks for a change
+    # ("can I pick a different pharmacy?", "hmm switch it to the one near my gym": a change, even unresolved).
+    if lx.CONDITION.search(low) or (lx.HEDGE.search(low) or "?" in low) and not lx.CHANGE.search(low):
         return {"answer": "unclear", "change": "none", "confidence": 0.85}
     picks = any(p.search(low) for _, p in lx.CRITERIA) or any(re.search(p, low) for p, _ in lx.ORDINALS)
     named = (vocabulary or Vocabulary()).pharmacy_named.search(low)

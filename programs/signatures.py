@@ -46,7 +46,13 @@ class ExtractRequest(dspy.Signature):
     cheaper alternative my plan covers?"), refill_date (when can I get it), prior_auth (how long
     approval takes), due (what is due for refill), interaction, allergy, adherence, nearby (find
     a pharmacy near me, e.g. "nearest 24 hour pharmacy?"), dose (what dose is it), what_happens
-    (what happens if I say yes), none. A question about a pharmacy ("is the walgreens open late")
+    (what happens if I say yes), why (why was it refused: "why?", "why not??"), safe ("is it safe for
+    me?"), next_step ("what should I do?"), reminder / auto_refill / transfer (asks for a reminder, an
+    automatic refill or a transfer: a question, never a refill), none.
+    Precedence: cancel / track / withdraw / remind / auto-refill / transfer words win over a medication
+    named ("cancel my montelukast" is cancel_order); a family member mentioned as context ("my sister
+    already picked some up") is not a request for their record. "thanks", "ok thx" once a task is done
+    is leave (a goodbye). A question about a pharmacy ("is the walgreens open late")
     is a question, not a choice; a question at the order summary is a question, never a yes.
     Requests to a human: request_help (the patient asks for a request to reach someone: "please
     send the renewal request", "yes send it to my doctor", "can I talk to a pharmacist?", "have a
@@ -63,7 +69,8 @@ class ExtractRequest(dspy.Signature):
              "· which_of_several (which of the listed medications) · dose (is the dose read back right) · pharmacy "
              "(which of the offers) · order_yes (place the order summarised?) · cancel_yes (cancel that order?) "
              "· request_yes (send that request to a human?) · pay_cash (no open question; paying cash was offered) "
-             "· which_order (which of the open orders listed to cancel)")
+             "· which_order (which of the open orders listed to cancel) · next_step (a refusal just offered "
+             "a request to a human: a yes or 'do that' is 'confirm')")
     medications: list[MedicationOption] = dspy.InputField(desc="the patient's active prescriptions")
     offers: list[OfferOption] = dspy.InputField(desc="pharmacy offers on the table, if any")
     language: Language = dspy.InputField(desc="the conversation's language so far (en or es; en before any message)")

@@ -23,19 +23,20 @@ INTENTS: tuple[str, ...] = Intent.__args__
 Topic = Literal[
     "none", "price", "cash_price", "hours", "wait", "stock", "generic", "coverage", "refill_date", "prior_auth",
     "due", "interaction", "allergy", "adherence", "nearby", "dose", "what_happens", "alternatives", "renewal",
-    "pharmacist",
+    "pharmacist", "why", "safe", "next_step", "reminder", "auto_refill", "transfer",
 ]
 TOPICS: tuple[str, ...] = Topic.__args__
 
 # What the assistant just asked, which is all a reader needs of the conversation's place: a "yes"
 # answers order_yes, "the second one" answers which_of_several or pharmacy. "nothing": no question
 # is open (idle, or a refill just ended); "pay_cash": idle, but paying cash was just offered;
-# "which_order": which of several open orders to cancel (nothing is in flight until one is chosen).
+# "which_order": which of several open orders to cancel (nothing is in flight until one is chosen);
+# "next_step": a refusal just offered its next step (a request to a human): "ok then do that" takes it.
 Asks = Literal["nothing", "which_medication", "which_of_several", "dose", "pharmacy", "order_yes", "cancel_yes",
-               "request_yes", "pay_cash", "which_order"]
+               "request_yes", "pay_cash", "which_order", "next_step"]
 ASKS: tuple[str, ...] = Asks.__args__
 # A refill, a cancellation or a request to a human is in flight: a question of it is open.
-MID_FLOW_ASKS: frozenset[str] = frozenset(ASKS) - {"nothing", "pay_cash", "which_order"}
+MID_FLOW_ASKS: frozenset[str] = frozenset(ASKS) - {"nothing", "pay_cash", "which_order", "next_step"}
 
 DosageVerdict = Literal["consistent", "mismatch", "unclear"]
 ConfirmAnswer = Literal["yes", "no", "change", "unclear"]
@@ -92,6 +93,8 @@ class Extraction(LMOutput):
     order_id: str | None = Field(None, description="an order number the user mentioned, e.g. 'ORD-30001'")
     pharmacy: str | None = Field(None, description="a pharmacy the user named or asked about, as they wrote it")
     reply_language: Language = Field("en", description="the language to answer in from now on")
+    refers: bool = Field(False, description="the message points back at what was just shown or discussed "
+                                            "('it', 'that', 'esa', 'the one you just placed') instead of naming it")
 
 
 class MedicationOption(BaseModel):

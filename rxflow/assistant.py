@@ -346,7 +346,7 @@ class Assistant:
         conv.fallbacks += len(fallbacks)
         turn = Turn(
             session_id=sessions.digest(conv.session_id), turn_no=conv.turns, state_before=w.state_before, state=conv.state,
-            path=w.path, reply=reply, language=conv.lang, intent=w.intent, topic=w.topic, slots=conv.slots.model_dump(),
+            path=w.path, reply=reply, language=conv.lang, intent=w.intent, topic=w.topic, slots=w.slots.model_dump(),
             dosage=w.dosage,
             tool_calls=[c.to_dict() for c in w.tool_calls], alerts=w.alerts, order=w.order, outcome=w.outcome,
             program=w.programs.label, lm_calls=lm_calls, tokens=tokens, fallbacks=fallbacks,

@@ -98,9 +98,9 @@ def test_the_dose_is_compared_even_when_the_lm_reports_no_strength(store):
 
 
 def test_when_can_i_get_it_gives_the_date(talk):
-    turns = talk("P003", "refill sertraline", "yes", "when can I get it then?")
-    assert turns[1].state == State.NOT_ELIGIBLE
-    assert "December 7, 2026" in turns[2].reply and turns[2].intent == "question"
+    turns = talk("P003", "refill sertraline", "when can I get it then?")
+    assert turns[0].state == State.NOT_ELIGIBLE and turns[1].state == State.NOT_ELIGIBLE  # asked where it stands
+    assert "December 7, 2026" in turns[1].reply and turns[1].intent == "question"
 
 
 def test_how_long_prior_auth_takes(talk):
@@ -226,9 +226,9 @@ def test_expired_prescriptions_are_listed_as_expired(talk):
 
 
 def test_a_refusal_names_every_interacting_drug(talk):
-    turns = talk("P005", "I need my warfarin", "yes")
-    assert turns[1].state == State.REFER_PHARMACIST
-    assert "ibuprofen" in turns[1].reply and "meloxicam" in turns[1].reply
+    turns = talk("P005", "I need my warfarin")
+    assert turns[0].state == State.REFER_PHARMACIST
+    assert "ibuprofen" in turns[0].reply and "meloxicam" in turns[0].reply
 
 
 def test_whats_due_lists_every_medication_with_its_date_or_reason(talk):

@@ -40,11 +40,11 @@ def test_render_functions(talk, assistant):
 
 
 def test_two_alerts_of_one_rule_are_told_apart_and_titled_by_kind(talk, assistant):
-    turns = talk("P005", "I need my warfarin", "yes")
-    titles = [m["metadata"]["title"] for m in render.chat_messages("yes", turns[-1]) if "metadata" in m
+    turns = talk("P005", "I need my warfarin")  # refused at once: no dose question first
+    titles = [m["metadata"]["title"] for m in render.chat_messages("I need my warfarin", turns[-1]) if "metadata" in m
               and not m["metadata"]["title"].startswith("🔧")]
     assert titles == ["⛔ Safety · drug interaction with ibuprofen", "⛔ Safety · drug interaction with meloxicam"]
-    coverage = talk("P006", "refill eliquis", "yes")
+    coverage = talk("P006", "refill eliquis")
     assert {render.ALERT_KIND[a.code] for a in coverage[-1].alerts} == {"Coverage"}  # not "Safety"
     panel = render.alerts_md(assistant.conversation(coverage.sid))
     assert "*Coverage*" in panel and "*Safety*" not in panel
@@ -74,7 +74,7 @@ def test_the_inspector_speaks_in_words_not_raw_values(talk, assistant):
 
 
 def test_the_patient_card_and_the_explain_panel_come_from_the_tools(talk, assistant):
-    turns = talk("P003", "refill my sertraline", "yes")
+    turns = talk("P003", "refill my sertraline")
     view = assistant.view(turns.sid, turns[-1])
     card = render.patient_card(view)
     assert "Linda Park" in card and "sulfa" in card and "Acme Health PPO" in card
@@ -114,9 +114,9 @@ def test_a_quick_reply_sends_what_a_patient_types_and_goes_through_the_same_gate
 
 
 @pytest.mark.parametrize("patient, messages, label", [
-    ("P003", ("refill omeprazole", "yes"), "Send a renewal request"),  # expired: the prescriber renews
-    ("P003", ("refill my sertraline", "yes"), "When can I get it?"),  # too soon: a date
-    ("P005", ("I need my warfarin", "yes"), "Have a pharmacist call me"),  # an interaction: a pharmacist
+    ("P003", ("refill omeprazole",), "Send a renewal request"),  # expired: the prescriber renews
+    ("P003", ("refill my sertraline", "why?"), "When can I get it?"),  # too soon: a date (kept after a question)
+    ("P005", ("I need my warfarin",), "Have a pharmacist call me"),  # an interaction: a pharmacist
     ("P006", ("refill eliquis", "yes"), "Request prior authorization"),
 ])
 def test_after_a_refusal_the_next_step_is_one_tap_and_a_request_still_needs_its_yes(store, assistant, patient,
@@ -331,7 +331,8 @@ def test_full_refill_through_the_api(served):
     # Reset: a new session starts over, the old one keeps its state.
     sid2 = c.predict("P001", api_name="/start_session")
     assert sid2 != sid and assistant.conversation(sid2).state == State.START
-    assert _chat(c, sid2, "refill my lisinopril")["state"] == "CONFIRM_DOSAGE"
+    # The same world (shared mode): the order the first session placed is in progress, so refused at once.
+    assert _chat(c, sid2, "refill my lisinopril")["state"] == "NOT_ELIGIBLE"
 
 
 def test_two_clients_at_once_never_see_each_other(served):
@@ -452,8 +453,7 @@ def test_browser_drives_the_page(served_demo):
         page.click("#switch-yes")
         page.wait_for_function("document.body.innerText.includes('Linda Park')", timeout=15_000)
         ui.wait_state("START")
-        ui.say("refill my sertraline", "CONFIRM_DOSAGE")
-        ui.say("yes", "NOT_ELIGIBLE")
+        ui.say("refill my sertraline", "NOT_ELIGIBLE")  # refused at once: too soon, no dose question first
         page.wait_for_function("document.querySelector('#alerts').innerText.includes('Eligibility')", timeout=15_000)
         assert "too soon" in page.inner_text("#card")
         assert page.locator("#path svg").count() >= 1  # mermaid drew this conversation's path
@@ -625,4 +625,5 @@ def test_bad_input_through_the_api(served):
         assert "<script" not in turn["reply"] and "sertraline" not in turn["reply"] and "montelukast" not in turn["reply"]
     assert assistant.store.row("SELECT count(*) AS n FROM orders")["n"] == before
     assert assistant.store.order("ORD-20009").status == "in_progress"
-    assert c.predict(sid, "refill my lisinopril", api_name="/chat")["state"] == "CONFIRM_DOSAGE"  # still alive
+    alive = c.predict(sid, "refill my lisinopril", api_name="/chat")  # the session still answers (the shared
+    assert alive["state"] in ("CONFIRM_DOSAGE", "NOT_ELIGIBLE") and alive["reply"]  # world may hold its order)

@@ -32,9 +32,12 @@ AGREE = [
     # Spanish and Spanglish
     "sí", "si", "Sí, por favor", "claro", "claro que sí", "dale", "ok dale", "correcto", "hazlo", "de acuerdo",
     "adelante", "está bien", "confirmo", "perfecto", "listo", "sí gracias", "sí, adelante", "yes, dale",
-    "va", "órale", "ándale, sí", "sí, hágalo", "sí, pídelo", "sí, esa", "simón", "sí, mándelo", "de una",
+    "va", "órale", "ándale, sí", "sí, hágalo", "sí, pídelo", "sí, esa", "simón", "sí, mándelo", "de una",    # grudging or apologetic, with nothing that hedges, conditions, asks or changes (issue 18)
+    "ugh fine yes", "sorry, yes go ahead", "sure why not", "sure, why not", "ok then yes", "fine yes", "ay sí, dale",
 ]
 NOT_CONSENT = [
+    # grudging but not agreeing, or a "why not" that asks
+    "why not?", "sure, why not?", "ugh no", "sorry no", "sorry what?", "ugh whatever", "sorry, which one?",
     # refusals
     "no", "No.", "nope", "nah", "no thanks", "not now", "don't", "do not place it", "no wait", "wait", "stop",
     "cancel", "cancel it", "never mind", "nvm", "forget it", "not yet", "I don't want it", "don't order it",

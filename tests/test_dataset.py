@@ -88,7 +88,7 @@ def test_statuses_and_tags_are_varied():
 
 # The test split is frozen: its bytes are pinned. Changing it means a new version, named with its
 # checksum in datasets/README.md ("Versions"), and this constant updated in the same commit.
-TEST_SPLIT_V2 = "d8396b7d198fc09fd2f0380da62264ddfff51b4a33aba07f258b309688e9721a"
+TEST_SPLIT_V3 = "de627f49ec3d355885d5b1734eef013a76d9bd364cb80074fa595b92a3515101"
 
 
 def test_the_test_split_is_frozen():
@@ -97,6 +97,6 @@ def test_the_test_split_is_frozen():
     from evals.dataset import split_path
 
     digest = hashlib.sha256(split_path("test").read_bytes()).hexdigest()
-    assert digest == TEST_SPLIT_V2, "the test split changed: version it in datasets/README.md"
+    assert digest == TEST_SPLIT_V3, "the test split changed: version it in datasets/README.md"
     readme = (split_path("test").parent.parent / "README.md").read_text()
-    assert TEST_SPLIT_V2 in readme
+    assert TEST_SPLIT_V3 in readme

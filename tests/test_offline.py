@@ -112,3 +112,31 @@ def test_registry_and_signatures():
         programs.load("zero-shot")  # needs an LM
     with pytest.raises(ValueError):
         programs.load("no-such-program")
+
+
+@pytest.mark.parametrize(("message", "strength", "frequency", "verdict"), [
+    ("1 in the morning and 1 with dinner", "500 mg", "twice daily", "consistent"),
+    ("yea 1 in the morning and 1 at night", "500 mg", "twice daily", "consistent"),
+    ("2 a day", "500 mg", "twice daily", "consistent"),
+    ("sí, dos al día con la comida", "500 mg", "twice daily", "consistent"),
+])
+def test_doses_said_as_times_of_day_and_counts(message, strength, frequency, verdict):
+    d = offline.check_dosage(message, strength, frequency)
+    assert d["stated_frequency"] == "twice daily" and d["stated_count"] in (None, 1) and d["verdict"] == verdict
+
+
+@pytest.mark.parametrize(("message", "asks", "intent", "topic"), [
+    ("ok thanks", "nothing", "leave", "none"), ("thx bye", "nothing", "leave", "none"),
+    ("gracias", "next_step", "leave", "none"), ("mejor lo dejo para después", "dose", "leave", "none"),
+    ("why?", "next_step", "question", "why"), ("why not??", "nothing", "question", "why"),
+    ("is it safe for me?", "next_step", "question", "safe"), ("what should I do?", "next_step", "question", "next_step"),
+    ("ok then do that", "next_step", "confirm", "none"), ("send it", "next_step", "confirm", "none"),
+    ("remind me when my lisinopril is due", "nothing", "question", "reminder"),
+    ("set up auto refill for my metformin", "nothing", "question", "auto_refill"),
+    ("cancel the atorvastatin one", "nothing", "cancel_order", "none"),
+    ("oh wait cancel that", "nothing", "cancel_order", "none"),
+    ("when will it be ready?", "nothing", "track_order", "none"),
+])
+def test_thread_readings(message, asks, intent, topic):
+    e = offline.extract(message, "", asks, [], [], VOCAB)
+    assert (e["intent"], e["topic"]) == (intent, topic)

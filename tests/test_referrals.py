@@ -13,9 +13,10 @@ from helpers import err, ok
 from rxflow.flow.states import State
 from rxflow.tools import call_tool
 
-OMEPRAZOLE = ("refill omeprazole", "yes")  # P003: expired -> REFER_PRESCRIBER
-SERTRALINE = ("refill sertraline", "yes")  # P003: too soon -> NOT_ELIGIBLE
-ELIQUIS = ("refill eliquis", "yes")  # P006: prior authorization -> ESCALATE_PA
+# Refused at once (no dose question first); "why?" is answered where the refusal stands, its offer kept.
+OMEPRAZOLE = ("refill omeprazole", "why?")  # P003: expired -> REFER_PRESCRIBER
+SERTRALINE = ("refill sertraline", "why?")  # P003: too soon -> NOT_ELIGIBLE
+ELIQUIS = ("refill eliquis", "why?")  # P006: prior authorization -> ESCALATE_PA
 
 
 def sent(store, patient="P003", sandbox=""):
@@ -243,7 +244,7 @@ def test_expired_sessions_take_their_requests_with_them(store):
 
 # ----------------------------------------------------------------------------- Spanish
 def test_spanish_renewal_request(talk, store):
-    turns = talk("P003", "necesito mi omeprazol", "sí", "mándele la solicitud a mi doctor", "¿y si digo que sí?",
+    turns = talk("P003", "necesito mi omeprazol", "¿por qué?", "mándele la solicitud a mi doctor", "¿y si digo que sí?",
                  "sí, mándela", "¿cómo va mi solicitud?")
     assert turns[1].state == State.REFER_PRESCRIBER and "mande la solicitud de renovación" in turns[1].reply
     assert turns[2].state == State.CONFIRM_REQUEST and turns[2].language == "es"
@@ -255,7 +256,7 @@ def test_spanish_renewal_request(talk, store):
 
 
 def test_spanish_pharmacist_and_withdrawal(talk, store):
-    turns = talk("P003", "necesito mi sertralina", "sí", "quiero hablar con un farmacéutico", "sí",
+    turns = talk("P003", "necesito mi sertralina", "¿por qué?", "quiero hablar con un farmacéutico", "sí",
                  "cancela la solicitud", "sí, retírela")
     assert turns[2].state == State.CONFIRM_REQUEST and "una llamada de un farmacéutico" in turns[2].reply
     assert turns[3].outcome == "request_sent"

@@ -179,7 +179,7 @@ def test_turn_logs_are_json_without_message_text(assistant, caplog):
 
     caplog.set_level(logging.INFO, logger="rxflow.turns")
     sid = assistant.start("P005")
-    assistant.handle(sid, "refill my amoxicillin, my secret is hunter2")
+    assistant.handle(sid, "refill my lisinopril, my secret is hunter2")
     record = next(r for r in caplog.records if r.name == "rxflow.turns")
     line = json.loads(JsonFormatter().format(record))
     assert line["event"] == "turn" and line["patient"] == "P005" and line["session"] == digest(sid)

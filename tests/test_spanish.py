@@ -76,11 +76,11 @@ def test_a_spanish_hedge_question_or_condition_at_the_summary_writes_nothing(tal
 
 
 @pytest.mark.parametrize("patient, messages, code, words", [
-    ("P003", ("necesito mi sertralina", "sí"), AlertCode.REFILL_TOO_SOON, "la fecha más próxima para resurtir"),
-    ("P003", ("quiero resurtir la simvastatina", "sí"), AlertCode.NO_REFILLS, "resurtido"),
-    ("P004", ("necesito mi oxicodona", "sí"), AlertCode.CONTROLLED_C2, "lista II"),
-    ("P005", ("necesito mi warfarina", "sí"), AlertCode.DRUG_INTERACTION, "sangrado"),
-    ("P005", ("necesito la amoxicilina", "sí"), AlertCode.DRUG_ALLERGY, "alerg"),
+    ("P003", ("necesito mi sertralina",), AlertCode.REFILL_TOO_SOON, "la fecha más próxima para resurtir"),
+    ("P003", ("quiero resurtir la simvastatina",), AlertCode.NO_REFILLS, "resurtido"),
+    ("P004", ("necesito mi oxicodona",), AlertCode.CONTROLLED_C2, "lista II"),
+    ("P005", ("necesito mi warfarina",), AlertCode.DRUG_INTERACTION, "sangrado"),
+    ("P005", ("necesito la amoxicilina",), AlertCode.DRUG_ALLERGY, "alerg"),
 ])
 def test_a_refusal_in_spanish_says_why_and_the_rule_in_spanish(talk, store, patient, messages, code, words):
     turn = talk(patient, *messages)[-1]

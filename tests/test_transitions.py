@@ -83,8 +83,8 @@ def test_mermaid_is_drawn_from_the_table():
     assert "class SELECT_PHARMACY current" in text and "class CONFIRM_DOSAGE visited" in text
     assert "CONFIRM_ORDER --> COMPLETE: confirmed" in text
     assert triggers_from(State.CONFIRM_ORDER) == sorted(
-        {"confirmed", "declined", "change_pharmacy", "change_dose", "change_medication", "confirm_unclear",
-         "order_refused", "summary_changed", "switch_medication", "stop", "error"})
+        {"confirmed", "declined", "change_dose", "change_medication", "confirm_unclear",
+         "order_refused", "summary_changed", "switch_medication", "refill_blocked", "stop", "error"})
 
 
 def test_turn_path_records_the_pass_through_check(talk):

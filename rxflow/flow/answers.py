@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rxflow.domain import AlertCode
 from rxflow.flow import refilling, replies
 from rxflow.flow.writes.order import pending_offer
 from rxflow.offers import MAX_OFFER_KM, pick_offers
@@ -251,7 +252,8 @@ def a_due(w: TurnWork, ext) -> bool | None:
 
 
 def a_interaction(w: TurnWork, ext) -> bool | None:
-    current = w.conv.slots.medication
+    rx_id = subject_rx(w, ext)
+    current = w.conv.slots.medication or (w.med(rx_id).name if rx_id else None)
     names = [m.text for m in ext.mentions if m.text != current] or ([current] if current else [])
     if not names:
         return False
@@ -431,9 +433,70 @@ def a_what_happens(w: TurnWork, ext) -> bool | None:
     return None
 
 
+def a_why(w: TurnWork, ext) -> bool | None:
+    """"why?" / "why not??": the rules that block the prescription in play, and the rule each applies."""
+    rx_id = subject_rx(w, ext)
+    if not rx_id:
+        return False
+    m = w.med(rx_id)
+    blocking = [a for a in m.refill.alerts if a.blocking]
+    if not blocking:
+        w.say("not_blocked", medication=m.name, status=refilling.status_text(w, m))
+        return None
+    w.say("why_blocked", medication=m.name)
+    w.add(" " + " ".join(replies.why(a, w.lang) for a in blocking))
+    w.add("\n" + replies.say(w.lang, "the_rule", rule=replies.rule(blocking[0], w.lang)))
+    return None
+
+
+def a_safe(w: TurnWork, ext) -> bool | None:
+    """"is it safe for me?": what the drug-use review found (allergies, interactions, duplicates), never advice."""
+    rx_id = subject_rx(w, ext)
+    if not rx_id:
+        return False
+    m = w.med(rx_id)
+    found = [a for a in m.refill.alerts if a.code in SAFETY_CODES]
+    if found:
+        w.say("safety_found", medication=m.name)
+        w.add("\n" + "\n".join(replies.alert_line(a, w.lang) for a in found))
+    else:
+        w.say("safety_none", medication=m.name)
+    w.add("\n" + replies.say(w.lang, "safety_pharmacist"))
+    return None
+
+
+def a_next_step(w: TurnWork, ext) -> bool | None:
+    """"what should I do?": the next step the rules name for the prescription in play, with whom to contact."""
+    rx_id = subject_rx(w, ext)
+    if not rx_id:
+        return False
+    m = w.med(rx_id)
+    blocking = [a for a in m.refill.alerts if a.blocking]
+    if not blocking:
+        w.say("not_blocked", medication=m.name, status=refilling.status_text(w, m))
+        return None
+    step = replies.next_step(blocking[0].next_step, w.lang)
+    w.say("next_step_is", medication=m.name, step=step or replies.say(w.lang, "offer.pharmacist"),
+          prescriber=m.prescriber, phone=m.prescriber_phone)
+    return None
+
+
+def a_service(w: TurnWork, ext) -> bool | None:
+    """Reminders, automatic refills, transfers: not done here yet. Say so, and what is known (the due date)."""
+    w.say(f"service.{ext.topic}")
+    rx_id = subject_rx(w, ext) if ext.mentions else None
+    if rx_id:
+        m = w.med(rx_id)
+        w.add(" " + replies.say(w.lang, "service_due", medication=m.name, status=refilling.status_text(w, m)))
+    return None
+
+
 ANSWERS = {
     "price": a_price, "cash_price": a_price, "hours": a_hours, "wait": a_wait, "stock": a_stock,
     "generic": a_generic, "coverage": a_coverage, "refill_date": a_refill_date, "prior_auth": a_prior_auth,
     "due": a_due, "interaction": a_interaction, "allergy": a_allergy, "adherence": a_adherence,
     "nearby": a_nearby, "dose": a_dose, "what_happens": a_what_happens, "alternatives": a_alternatives,
+    "why": a_why, "safe": a_safe, "next_step": a_next_step, "reminder": a_service, "auto_refill": a_service,
+    "transfer": a_service,
 }
+SAFETY_CODES = (AlertCode.DRUG_ALLERGY, AlertCode.DRUG_INTERACTION, AlertCode.DUPLICATE_THERAPY)

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from rxflow.domain import Alert, Offer
-from rxflow.flow.pending import Outcome, Pending
+from rxflow.flow.pending import Focus, Outcome, Pending
 from rxflow.flow.states import State
 
 HISTORY_TURNS = 6  # what the programs see of the conversation
@@ -54,6 +54,7 @@ class Conversation(BaseModel):
     dose_attempts: int = 0
     pending: Pending | None = None
     order_choice: list[str] = Field(default_factory=list, description="open orders offered for cancelling")
+    focus: Focus | None = Field(None, description="what was just refused, ordered, sent or cancelled")
     focus_rx: str | None = Field(None, description="the prescription last in play (for 'when can I get it?')")
     cash_rx: str | None = Field(None, description="a prescription refused by insurance only: 'pay cash' refills it")
     focus_pharmacy: str | None = Field(None, description="the pharmacy last asked about ('that one')")

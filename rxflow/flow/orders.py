@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from rxflow.domain import OPEN_ORDER_STATUSES
 from rxflow.flow import replies
 from rxflow.flow.errors import order_error
+from rxflow.flow.pending import Focus
 from rxflow.flow.transitions import Trigger as T
 from rxflow.flow.writes.cancel import propose_cancel
 from rxflow.tools import ToolFailed
@@ -32,9 +33,22 @@ def orders_named(w: TurnWork, ext, among):
     return None
 
 
+def in_focus(w: TurnWork, ext=None):
+    """The open order the conversation just placed, or just showed when the message points back at it
+    ("cancel that", "when will it be ready?"); "where's my order" after tracking one still means them all."""
+    f = w.conv.focus
+    if f is None or f.kind not in ("ordered", "shown") or not f.order_id:
+        return None
+    if f.kind == "shown" and not (ext is not None and getattr(ext, "refers", False)):
+        return None
+    return next((o for o in open_orders(w) if o.order_id == f.order_id), None)
+
+
 def track(w: TurnWork, ext) -> None:
     recent = w.history().recent_orders
     named = orders_named(w, ext, recent)
+    if named is None and in_focus(w, ext) is not None:
+        return track_one(w, in_focus(w, ext).order_id)
     if isinstance(named, str):  # a number that is not among the patient's recent orders: ask the tool
         return track_one(w, named)
     if named == [] and ext.mentions:
@@ -46,6 +60,8 @@ def track(w: TurnWork, ext) -> None:
         return
     for o in targets[:3]:
         track_one(w, o.order_id)
+    if len(targets) > 1:
+        w.conv.focus = None  # several shown: "cancel it" must say which
 
 
 def track_one(w: TurnWork, order_id: str) -> None:
@@ -55,6 +71,7 @@ def track_one(w: TurnWork, order_id: str) -> None:
         return order_error(w, e, order_id)
     w.say("track_line", status=replies.order_status(d.order, w.lang), medication=d.medication, strength=d.strength,
           pharmacy=d.pharmacy_name, price=replies.money(d.order.price, w.lang))
+    w.conv.focus = Focus(kind="shown", rx_id=d.order.rx_id, medication=d.medication, order_id=d.order.order_id)
 
 
 def cancel_order(w: TurnWork, ext) -> None:
@@ -63,6 +80,8 @@ def cancel_order(w: TurnWork, ext) -> None:
     conv = w.conv
     opened = open_orders(w)
     named = orders_named(w, ext, opened)
+    if named is None and in_focus(w, ext) is not None:
+        return propose_cancel(w, in_focus(w, ext).order_id)  # "cancel that", right after it was placed or shown
     if isinstance(named, str):
         return propose_cancel(w, named)
     if named == [] and ext.mentions:

@@ -47,6 +47,19 @@ class PendingWithdraw(Shown):
 Pending = Annotated[PendingOrder | PendingCancel | PendingRequest | PendingWithdraw, Field(discriminator="kind")]
 
 
+class Focus(BaseModel):
+    """What the conversation just showed, refused, ordered, sent or cancelled: what "that", "it", "why?"
+    and "so when can I?" point back at. Replaced by the next thing shown; read before anything else."""
+
+    kind: Literal["refused", "ordered", "shown", "sent", "cancelled", "withdrawn"]
+    rx_id: str | None = None
+    medication: str | None = None
+    order_id: str | None = None
+    request_id: str | None = None
+    offer: Literal["renewal", "pharmacist_callback", "prior_auth"] | None = Field(
+        None, description="the request to a human a refusal offered ('ok then do that')")
+
+
 class Outcome(BaseModel):
     """How one piece of the conversation ended (the evals judge the last one)."""
 

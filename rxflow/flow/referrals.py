@@ -70,10 +70,17 @@ def ask(w: TurnWork, ext, rx_id: str | None) -> None:
         if not ext.mentions and p.rx_id:
             rx_id = p.rx_id  # another kind of request about the same prescription: a new summary
         conv.pending = None
+    show(w, rx_id, wanted, named=bool(ext.mentions))
+
+
+def show(w: TurnWork, rx_id: str | None, wanted: str | None, named: bool = False) -> None:
+    """Show the request `wanted` (None: the one the rules call for) for `rx_id`, or say why none is sent.
+    `named`: the message named a medication (so the one in play is not assumed)."""
+    conv = w.conv
     meds = w.history().medications
     if rx_id is None or all(m.rx_id != rx_id for m in meds):
         fits = [m for m in meds if choose(options(w, m), wanted)]
-        if len(fits) == 1 and not ext.mentions:
+        if len(fits) == 1 and not named:
             rx_id = fits[0].rx_id
         else:
             w.say("request_which", example=meds[0].name if meds else "lisinopril")
@@ -81,6 +88,9 @@ def ask(w: TurnWork, ext, rx_id: str | None) -> None:
             return w.stage.settle(w)
     m = w.med(rx_id)
     picked = choose(options(w, m), wanted)
+    offered = conv.focus.offer if conv.focus and conv.focus.kind == "refused" and conv.focus.rx_id == rx_id else None
+    if picked is None and wanted == "renewal" and offered == "prior_auth":
+        picked = choose(options(w, m), offered)  # "send the request to my doctor": the prescriber sends the PA
     if picked is None:
         status = refilling.status_text(w, m)
         if wanted:

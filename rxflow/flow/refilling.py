@@ -36,12 +36,18 @@ def set_current(w: TurnWork, rx_id: str) -> None:
     w.conv.focus_rx = rx_id
 
 
+def blocked(w: TurnWork, rx_id: str) -> bool:
+    """The rules refuse this refill whatever the dose (too soon, no refills, an allergy, prior authorization...)."""
+    return any(a.blocking for a in w.med(rx_id).refill.alerts)
+
+
 def begin(w: TurnWork, keys: list[str], resolved: T = T.REFILL_RESOLVED, ambiguous: T = T.REFILL_AMBIGUOUS,
           stated: str | None = None) -> None:
-    """One prescription: on to its dose. Several fit: ask which."""
+    """One prescription: on to its dose, or refused at once when the rules block it whatever the dose.
+    Several fit: ask which."""
     if len(keys) == 1:
         set_current(w, keys[0])
-        return w.go(resolved, stated=stated)
+        return w.go(T.REFILL_BLOCKED if blocked(w, keys[0]) else resolved, stated=stated)
     w.conv.reset_refill()
     w.conv.candidates = keys
     w.go(ambiguous)
@@ -55,6 +61,10 @@ def next_in_queue(w: TurnWork) -> None:
         w.say("next_medication", medication=w.med(keys[0]).name)
     else:
         w.say("next_medication_unnamed")
+    if len(keys) == 1 and blocked(w, keys[0]):
+        w.conv.queue.pop(0)  # before the refusal: it ends this one and moves to the next in the queue
+        set_current(w, keys[0])
+        return w.go(T.REFILL_BLOCKED)
     begin(w, keys, T.NEXT_MEDICATION, T.NEXT_AMBIGUOUS)
     w.conv.queue.pop(0)
 
@@ -137,7 +147,7 @@ def switch_to(w: TurnWork, groups: list[tuple[list[str], str | None]]) -> None:
         previous = conv.candidates
         set_current(w, first[0])
         conv.candidates = previous
-        return w.go(T.SWITCH_MEDICATION, stated=stated)
+        return w.go(T.REFILL_BLOCKED if blocked(w, first[0]) else T.SWITCH_MEDICATION, stated=stated)
     w.go(T.STOP)
     begin(w, first)
 

@@ -311,6 +311,21 @@ EN: dict[str, str] = {
     "stage.CONFIRM_REQUEST": "Confirm the request",
     "stage.COMPLETE": "Done",
     "stage.ERROR": "Error",
+    # --- following the thread: after a refusal, services not offered yet, a change not understood
+    "why_blocked": "Your {medication} can't be refilled now:",
+    "not_blocked": "Nothing blocks your {medication}: {status}.",
+    "safety_found": "What the safety check found for your {medication}:",
+    "safety_none": "The safety check found no allergy, interaction or duplicate for your {medication}.",
+    "safety_pharmacist": "Only a pharmacist or your prescriber can tell you what is safe for you; I can have a pharmacist call you (say \"have a pharmacist call me\").",
+    "next_step_is": "For your {medication}: {step} (your prescriber is {prescriber}, {phone}).",
+    "service.reminder": "I can't set reminders yet, and I haven't started a refill.",
+    "service.auto_refill": "I can't set up automatic refills yet, and I haven't started a refill; you can ask me for a refill whenever it's due.",
+    "service.transfer": "I can't transfer prescriptions between pharmacies yet, and I haven't started a refill.",
+    "service_due": "Your {medication}: {status}.",
+    "pa_or_cash": "Would you like me to ask {prescriber} to send the prior-authorization request (say \"send the request\"), or to pay cash (say \"pay cash\")?",
+    "change_not_caught": "I didn't catch which pharmacy you meant; the order is still at {pharmacy}, and nothing is ordered yet. To change it, choose one of these (or say yes to keep {pharmacy}):",
+    "thanks_bye": "You're welcome, {first}. Take care!",
+    "change_no_stock": "{named} doesn't have enough in stock for this order, so it stays at {pharmacy}; nothing is ordered yet. To change it, choose one of these (or say yes to keep {pharmacy}):",
 }
 
 ES: dict[str, str] = {
@@ -610,6 +625,23 @@ ES: dict[str, str] = {
     "stage.CONFIRM_REQUEST": "Confirmar la solicitud",
     "stage.COMPLETE": "Listo",
     "stage.ERROR": "Error",
+    # --- seguir el hilo: después de una negativa, servicios que aún no hay, un cambio que no se entendió
+    "why_blocked": "Su {medication} no se puede resurtir ahora:",
+    "not_blocked": "Nada impide resurtir su {medication}: {status}.",
+    "safety_found": "Lo que encontró la revisión de seguridad para su {medication}:",
+    "safety_none": "La revisión de seguridad no encontró alergias, interacciones ni duplicados para su {medication}.",
+    "safety_pharmacist": "Solo un farmacéutico o su médico pueden decirle qué es seguro para usted; puedo pedir que un farmacéutico le llame (diga \"quiero hablar con un farmacéutico\").",
+    "next_step_is": "Para su {medication}: {step} (su médico es {prescriber}, {phone}).",
+    "service.reminder": "Todavía no puedo programar recordatorios, y no he empezado ningún resurtido.",
+    "service.auto_refill": "Todavía no puedo programar resurtidos automáticos, y no he empezado ningún resurtido; puede pedirme el resurtido cuando le toque.",
+    "service.transfer": "Todavía no puedo transferir recetas entre farmacias, y no he empezado ningún resurtido.",
+    "service_due": "Su {medication}: {status}.",
+    "pa_or_cash": "¿Quiere que le pida a {prescriber} que mande la solicitud de autorización previa (diga \"mande la solicitud\"), o prefiere pagar en efectivo (diga \"pago en efectivo\")?",
+    "change_not_caught": "No entendí a qué farmacia se refiere; el pedido sigue en {pharmacy} y todavía no se pidió nada. Para cambiarla, elija una de estas (o diga sí para quedarse con {pharmacy}):",
+    "thanks_bye": "Con gusto, {first}. ¡Cuídese!",
+    "change_no_stock": "{named} no tiene suficiente en existencia para este pedido, así que sigue en {pharmacy}; "
+                       "todavía no se pidió nada. Para cambiarla, elija una de estas (o diga sí para quedarse con "
+                       "{pharmacy}):",
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {"en": EN, "es": ES}

@@ -97,6 +97,10 @@ class IdleStage(Stage):
     idle = True
 
     def handle(self, w: TurnWork, ext) -> None:
+        focus = w.conv.focus_rx
+        if ext.intent == "refill" and not ext.mentions and ext.refers and focus and \
+                any(m.rx_id == focus for m in w.history().medications):
+            return refilling.begin(w, [focus])  # "ok then just refill it": the one just discussed
         if ext.mentions or ext.intent == "refill":
             return refilling.start_refill(w, list(ext.mentions))
         example = refilling.example(w)

@@ -24,6 +24,7 @@ class Trigger(StrEnum):
     REFILL_RESOLVED = "refill_resolved"
     REFILL_AMBIGUOUS = "refill_ambiguous"
     REFILL_UNRESOLVED = "refill_unresolved"
+    REFILL_BLOCKED = "refill_blocked"
     INFO = "info"
     CANCEL_REQUESTED = "cancel_requested"
     CANCEL_WHICH = "cancel_which"
@@ -44,7 +45,6 @@ class Trigger(StrEnum):
     SUMMARY_CHANGED = "summary_changed"
     CONFIRMED = "confirmed"
     DECLINED = "declined"
-    CHANGE_PHARMACY = "change_pharmacy"
     CHANGE_DOSE = "change_dose"
     CHANGE_MEDICATION = "change_medication"
     CONFIRM_UNCLEAR = "confirm_unclear"
@@ -91,6 +91,9 @@ TRANSITIONS: list[Transition] = [
     # Naming another of the patient's medications mid-flow starts over with that one.
     *[Transition(s, T.SWITCH_MEDICATION, S.CONFIRM_DOSAGE) for s in
       (S.CLARIFY_MEDICATION, S.CONFIRM_DOSAGE, S.SELECT_PHARMACY, S.CONFIRM_ORDER)],
+    # A refill the rules block whatever the dose is refused at once: no dose question first.
+    *[Transition(s, T.REFILL_BLOCKED, S.CHECK_AUTHORIZATION) for s in
+      (*IDLE, S.CLARIFY_MEDICATION, S.CONFIRM_DOSAGE, S.SELECT_PHARMACY, S.CONFIRM_ORDER)],
     # The dose, read back and confirmed.
     Transition(S.CONFIRM_DOSAGE, T.DOSE_CONFIRMED, S.CHECK_AUTHORIZATION),
     Transition(S.CONFIRM_DOSAGE, T.DOSE_MISMATCH, S.CONFIRM_DOSAGE),
@@ -111,7 +114,6 @@ TRANSITIONS: list[Transition] = [
     Transition(S.CONFIRM_ORDER, T.CONFIRMED, S.COMPLETE),
     Transition(S.CONFIRM_ORDER, T.SUMMARY_CHANGED, S.CONFIRM_ORDER),
     Transition(S.CONFIRM_ORDER, T.DECLINED, S.SELECT_PHARMACY),
-    Transition(S.CONFIRM_ORDER, T.CHANGE_PHARMACY, S.SELECT_PHARMACY),
     Transition(S.CONFIRM_ORDER, T.CHANGE_DOSE, S.CONFIRM_DOSAGE),
     Transition(S.CONFIRM_ORDER, T.CHANGE_MEDICATION, S.IDENTIFY_MEDICATION),
     Transition(S.CONFIRM_ORDER, T.CONFIRM_UNCLEAR, S.CONFIRM_ORDER),
@@ -178,7 +180,7 @@ def to_mermaid(current: State | None = None, visited: list[State] | None = None,
         if t.trigger == T.ERROR and t.src != State.START:
             continue
         if t.src in IDLE and t.src != State.START and t.trigger in (
-                T.REFILL_RESOLVED, T.REFILL_AMBIGUOUS, T.REFILL_UNRESOLVED, T.CANCEL_REQUESTED, T.CANCEL_WHICH, T.PAY_CASH,
+                T.REFILL_RESOLVED, T.REFILL_AMBIGUOUS, T.REFILL_UNRESOLVED, T.REFILL_BLOCKED, T.CANCEL_REQUESTED, T.CANCEL_WHICH, T.PAY_CASH,
                 T.REQUEST_ASKED, T.WITHDRAW_ASKED):
             continue
         if compact and (t.dst == State.START or t.trigger == T.ERROR or t.src == t.dst):

@@ -12,7 +12,7 @@ from programs.modules import StepTrace
 from programs.types import MedicationOption, OfferOption
 from rxflow.domain import Alert, Offer
 from rxflow.flow import replies
-from rxflow.flow.context import Conversation
+from rxflow.flow.context import Conversation, Slots
 from rxflow.flow.pending import Outcome
 from rxflow.flow.registry import stage_of
 from rxflow.flow.states import State
@@ -79,6 +79,7 @@ class TurnWork:
         self.dosage: str | None = None  # this turn's dose verdict (the conversation's is reset on refusal)
         self.outcome: str | None = None
         self._history: PatientHistory | None = None
+        self.ended: Slots | None = None  # the slots of the medication that ended this turn (refused, ordered)
         self.tools = Tools(ctx, self.record)  # every call is recorded on the turn
 
     # -- tools
@@ -150,8 +151,15 @@ class TurnWork:
     def end_refill(self, status: str) -> None:
         """Record how the medication in flight ended (the evals judge these)."""
         self.outcome = status
+        self.ended = self.conv.slots.model_copy()
         self.conv.outcomes.append(Outcome(status=status, rx_id=self.conv.slots.rx_id,
                                           medication=self.conv.slots.medication))
+
+    @property
+    def slots(self) -> Slots:
+        """What this turn was about: the medication in flight, else the one that just ended (refused, ordered)."""
+        s = self.conv.slots
+        return s if s.rx_id or self.ended is None else self.ended
 
     @property
     def lang(self) -> str:

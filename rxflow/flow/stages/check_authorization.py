@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rxflow.domain import NextStep
 from rxflow.flow import refilling, replies
+from rxflow.flow.pending import Focus
 from rxflow.flow.stage import Stage, stage
 from rxflow.flow.states import State
 from rxflow.flow.transitions import Trigger as T
@@ -33,6 +34,9 @@ class CheckAuthorization(Stage):
     def refuse(self, w, m) -> None:
         blocking = [a for a in m.refill.alerts if a.blocking]
         first = blocking[0]
+        offer = "prior_auth" if m.refill.cash_only else "renewal" if first.next_step in TO_PRESCRIBER else \
+            "pharmacist_callback" if first.next_step in (NextStep.PHARMACIST, NextStep.WAIT) else None
+        w.conv.focus = Focus(kind="refused", rx_id=m.rx_id, medication=m.name, offer=offer)
         w.say("cant_refill", medication=m.name)
         w.add(" " + " ".join(replies.why(a, w.lang) for a in blocking))
         w.add("\n" + replies.say(w.lang, "the_rule", rule=replies.rule(first, w.lang)))

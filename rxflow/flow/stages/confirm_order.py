@@ -37,7 +37,7 @@ class ConfirmOrder(RefillStage):
             conv.reset_refill()
             return w.go(T.CHANGE_MEDICATION)
         if c.answer == "change":
-            return self.change_pharmacy(w)
+            return self.change_pharmacy(w, ext)
         if c.answer == "no":
             conv.pending = None
             w.say("declined")
@@ -46,7 +46,7 @@ class ConfirmOrder(RefillStage):
         w.say("confirm_unclear")
         w.go(T.CONFIRM_UNCLEAR)
 
-    def change_pharmacy(self, w) -> None:
+    def change_pharmacy(self, w, ext) -> None:
         conv = w.conv
         choice = refilling.choose_offer(w)
         same = choice.offer is not None and conv.pending is not None and \
@@ -56,9 +56,30 @@ class ConfirmOrder(RefillStage):
         if same:  # "yes, the cheapest" when the summary is the cheapest: nothing to change; ask for a plain yes
             w.say("confirm_unclear")
             return w.go(T.CONFIRM_UNCLEAR)
-        conv.pending = None
-        refilling.which_pharmacy(w, choice)
-        w.go(T.CHANGE_PHARMACY)
+        # A change this reading could not resolve ("the one near my gym", two that fit): say so, keep the
+        # summary open at the pharmacy it names, and list the choices. A later yes is still a yes to it.
+        shown = pending_offer(w)
+        short = self.short_of_stock(w, ext.pharmacy)
+        if choice.ties:
+            w.say("which_of_these", names=" and ".join(o.pharmacy_name for o in choice.ties))
+        elif short:
+            w.say("change_no_stock", named=short, pharmacy=shown.pharmacy_name if shown else "")
+        else:
+            w.say("change_not_caught", pharmacy=shown.pharmacy_name if shown else "")
+        w.add("\n" + replies.offer_lines(conv.offers, w.lang))
+        w.go(T.CONFIRM_UNCLEAR)
+
+    @staticmethod
+    def short_of_stock(w, said: str | None) -> str | None:
+        """The pharmacy named, when the stock check left it out for this medication (its out_of_stock alert)."""
+        if not said:
+            return None
+        said = said.lower().removeprefix("the ").strip()
+        for a in w.conv.alerts:
+            name = a.details.get("pharmacy") if a.code == "out_of_stock" and a.rx_id == w.conv.slots.rx_id else None
+            if name and (said in name.lower() or name.lower().split(" - ")[0] in said):
+                return name
+        return None
 
     def reshow(self, w) -> None:
         offer = pending_offer(w)

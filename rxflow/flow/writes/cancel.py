@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rxflow.domain import CLOSED_ORDER_STATUSES
 from rxflow.flow import replies
 from rxflow.flow.errors import order_error
-from rxflow.flow.pending import Outcome, PendingCancel
+from rxflow.flow.pending import Focus, Outcome, PendingCancel
 from rxflow.flow.transitions import Trigger as T
 from rxflow.flow.writes.base import Recheck, Write, digest, propose, write
 from rxflow.tools import ToolFailed
@@ -59,6 +59,7 @@ class CancelWrite(Write):
         w.say("cancel_done", order_id=d.order.order_id)
         w.outcome = "order_cancelled"
         w.conv.outcomes.append(Outcome(status="order_cancelled", order_id=p.order_id))
+        w.conv.focus = Focus(kind="cancelled", order_id=p.order_id)
         w.go(T.CANCEL_CONFIRMED)
 
     def failed(self, w: TurnWork, p: PendingCancel, check: Recheck, e: ToolFailed) -> None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from rxflow.domain import Offer
 from rxflow.flow import refilling, replies
-from rxflow.flow.pending import PendingOrder
+from rxflow.flow.pending import Focus, PendingOrder
 from rxflow.flow.states import State
 from rxflow.flow.transitions import Trigger as T
 from rxflow.flow.writes.base import Recheck, Write, digest, propose, write
@@ -94,6 +94,7 @@ class OrderWrite(Write):
         w.order = d.model_dump(mode="json")
         if d.created:
             conv.orders.append(o.order_id)
+        conv.focus = Focus(kind="ordered", rx_id=p.rx_id, medication=d.medication, order_id=o.order_id)
         conv.chosen_pharmacies.append((d.medication, o.pharmacy_id))
         w.say("order_placed", order_id=o.order_id, medication=d.medication, strength=d.strength,
               quantity=o.quantity, pharmacy=d.pharmacy_name, price=replies.money(o.price, w.lang),

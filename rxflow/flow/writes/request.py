@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rxflow.flow import replies
-from rxflow.flow.pending import PendingRequest
+from rxflow.flow.pending import Focus, PendingRequest
 from rxflow.flow.transitions import Trigger as T
 from rxflow.flow.writes.base import Recheck, Write, digest, propose, write
 from rxflow.tools import ToolFailed
@@ -101,6 +101,7 @@ class RequestWrite(Write):
         w.add(replies.say(w.lang, "request_follow", request_id=q.request_id))
         if d.created:
             w.conv.requests.append(q.request_id)
+        w.conv.focus = Focus(kind="sent", rx_id=p.rx_id, medication=d.medication, request_id=q.request_id)
         w.outcome = "request_sent"
         w.go(T.REQUEST_DONE)
 

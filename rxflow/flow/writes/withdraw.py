@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rxflow.domain import OPEN_REQUEST_STATUSES
 from rxflow.flow import replies
 from rxflow.flow.errors import request_error
-from rxflow.flow.pending import PendingWithdraw
+from rxflow.flow.pending import Focus, PendingWithdraw
 from rxflow.flow.transitions import Trigger as T
 from rxflow.flow.writes.base import Recheck, Write, digest, propose, write
 from rxflow.flow.writes.request import request_to
@@ -62,6 +62,7 @@ class WithdrawWrite(Write):
 
     def done(self, w: TurnWork, p: PendingWithdraw, d) -> None:
         w.say("request_withdrawn", request_id=d.request.request_id)
+        w.conv.focus = Focus(kind="withdrawn", rx_id=p.rx_id, request_id=p.request_id)
         w.outcome = "request_withdrawn"
         w.go(T.REQUEST_DONE)
 
