@@ -37,7 +37,10 @@ _YES_WORDS = set(_OPENERS) | {
     "acuerdo", "por", "favor", "gracias", "que", "lo", "el", "pedido", "porfa", "supuesto", "asi", "es", "eso",
     "please", "🙏", "🙂", "😊", "👌", "at", "pls", "plz", "ty", "tysm", "thnx", "thanx", "hazlo", "hagalo", "pidelo",
     "pidalo", "mandalo", "mandelo", "hagale", "esa", "ese", "senor", "senora", "senorita", "mil", "muchas", "ya",
-    "then"}
+    "then",
+    # Spanish imperatives with the pronoun attached, with or without the accent ("sí, mándela", "retírela")
+    "mandela", "mandala", "enviela", "envielo", "enviala", "envialo", "retirela", "retirala",
+    "cancelela", "cancelelo", "cancelala", "cancelalo"}
 _REFUSES = re.compile(
     r"[?¿]|\b(?:no|not|nope|nah|never|don'?t|dont|can'?t|cant|cannot|won'?t|wait|hold|stop|maybe|perhaps|guess|"
     r"think|probably|idk|dunno|unsure|hm+|um+|uh|eh|meh|if|unless|only|but|except|instead|actually|rather|"

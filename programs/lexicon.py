@@ -99,7 +99,7 @@ TRACK = rx(r"\btrack\w*\b", r"\bstatus\b", r"\bwhere(?:'s| is|s)? (?:my|the) (?:
            r"\bdid (?:it|my order) go through\b", r"\border ord-?\d+|\bord-?\d+",
            r"\bwhen\b[^.?!]{0,40}\b(?:be|gonna be|going to be|b)\s+ready\b", r"\bwhen will mine\b",
            r"\bwhen (?:can|could|do) i (?:go )?pick (?:it|them|that|mine|\w+) up\b",
-           r"\bwhere\w*\b[^.?!]{0,25}\border\b", r"\bwhere(?:'s| is|s| are)? my\b", r"\bcuando (?:esta|estara|va a estar) list[oa]\b",
+           r"\bwhere\w*\b[^.?!]{0,25}\border\b", r"\bwhere(?:'s| is|s| are)? my\b", r"\besta(?:n)? ready\b", r"\bcuando (?:esta|estara|va a estar) list[oa]\b",
            r"\bdonde (?:esta|anda|va|quedo) (?:mi|el) (?:pedido|orden|receta|medicina|refill)\b",
            r"\b(?:ya )?esta(?:n)? (?:lista|listo|listas|listos)\b", r"\bestado de (?:mi|el) pedido\b",
            r"\bcomo va (?:mi|el) pedido\b")

@@ -64,6 +64,7 @@ _NEEDS_TAIL = {"pain", "sugar", "acid", "stomach", "heart", "sleep", "nerve", "a
 _STOP = {
     "refill", "refills", "please", "thanks", "thank", "need", "want", "would", "could", "should", "my", "the",
     "and", "with", "for", "can", "you", "your", "about", "again", "also", "order", "orders", "track", "cancel",
+    "tambien",  # Spanish "also": never the Ambien it is one letter from
     "status", "pharmacy", "pharmacies", "cheapest", "closest", "fastest", "nearest", "cheaper", "price", "cost",
     "much", "how", "what", "which", "when", "where", "this", "that", "those", "these", "them", "they", "there",
     "their", "have", "has", "had", "get", "got", "take", "taking", "takes", "daily", "once", "twice", "times",

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from programs.types import Asks
-from rxflow.flow import refilling, replies
+from rxflow.flow import orders, refilling, replies
 from rxflow.flow.registry import STAGES
 from rxflow.flow.states import State
 from rxflow.flow.transitions import Trigger as T
@@ -95,6 +95,20 @@ class IdleStage(Stage):
     """A state where nothing is in flight: any new request may start here."""
 
     idle = True
+
+    def follow_up(self, w: TurnWork, ext) -> bool:
+        # Right after an order was placed or shown, "what about the flonase" names another medication whose
+        # order is open: the question goes on about orders (a refill of it would only be refused as in progress).
+        f = w.conv.focus
+        if f is None or f.kind not in ("ordered", "shown") or ext.intent != "refill" or not ext.mentions:
+            return False
+        named = orders.orders_named(w, ext, orders.open_orders(w))
+        if not named or isinstance(named, str):
+            return False
+        w.intent = "track_order"
+        for o in named[:3]:
+            orders.track_one(w, o.order_id)
+        return True
 
     def handle(self, w: TurnWork, ext) -> None:
         focus = w.conv.focus_rx

@@ -13,6 +13,8 @@ class Complete(IdleStage):
 
     def follow_up(self, w, ext) -> bool:
         # "when will it be ready?" right after the order: that order, not a pharmacy's usual wait.
+        if super().follow_up(w, ext):
+            return True
         placed = orders.in_focus(w)
         if placed is None or ext.intent != "question" or ext.topic not in ("wait", "refill_date") or ext.mentions \
                 or ext.pharmacy:
