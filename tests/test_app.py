@@ -279,7 +279,7 @@ def test_the_about_tab_puts_in_sample_next_to_out_of_sample():
     from rxflow.ui.app import about_md
 
     text = about_md("offline")
-    assert "in-sample" in text and "out-of-sample" in text and "| offline | conversation_acts | out-of-sample |" in text
+    assert "in-sample" in text and "out-of-sample" in text and "| offline | conversation_acts | out-of-sample first run, worked on after |" in text
     assert "RXFLOW_LM" in text
 
 

@@ -95,7 +95,7 @@ def test_mlflow_run_and_record(tmp_path, monkeypatch):
     names = {a.path for a in client.list_artifacts(r["run_id"])}
     assert {"conversations.json", "failures.json", "per_tag.json"} <= names
     table = (tmp_path / "README.md").read_text()
-    assert "| offline | - | mini | out-of-sample | — | 1.000 |" in table
+    assert "| offline | - | mini | out-of-sample first run, worked on after | — | 1.000 |" in table
 
 
 @pytest.mark.slow

@@ -433,15 +433,26 @@ def a_what_happens(w: TurnWork, ext) -> bool | None:
     return None
 
 
-def a_why(w: TurnWork, ext) -> bool | None:
-    """"why?" / "why not??": the rules that block the prescription in play, and the rule each applies."""
+def blocked_by(w: TurnWork, ext):
+    """(the prescription asked about, the rules that block it); when none blocks it, that is said and the
+    list is empty. None when there is no prescription to answer about."""
     rx_id = subject_rx(w, ext)
     if not rx_id:
-        return False
+        return None
     m = w.med(rx_id)
     blocking = [a for a in m.refill.alerts if a.blocking]
     if not blocking:
         w.say("not_blocked", medication=m.name, status=refilling.status_text(w, m))
+    return m, blocking
+
+
+def a_why(w: TurnWork, ext) -> bool | None:
+    """"why?" / "why not??": the rules that block the prescription in play, and the rule each applies."""
+    found = blocked_by(w, ext)
+    if found is None:
+        return False
+    m, blocking = found
+    if not blocking:
         return None
     w.say("why_blocked", medication=m.name)
     w.add(" " + " ".join(replies.why(a, w.lang) for a in blocking))
@@ -467,13 +478,11 @@ def a_safe(w: TurnWork, ext) -> bool | None:
 
 def a_next_step(w: TurnWork, ext) -> bool | None:
     """"what should I do?": the next step the rules name for the prescription in play, with whom to contact."""
-    rx_id = subject_rx(w, ext)
-    if not rx_id:
+    found = blocked_by(w, ext)
+    if found is None:
         return False
-    m = w.med(rx_id)
-    blocking = [a for a in m.refill.alerts if a.blocking]
+    m, blocking = found
     if not blocking:
-        w.say("not_blocked", medication=m.name, status=refilling.status_text(w, m))
         return None
     step = replies.next_step(blocking[0].next_step, w.lang)
     w.say("next_step_is", medication=m.name, step=step or replies.say(w.lang, "offer.pharmacist"),
