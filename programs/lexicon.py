@@ -57,7 +57,8 @@ THANKS = rx(r"(?:^|[\s,.!])(?:thanks?|thank you|thank u|thx|thnx|ty|tysm|gracias
             r"(?: (?:so much|a lot|again|bye|mucho|a todo))?[\s!.,]*(?:bye|adios|:\)|lol)?[\s!.]*$")
 # A message that points back at what was just shown instead of naming it ("just refill it", "esa").
 REFERS = re.compile(r"\b(?:it|that|this|that one|this one|them|the one you (?:just )?(?:placed|showed|mentioned)|"
-                    r"esa|ese|eso|esta|este|la misma|el mismo|surtelo|surtela|pidelo|pidela|resurtelo|resurtela)\b")
+                    r"esa|ese|eso|esta|este|la misma|el mismo|surtelo|surtela|pidelo|pidela|resurtelo|resurtela|"
+                    r"cancelalo|cancelala|cancelelo|cancelela)\b")
 # Right after a refusal offered its next step (a request to a human): taking it.
 ACCEPT = rx(r"\b(?:do (?:that|it)|send (?:it|that|the request|one)|go ahead|please do|let'?s do (?:it|that)|"
             r"sounds good|yes please|yes pls|sure|ok(?:ay)? then|that works|hazlo|mandal[oa]|mandela|envial[oa]|"

@@ -465,7 +465,7 @@ def confirm(message: str, summary: str, vocabulary: Vocabulary | None = None) ->
     if lx.CHANGE.search(low) or picks:
         if lx.CHANGE_DOSE.search(low):
             target = "dose"
-        elif lx.CHANGE_MEDICATION.search(low) and not lx.CHANGE_PHARMACY.search(low):
+        elif lx.CHANGE_MEDICATION.search(low) and not lx.CHANGE_PHARMACY.search(low) and not named:  # "Oak Hill Drug"
             target = "medication"
         else:
             target = "pharmacy"  # in a summary, "another one" / "the closest" means another pharmacy

@@ -371,3 +371,24 @@ def test_the_questions_in_spanish(talk, store):
     turns = talk("P001", "necesito mi lisinopril", "sí", "la más barata", "¿cuánto cuesta sin seguro?", "sí")
     assert turns[3].state == State.CONFIRM_ORDER and "$2.48 en efectivo o $2.10 con tarjeta de descuento" in turns[3].reply
     assert turns[4].state == State.COMPLETE and [o.pharmacy_id for o in new_orders(store)] == ["PH004"]
+
+
+# ----------------------------------------------------------------------------- following the thread (issue 18)
+@pytest.mark.parametrize(("first", "other"), [("refill my lisinopril", "what about my atorvastatin"),
+                                              ("necesito mi lisinopril", "¿y mi atorvastatina?")])
+def test_what_about_another_medication_at_the_dose_question_switches_to_it(talk, first, other):
+    turns = talk("P001", first, other, "yes" if first.startswith("refill") else "sí")
+    assert turns[1].state == State.CONFIRM_DOSAGE and turns[1].slots["medication"] == "atorvastatin"
+    assert turns[2].state == State.SELECT_PHARMACY and turns[2].slots["medication"] == "atorvastatin"  # its yes
+
+
+def test_a_pharmacy_whose_name_ends_in_drug_is_a_pharmacy_not_a_medication(talk):
+    turns = talk("P008", "refill my gabapentin", "yes 300 mg three times a day", "closest", "make it oak hill drug")
+    assert turns[3].state == State.CONFIRM_ORDER and "Oak Hill Drug" in turns[3].reply
+
+
+@pytest.mark.parametrize("cancel", ["ok cancel that then, dr is switching me", "ok, cancélala"])
+def test_cancel_that_after_an_order_in_progress_refusal_is_that_order(talk, cancel):
+    turns = talk("P009", "refill my singulair" if cancel.startswith("ok cancel") else "necesito mi singulair", cancel)
+    assert turns[0].state == State.NOT_ELIGIBLE
+    assert turns[1].state == State.CONFIRM_CANCEL and "ORD-20009" in turns[1].reply

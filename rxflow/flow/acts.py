@@ -58,9 +58,9 @@ def take(w: TurnWork, ext) -> bool:
         conv.pay_cash, conv.cash_rx = True, None
         refilling.offer_pharmacies(w, T.PAY_CASH)
         return True
-    if intent in ("question", "ask_price") and ext.topic != "none":
-        return answers.answer(w, ext) and reprompt(w)
-    if intent == "refill" and ext.mentions and here.switchable:
+    # Naming another of the patient's medications mid-flow switches to it: "actually my atorvastatin first",
+    # and "what about my simvastatin" at the dose question (a question about nothing but that medication).
+    if ext.mentions and here.switchable and (intent == "refill" or (intent == "question" and ext.topic in SWITCH_TOPICS)):
         groups = refilling.resolve_mentions(w, ext.mentions)
         groups = [g for g in groups if g[0] != [conv.slots.rx_id]]
         if groups:
@@ -68,7 +68,14 @@ def take(w: TurnWork, ext) -> bool:
                 w.end_refill("abandoned")
             refilling.switch_to(w, groups)
             return True
+    if intent in ("question", "ask_price") and ext.topic != "none":
+        return answers.answer(w, ext) and reprompt(w)
     return False
+
+
+# A question that only names another medication ("what about my simvastatin?"; at the dose question the
+# reader calls any question a dose question) moves to that medication.
+SWITCH_TOPICS = ("none", "dose")
 
 
 def reprompt(w: TurnWork) -> bool:

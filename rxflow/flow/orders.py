@@ -37,9 +37,13 @@ def in_focus(w: TurnWork, ext=None):
     """The open order the conversation just placed, or just showed when the message points back at it
     ("cancel that", "when will it be ready?"); "where's my order" after tracking one still means them all."""
     f = w.conv.focus
+    refers = ext is not None and getattr(ext, "refers", False)
+    if f is not None and f.kind == "refused" and refers:
+        # "ok cancel that then" after "an order for it is already in progress": that order.
+        return next((o for o in open_orders(w) if o.rx_id == f.rx_id), None)
     if f is None or f.kind not in ("ordered", "shown") or not f.order_id:
         return None
-    if f.kind == "shown" and not (ext is not None and getattr(ext, "refers", False)):
+    if f.kind == "shown" and not refers:
         return None
     return next((o for o in open_orders(w) if o.order_id == f.order_id), None)
 
