@@ -433,10 +433,9 @@ def a_what_happens(w: TurnWork, ext) -> bool | None:
     return None
 
 
-def blocked_by(w: TurnWork, ext):
-    """(the prescription asked about, the rules that block it); when none blocks it, that is said and the
-    list is empty. None when there is no prescription to answer about."""
-    rx_id = subject_rx(w, ext)
+def blocked_by(w: TurnWork, rx_id: str | None):
+    """(the prescription, the rules that block it); when none blocks it, that is said and the list is
+    empty. None when there is no prescription to answer about."""
     if not rx_id:
         return None
     m = w.med(rx_id)
@@ -448,7 +447,7 @@ def blocked_by(w: TurnWork, ext):
 
 def a_why(w: TurnWork, ext) -> bool | None:
     """"why?" / "why not??": the rules that block the prescription in play, and the rule each applies."""
-    found = blocked_by(w, ext)
+    found = blocked_by(w, subject_rx(w, ext))
     if found is None:
         return False
     m, blocking = found
@@ -478,7 +477,12 @@ def a_safe(w: TurnWork, ext) -> bool | None:
 
 def a_next_step(w: TurnWork, ext) -> bool | None:
     """"what should I do?": the next step the rules name for the prescription in play, with whom to contact."""
-    found = blocked_by(w, ext)
+    return next_step(w, subject_rx(w, ext))
+
+
+def next_step(w: TurnWork, rx_id: str | None) -> bool | None:
+    """The next step the rules name for `rx_id`, with whom to contact (False: no prescription to say it of)."""
+    found = blocked_by(w, rx_id)
     if found is None:
         return False
     m, blocking = found

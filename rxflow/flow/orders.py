@@ -37,7 +37,7 @@ def in_focus(w: TurnWork, ext=None):
     """The open order the conversation just placed, or just showed when the message points back at it
     ("cancel that", "when will it be ready?"); "where's my order" after tracking one still means them all."""
     f = w.conv.focus
-    refers = ext is not None and getattr(ext, "refers", False)
+    refers = ext is not None and ext.refers
     if f is not None and f.kind == "refused" and refers:
         # "ok cancel that then" after "an order for it is already in progress": that order.
         return next((o for o in open_orders(w) if o.rx_id == f.rx_id), None)
@@ -51,8 +51,8 @@ def in_focus(w: TurnWork, ext=None):
 def track(w: TurnWork, ext) -> None:
     recent = w.history().recent_orders
     named = orders_named(w, ext, recent)
-    if named is None and in_focus(w, ext) is not None:
-        return track_one(w, in_focus(w, ext).order_id)
+    if named is None and (focused := in_focus(w, ext)) is not None:
+        return track_one(w, focused.order_id)
     if isinstance(named, str):  # a number that is not among the patient's recent orders: ask the tool
         return track_one(w, named)
     if named == [] and ext.mentions:
@@ -84,8 +84,8 @@ def cancel_order(w: TurnWork, ext) -> None:
     conv = w.conv
     opened = open_orders(w)
     named = orders_named(w, ext, opened)
-    if named is None and in_focus(w, ext) is not None:
-        return propose_cancel(w, in_focus(w, ext).order_id)  # "cancel that", right after it was placed or shown
+    if named is None and (focused := in_focus(w, ext)) is not None:
+        return propose_cancel(w, focused.order_id)  # "cancel that", right after it was placed or shown
     if isinstance(named, str):
         return propose_cancel(w, named)
     if named == [] and ext.mentions:

@@ -645,6 +645,9 @@ ES: dict[str, str] = {
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {"en": EN, "es": ES}
+# The offer a refusal ends with, by the request to a human it offers (Focus.offer): said at the refusal
+# and again after each follow-up it answers.
+OFFER = {"renewal": "offer.renewal", "pharmacist_callback": "offer.pharmacist", "prior_auth": "offer.prior_auth"}
 PRICE_TYPE = {"en": {"copay": "your plan copay", "cash": "cash price", "discount_card": "with a discount card"},
               "es": {"copay": "copago de su plan", "cash": "precio en efectivo", "discount_card": "con tarjeta de descuento"}}
 WEEKDAYS = {"en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],

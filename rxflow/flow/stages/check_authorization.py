@@ -23,7 +23,7 @@ class CheckAuthorization(Stage):
         m = w.med(w.conv.slots.rx_id)
         for a in m.refill.alerts:
             w.alert(a)
-        if any(a.blocking for a in m.refill.alerts):
+        if refilling.blocked(w, m.rx_id):
             return self.refuse(w, m)
         notes = [replies.alert_line(a, w.lang) for a in m.refill.alerts]
         if notes:
@@ -48,10 +48,8 @@ class CheckAuthorization(Stage):
                 step += replies.say(w.lang, "prescriber_contact", prescriber=m.prescriber, phone=m.prescriber_phone)
             w.add("\n" + step + ".")
         # The next step is a request this assistant can send (rxflow/flow/referrals.py), after a yes.
-        if first.next_step in TO_PRESCRIBER:
-            w.add("\n" + replies.say(w.lang, "offer.renewal", prescriber=m.prescriber))
-        elif first.next_step in (NextStep.PHARMACIST, NextStep.WAIT):
-            w.add("\n" + replies.say(w.lang, "offer.pharmacist"))
+        if offer:
+            w.add("\n" + replies.say(w.lang, replies.OFFER[offer], prescriber=m.prescriber))
         if first.next_step in TO_PRESCRIBER:
             w.go(T.REFER_PRESCRIBER)
             return refilling.end_and_continue(w, "referred_to_prescriber")

@@ -17,13 +17,6 @@ from rxflow.flow import answers, referrals, replies
 from rxflow.flow.stage import IdleStage, stage
 from rxflow.flow.states import State
 
-
-class _NoMentions:
-    mentions: tuple = ()
-
-
-_NO_MENTIONS = _NoMentions()  # an answer about the prescription in focus (none named)
-
 # The questions a refusal answers about itself, staying where it is.
 FOLLOW_UPS = ("why", "safe", "next_step", "refill_date", "interaction", "allergy", "alternatives", "price",
               "cash_price", "prior_auth", "coverage", "dose")
@@ -61,7 +54,7 @@ class RefusalStage(IdleStage):
         if f is None or all(m.rx_id != f.rx_id for m in w.history().medications):
             return super().help(w)
         w.conv.focus_rx = f.rx_id
-        answers.a_next_step(w, _NO_MENTIONS)
+        answers.next_step(w, f.rx_id)
         self.offer(w, f)
 
     def accept(self, w, f) -> bool:
@@ -75,10 +68,7 @@ class RefusalStage(IdleStage):
         """The next step, offered again (its quick replies stay on the page)."""
         if f.offer is None:
             return
-        m = w.med(f.rx_id)
-        key = {"renewal": "offer.renewal", "pharmacist_callback": "offer.pharmacist",
-               "prior_auth": "offer.prior_auth"}[f.offer]
-        w.line(replies.say(w.lang, key, prescriber=m.prescriber))
+        w.line(replies.say(w.lang, replies.OFFER[f.offer], prescriber=w.med(f.rx_id).prescriber))
 
 
 @stage
