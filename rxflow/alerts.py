@@ -42,6 +42,9 @@ RULES: dict[AlertCode, Rule] = {
     C.CONTROLLED_LIMIT: Rule("eligibility", "Schedule III-IV prescriptions allow at most 5 refills, none more than "
                                             "6 months after they were written (21 CFR 1306.22).", S.MAJOR, True,
                              N.NEW_PRESCRIPTION),
+    # Raised by auto_refill_plan only: a refill of any controlled substance is asked for each time.
+    C.CONTROLLED_SUBSTANCE: Rule("eligibility", "Controlled substances are not refilled automatically: each refill "
+                                                "is asked for.", S.MODERATE, True),
     C.RENEWAL_NEEDED: Rule("eligibility", "When the last refill is used, the prescriber must renew the prescription.",
                            S.INFO, False, N.RENEWAL_REQUEST),
     C.DRUG_ALLERGY: Rule("safety", "A drug the patient is allergic to, or one that cross-reacts, needs a pharmacist.",

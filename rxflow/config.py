@@ -7,8 +7,9 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +25,11 @@ class Settings(BaseSettings):
     mock_dir: Path = Field(ROOT / "datasets" / "mock", description="Seed CSVs for the mock world.")
     # The mock world is pinned to a date so that evals are reproducible.
     today: dt.date = Field(dt.date(2026, 11, 24))
+    # The world's clock (rxflow/clock.py): its zone, and, when pinned, the moment it is (world-local, such as
+    # '2026-11-24T21:30'); unpinned, it is `today` at the current time of day in the zone.
+    timezone: str = Field("America/New_York", description="The world's time zone (IANA name).")
+    now: dt.datetime | None = Field(None, description="The world's time, pinned (ISO, world-local, naive); "
+                                                      "today is its date.")
     # demo: the public Space. Each session sees the seeded world plus only its own writes, only the demo
     # patients can be picked, and live sessions, request rates and stored turns are bounded.
     # shared: one world for everyone (evals, the CLI, a single-user deployment).
@@ -53,6 +59,15 @@ class Settings(BaseSettings):
     lm_timeout: float = Field(20.0, description="Seconds before an LM call is abandoned for the offline fallback.")
     log_level: str = Field("INFO")
     debug: bool = Field(False, description="Log message text (off: only ids, states and timings).")
+
+    @model_validator(mode="after")
+    def _today_is_now(self) -> Settings:
+        if self.now is not None:
+            if self.now.tzinfo is not None:  # an offset given: the same moment, in the world's zone
+                self.now = self.now.astimezone(ZoneInfo(self.timezone))
+            self.now = self.now.replace(tzinfo=None, microsecond=0)
+            self.today = self.now.date()
+        return self
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Model(BaseModel):
@@ -57,6 +57,8 @@ class Patient(Model):
     lat: float
     lon: float
     phone: str
+    sms_opt_in: bool = Field(True, description="Texts to the phone on file, as enrolled (a later choice is a "
+                                               "preference row)")
 
     @property
     def name(self) -> str:
@@ -117,6 +119,9 @@ class FormularyEntry(Model):
     copay_90: float
 
 
+DeliveryMethod = Literal["courier", "mail", ""]
+
+
 class Pharmacy(Model):
     pharmacy_id: str
     name: str
@@ -129,6 +134,25 @@ class Pharmacy(Model):
     is_24h: bool
     drive_thru: bool
     phone: str
+    delivery: DeliveryMethod = Field("", description="courier, mail, or '' when it does not deliver")
+    delivery_fee: float | None = Field(None, description="0 when free; None when it does not deliver")
+    delivery_cutoff: str = Field("", description="courier: ready by this time, delivered the same day, such as '14:00'")
+    delivery_window: str = Field("", description="courier: the hours it comes, such as '16:00-20:00'; mail: "
+                                                 "how long it takes, such as '3 days'")
+
+    @field_validator("delivery", "delivery_cutoff", "delivery_window", mode="before")
+    @classmethod
+    def _blank(cls, v: Any) -> Any:
+        return "" if v is None else v  # an empty CSV field is NULL in the store
+
+
+class Caregiver(Model):
+    """Who may act for whom: `caregiver_id` manages `patient_id`'s record, as authorised on a date."""
+
+    caregiver_id: str
+    patient_id: str
+    relationship: str
+    authorised_on: dt.date
 
 
 class Interaction(Model):
@@ -149,6 +173,7 @@ CLOSED_ORDER_STATUSES: tuple[OrderStatus, ...] = ("picked_up", "cancelled")
 # Open and not ready yet: the order's ready time is still ahead.
 PREPARING_ORDER_STATUSES: tuple[OrderStatus, ...] = ("received", "in_progress")
 PriceType = Literal["copay", "cash", "discount_card"]
+Fulfilment = Literal["pickup", "delivery"]
 
 
 class Order(Model):
@@ -167,28 +192,101 @@ class Order(Model):
     ready_at: dt.datetime | None
     # Server-side only: never in a tool result, a turn or a reply (a key is a conversation's secret).
     idempotency_key: str = Field(exclude=True)
+    fulfilment: Fulfilment = "pickup"
+    delivery_fee: float | None = None
+    delivery_address: str | None = Field(None, description="the patient's address on file when it was placed")
+    arrives_from: dt.datetime | None = None
+    arrives_until: dt.datetime | None = None
+    placed_by: str | None = Field(None, description="who placed it: the patient, or a caregiver acting for them")
+
+    @field_validator("fulfilment", mode="before")
+    @classmethod
+    def _pickup(cls, v: Any) -> Any:
+        return v or "pickup"  # orders written before delivery existed
 
 
-RequestKind = Literal["renewal", "prior_auth", "pharmacist_callback"]
+# What a patient may ask of a prescriber or a pharmacist (create_request); a transfer has its own tool.
+ReferralKind = Literal["renewal", "prior_auth", "pharmacist_callback"]
+RequestKind = Literal["renewal", "prior_auth", "pharmacist_callback", "transfer"]
 RequestStatus = Literal["sent", "withdrawn"]
 OPEN_REQUEST_STATUSES: tuple[RequestStatus, ...] = ("sent",)  # still with a human; can be withdrawn
 
 
 class Request(Model):
     """A request that reaches a human: a renewal to the prescriber, a prior authorization (the
-    prescriber to the plan), or a pharmacist's call back. Written only after the patient's yes."""
+    prescriber to the plan), a pharmacist's call back, or a transfer in (a pharmacist calls the
+    other pharmacy). Written only after the patient's yes."""
 
     request_id: str
     patient_id: str
-    rx_id: str
+    rx_id: str = Field(description="'' for a transfer of a drug not on the patient's record here")
     kind: RequestKind
     reason: str = Field(description="the alert code that led to it, such as 'expired', or 'patient_request'")
-    prescriber_id: str = Field(description="the prescription's prescriber when it was sent")
+    prescriber_id: str = Field(description="the prescription's prescriber when it was sent ('' for a transfer "
+                                           "of a drug not on the record)")
     status: RequestStatus
     created_at: dt.datetime
     updated_at: dt.datetime
     # Server-side only, as for orders.
     idempotency_key: str = Field(exclude=True)
+    drug_id: str | None = None
+    from_pharmacy: str | None = Field(None, description="a transfer: the pharmacy it is at now, as the patient named it")
+    pharmacy_id: str | None = Field(None, description="a transfer: which of ours it comes to")
+    placed_by: str | None = None
+
+
+EnrolmentStatus = Literal["active", "paused", "stopped"]
+OPEN_ENROLMENT_STATUSES: tuple[EnrolmentStatus, ...] = ("active", "paused")  # one per prescription at a time
+
+
+class Enrolment(Model):
+    """A prescription on auto-refill at one pharmacy: each refill is placed when the rules allow it."""
+
+    enrolment_id: str
+    patient_id: str
+    rx_id: str
+    pharmacy_id: str
+    status: EnrolmentStatus
+    next_fill_date: dt.date
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    placed_by: str | None = None
+    idempotency_key: str = Field(exclude=True)
+
+
+ReminderStatus = Literal["scheduled", "cancelled"]
+
+
+class Reminder(Model):
+    """A text to the phone on file on the day a prescription's refill comes due."""
+
+    reminder_id: str
+    patient_id: str
+    rx_id: str
+    remind_on: dt.date
+    send_at: dt.datetime
+    status: ReminderStatus
+    created_at: dt.datetime
+    placed_by: str | None = None
+    idempotency_key: str = Field(exclude=True)
+
+
+MessageKind = Literal["ready", "on_its_way", "reminder", "auto_refill"]
+
+
+class Message(Model):
+    """A text in the outbox: sent once the world's clock reaches send_at (unless cancelled before).
+    `facts` say it in data, for a reply in any language; `body` is the English text."""
+
+    message_id: str
+    patient_id: str
+    kind: MessageKind
+    ref_id: str = Field(description="what it is about: an order, reminder or enrolment id")
+    facts: dict[str, Any]
+    body: str
+    send_at: dt.datetime
+    created_at: dt.datetime
+    cancelled: bool
 
 
 # ----------------------------------------------------------------------------- decisions
@@ -219,6 +317,7 @@ class AlertCode(StrEnum):
     NON_FORMULARY = "non_formulary"
     OUT_OF_STOCK = "out_of_stock"
     RENEWAL_NEEDED = "renewal_needed"
+    CONTROLLED_SUBSTANCE = "controlled_substance"
 
 
 class NextStep(StrEnum):
@@ -263,4 +362,7 @@ class Offer(Model):
     closes: str = Field("", description="closing time, such as '22:00' ('24:00' when open 24 hours)")
     is_24h: bool = False
     drive_thru: bool = False
+    delivery: DeliveryMethod = Field("", description="courier, mail, or '' when the pharmacy does not deliver")
+    delivery_fee: float | None = Field(None, description="0 when free; None when it does not deliver")
+    ready_at: dt.datetime | None = Field(None, description="when an order placed now would be ready")
     labels: list[str] = Field(default_factory=list, description="closest / lowest price / shortest wait")

@@ -258,6 +258,20 @@ PHARMACIES = [
     ("PH012", "Walmart Pharmacy - Southpoint", "Walmart", "800 Southpoint Pkwy, Riverton", 39.9102, -75.1650, "09:00", "21:00", False, True, "555-1012", 0.65, 0.80, 50),
 ]
 
+# Delivery: (method, fee, same-day cut-off, window). A courier delivers the same day in its window when the
+# order is ready by the cut-off, else the next day; mail takes the days given (free). None: no delivery.
+DELIVERY = {
+    "PH001": ("courier", 4.99, "14:00", "16:00-20:00"),
+    "PH002": ("courier", 5.99, "15:00", "17:00-21:00"),
+    "PH003": ("courier", 0, "12:00", "15:00-18:00"),
+    "PH004": ("mail", 0, "", "3 days"),
+    "PH005": ("mail", 0, "", "3 days"),
+    "PH006": ("courier", 4.99, "18:00", "19:00-22:00"),
+    "PH008": ("courier", 5.99, "15:00", "17:00-21:00"),
+    "PH011": ("courier", 0, "12:00", "14:00-17:00"),
+    "PH012": ("mail", 0, "", "3 days"),
+}
+
 # Patients: (id, first, last, dob, plan or "", member_id, address, lat, lon, phone)
 PATIENTS = [
     ("P001", "Maria", "Gonzalez", "1968-04-12", "PLN-ACME", "ACM-551201", "14 Chestnut St, Riverton", 39.9548, -75.1601, "555-2001"),
@@ -286,6 +300,15 @@ PATIENTS = [
     ("P024", "Peter", "Walsh", "1945-03-03", "PLN-SENR", "SNR-119900", "9 Northgate Blvd, Riverton", 39.9900, -75.1310, "555-2024"),
     ("P025", "Hannah", "Goldberg", "1992-08-18", "", "", "33 Riverside Dr, Riverton", 39.9320, -75.1860, "555-2025"),
     ("P026", "Luis", "Fernandez", "1964-12-12", "PLN-UNIT", "UNI-770900", "101 Westfield Ave, Westfield", 39.9640, -75.2240, "555-2026"),
+    # James Carter's mother: not a demo patient one can pick, reached only as his dependant (CAREGIVERS).
+    ("P027", "Eleanor", "Carter", "1938-03-09", "PLN-SENR", "SNR-120027", "12 Maple Rd, Riverton", 39.9466, -75.1728, "555-2027"),
+]
+# Texts to the phone on file are on for everyone enrolled except these (off until they opt in).
+SMS_OFF = {"P003"}
+
+# Who may manage whose record: (caregiver, patient, relationship, authorised on).
+CAREGIVERS = [
+    ("P002", "P027", "mother", "2026-03-02"),
 ]
 
 ALLERGIES = [
@@ -427,6 +450,11 @@ PRESCRIPTIONS = [p for p in PRESCRIPTIONS if p[2] != "alendronate-placeholder"]
 PRESCRIPTIONS.append(
     ("RX2301", "P021", "citalopram", "20", "Take 1 tablet by mouth once daily", "once daily", 1, 30, 30, 5, 1, "2026-09-01", "2026-10-26", "DR004", "active", False),
 )
+# P027 Eleanor Carter (James Carter's mother): her blood pressure pill is due; donepezil is too soon until Dec 6.
+PRESCRIPTIONS += [
+    ("RX27001", "P027", "losartan", "50", "Take 1 tablet by mouth once daily", "once daily", 1, 30, 30, 11, 3, "2026-06-15", "2026-10-24", "DR002", "active", False),
+    ("RX27002", "P027", "donepezil", "5", "Take 1 tablet by mouth once daily at bedtime", "once daily at bedtime", 1, 90, 90, 3, 1, "2026-06-20", "2026-09-25", "DR003", "active", False),
+]
 
 # Inventory facts the demo scenarios rely on (on_hand = 0 means out of stock).
 OUT_OF_STOCK = {
@@ -521,7 +549,8 @@ def main() -> None:
                         "pa_criteria", "pa_turnaround_days"], formulary)
 
     write("pharmacies", ["pharmacy_id", "name", "chain", "address", "lat", "lon", "opens", "closes",
-                         "is_24h", "drive_thru", "phone"], [p[:11] for p in PHARMACIES])
+                         "is_24h", "drive_thru", "phone", "delivery", "delivery_fee", "delivery_cutoff",
+                         "delivery_window"], [(*p[:11], *DELIVERY.get(p[0], ("", None, "", ""))) for p in PHARMACIES])
     inventory, prices, waits = [], [], []
     for ph in PHARMACIES:
         ph_id, mult, card = ph[0], ph[11], ph[12]
@@ -546,7 +575,8 @@ def main() -> None:
     write("wait_times", ["pharmacy_id", "weekday", "minutes"], waits)
 
     write("patients", ["patient_id", "first_name", "last_name", "date_of_birth", "plan_id", "member_id",
-                       "address", "lat", "lon", "phone"], PATIENTS)
+                       "address", "lat", "lon", "phone", "sms_opt_in"], [(*p, p[0] not in SMS_OFF) for p in PATIENTS])
+    write("caregivers", ["caregiver_id", "patient_id", "relationship", "authorised_on"], CAREGIVERS)
     write("allergies", ["patient_id", "allergen", "allergy_class", "reaction", "severity"], ALLERGIES)
 
     drug_unit = {d[0]: d[8] for d in DRUGS}

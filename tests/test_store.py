@@ -33,8 +33,8 @@ def test_seeding_is_idempotent(tmp_path):
 
 def test_reseed_keeps_runtime_orders(tmp_path):
     s = Store(str(tmp_path / "w.duckdb"), MOCK)
-    s.rows("INSERT INTO orders SELECT '', 'ORD-99999', patient_id, rx_id, product_id, pharmacy_id, quantity, days_supply, "
-           "dispense_brand, price, price_type, 'received', created_at, ready_at, 'k-99999' FROM orders LIMIT 1")
+    s.rows("INSERT INTO orders BY NAME SELECT * REPLACE ('ORD-99999' AS order_id, 'received' AS status, "
+           "'k-99999' AS idempotency_key) FROM orders LIMIT 1")
     s.rows("UPDATE world_meta SET value = 'stale' WHERE key = 'seed_digest'")
     assert s.seed(MOCK) is True
     assert s.order("ORD-99999") is not None

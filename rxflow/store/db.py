@@ -4,8 +4,9 @@ One Store per process. DuckDB connections are not shared across threads, so ever
 operation takes a fresh cursor (a cheap child connection); writes also hold a lock, which
 with the unique idempotency key makes "two threads confirm the same order" write once.
 
-Orders and requests are scoped by a sandbox ('' is the shared world; in demo mode each session has its own),
-so every order or request read and write takes one. A database file that cannot be used (locked by another
+Orders, requests and the other run-time rows (texts on or off, the outbox of texts, auto-refill enrolments,
+reminders) are scoped by a sandbox ('' is the shared world; in demo mode each session has its own), so every
+read and write of them takes one. A database file that cannot be used (locked by another
 process, unreadable, deleted or replaced while running) raises StoreUnavailable: nothing is
 written to a file that is no longer the one opened.
 """
@@ -29,12 +30,16 @@ from typing import Any
 import duckdb
 
 from rxflow.domain import (
+    OPEN_ENROLMENT_STATUSES,
     OPEN_ORDER_STATUSES,
     OPEN_REQUEST_STATUSES,
     Allergy,
+    Caregiver,
     Drug,
+    Enrolment,
     FormularyEntry,
     Interaction,
+    Message,
     Order,
     Patient,
     Pharmacy,
@@ -42,6 +47,7 @@ from rxflow.domain import (
     Prescriber,
     Prescription,
     Product,
+    Reminder,
     Request,
 )
 
@@ -53,8 +59,10 @@ log = logging.getLogger("rxflow.store")
 REFERENCE_TABLES = (
     "drugs", "products", "duplicate_groups", "interactions", "allergy_cross_sensitivity", "prescribers",
     "plans", "plan_tiers", "formulary", "pharmacies", "inventory", "prices", "wait_times", "patients",
-    "allergies", "prescriptions", "fills",
+    "allergies", "prescriptions", "fills", "caregivers",
 )
+# Rows written at run time, each in a sandbox: what a reset clears and a swept session's sandbox loses.
+RUNTIME_TABLES = ("orders", "requests", "preferences", "outbox", "enrolments", "reminders", "setting_changes")
 
 
 class StoreError(Exception):
@@ -76,15 +84,72 @@ class OrderConflict(StoreError):
 
 
 class RequestConflict(StoreError):
-    """A request of the same kind for the same prescription is already sent."""
+    """A request of the same kind for the same prescription (a transfer: the same drug) is already sent."""
 
     def __init__(self, request_id: str):
         super().__init__(f"Request {request_id} for this prescription is already sent.")
         self.request_id = request_id
 
 
+class EnrolmentConflict(StoreError):
+    """The prescription is on auto-refill already (active or paused)."""
+
+    def __init__(self, enrolment_id: str):
+        super().__init__(f"This prescription is on auto-refill already ({enrolment_id}).")
+        self.enrolment_id = enrolment_id
+
+
+class ReminderConflict(StoreError):
+    """A reminder for the prescription is scheduled already."""
+
+    def __init__(self, reminder_id: str):
+        super().__init__(f"A reminder for this prescription is scheduled already ({reminder_id}).")
+        self.reminder_id = reminder_id
+
+
 def _split(value: str | None) -> list[str]:
     return [v for v in (value or "").split(";") if v]
+
+
+def _next_id(cur, table: str, column: str, prefix: str, floor: int, sandbox: str) -> str:
+    """The next number of a run-time row in its sandbox: ORD-30001, REQ-40001, AR-40001, REM-40001, MSG-50001."""
+    number = cur.execute(
+        f"SELECT greatest(coalesce(max(TRY_CAST(substr({column}, {len(prefix) + 1}) AS BIGINT)), 0), {floor}) + 1 "
+        f"FROM {table} WHERE sandbox = ?", [sandbox]).fetchone()[0]
+    return f"{prefix}{number}"
+
+
+def _insert(cur, table: str, sandbox: str, fields: dict[str, Any]) -> None:
+    cols = ["sandbox", *fields]
+    cur.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [sandbox, *fields.values()])
+
+
+def _queue_text(cur, sandbox: str, ref_id: str, message: dict[str, Any]) -> str:
+    """Write one text in the outbox, inside the caller's transaction (so a text exists exactly when the row it
+    is about does). `message`: patient_id, kind, facts, body, send_at, created_at; '{ref_id}' in the body is
+    the id of that row, known only here."""
+    message_id = _next_id(cur, "outbox", "message_id", "MSG-", 50000, sandbox)
+    _insert(cur, "outbox", sandbox, {
+        **message, "message_id": message_id, "ref_id": ref_id, "facts": json.dumps(message["facts"], default=str),
+        "body": message["body"].replace("{ref_id}", ref_id), "cancelled": False})
+    return message_id
+
+
+def _claim(cur, sandbox: str, change: dict[str, Any]) -> bool:
+    """Record a change of a standing setting by its idempotency key (ref_id, action, patient_id, placed_by,
+    created_at), inside the caller's transaction; False when that key already changed something."""
+    if cur.execute("SELECT 1 FROM setting_changes WHERE sandbox = ? AND idempotency_key = ?",
+                   [sandbox, change["idempotency_key"]]).fetchone():
+        return False
+    _insert(cur, "setting_changes", sandbox, change)
+    return True
+
+
+def _cancel_texts(cur, sandbox: str, ref_id: str, after: dt.datetime) -> None:
+    """Cancel the texts about `ref_id` not yet sent at `after` (those sent stay on the phone)."""
+    cur.execute("UPDATE outbox SET cancelled = true WHERE sandbox = ? AND ref_id = ? AND send_at > ? AND NOT cancelled",
+                [sandbox, ref_id, after])
 
 
 # DuckDB errors that mean the file, not the query, is at fault.
@@ -195,21 +260,31 @@ class Store:
             cur.execute("COMMIT")
 
     def _migrate(self) -> None:
-        """Files made before sandboxes: orders gain a sandbox ('' for every existing row); sessions and
-        turns (conversations under the old, guessable ids) are dropped, as no id of theirs is valid now."""
-        def columns(table: str) -> set[str]:
-            return {r[0] for r in self._con.execute(
+        """Files made before a table gained columns (orders their sandbox, then delivery and who placed them;
+        requests transfers; pharmacies delivery; patients texts): the table is rebuilt as the schema has it
+        now, every row kept and the new columns at their defaults. Sessions and turns from before sandboxes
+        (conversations under the old, guessable ids) are dropped, as no id of theirs is valid now."""
+        def columns(con, table: str) -> set[str]:
+            return {r[0] for r in con.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
 
-        have = columns("orders")
-        if have and "sandbox" not in have:
-            self._con.execute("ALTER TABLE orders RENAME TO orders_before_sandboxes")
-            self._con.execute(SCHEMA.read_text())
-            self._con.execute("INSERT INTO orders BY NAME SELECT * FROM orders_before_sandboxes")
-            self._con.execute("DROP TABLE orders_before_sandboxes")
-        if columns("sessions") and "sandbox" not in columns("sessions"):
+        if columns(self._con, "sessions") and "sandbox" not in columns(self._con, "sessions"):
             self._con.execute("DROP TABLE IF EXISTS turns")
             self._con.execute("DROP TABLE sessions")
+        fresh = duckdb.connect()
+        try:
+            fresh.execute(SCHEMA.read_text())
+            stale = [t for t in (*REFERENCE_TABLES, *RUNTIME_TABLES)
+                     if columns(self._con, t) and columns(fresh, t) - columns(self._con, t)]
+        finally:
+            fresh.close()
+        for table in stale:
+            self._con.execute(f"ALTER TABLE {table} RENAME TO {table}_before_migration")
+        if stale:
+            self._con.execute(SCHEMA.read_text())
+        for table in stale:
+            self._con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {table}_before_migration")
+            self._con.execute(f"DROP TABLE {table}_before_migration")
 
     # ------------------------------------------------------------------ seeding
     @staticmethod
@@ -247,14 +322,14 @@ class Store:
         return True
 
     def reset_runtime(self, mock_dir: Path) -> None:
-        """Back to the seeded world: run-time orders and requests (every sandbox), sessions and turns
-        removed, seed orders restored, order numbers restarting at ORD-30001. Much cheaper than a new database
-        (evals use it between conversations)."""
+        """Back to the seeded world: run-time rows (orders, requests, settings, texts: every sandbox), sessions
+        and turns removed, seed orders restored, order numbers restarting at ORD-30001. Much cheaper than a new
+        database (evals use it between conversations)."""
         with self.transaction() as cur:
             cur.execute("DELETE FROM turns")
             cur.execute("DELETE FROM sessions")
-            cur.execute("DELETE FROM orders")
-            cur.execute("DELETE FROM requests")
+            for table in RUNTIME_TABLES:
+                cur.execute(f"DELETE FROM {table}")
             cur.execute("INSERT INTO orders BY NAME SELECT '' AS sandbox, * "
                         "FROM read_csv(?, header = true, all_varchar = true)", [str(Path(mock_dir) / "orders.csv")])
 
@@ -262,7 +337,7 @@ class Store:
         return {t: self.row(f"SELECT count(*) AS n FROM {t}")["n"] for t in (*REFERENCE_TABLES, "orders")}
 
     # ------------------------------------------------------------------ reference data (cached: read-only)
-    # The reference tables never change at run time (only orders, sessions and turns do), so they
+    # The reference tables never change at run time (only the run-time rows, sessions and turns do), so they
     # are read once per seed into indexes: a turn then costs a few dictionary lookups instead of
     # ~30 DuckDB round trips (~0.6 ms each from Python). seed() drops the cache.
     @cached_property
@@ -297,7 +372,8 @@ class Store:
             interactions=[Interaction(**r) for r in table("interactions", "a, b")],
             duplicate_groups=table("duplicate_groups", "group_name, drug_class"),
             cross=table("allergy_cross_sensitivity", "allergy_class, target"),
-            allergies=allergies, fills=fills)
+            allergies=allergies, fills=fills,
+            caregivers=[Caregiver(**r) for r in table("caregivers", "caregiver_id, patient_id")])
 
     # ------------------------------------------------------------------ catalogue (cached: read-only)
     @cached_property
@@ -355,6 +431,15 @@ class Store:
     def prescription(self, rx_id: str) -> Prescription | None:
         """Any patient's prescription: callers check ownership (tools do, in one place)."""
         return self.ref.prescriptions.get(rx_id)
+
+    def caregiver(self, caregiver_id: str, patient_id: str) -> Caregiver | None:
+        """The authorisation for `caregiver_id` to manage `patient_id`'s record, or None."""
+        return next((c for c in self.ref.caregivers if (c.caregiver_id, c.patient_id) == (caregiver_id, patient_id)),
+                    None)
+
+    def dependants(self, caregiver_id: str) -> list[Caregiver]:
+        """Whose records `caregiver_id` may manage."""
+        return [c for c in self.ref.caregivers if c.caregiver_id == caregiver_id]
 
     def prescriber(self, prescriber_id: str) -> Prescriber | None:
         return self.ref.prescribers.get(prescriber_id)
@@ -434,14 +519,16 @@ class Store:
         r = self.row("SELECT * FROM orders WHERE sandbox = ? AND idempotency_key = ?", [sandbox, idempotency_key])
         return self._order(r) if r else None
 
-    def insert_order(self, fields: dict[str, Any], sandbox: str = "", inside=None) -> tuple[Order, bool]:
+    def insert_order(self, fields: dict[str, Any], sandbox: str = "", inside=None,
+                     text: dict[str, Any] | None = None) -> tuple[Order, bool]:
         """Write one order in one transaction, in `sandbox`. Returns (order, created).
 
         The idempotency key makes a repeated confirmation return the first order instead of
         writing a second. "No other open order for this prescription" is checked inside the
         transaction after the row is written, under the write lock, so two confirmations cannot
         race past it; on a conflict the transaction rolls back and OrderConflict is raised.
-        Order numbers count from ORD-30001 in each sandbox. `inside(cursor)` runs before the
+        Order numbers count from ORD-30001 in each sandbox. `text`: the "ready" or "on its way"
+        text, queued in the same transaction (see _queue_text). `inside(cursor)` runs before the
         commit too (the crash tests stop the process there).
         """
         key = fields["idempotency_key"]
@@ -451,19 +538,16 @@ class Store:
             if existing:
                 found = existing[0]
             else:
-                number = cur.execute(
-                    "SELECT greatest(coalesce(max(TRY_CAST(substr(order_id, 5) AS BIGINT)), 0), 30000) + 1 "
-                    "FROM orders WHERE sandbox = ?", [sandbox]).fetchone()[0]
-                order_id = f"ORD-{number}"
-                cols = ["sandbox", "order_id", *fields]
-                cur.execute(f"INSERT INTO orders ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                            [sandbox, order_id, *fields.values()])
+                order_id = _next_id(cur, "orders", "order_id", "ORD-", 30000, sandbox)
+                _insert(cur, "orders", sandbox, {"order_id": order_id, **fields})
                 marks = ",".join("?" * len(OPEN_ORDER_STATUSES))
                 other = cur.execute(f"SELECT order_id FROM orders WHERE sandbox = ? AND rx_id = ? "
                                     f"AND status IN ({marks}) AND idempotency_key <> ?",
                                     [sandbox, fields["rx_id"], *OPEN_ORDER_STATUSES, key]).fetchone()
                 if other:
                     raise OrderConflict(other[0])
+                if text is not None:
+                    _queue_text(cur, sandbox, order_id, text)
                 if inside is not None:
                     inside(cur)
                 found = None
@@ -472,7 +556,9 @@ class Store:
         return self.order(order_id, sandbox), True
 
     def set_order_status(self, order_id: str, status: str, allowed_from: tuple[str, ...],
-                         sandbox: str = "") -> Order:
+                         sandbox: str = "", at: dt.datetime | None = None) -> Order:
+        """Move an order to `status` if it is in one of `allowed_from` (StoreError otherwise). A cancellation
+        at `at` also cancels the order's texts not sent by then."""
         with self.transaction() as cur:
             r = cur.execute("SELECT status FROM orders WHERE sandbox = ? AND order_id = ?",
                             [sandbox, order_id]).fetchone()
@@ -481,6 +567,8 @@ class Store:
             if r[0] not in allowed_from:
                 raise StoreError(f"Order {order_id} is {r[0]}")
             cur.execute("UPDATE orders SET status = ? WHERE sandbox = ? AND order_id = ?", [status, sandbox, order_id])
+            if status == "cancelled" and at is not None:
+                _cancel_texts(cur, sandbox, order_id, at)
         return self.order(order_id, sandbox)
 
     # ------------------------------------------------------------------ requests (scoped by sandbox, as orders)
@@ -503,12 +591,16 @@ class Store:
         return self._request(r) if r else None
 
     def requests_frame(self, patient_id: str, sandbox: str = ""):
-        """A patient's requests with drug, strength and prescriber names, newest first (pandas, for the UI)."""
+        """A patient's requests with drug, strength and prescriber names, newest first (pandas, for the UI). A
+        transfer of a drug not on the record has no strength; its prescriber column names where it comes from."""
         return self.df(
             """SELECT q.request_id, d.generic_name AS medication, p.strength_label AS strength, q.kind,
-                      pr.name AS prescriber, q.reason, q.status, q.created_at, q.updated_at
-               FROM requests q JOIN prescriptions rx USING (rx_id) JOIN products p ON p.product_id = rx.product_id
-               JOIN drugs d ON d.drug_id = p.drug_id LEFT JOIN prescribers pr ON pr.prescriber_id = q.prescriber_id
+                      coalesce(pr.name, 'from ' || q.from_pharmacy) AS prescriber, q.reason, q.status, q.created_at,
+                      q.updated_at
+               FROM requests q LEFT JOIN prescriptions rx ON rx.rx_id = q.rx_id
+               LEFT JOIN products p ON p.product_id = rx.product_id
+               JOIN drugs d ON d.drug_id = coalesce(q.drug_id, rx.drug_id)
+               LEFT JOIN prescribers pr ON pr.prescriber_id = q.prescriber_id
                WHERE q.sandbox = ? AND q.patient_id = ? ORDER BY q.created_at DESC, q.request_id DESC""",
             [sandbox, patient_id])
 
@@ -516,9 +608,9 @@ class Store:
         """Write one request in one transaction, in `sandbox`. Returns (request, created).
 
         As for orders: the idempotency key makes a repeated yes return the first request, and
-        "no other request of this kind for this prescription still sent" is checked inside the
-        transaction, under the write lock (RequestConflict). Numbers count from REQ-40001 in each
-        sandbox.
+        "no other request of this kind for this prescription (a transfer: this drug) still sent" is
+        checked inside the transaction, under the write lock (RequestConflict). Numbers count from
+        REQ-40001 in each sandbox.
         """
         key = fields["idempotency_key"]
         with self.transaction() as cur:
@@ -528,19 +620,15 @@ class Store:
                 found = existing[0]
             else:
                 marks = ",".join("?" * len(OPEN_REQUEST_STATUSES))
+                same = ("drug_id", fields["drug_id"]) if fields["kind"] == "transfer" else ("rx_id", fields["rx_id"])
                 other = cur.execute("SELECT request_id FROM requests WHERE sandbox = ? AND patient_id = ? "
-                                    f"AND rx_id = ? AND kind = ? AND status IN ({marks})",
-                                    [sandbox, fields["patient_id"], fields["rx_id"], fields["kind"],
+                                    f"AND {same[0]} = ? AND kind = ? AND status IN ({marks})",
+                                    [sandbox, fields["patient_id"], same[1], fields["kind"],
                                      *OPEN_REQUEST_STATUSES]).fetchone()
                 if other:
                     raise RequestConflict(other[0])
-                number = cur.execute(
-                    "SELECT greatest(coalesce(max(TRY_CAST(substr(request_id, 5) AS BIGINT)), 0), 40000) + 1 "
-                    "FROM requests WHERE sandbox = ?", [sandbox]).fetchone()[0]
-                request_id = f"REQ-{number}"
-                cols = ["sandbox", "request_id", *fields]
-                cur.execute(f"INSERT INTO requests ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                            [sandbox, request_id, *fields.values()])
+                request_id = _next_id(cur, "requests", "request_id", "REQ-", 40000, sandbox)
+                _insert(cur, "requests", sandbox, {"request_id": request_id, **fields})
                 found = None
         if found:
             return self.request(found, sandbox), False
@@ -558,6 +646,173 @@ class Store:
             cur.execute("UPDATE requests SET status = ?, updated_at = ? WHERE sandbox = ? AND request_id = ?",
                         [status, at, sandbox, request_id])
         return self.request(request_id, sandbox)
+
+    # ------------------------------------------------------------------ texts: on or off, and the outbox
+    def sms_opt_in(self, patient_id: str, sandbox: str = "") -> bool:
+        """Whether texts to the patient's phone are on: the latest choice in `sandbox`, else as enrolled."""
+        r = self.row("SELECT sms_opt_in FROM preferences WHERE sandbox = ? AND patient_id = ? ORDER BY seq DESC "
+                     "LIMIT 1", [sandbox, patient_id])
+        if r is not None:
+            return r["sms_opt_in"]
+        p = self.patient(patient_id)
+        return bool(p and p.sms_opt_in)
+
+    def set_sms_opt_in(self, fields: dict[str, Any], sandbox: str = "", cancel_after: dt.datetime | None = None,
+                       cancel_kinds: tuple[str, ...] = ()) -> tuple[dict[str, Any], bool]:
+        """Record one choice of texts on or off (patient_id, sms_opt_in, updated_at, placed_by,
+        idempotency_key) in one transaction; a key already used returns its row. Turning texts off also
+        cancels the patient's texts of `cancel_kinds` not sent by `cancel_after`. Returns (row, created)."""
+        with self.transaction() as cur:
+            found = cur.execute("SELECT * FROM preferences WHERE sandbox = ? AND idempotency_key = ?",
+                                [sandbox, fields["idempotency_key"]]).fetchone()
+            if found is None:
+                seq = cur.execute("SELECT coalesce(max(seq), 0) + 1 FROM preferences WHERE sandbox = ?",
+                                  [sandbox]).fetchone()[0]
+                _insert(cur, "preferences", sandbox, {"seq": seq, **fields})
+                if not fields["sms_opt_in"] and cancel_after is not None and cancel_kinds:
+                    marks = ",".join("?" * len(cancel_kinds))
+                    cur.execute(f"UPDATE outbox SET cancelled = true WHERE sandbox = ? AND patient_id = ? "
+                                f"AND kind IN ({marks}) AND send_at > ? AND NOT cancelled",
+                                [sandbox, fields["patient_id"], *cancel_kinds, cancel_after])
+        row = self.row("SELECT * FROM preferences WHERE sandbox = ? AND idempotency_key = ?",
+                       [sandbox, fields["idempotency_key"]])
+        return row, found is None
+
+    @staticmethod
+    def _message(r: dict[str, Any]) -> Message:
+        r.pop("sandbox", None)
+        return Message(**{**r, "facts": json.loads(r["facts"]) if isinstance(r["facts"], str) else r["facts"]})
+
+    def messages(self, patient_id: str, sandbox: str = "") -> list[Message]:
+        """Every text written for a patient in `sandbox` (sent, scheduled or cancelled), by send time."""
+        return [self._message(r) for r in self.rows(
+            "SELECT * FROM outbox WHERE sandbox = ? AND patient_id = ? ORDER BY send_at, message_id",
+            [sandbox, patient_id])]
+
+    # ------------------------------------------------------------------ auto-refill enrolments
+    @staticmethod
+    def _enrolment(r: dict[str, Any]) -> Enrolment:
+        r.pop("sandbox", None)
+        return Enrolment(**r)
+
+    def enrolments(self, patient_id: str, sandbox: str = "") -> list[Enrolment]:
+        return [self._enrolment(r) for r in self.rows(
+            "SELECT * FROM enrolments WHERE sandbox = ? AND patient_id = ? ORDER BY created_at DESC, enrolment_id DESC",
+            [sandbox, patient_id])]
+
+    def enrolment(self, enrolment_id: str, sandbox: str = "") -> Enrolment | None:
+        r = self.row("SELECT * FROM enrolments WHERE sandbox = ? AND enrolment_id = ?", [sandbox, enrolment_id])
+        return self._enrolment(r) if r else None
+
+    def enrolment_by_key(self, idempotency_key: str, sandbox: str = "") -> Enrolment | None:
+        r = self.row("SELECT * FROM enrolments WHERE sandbox = ? AND idempotency_key = ?", [sandbox, idempotency_key])
+        return self._enrolment(r) if r else None
+
+    def change_by_key(self, idempotency_key: str, sandbox: str = "") -> dict[str, Any] | None:
+        """The change of a standing setting this key made (ref_id, action...), or None."""
+        return self.row("SELECT * FROM setting_changes WHERE sandbox = ? AND idempotency_key = ?",
+                        [sandbox, idempotency_key])
+
+    def insert_enrolment(self, fields: dict[str, Any], sandbox: str = "",
+                         text: dict[str, Any] | None = None) -> tuple[Enrolment, bool]:
+        """Put a prescription on auto-refill in one transaction (numbers from AR-40001 in each sandbox), with
+        its first text when given. A key already used returns its enrolment; an active or paused enrolment
+        for the same prescription raises EnrolmentConflict. Returns (enrolment, created)."""
+        with self.transaction() as cur:
+            found = cur.execute("SELECT enrolment_id FROM enrolments WHERE sandbox = ? AND idempotency_key = ?",
+                                [sandbox, fields["idempotency_key"]]).fetchone()
+            if found is None:
+                marks = ",".join("?" * len(OPEN_ENROLMENT_STATUSES))
+                other = cur.execute(f"SELECT enrolment_id FROM enrolments WHERE sandbox = ? AND rx_id = ? "
+                                    f"AND status IN ({marks})", [sandbox, fields["rx_id"], *OPEN_ENROLMENT_STATUSES]
+                                    ).fetchone()
+                if other:
+                    raise EnrolmentConflict(other[0])
+                enrolment_id = _next_id(cur, "enrolments", "enrolment_id", "AR-", 40000, sandbox)
+                _insert(cur, "enrolments", sandbox, {"enrolment_id": enrolment_id, **fields})
+                if text is not None:
+                    _queue_text(cur, sandbox, enrolment_id, text)
+        return self.enrolment(found[0] if found else enrolment_id, sandbox), found is None
+
+    def change_enrolment(self, enrolment_id: str, status: str, allowed_from: tuple[str, ...],
+                         change: dict[str, Any], next_fill_date: dt.date | None = None, sandbox: str = "",
+                         text: dict[str, Any] | None = None) -> tuple[Enrolment, bool]:
+        """Pause, resume or stop an enrolment in one transaction, if its status is one of `allowed_from`
+        (StoreError otherwise): its texts not sent by the change's time are cancelled, and a resumed one gets
+        its new next fill date and `text`. `change` (see _claim) carries the key: a key already used changes
+        nothing. Returns (enrolment, changed)."""
+        with self.transaction() as cur:
+            r = cur.execute("SELECT status FROM enrolments WHERE sandbox = ? AND enrolment_id = ?",
+                            [sandbox, enrolment_id]).fetchone()
+            if r is None:
+                raise StoreError(f"Unknown enrolment {enrolment_id}")
+            if r[0] not in allowed_from:
+                raise StoreError(f"Auto-refill {enrolment_id} is {r[0]}")
+            changed = _claim(cur, sandbox, {**change, "ref_id": enrolment_id})
+            if changed:
+                at = change["created_at"]
+                cur.execute("UPDATE enrolments SET status = ?, updated_at = ?, next_fill_date = coalesce(?, "
+                            "next_fill_date) WHERE sandbox = ? AND enrolment_id = ?",
+                            [status, at, next_fill_date, sandbox, enrolment_id])
+                _cancel_texts(cur, sandbox, enrolment_id, at)
+                if text is not None:
+                    _queue_text(cur, sandbox, enrolment_id, text)
+        return self.enrolment(enrolment_id, sandbox), changed
+
+    # ------------------------------------------------------------------ refill reminders
+    @staticmethod
+    def _reminder(r: dict[str, Any]) -> Reminder:
+        r.pop("sandbox", None)
+        return Reminder(**r)
+
+    def reminders(self, patient_id: str, sandbox: str = "") -> list[Reminder]:
+        return [self._reminder(r) for r in self.rows(
+            "SELECT * FROM reminders WHERE sandbox = ? AND patient_id = ? ORDER BY created_at DESC, reminder_id DESC",
+            [sandbox, patient_id])]
+
+    def reminder(self, reminder_id: str, sandbox: str = "") -> Reminder | None:
+        r = self.row("SELECT * FROM reminders WHERE sandbox = ? AND reminder_id = ?", [sandbox, reminder_id])
+        return self._reminder(r) if r else None
+
+    def reminder_by_key(self, idempotency_key: str, sandbox: str = "") -> Reminder | None:
+        r = self.row("SELECT * FROM reminders WHERE sandbox = ? AND idempotency_key = ?", [sandbox, idempotency_key])
+        return self._reminder(r) if r else None
+
+    def insert_reminder(self, fields: dict[str, Any], text: dict[str, Any], sandbox: str = "") -> tuple[Reminder, bool]:
+        """Schedule a reminder and its text in one transaction (numbers from REM-40001 in each sandbox). A key
+        already used returns its reminder; one for the same prescription still to be sent at the time of this
+        one's creation (created_at) raises ReminderConflict. Returns (reminder, created)."""
+        with self.transaction() as cur:
+            found = cur.execute("SELECT reminder_id FROM reminders WHERE sandbox = ? AND idempotency_key = ?",
+                                [sandbox, fields["idempotency_key"]]).fetchone()
+            if found is None:
+                other = cur.execute("SELECT reminder_id FROM reminders WHERE sandbox = ? AND rx_id = ? "
+                                    "AND status = 'scheduled' AND send_at > ?",
+                                    [sandbox, fields["rx_id"], fields["created_at"]]).fetchone()
+                if other:
+                    raise ReminderConflict(other[0])
+                reminder_id = _next_id(cur, "reminders", "reminder_id", "REM-", 40000, sandbox)
+                _insert(cur, "reminders", sandbox, {"reminder_id": reminder_id, **fields})
+                _queue_text(cur, sandbox, reminder_id, text)
+        return self.reminder(found[0] if found else reminder_id, sandbox), found is None
+
+    def cancel_reminder(self, reminder_id: str, change: dict[str, Any], sandbox: str = "") -> tuple[Reminder, bool]:
+        """Cancel a scheduled reminder and its text (if not sent by the change's time) in one transaction
+        (StoreError when it is not scheduled); a key already used (see _claim) changes nothing. Returns
+        (reminder, changed)."""
+        with self.transaction() as cur:
+            r = cur.execute("SELECT status FROM reminders WHERE sandbox = ? AND reminder_id = ?",
+                            [sandbox, reminder_id]).fetchone()
+            if r is None:
+                raise StoreError(f"Unknown reminder {reminder_id}")
+            if r[0] != "scheduled":
+                raise StoreError(f"Reminder {reminder_id} is {r[0]}")
+            changed = _claim(cur, sandbox, {**change, "ref_id": reminder_id})
+            if changed:
+                cur.execute("UPDATE reminders SET status = 'cancelled' WHERE sandbox = ? AND reminder_id = ?",
+                            [sandbox, reminder_id])
+                _cancel_texts(cur, sandbox, reminder_id, change["created_at"])
+        return self.reminder(reminder_id, sandbox), changed
 
     # ------------------------------------------------------------------ sessions
     def create_session(self, session_id: str, patient_id: str, state: str, context: dict[str, Any],
@@ -621,17 +876,16 @@ class Store:
         return self.row("SELECT count(*) AS n FROM sessions WHERE updated_at >= ?", [active_since])["n"]
 
     def sweep(self, idle_before: dt.datetime) -> dict[str, int]:
-        """Delete sessions idle since before `idle_before`, with their turns and sandboxed orders and
-        requests (and any sandboxed row whose session is gone). Returns the rows deleted per table."""
+        """Delete sessions idle since before `idle_before`, with their turns and sandboxed run-time rows
+        (and any sandboxed row whose session is gone). Returns the rows deleted per table."""
         with self.transaction() as cur:
-            sessions = cur.execute("DELETE FROM sessions WHERE updated_at < ?", [idle_before]).fetchone()[0]
-            turns = cur.execute("DELETE FROM turns WHERE session_id NOT IN (SELECT session_id FROM sessions)"
-                                ).fetchone()[0]
-            orders = cur.execute("DELETE FROM orders WHERE sandbox <> '' AND sandbox NOT IN "
-                                 "(SELECT sandbox FROM sessions)").fetchone()[0]
-            requests = cur.execute("DELETE FROM requests WHERE sandbox <> '' AND sandbox NOT IN "
-                                   "(SELECT sandbox FROM sessions)").fetchone()[0]
-        return {"sessions": sessions, "turns": turns, "orders": orders, "requests": requests}
+            deleted = {"sessions": cur.execute("DELETE FROM sessions WHERE updated_at < ?", [idle_before]).fetchone()[0],
+                       "turns": cur.execute("DELETE FROM turns WHERE session_id NOT IN (SELECT session_id FROM sessions)"
+                                            ).fetchone()[0]}
+            for table in RUNTIME_TABLES:
+                deleted[table] = cur.execute(f"DELETE FROM {table} WHERE sandbox <> '' AND sandbox NOT IN "
+                                             "(SELECT sandbox FROM sessions)").fetchone()[0]
+        return deleted
 
     def runtime_rows(self) -> dict[str, int]:
         """Rows written at run time: sessions, turns, sandboxed orders and requests (the soak benchmark reads it)."""
@@ -642,7 +896,7 @@ class Store:
     def delete_session(self, session_id: str) -> None:
         with self.transaction() as cur:
             cur.execute("DELETE FROM turns WHERE session_id = ?", [session_id])
-            for table in ("orders", "requests"):
+            for table in RUNTIME_TABLES:
                 cur.execute(f"DELETE FROM {table} WHERE sandbox <> '' AND sandbox IN "
                             "(SELECT sandbox FROM sessions WHERE session_id = ?)", [session_id])
             cur.execute("DELETE FROM sessions WHERE session_id = ?", [session_id])
