@@ -118,6 +118,22 @@ def _request(rx="RX3003", kind="renewal", reason="expired", key="k-req-00001", c
                               "idempotency_key": key}
 
 
+def _enrol(key="k-auto-00001"):
+    return "enrol_auto_refill", {"rx_id": "RX1003", "pharmacy_id": "PH004", "confirmed": True, "idempotency_key": key}
+
+
+def _change(action, key):
+    return "change_auto_refill", {"enrolment_id": "AR-40001", "action": action, "confirmed": True, "idempotency_key": key}
+
+
+def _remind(key="k-remind-0001"):
+    return "schedule_reminder", {"rx_id": "RX1001", "confirmed": True, "idempotency_key": key}
+
+
+def _transfer(medication="atorvastatin", source="Rite Aid"):
+    return "transfer_plan", {"medication": medication, "from_pharmacy": source}
+
+
 def _boom(*_a, **_k):
     raise RuntimeError("a bug")
 
@@ -156,11 +172,21 @@ REASONS = {
     "request_exists": ("conflict", "P003", [("P003", _request(key="k-req-first"))], _request(key="k-req-again"), {}),
     "already_withdrawn": ("conflict", "P003", [("P003", _request()), ("P003", ("withdraw_request", {"request_id": "REQ-40001"}))],
                           ("withdraw_request", {"request_id": "REQ-40001"}), {}),
+    "no_delivery": ("refused", "P001", [], ("delivery_quote", {"rx_id": "RX1001", "pharmacy_id": "PH007"}), {}),
+    "auto_refill_refused": ("refused", "P004", [], ("auto_refill_plan", {"rx_id": "RX4001"}), {}),
+    "already_enrolled": ("conflict", "P001", [("P001", _enrol())], _enrol("k-auto-00002"), {}),
+    "enrolment_stopped": ("conflict", "P001", [("P001", _enrol()), ("P001", _change("stop", "k-stop-00001"))],
+                          _change("resume", "k-resume-0001"), {}),
+    "reminder_exists": ("conflict", "P001", [("P001", _remind())], _remind("k-remind-0002"), {}),
+    "not_transferable": ("refused", "P001", [], _transfer("oxycodone"), {}),
+    "from_our_pharmacy": ("bad_input", "P001", [], _transfer(source="Oak Hill Drug"), {}),
 }
+# Raised by ToolContext.acting, before any tool runs (tests/test_tools_services.py).
+NOT_A_TOOLS_REASON = {"not_authorised"}
 
 
 def test_every_reason_has_a_case():
-    assert set(REASONS) == ERROR_REASONS
+    assert set(REASONS) | NOT_A_TOOLS_REASON == ERROR_REASONS
 
 
 @pytest.mark.parametrize("reason", sorted(REASONS))

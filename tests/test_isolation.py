@@ -31,24 +31,46 @@ def id_probes(store, me: str):
                                          "idempotency_key": f"probe-{me}-{rx.rx_id}"}),
                        ("create_request", {"rx_id": rx.rx_id, "kind": "pharmacist_callback", "reason": "patient_request",
                                            "confirmed": True, "idempotency_key": f"probe-{me}-{rx.rx_id}"}),
-                       ("list_requests", {"rx_id": rx.rx_id})]
+                       ("list_requests", {"rx_id": rx.rx_id}),
+                       ("delivery_quote", {"rx_id": rx.rx_id, "pharmacy_id": "PH001"}),
+                       ("auto_refill_plan", {"rx_id": rx.rx_id}),
+                       ("enrol_auto_refill", {"rx_id": rx.rx_id, "pharmacy_id": "PH001", "confirmed": True,
+                                              "idempotency_key": f"probe-{me}-{rx.rx_id}"}),
+                       ("reminder_plan", {"rx_id": rx.rx_id}),
+                       ("schedule_reminder", {"rx_id": rx.rx_id, "confirmed": True,
+                                              "idempotency_key": f"probe-{me}-{rx.rx_id}"})]
         for o in store.orders(other.patient_id):
             found += [("track_order", {"order_id": o.order_id}), ("cancel_order", {"order_id": o.order_id})]
         for q in store.requests(other.patient_id):
             found += [("list_requests", {"request_id": q.request_id}), ("withdraw_request", {"request_id": q.request_id})]
+        for e in store.enrolments(other.patient_id):
+            found += [("change_auto_refill", {"enrolment_id": e.enrolment_id, "action": "stop", "confirmed": True,
+                                              "idempotency_key": f"probe-{me}-{e.enrolment_id}"})]
+        for r in store.reminders(other.patient_id):
+            found += [("cancel_reminder", {"reminder_id": r.reminder_id, "confirmed": True,
+                                           "idempotency_key": f"probe-{me}-{r.reminder_id}"})]
         probes += [(name, args, other) for name, args in found]
     return probes
 
 
 def test_every_id_taking_tool_refuses_other_patients(ctx_for, store):
     taking_ids = {name for name, s in REGISTRY.items()
-                  if {"rx_id", "order_id", "request_id"} & set(s.json_schema()["properties"])}
-    for p in store.patients():  # a request of each patient's own, for the others to probe
+                  if {"rx_id", "order_id", "request_id", "enrolment_id", "reminder_id"} & set(s.json_schema()["properties"])}
+    for p in store.patients():  # a request, a reminder and an auto-refill of each patient's own, for the others to probe
+        own = ctx_for(p.patient_id)
         rx = store.prescriptions(p.patient_id)[0]
-        assert call_tool(ctx_for(p.patient_id), "create_request", {
+        assert call_tool(own, "create_request", {
             "rx_id": rx.rx_id, "kind": "pharmacist_callback", "reason": "patient_request", "confirmed": True,
             "idempotency_key": f"own-{p.patient_id}"}).ok
+        assert call_tool(own, "schedule_reminder", {"rx_id": rx.rx_id, "confirmed": True,
+                                                    "idempotency_key": f"own-{p.patient_id}"}).ok
+        auto = [r for r in store.prescriptions(p.patient_id) if call_tool(own, "auto_refill_plan", {"rx_id": r.rx_id}).ok]
+        if auto:  # not P004: every one of his is a controlled substance
+            assert call_tool(own, "enrol_auto_refill", {"rx_id": auto[0].rx_id, "pharmacy_id": "PH001", "confirmed": True,
+                                                        "idempotency_key": f"own-{p.patient_id}"}).ok
     sent = store.row("SELECT count(*) AS n FROM requests WHERE status = 'sent'")["n"]
+    settings = store.row("SELECT (SELECT count(*) FROM enrolments WHERE status = 'active') + "
+                         "(SELECT count(*) FROM reminders WHERE status = 'scheduled') AS n")["n"]
     total = 0
     for me in DEMO:
         probes = id_probes(store, me)
@@ -64,6 +86,8 @@ def test_every_id_taking_tool_refuses_other_patients(ctx_for, store):
             assert other.last_name not in text and not any(d in text for d in theirs), (name, text)
     assert store.row("SELECT count(*) AS n FROM orders")["n"] == 10  # nothing written, nothing cancelled
     assert store.row("SELECT count(*) AS n FROM requests WHERE status = 'sent'")["n"] == sent  # nor withdrawn
+    assert store.row("SELECT (SELECT count(*) FROM enrolments WHERE status = 'active') + "
+                     "(SELECT count(*) FROM reminders WHERE status = 'scheduled') AS n")["n"] == settings
     assert all(o.status == s for o, s in ((store.order("ORD-20007"), "received"), (store.order("ORD-20009"), "in_progress")))
     assert total > 1000  # the probes are exhaustive, not a sample
 

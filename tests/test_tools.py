@@ -10,12 +10,13 @@ from helpers import err, ok_json
 from rxflow.tools import REGISTRY, call_tool, list_tools
 
 
-def test_registry_has_the_21_tools_in_six_categories():
+def test_registry_has_the_38_tools_in_seven_categories():
     tools = list_tools()
-    assert len(tools) == 21
-    assert {t["category"] for t in tools} == {"patient", "drugs", "pharmacy", "cost", "orders", "requests"}
-    assert {t["name"] for t in tools if t["kind"] == "write"} == {"submit_order", "cancel_order", "create_request",
-                                                                  "withdraw_request"}
+    assert len(tools) == 38
+    assert {t["category"] for t in tools} == {"patient", "drugs", "pharmacy", "cost", "orders", "requests", "services"}
+    assert {t["name"] for t in tools if t["kind"] == "write"} == {
+        "submit_order", "cancel_order", "create_request", "withdraw_request", "request_transfer", "set_notifications",
+        "enrol_auto_refill", "change_auto_refill", "schedule_reminder", "cancel_reminder"}
     for t in tools:
         spec = REGISTRY[t["name"]]
         assert "Args:" in spec.description and "Returns:" in spec.description, t["name"]

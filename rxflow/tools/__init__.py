@@ -1,4 +1,4 @@
-"""The 21 tools in six categories, and their one registry.
+"""The 38 tools in seven categories, and their one registry.
 
 Importing this package registers every tool. `call_tool(ctx, name, args)` is the one way to
 run a tool: it validates arguments and returns a ToolResult with a typed error (code, reason,
@@ -6,7 +6,7 @@ message) on failure. `Tools(ctx, record)` (rxflow/tools/facade.py, generated fro
 calls the same way through one typed method per tool and raises ToolFailed on failure.
 """
 
-from rxflow.tools import cost, drugs, orders, patient, pharmacy, requests  # noqa: F401  (registers the tools)
+from rxflow.tools import cost, drugs, orders, patient, pharmacy, requests, services  # noqa: F401  (registers the tools)
 from rxflow.tools.base import (
     ERROR_REASONS,
     REGISTRY,
@@ -21,7 +21,7 @@ from rxflow.tools.base import (
     call_tool,
 )
 
-CATEGORIES = ("patient", "drugs", "pharmacy", "cost", "orders", "requests")
+CATEGORIES = ("patient", "drugs", "pharmacy", "cost", "orders", "requests", "services")
 
 
 def list_tools() -> list[dict]:

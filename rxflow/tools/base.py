@@ -21,7 +21,17 @@ from typing import Any, Literal, get_args, get_type_hints
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rxflow import policy
-from rxflow.domain import OPEN_ORDER_STATUSES, Drug, Order, Patient, Prescription, Request
+from rxflow.clock import on_day
+from rxflow.domain import (
+    OPEN_ORDER_STATUSES,
+    Drug,
+    Enrolment,
+    Order,
+    Patient,
+    Prescription,
+    Reminder,
+    Request,
+)
 from rxflow.store import Store, StoreUnavailable
 
 log = logging.getLogger("rxflow.tools")
@@ -44,19 +54,36 @@ ErrorReason = Literal[
     "missing_from_catalogue",  # internal: a prescription's drug is not in the catalogue, a broken seed (any tool)
     "no_price",  # not_found: the pharmacy has no price for the product (price_lookup, submit_order)
     "no_fills",  # not_found: a prescription never filled (adherence_check)
+    "not_authorised",  # forbidden: the person typing may not act for that patient (ToolContext.acting, before any
+    #                    tool); the same words whether or not the patient exists
     # writes
-    "not_confirmed",  # refused: without the patient's explicit yes (submit_order, create_request)
-    "key_reused",  # conflict: the idempotency key was used for another order or request (submit_order, create_request)
+    "not_confirmed",  # refused: without the patient's explicit yes (every write tool but cancel_order and
+    #                   withdraw_request)
+    "key_reused",  # conflict: the idempotency key was used for another row or patient (submit_order, create_request,
+    #                request_transfer, set_notifications, enrol_auto_refill, change_auto_refill, schedule_reminder,
+    #                cancel_reminder)
     "blocked_by_policy",  # refused: the refill rules block it, their codes in `alerts` (submit_order)
     "out_of_stock",  # refused: too little in stock, `alerts` == ["out_of_stock"] (submit_order)
     "already_in_progress",  # conflict: another order for the prescription is open (submit_order)
-    "already_cancelled",  # conflict: (cancel_order)
+    "already_cancelled",  # conflict: (cancel_order, cancel_reminder)
     "not_cancellable",  # conflict: already picked up (cancel_order)
     "status_changed",  # conflict: changed under the call by a concurrent write (cancel_order, withdraw_request)
     "invalid_request_reason",  # bad_input: `reason` is no alert code nor 'patient_request' (create_request)
     "not_warranted",  # refused: the refill rules call for no such request, those they do in `allowed` (create_request)
     "request_exists",  # conflict: the same request is already sent, its id in `request_id` (create_request)
     "already_withdrawn",  # conflict: (withdraw_request)
+    # delivery, texts, auto-refill, reminders, transfers (issue 19)
+    "no_delivery",  # refused: the pharmacy does not deliver (delivery_quote, submit_order with delivery)
+    "auto_refill_refused",  # refused: the rules would refuse every refill (controlled, no refills, expired,
+    #                         discontinued), their codes in `alerts` (auto_refill_plan, enrol_auto_refill)
+    "already_enrolled",  # conflict: the prescription is on auto-refill already (active or paused), its id in
+    #                      `enrolment_id` (enrol_auto_refill)
+    "enrolment_stopped",  # conflict: a stopped auto-refill cannot be paused or resumed (change_auto_refill)
+    "reminder_exists",  # conflict: a reminder for the prescription is scheduled already, its id in `reminder_id`
+    #                     (schedule_reminder)
+    "not_transferable",  # refused: a Schedule II controlled substance cannot be transferred (transfer_plan,
+    #                      request_transfer)
+    "from_our_pharmacy",  # bad_input: the pharmacy to transfer from is one of ours (transfer_plan, request_transfer)
 ]
 ERROR_REASONS: frozenset[str] = frozenset(get_args(ErrorReason))
 # The keys every error dict carries; a ToolError's details add to them and never replace them.
@@ -85,19 +112,56 @@ class ToolArgs(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, str_max_length=200)
 
 
+class NoArgs(ToolArgs):
+    """The input of a tool that takes no arguments (the patient comes from the context, as always)."""
+
+
 class ToolOutput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# The words of a refusal to act for someone: the same whether that person exists or not.
+NOT_AUTHORISED = "I can only help with your own record, or one you are authorised to manage."
+
+
 @dataclass
 class ToolContext:
-    """A session's view of the world: one patient, one 'today', one sandbox of orders and requests
-    ('' is the shared world; in demo mode each session has its own, and sees only the rows in it)."""
+    """A session's view of the world: one patient's record, one 'today', one sandbox of orders and requests
+    ('' is the shared world; in demo mode each session has its own, and sees only the rows in it).
+
+    `now` pins the world's clock (None: `today` at the current time of day in the world's zone);
+    `actor_id` is who is typing when it is not the patient (a caregiver: see `acting`)."""
 
     store: Store
     patient_id: str
     today: dt.date
     sandbox: str = ""
+    now: dt.datetime | None = None
+    actor_id: str | None = None
+
+    @classmethod
+    def acting(cls, store: Store, actor_id: str, patient_id: str, today: dt.date, sandbox: str = "",
+               now: dt.datetime | None = None) -> ToolContext:
+        """The context for `actor_id` working on `patient_id`'s record: their own, or one a caregivers row
+        authorises them to manage. Who may act for whom is decided here, once, for every tool."""
+        if patient_id != actor_id and store.caregiver(actor_id, patient_id) is None:
+            raise ToolError("forbidden", NOT_AUTHORISED, reason="not_authorised")
+        return cls(store, patient_id, today, sandbox, now=now, actor_id=actor_id)
+
+    @cached_property
+    def clock(self) -> dt.datetime:
+        """The world's time for this context: `now`, or today at the current time in the world's zone.
+        Read once per context, so that every answer of one turn tells the same time."""
+        if self.now is not None:
+            return self.now.replace(microsecond=0)
+        from rxflow.config import get_settings
+
+        return on_day(self.today, get_settings().timezone)
+
+    @property
+    def placed_by(self) -> str:
+        """Who a write is recorded as placed by: the caregiver acting, else the patient."""
+        return self.actor_id or self.patient_id
 
     @property
     def patient(self) -> Patient:
@@ -129,6 +193,23 @@ class ToolContext:
             raise ToolError("not_found", f"No request {request_id} on record.", reason="not_on_record")
         if r.patient_id != self.patient_id:
             raise ToolError("forbidden", f"Request {request_id} is not on this patient's record.", reason="not_yours")
+        return r
+
+    def own_enrolment(self, enrolment_id: str) -> Enrolment:
+        e = self.store.enrolment(enrolment_id.upper(), self.sandbox)
+        if e is None:
+            raise ToolError("not_found", f"No auto-refill {enrolment_id} on record.", reason="not_on_record")
+        if e.patient_id != self.patient_id:
+            raise ToolError("forbidden", f"Auto-refill {enrolment_id} is not on this patient's record.",
+                            reason="not_yours")
+        return e
+
+    def own_reminder(self, reminder_id: str) -> Reminder:
+        r = self.store.reminder(reminder_id.upper(), self.sandbox)
+        if r is None:
+            raise ToolError("not_found", f"No reminder {reminder_id} on record.", reason="not_on_record")
+        if r.patient_id != self.patient_id:
+            raise ToolError("forbidden", f"Reminder {reminder_id} is not on this patient's record.", reason="not_yours")
         return r
 
     def drug_of(self, rx: Prescription) -> Drug:

@@ -1,12 +1,15 @@
-"""Cost tools: prices (copay vs cash vs discount card), formulary, brand vs generic, prior auth."""
+"""Cost tools: prices (copay vs cash vs discount card), several prescriptions at one pharmacy, formulary, brand
+vs generic, prior auth."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field
 
-from rxflow.domain import Offer, Prescription
+from rxflow import clock
+from rxflow.domain import DeliveryMethod, Offer, Prescription, PriceType
 from rxflow.offers import MAX_OFFER_KM
 from rxflow.tools.base import ToolArgs, ToolContext, ToolError, ToolOutput, tool
 from rxflow.tools.drugs import resolve_drug
@@ -27,7 +30,8 @@ def copay_for(ctx: ToolContext, rx: Prescription) -> float | None:
 
 
 def quote(ctx: ToolContext, rx: Prescription, row: dict, pay_cash: bool = False) -> Offer:
-    """One pharmacy's grounded offer. The patient pays the lowest of copay, cash and card."""
+    """One pharmacy's grounded offer. The patient pays the lowest of copay, cash and card; an order placed now
+    (the world's clock) is ready after the typical wait, counted from the next opening when it is closed."""
     brand = dispense_brand(ctx, rx)
     prices = ctx.store.unit_prices(row["pharmacy_id"], rx.product_id) or {}
     unit_cash = prices.get("brand_unit_cash" if brand else "generic_unit_cash")
@@ -40,12 +44,14 @@ def quote(ctx: ToolContext, rx: Prescription, row: dict, pay_cash: bool = False)
     options = [(p, t) for p, t in ((copay, "copay"), (cash, "cash"), (card, "discount_card")) if p is not None]
     price, ptype = min(options, key=lambda o: o[0])  # ties keep the copay: it counts toward the deductible
     on_hand = ctx.store.on_hand(row["pharmacy_id"], rx.product_id) or 0
+    wait = ctx.store.wait_minutes(row["pharmacy_id"], ctx.today.weekday()) or 0
+    ph = ctx.store.pharmacy(row["pharmacy_id"])
     return Offer(pharmacy_id=row["pharmacy_id"], pharmacy_name=row["name"], chain=row["chain"], address=row["address"],
                  distance_km=round(row["distance_km"], 2), in_stock=on_hand >= rx.quantity, on_hand=on_hand,
-                 wait_minutes=ctx.store.wait_minutes(row["pharmacy_id"], ctx.today.weekday()) or 0,
-                 price=price, price_type=ptype, copay=copay, cash_price=cash, card_price=card, dispense_brand=brand,
-                 hours=hours_of(row), closes="24:00" if row["is_24h"] else row["closes"], is_24h=row["is_24h"],
-                 drive_thru=row["drive_thru"])
+                 wait_minutes=wait, price=price, price_type=ptype, copay=copay, cash_price=cash, card_price=card,
+                 dispense_brand=brand, hours=hours_of(row), closes="24:00" if row["is_24h"] else row["closes"],
+                 is_24h=row["is_24h"], drive_thru=row["drive_thru"], delivery=ph.delivery, delivery_fee=ph.delivery_fee,
+                 ready_at=clock.ready_at(ph, ctx.clock, wait))
 
 
 class PriceArgs(ToolArgs):
@@ -296,3 +302,101 @@ def covered_alternatives(ctx: ToolContext, args: AlternativesArgs) -> Alternativ
     out.sort(key=lambda a: (not a.lower_cost, a.prior_auth, a.copay_30, a.drug))
     return Alternatives(plan=plan.name if plan else None, drug_id=drug.drug_id, drug=drug.generic_name,
                         drug_class=drug.drug_class, current=_covered(drug, own) if own else None, alternatives=out)
+
+
+class BasketArgs(ToolArgs):
+    rx_ids: list[str] = Field(min_length=1, max_length=10,
+                              description="The prescriptions to fill together, such as ['RX1001', 'RX1002'].")
+    delivery: bool = Field(False, description="Only pharmacies that deliver, with the delivery window, such as true.")
+
+
+class BasketItem(ToolOutput):
+    rx_id: str
+    medication: str
+    strength: str
+    quantity: int
+    price: float
+    price_type: PriceType
+    dispense_brand: bool
+
+
+class BasketOffer(ToolOutput):
+    pharmacy_id: str
+    pharmacy_name: str
+    chain: str
+    address: str
+    distance_km: float
+    items: list[BasketItem] = Field(description="Every prescription asked for, each priced as price_lookup prices it.")
+    total: float = Field(description="The items' prices added up (a delivery fee is apart).")
+    wait_minutes: int
+    ready_at: dt.datetime = Field(description="When orders placed now would be ready.")
+    hours: str
+    is_24h: bool
+    drive_thru: bool
+    delivery: DeliveryMethod
+    delivery_fee: float | None
+    arrives_from: dt.datetime | None = Field(description="A delivery's window (delivery asked for), else None.")
+    arrives_until: dt.datetime | None
+
+
+class NearMiss(ToolOutput):
+    pharmacy_id: str
+    pharmacy_name: str
+    distance_km: float
+    missing_rx_id: str = Field(description="The one prescription it lacks stock for.")
+    missing_medication: str
+
+
+class BasketOffers(ToolOutput):
+    rx_ids: list[str]
+    offers: list[BasketOffer] = Field(description="Pharmacies within 15 km with every item in stock, nearest first.")
+    missing_one: list[NearMiss] = Field(description="Pharmacies within 15 km lacking exactly one item, nearest first.")
+
+
+@tool("cost")
+def basket_offers(ctx: ToolContext, args: BasketArgs) -> BasketOffers:
+    """Pharmacies that can fill several prescriptions at once ("refill everything that's due"), with the total.
+
+    Every pharmacy within 15 km with every item in stock, nearest first, each item priced as
+    price_lookup prices it (the lowest of copay, cash and card), with the total, the ready time
+    of orders placed now and the delivery service; and, apart, the pharmacies lacking only one
+    item, with which. It does not judge whether each may be refilled: ask patient_history.
+
+    Args:
+        rx_ids: up to 10 prescriptions, such as ['RX1001', 'RX1002', 'RX1003'].
+        delivery: only pharmacies that deliver, with the delivery window, such as true.
+
+    Returns:
+        The offers (items, total, distance, ready time, delivery fee and window) and the near
+        misses (the one item each lacks).
+
+    Raises:
+        not_found / forbidden for an unknown prescription or another patient's.
+    """
+    rxs = list({rx.rx_id: rx for rx in (ctx.own_prescription(r) for r in args.rx_ids)}.values())
+    names = {rx.rx_id: (ctx.drug_of(rx).generic_name, ctx.store.product(rx.product_id).strength_label) for rx in rxs}
+    p = ctx.patient
+    offers, near = [], []
+    for row in ctx.store.pharmacies_by_distance(p.lat, p.lon):
+        ph = ctx.store.pharmacy(row["pharmacy_id"])
+        if row["distance_km"] > MAX_OFFER_KM or (args.delivery and not ph.delivery):
+            continue
+        quotes = {rx.rx_id: quote(ctx, rx, row) for rx in rxs}
+        lacking = [rx_id for rx_id, q in quotes.items() if not q.in_stock]
+        first = next(iter(quotes.values()))
+        if len(lacking) == 1:
+            near.append(NearMiss(pharmacy_id=ph.pharmacy_id, pharmacy_name=ph.name, distance_km=first.distance_km,
+                                 missing_rx_id=lacking[0], missing_medication=names[lacking[0]][0]))
+        if lacking:
+            continue
+        window = clock.delivery_window(ph, first.ready_at) if args.delivery else None
+        items = [BasketItem(rx_id=rx.rx_id, medication=names[rx.rx_id][0], strength=names[rx.rx_id][1],
+                            quantity=rx.quantity, price=q.price, price_type=q.price_type, dispense_brand=q.dispense_brand)
+                 for rx, q in zip(rxs, quotes.values(), strict=True)]
+        offers.append(BasketOffer(
+            pharmacy_id=ph.pharmacy_id, pharmacy_name=ph.name, chain=ph.chain, address=ph.address,
+            distance_km=first.distance_km, items=items, total=round(sum(i.price for i in items), 2),
+            wait_minutes=first.wait_minutes, ready_at=first.ready_at, hours=first.hours, is_24h=ph.is_24h,
+            drive_thru=ph.drive_thru, delivery=ph.delivery, delivery_fee=ph.delivery_fee,
+            arrives_from=window[0] if window else None, arrives_until=window[1] if window else None))
+    return BasketOffers(rx_ids=[rx.rx_id for rx in rxs], offers=offers, missing_one=near)

@@ -1,8 +1,9 @@
-"""Patient tools: history, adherence, allergies."""
+"""Patient tools: history, a prescription by its number, adherence, allergies, and whose records one manages."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal
 
 from pydantic import Field
@@ -10,7 +11,7 @@ from pydantic import Field
 from rxflow import policy
 from rxflow.domain import Alert, AlertCode
 from rxflow.policy import Check
-from rxflow.tools.base import ToolArgs, ToolContext, ToolError, ToolOutput, placeholder_rx, tool
+from rxflow.tools.base import NoArgs, ToolArgs, ToolContext, ToolError, ToolOutput, placeholder_rx, tool
 from rxflow.tools.drugs import resolve_drug
 
 
@@ -72,6 +73,24 @@ class MedicationLine(ToolOutput):
     refill: RefillStatus
 
 
+def medication_line(ctx: ToolContext, rx, orders=None) -> MedicationLine:
+    """One prescription as patient_history lists it, with the rules' verdict today."""
+    store = ctx.store
+    d, prod = ctx.drug_of(rx), store.product(rx.product_id)
+    prescriber = store.prescriber(rx.prescriber_id)
+    fills = store.fills(rx.rx_id)
+    return MedicationLine(
+        rx_id=rx.rx_id, drug_id=d.drug_id, name=d.generic_name, brand_names=d.brand_names,
+        drug_class=d.drug_class, strength=prod.strength_label, dose_form=prod.dose_form, sig=rx.sig,
+        frequency=rx.frequency, quantity=rx.quantity, days_supply=rx.days_supply,
+        refills_remaining=rx.refills_remaining, last_fill_date=rx.last_fill_date,
+        expires_on=policy.expiry_date(rx), status=rx.status, dispense_as_written=rx.dispense_as_written,
+        prescriber=prescriber.name if prescriber else "", prescriber_phone=prescriber.phone if prescriber else "",
+        prescriber_practice=prescriber.practice if prescriber else "",
+        controlled_schedule=d.dea_schedule, last_pharmacy_id=fills[-1]["pharmacy_id"] if fills else None,
+        refill=refill_status(ctx, rx, orders))
+
+
 class OrderLine(ToolOutput):
     order_id: str
     rx_id: str
@@ -117,21 +136,8 @@ def patient_history(ctx: ToolContext, args: PatientHistoryArgs) -> PatientHistor
     store, p = ctx.store, ctx.patient
     plan = store.plan(p.plan_id)
     all_orders = store.orders(p.patient_id, ctx.sandbox)
-    meds = []
-    for rx in store.prescriptions(p.patient_id, active_only=not args.include_inactive):
-        d, prod = ctx.drug_of(rx), store.product(rx.product_id)
-        prescriber = store.prescriber(rx.prescriber_id)
-        fills = store.fills(rx.rx_id)
-        meds.append(MedicationLine(
-            rx_id=rx.rx_id, drug_id=d.drug_id, name=d.generic_name, brand_names=d.brand_names,
-            drug_class=d.drug_class, strength=prod.strength_label, dose_form=prod.dose_form, sig=rx.sig,
-            frequency=rx.frequency, quantity=rx.quantity, days_supply=rx.days_supply,
-            refills_remaining=rx.refills_remaining, last_fill_date=rx.last_fill_date,
-            expires_on=policy.expiry_date(rx), status=rx.status, dispense_as_written=rx.dispense_as_written,
-            prescriber=prescriber.name if prescriber else "", prescriber_phone=prescriber.phone if prescriber else "",
-            prescriber_practice=prescriber.practice if prescriber else "",
-            controlled_schedule=d.dea_schedule, last_pharmacy_id=fills[-1]["pharmacy_id"] if fills else None,
-            refill=refill_status(ctx, rx, all_orders)))
+    meds = [medication_line(ctx, rx, all_orders)
+            for rx in store.prescriptions(p.patient_id, active_only=not args.include_inactive)]
     names = {m.rx_id: m.name for m in meds}
     orders = [OrderLine(order_id=o.order_id, rx_id=o.rx_id,
                         medication=names.get(o.rx_id) or ctx.drug_of(store.prescription(o.rx_id)).generic_name,
@@ -233,3 +239,66 @@ def allergy_check(ctx: ToolContext, args: AllergyArgs) -> AllergyReport:
     return AllergyReport(drug_id=drug.drug_id, drug=drug.generic_name,
                          allergies_on_record=[a.allergen for a in allergies], alerts=alerts,
                          safe=not alerts)
+
+
+class FindPrescriptionArgs(ToolArgs):
+    number: str = Field(pattern=r"^(?i:(?:rx|#)?\s*#?\s*\d{1,9})$",
+                        description="The prescription number as the patient says it, such as '1001', 'RX1001', "
+                                    "'rx 1001' or '#1001'.")
+
+
+@tool("patient")
+def find_prescription(ctx: ToolContext, args: FindPrescriptionArgs) -> MedicationLine:
+    """One of the patient's prescriptions by its number (the number on the label: 'RX1001', '1001', '#1001').
+
+    A number that is not on the patient's own record gets the same answer whether or not it is
+    someone else's: it is never said whose it is.
+
+    Args:
+        number: such as 'rx 1001' or '#1001'.
+
+    Returns:
+        The prescription as patient_history lists it (id, medication, strength, directions,
+        refills, last fill and its pharmacy, the refill rules' verdict today).
+
+    Raises:
+        not_found (not_on_record) for a number not on the patient's record.
+    """
+    rx_id = "RX" + re.sub(r"\D", "", args.number)
+    rx = ctx.store.prescription(rx_id)
+    if rx is None or rx.patient_id != ctx.patient_id:  # one answer for "someone else's" and "no one's"
+        raise ToolError("not_found", f"No prescription {rx_id} on this patient's record.", reason="not_on_record")
+    return medication_line(ctx, rx, ctx.store.orders(ctx.patient_id, ctx.sandbox))
+
+
+class Dependant(ToolOutput):
+    patient_id: str
+    first_name: str
+    last_name: str
+    relationship: str = Field(description="Who they are to the person typing, such as 'mother'.")
+
+
+class Dependants(ToolOutput):
+    dependants: list[Dependant]
+
+
+@tool("patient")
+def my_dependants(ctx: ToolContext, args: NoArgs) -> Dependants:
+    """The people whose records the person typing is authorised to manage (a caregiver's dependants), if any.
+
+    The person typing is the caregiver when one is acting for a dependant, else the patient.
+    Only these records can be switched to; anyone else's cannot be reached.
+
+    Args:
+        (none)
+
+    Returns:
+        Each dependant's id, first and last name, and relationship (such as 'mother').
+    """
+    out = []
+    for c in ctx.store.dependants(ctx.placed_by):
+        p = ctx.store.patient(c.patient_id)
+        if p is not None:
+            out.append(Dependant(patient_id=p.patient_id, first_name=p.first_name, last_name=p.last_name,
+                                 relationship=c.relationship))
+    return Dependants(dependants=out)
