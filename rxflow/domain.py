@@ -60,6 +60,11 @@ class Patient(Model):
     sms_opt_in: bool = Field(True, description="Texts to the phone on file, as enrolled (a later choice is a "
                                                "preference row)")
 
+    @field_validator("sms_opt_in", mode="before")
+    @classmethod
+    def _enrolled(cls, v: Any) -> Any:
+        return True if v is None else v  # a file migrated but not yet re-seeded
+
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"

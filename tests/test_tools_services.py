@@ -318,7 +318,7 @@ def test_create_request_cannot_send_a_transfer(at):
 # ----------------------------------------------------------------------------- caregivers
 def test_a_caregiver_acts_for_a_dependant(store, at):
     mom = at("P027", actor="P002")
-    assert (mom.patient_id, mom.actor_id, mom.placed_by) == ("P027", "P002", "P002")
+    assert (mom.patient_id, mom.actor_id, mom.actor) == ("P027", "P002", "P002")
     hist = ok_json(mom, "patient_history")
     assert hist["name"] == "Eleanor Carter" and hist["plan"] == "Silver Senior Part D" and hist["allergies"] == []
     meds = {m["rx_id"]: m for m in hist["medications"]}

@@ -111,6 +111,25 @@ def _split(value: str | None) -> list[str]:
     return [v for v in (value or "").split(";") if v]
 
 
+def _columns(con) -> dict[str, set[str]]:
+    """Each table of a database, with its columns."""
+    found: dict[str, set[str]] = {}
+    for table, column in con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall():
+        found.setdefault(table, set()).add(column)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _schema_columns() -> dict[str, set[str]]:
+    """Each table's columns as schema.sql has them now (read once, from a scratch database)."""
+    con = duckdb.connect()
+    try:
+        con.execute(SCHEMA.read_text())
+        return _columns(con)
+    finally:
+        con.close()
+
+
 def _next_id(cur, table: str, column: str, prefix: str, floor: int, sandbox: str) -> str:
     """The next number of a run-time row in its sandbox: ORD-30001, REQ-40001, AR-40001, REM-40001, MSG-50001."""
     number = cur.execute(
@@ -264,20 +283,11 @@ class Store:
         requests transfers; pharmacies delivery; patients texts): the table is rebuilt as the schema has it
         now, every row kept and the new columns at their defaults. Sessions and turns from before sandboxes
         (conversations under the old, guessable ids) are dropped, as no id of theirs is valid now."""
-        def columns(con, table: str) -> set[str]:
-            return {r[0] for r in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
-
-        if columns(self._con, "sessions") and "sandbox" not in columns(self._con, "sessions"):
+        have = _columns(self._con)
+        if "sessions" in have and "sandbox" not in have["sessions"]:
             self._con.execute("DROP TABLE IF EXISTS turns")
             self._con.execute("DROP TABLE sessions")
-        fresh = duckdb.connect()
-        try:
-            fresh.execute(SCHEMA.read_text())
-            stale = [t for t in (*REFERENCE_TABLES, *RUNTIME_TABLES)
-                     if columns(self._con, t) and columns(fresh, t) - columns(self._con, t)]
-        finally:
-            fresh.close()
+        stale = [t for t in (*REFERENCE_TABLES, *RUNTIME_TABLES) if t in have and _schema_columns()[t] - have[t]]
         for table in stale:
             self._con.execute(f"ALTER TABLE {table} RENAME TO {table}_before_migration")
         if stale:

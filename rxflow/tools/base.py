@@ -159,8 +159,8 @@ class ToolContext:
         return on_day(self.today, get_settings().timezone)
 
     @property
-    def placed_by(self) -> str:
-        """Who a write is recorded as placed by: the caregiver acting, else the patient."""
+    def actor(self) -> str:
+        """Who is typing: the caregiver acting for the patient, else the patient (every write's placed_by)."""
         return self.actor_id or self.patient_id
 
     @property

@@ -34,20 +34,22 @@ def delivering(ph: Pharmacy, ready: dt.datetime) -> tuple[dt.datetime, dt.dateti
     return window
 
 
-def order_text(o: Order, ph: Pharmacy, medication: str, strength: str) -> dict[str, Any]:
-    """The text an order sends at its ready time: 'ready for pickup', or 'on its way' for a delivery."""
+def order_text(o: dict[str, Any], ph: Pharmacy, medication: str, strength: str) -> dict[str, Any]:
+    """The text an order (its fields, as written) sends at its ready time: 'ready for pickup', or 'on its way'
+    for a delivery."""
     facts = {"medication": medication, "strength": strength, "pharmacy_id": ph.pharmacy_id, "pharmacy_name": ph.name,
-             "fulfilment": o.fulfilment, "ready_at": o.ready_at}
-    if o.fulfilment == "delivery":
-        facts |= {"address": o.delivery_address, "arrives_from": o.arrives_from, "arrives_until": o.arrives_until}
+             "fulfilment": o["fulfilment"], "ready_at": o["ready_at"]}
+    if o["fulfilment"] == "delivery":
+        facts |= {k: o[k] for k in ("delivery_address", "arrives_from", "arrives_until")}
         kind, body = "on_its_way", (f"RxFlow: your {medication} {strength} (order {{ref_id}}) is on its way to "
-                                    f"{o.delivery_address}; it should arrive {when(o.arrives_from, o.arrives_until)}.")
+                                    f"{o['delivery_address']}; it should arrive "
+                                    f"{when(o['arrives_from'], o['arrives_until'])}.")
     else:
         facts |= {"address": ph.address}
         kind, body = "ready", (f"RxFlow: your {medication} {strength} (order {{ref_id}}) is ready for pickup at "
                                f"{ph.name}, {ph.address}.")
-    return {"patient_id": o.patient_id, "kind": kind, "facts": facts, "body": body, "send_at": o.ready_at,
-            "created_at": o.created_at}
+    return {"patient_id": o["patient_id"], "kind": kind, "facts": facts, "body": body, "send_at": o["ready_at"],
+            "created_at": o["created_at"]}
 
 
 class SubmitArgs(ToolArgs):
@@ -122,7 +124,7 @@ def submit_order(ctx: ToolContext, args: SubmitArgs) -> OrderReceipt:
         "pharmacy_id": ph.pharmacy_id, "quantity": rx.quantity, "days_supply": rx.days_supply,
         "dispense_brand": offer.dispense_brand, "price": offer.price, "price_type": offer.price_type,
         "status": "received", "created_at": created_at, "ready_at": ready, "idempotency_key": args.idempotency_key,
-        "fulfilment": "pickup", "placed_by": ctx.placed_by,
+        "fulfilment": "pickup", "placed_by": ctx.actor,
     }
     if args.delivery and not prior:
         arrives_from, arrives_until = delivering(ph, ready)
@@ -130,7 +132,7 @@ def submit_order(ctx: ToolContext, args: SubmitArgs) -> OrderReceipt:
                    "arrives_from": arrives_from, "arrives_until": arrives_until}
     medication, strength = ctx.drug_of(rx).generic_name, ctx.store.product(rx.product_id).strength_label
     texts_on = ctx.store.sms_opt_in(ctx.patient_id, ctx.sandbox)
-    text = order_text(Order(order_id="", **fields), ph, medication, strength) if texts_on else None
+    text = order_text(fields, ph, medication, strength) if texts_on else None
     try:
         order, created = ctx.store.insert_order(fields, ctx.sandbox, text=text)
     except OrderConflict as e:

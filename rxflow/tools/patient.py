@@ -296,7 +296,7 @@ def my_dependants(ctx: ToolContext, args: NoArgs) -> Dependants:
         Each dependant's id, first and last name, and relationship (such as 'mother').
     """
     out = []
-    for c in ctx.store.dependants(ctx.placed_by):
+    for c in ctx.store.dependants(ctx.actor):
         p = ctx.store.patient(c.patient_id)
         if p is not None:
             out.append(Dependant(patient_id=p.patient_id, first_name=p.first_name, last_name=p.last_name,

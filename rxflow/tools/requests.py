@@ -149,7 +149,7 @@ def create_request(ctx: ToolContext, args: CreateRequestArgs) -> RequestReceipt:
         request, created = ctx.store.insert_request({
             "patient_id": ctx.patient_id, "rx_id": rx.rx_id, "kind": args.kind, "reason": args.reason,
             "prescriber_id": rx.prescriber_id, "status": "sent", "created_at": now, "updated_at": now,
-            "idempotency_key": args.idempotency_key, "drug_id": rx.drug_id, "placed_by": ctx.placed_by,
+            "idempotency_key": args.idempotency_key, "drug_id": rx.drug_id, "placed_by": ctx.actor,
         }, ctx.sandbox)
     except RequestConflict as e:
         raise ToolError("conflict", str(e), {"request_id": e.request_id}, reason="request_exists") from e
@@ -349,7 +349,7 @@ def request_transfer(ctx: ToolContext, args: RequestTransferArgs) -> RequestRece
             "patient_id": ctx.patient_id, "rx_id": plan.rx_id, "kind": "transfer", "reason": PATIENT_REQUEST,
             "prescriber_id": rx.prescriber_id if rx else "", "status": "sent", "created_at": ctx.clock,
             "updated_at": ctx.clock, "idempotency_key": args.idempotency_key, "drug_id": drug.drug_id,
-            "from_pharmacy": args.from_pharmacy, "pharmacy_id": plan.pharmacy_id, "placed_by": ctx.placed_by,
+            "from_pharmacy": args.from_pharmacy, "pharmacy_id": plan.pharmacy_id, "placed_by": ctx.actor,
         }, ctx.sandbox)
     except RequestConflict as e:
         raise ToolError("conflict", f"A transfer of {drug.generic_name} is already sent ({e.request_id}).",

@@ -60,7 +60,7 @@ def _repeated(ctx: ToolContext, key: str, ref_id: str, action: str) -> bool:
 
 def _change(ctx: ToolContext, args, action: str) -> dict[str, Any]:
     return {"idempotency_key": args.idempotency_key, "action": action, "patient_id": ctx.patient_id,
-            "placed_by": ctx.placed_by, "created_at": ctx.clock}
+            "placed_by": ctx.actor, "created_at": ctx.clock}
 
 
 # ----------------------------------------------------------------------------- texts
@@ -118,7 +118,7 @@ def set_notifications(ctx: ToolContext, args: SetNotificationsArgs) -> Notificat
     _confirmed(args)
     before = ctx.store.sms_opt_in(ctx.patient_id, ctx.sandbox)
     row, created = ctx.store.set_sms_opt_in({
-        "patient_id": ctx.patient_id, "sms_opt_in": args.sms_on, "updated_at": ctx.clock, "placed_by": ctx.placed_by,
+        "patient_id": ctx.patient_id, "sms_opt_in": args.sms_on, "updated_at": ctx.clock, "placed_by": ctx.actor,
         "idempotency_key": args.idempotency_key}, ctx.sandbox, cancel_after=ctx.clock, cancel_kinds=AUTOMATIC_TEXTS)
     if (row["patient_id"], row["sms_opt_in"]) != (ctx.patient_id, args.sms_on):
         raise _key_reused()
@@ -329,7 +329,7 @@ def enrol_auto_refill(ctx: ToolContext, args: EnrolArgs) -> EnrolmentReceipt:
     try:
         e, created = ctx.store.insert_enrolment({
             "patient_id": ctx.patient_id, "rx_id": rx.rx_id, "pharmacy_id": ph.pharmacy_id, "status": "active",
-            "next_fill_date": day, "created_at": ctx.clock, "updated_at": ctx.clock, "placed_by": ctx.placed_by,
+            "next_fill_date": day, "created_at": ctx.clock, "updated_at": ctx.clock, "placed_by": ctx.actor,
             "idempotency_key": args.idempotency_key}, ctx.sandbox, text=_auto_refill_text(ctx, rx, ph, day))
     except EnrolmentConflict as err:
         raise ToolError("conflict", f"{rx.rx_id} is on auto-refill already ({err.enrolment_id}).",
@@ -541,7 +541,7 @@ def schedule_reminder(ctx: ToolContext, args: ScheduleReminderArgs) -> ReminderR
     try:
         r, created = ctx.store.insert_reminder({
             "patient_id": ctx.patient_id, "rx_id": rx.rx_id, "remind_on": day, "send_at": send_at,
-            "status": "scheduled", "created_at": ctx.clock, "placed_by": ctx.placed_by,
+            "status": "scheduled", "created_at": ctx.clock, "placed_by": ctx.actor,
             "idempotency_key": args.idempotency_key}, text, ctx.sandbox)
     except ReminderConflict as err:
         raise ToolError("conflict", f"A reminder for {rx.rx_id} is scheduled already ({err.reminder_id}).",
