@@ -117,8 +117,7 @@ def submit_order(ctx: ToolContext, args: SubmitArgs) -> OrderReceipt:
     if not prior and not offer.in_stock:
         raise ToolError("refused", f"{ph.name} does not have enough in stock.", {"alerts": [AlertCode.OUT_OF_STOCK.value]},
                         reason="out_of_stock")
-    created_at = ctx.clock
-    ready = clock.ready_at(ph, created_at, offer.wait_minutes)
+    created_at, ready = ctx.clock, offer.ready_at  # the offer's ready time is an order's placed now
     fields = {
         "patient_id": ctx.patient_id, "rx_id": rx.rx_id, "product_id": rx.product_id,
         "pharmacy_id": ph.pharmacy_id, "quantity": rx.quantity, "days_supply": rx.days_supply,
@@ -284,11 +283,9 @@ def delivery_quote(ctx: ToolContext, args: DeliveryArgs) -> DeliveryQuote:
         refused (no_delivery) when the pharmacy does not deliver; not_found / forbidden for an
         unknown pharmacy or another patient's prescription.
     """
-    ctx.own_prescription(args.rx_id)
+    rx = ctx.own_prescription(args.rx_id)
     ph = own_pharmacy(ctx, args.pharmacy_id)
-    if not ph.delivery:
-        raise ToolError("refused", f"{ph.name} does not deliver.", reason="no_delivery")
-    ready = clock.ready_at(ph, ctx.clock, ctx.store.wait_minutes(ph.pharmacy_id, ctx.today.weekday()) or 0)
+    ready = quote(ctx, rx, distance_row(ctx, ph.pharmacy_id)).ready_at
     arrives_from, arrives_until = delivering(ph, ready)
     return DeliveryQuote(pharmacy_id=ph.pharmacy_id, pharmacy_name=ph.name, method=ph.delivery, fee=ph.delivery_fee or 0,
                          address=ctx.patient.address, ready_at=ready, arrives_from=arrives_from,
