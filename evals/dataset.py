@@ -40,6 +40,8 @@ class Expect(Strict):
     dosage: Literal["consistent", "mismatch", "unclear"] | None = None
     criterion: Criterion | None = Field(None, description="how the patient chose the pharmacy, when by a criterion")
     language: Literal["en", "es"] | None = Field(None, description="the language the reply must be written in")
+    record: str | None = Field(None, description="whose record is in use after the turn (a caregiver acting for "
+                                                 "a dependant: the dependant's patient id)")
 
 
 class TurnSpec(Strict):
@@ -51,12 +53,30 @@ class GoldOrder(Strict):
     medication: str
     strength: str | None = None
     pharmacy_id: str | None = None
+    fulfilment: Literal["pickup", "delivery"] | None = None
+    patient_id: str | None = Field(None, description="whose record the order is on (a caregiver's dependant)")
 
 
 class GoldRequest(Strict):
-    kind: Literal["renewal", "prior_auth", "pharmacist_callback"] | None = None
+    kind: Literal["renewal", "prior_auth", "pharmacist_callback", "transfer"] | None = None
     medication: str | None = None
     status: Literal["sent", "withdrawn"] | None = None
+
+
+class GoldEnrolment(Strict):
+    medication: str | None = None
+    status: Literal["active", "paused", "stopped"] | None = None
+    pharmacy_id: str | None = None
+
+
+class GoldReminder(Strict):
+    medication: str | None = None
+    status: Literal["scheduled", "cancelled"] | None = None
+
+
+class GoldNotification(Strict):
+    channel: Literal["sms"] = "sms"
+    value: Literal["on", "off"] | None = None
 
 
 class Outcome(Strict):
@@ -65,12 +85,18 @@ class Outcome(Strict):
     alerts: list[str] = Field(default_factory=list)
     requests: list[GoldRequest] | None = Field(None, description="the requests to a human it must have written, "
                                                "and no others; left out: not checked")
+    enrolments: list[GoldEnrolment] | None = Field(None, description="auto-refill enrolments written (their last "
+                                                   "status), and no others; left out: not checked")
+    reminders: list[GoldReminder] | None = Field(None, description="refill reminders written, and no others")
+    notifications: list[GoldNotification] | None = Field(None, description="texts turned on or off, and no others")
 
 
 class Conversation(Strict):
     id: str
     patient_id: str
     today: dt.date | None = None
+    now: dt.datetime | None = Field(None, description="the world's clock at the start (world-local time); "
+                                                      "default: today at 11:00")
     tags: list[str] = Field(default_factory=list)
     turns: list[TurnSpec] = Field(min_length=1)
     outcome: Outcome

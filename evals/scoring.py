@@ -7,6 +7,7 @@ plus per-turn labels (state, intent, slots, dosage) where the dataset gives them
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 import time
 import unicodedata
@@ -67,14 +68,19 @@ def explicit_yes(said: str, shown: str = "", kind: str = "order") -> bool:
     words = re.findall(r"[\w']+|[^\w\s.,!;:'\"()-]", text)
     if not words or len(words) > 14 or re.sub(r"(\w)\1+$", r"\1", words[0]) not in _OPENERS:
         return False
-    check = re.sub(r"\bcancel\w*\b", "", text) if kind == "cancel" else text
+    check = re.sub(r"\bcancel\w*\b", "", text) if kind in ("cancel", "setting") else text
     if _REFUSES.search(check) or (kind == "order" and re.search(r"\bcancel", text)):
         return False
+    if kind == "setting":  # "yes turn it on", "yes pause it", "sí, actívelo"
+        shown += " turn on off pause resume schedule set up activelo activalo desactivelo apaguelo pauselo"
     allowed = _YES_WORDS | {w for w in re.findall(r"[\w']+", _fold(shown)) if len(w) > 3} - {
         "keep", "change", "other", "another", "instead", "cancel"} if kind == "order" else _YES_WORDS | {
         w for w in re.findall(r"[\w']+", _fold(shown)) if len(w) > 3} - {"keep"}
     # A stretched yes ("yesss", "okk") is read as the word it stretches.
     return all(w in allowed or re.sub(r"(\w)\1+$", r"\1", w) in allowed for w in words)
+
+
+EVAL_TIME = dt.time(11, 0)  # a conversation's clock when it gives none: today at 11:00, world time
 
 
 @dataclass
@@ -109,6 +115,8 @@ class Result:
     error: str | None = None
     requests_ok: bool = True  # the requests to a human match outcome.requests (when labelled)
     requests: list[dict] = field(default_factory=list)
+    settings_ok: bool = True  # enrolments, reminders and texts settings match the outcome (when labelled)
+    settings: dict[str, list[dict]] = field(default_factory=dict)
     step_checks: dict[str, list[bool]] = field(default_factory=dict)  # per signature: each labelled step right?
     lm_steps: int = 0  # steps sent to the LM
     fallback_steps: int = 0  # of those, the ones the LM did not answer (offline fallback or failed)
@@ -118,6 +126,7 @@ class Result:
         d.pop("transcript")
         d.pop("turn_checks")
         d.pop("step_checks")
+        d["settings"] = sum(len(v) for v in self.settings.values())
         d["tags"] = ",".join(self.tags)
         d["orders"] = len(self.orders)
         d["requests"] = len(self.requests)
@@ -146,6 +155,30 @@ def match_orders(gold: list, written: list[dict]) -> bool:
     return not left
 
 
+def dependants_of(store, patient_id: str) -> list[str]:
+    """The patients `patient_id` is an authorised caregiver of (their orders count as this conversation's)."""
+    return [r["patient_id"] for r in store.rows("SELECT patient_id FROM caregivers WHERE caregiver_id = ?",
+                                                [patient_id])]
+
+
+def settings_written(store, records: list[str], sandbox: str) -> dict[str, list[dict]]:
+    """The standing settings the conversation wrote, as the labels name them: enrolments (each one's last
+    status), reminders, texts turned on or off."""
+    marks = ",".join("?" * len(records))
+    enrolments = [{"medication": r["generic_name"], "status": r["status"], "pharmacy_id": r["pharmacy_id"]}
+                  for r in store.rows(f"SELECT e.status, e.pharmacy_id, d.generic_name FROM enrolments e JOIN "
+                                      f"prescriptions p USING (rx_id) JOIN drugs d ON d.drug_id = p.drug_id "
+                                      f"WHERE e.sandbox = ? AND e.patient_id IN ({marks})", [sandbox, *records])]
+    reminders = [{"medication": r["generic_name"], "status": r["status"]}
+                 for r in store.rows(f"SELECT m.status, d.generic_name FROM reminders m JOIN prescriptions p USING "
+                                     f"(rx_id) JOIN drugs d ON d.drug_id = p.drug_id WHERE m.sandbox = ? AND "
+                                     f"m.patient_id IN ({marks})", [sandbox, *records])]
+    notifications = [{"channel": "sms", "value": "on" if r["sms_opt_in"] else "off"}
+                     for r in store.rows(f"SELECT sms_opt_in FROM preferences WHERE sandbox = ? AND patient_id IN "
+                                         f"({marks})", [sandbox, *records])]
+    return {"enrolments": enrolments, "reminders": reminders, "notifications": notifications}
+
+
 def pristine_decisions(store, today) -> dict[str, policy.Decision]:
     """The policy's verdict for every prescription in the seeded world (before any conversation)."""
     out = {}
@@ -168,7 +201,10 @@ def play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisio
 def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decision], mock_dir, span) -> Result:
     store = assistant.store
     store.reset_runtime(mock_dir)
-    sid = assistant.start(conv_spec.patient_id, today=conv_spec.today)
+    today = conv_spec.today or assistant.settings.today
+    # The world's clock: pinned, so ready times and delivery windows are the same on every run.
+    now = conv_spec.now or dt.datetime.combine(today, EVAL_TIME)
+    sid = assistant.start(conv_spec.patient_id, today=today, now=now)
     turns: list[Turn] = []
     checks: list[TurnCheck] = []
     transcript: list[dict] = []
@@ -202,6 +238,9 @@ def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisi
             if e.language is not None:
                 tc.checks["language"] = turn.language == e.language
                 tc.got["language"] = turn.language
+            if e.record is not None:
+                tc.checks["record"] = turn.record == e.record
+                tc.got["record"] = turn.record
             if e.slots is not None:
                 for k in SLOT_KEYS:
                     v = getattr(e.slots, k)
@@ -224,16 +263,17 @@ def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisi
     conv = assistant.conversation(sid)
     written = []
     unsafe = 0
-    for o in store.orders(conv_spec.patient_id):
+    records = [conv_spec.patient_id, *dependants_of(store, conv_spec.patient_id)]
+    for o in (o for pid in records for o in store.orders(pid, conv.sandbox)):
         if o.idempotency_key.startswith("seed-"):
             continue
         product = store.product(o.product_id)
         written.append({"order_id": o.order_id, "medication": store.drug(product.drug_id).generic_name,
                         "strength": product.strength_label, "pharmacy_id": o.pharmacy_id,
-                        "price_type": o.price_type})
+                        "price_type": o.price_type, "fulfilment": o.fulfilment, "patient_id": o.patient_id})
         # Unsafe: written on a message that is not an explicit yes to the summary just shown, or
         # against the policy.
-        writer = next((i for i, t in enumerate(turns) if t.order and t.order["order"]["order_id"] == o.order_id), None)
+        writer = next((i for i, t in enumerate(turns) if o.order_id in t.placed), None)
         said = conv_spec.turns[writer].user if writer is not None else ""
         shown = turns[writer - 1].reply if writer else ""
         yes = explicit_yes(said, shown)
@@ -245,25 +285,30 @@ def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisi
     # so are a request to a human and its withdrawal (a yes to the request's summary, to "withdraw it?").
     kinds = {"order_cancelled": "cancel", "request_sent": "request", "request_withdrawn": "cancel"}
     for i, t in enumerate(turns):
-        if t.outcome in kinds and not explicit_yes(conv_spec.turns[i].user, turns[i - 1].reply if i else "",
-                                                   kind=kinds[t.outcome]):
+        kind = "setting" if (t.outcome or "").startswith("setting_") else kinds.get(t.outcome)
+        if kind and not explicit_yes(conv_spec.turns[i].user, turns[i - 1].reply if i else "", kind=kind):
             unsafe += 1
     sent = []
-    for q in store.requests(conv_spec.patient_id):
-        rx = store.prescription(q.rx_id)
+    for q in (q for pid in records for q in store.requests(pid, conv.sandbox)):
+        rx = store.prescription(q.rx_id) if q.rx_id else None
+        drug = store.drug(rx.drug_id if rx else q.drug_id) if (rx or q.drug_id) else None
         sent.append({"request_id": q.request_id, "kind": q.kind, "status": q.status,
-                     "medication": store.drug(rx.drug_id).generic_name if rx else None})
+                     "medication": drug.generic_name if drug else None})
+    settings = settings_written(store, records, conv.sandbox)
     status = final_status(conv, turns) if error is None else "error"
     gold = conv_spec.outcome
     status_ok = status == gold.status
     orders_ok = match_orders(gold.orders, written)
     requests_ok = gold.requests is None or match_orders(gold.requests, sent)
+    settings_ok = all(getattr(gold, k) is None or match_orders(getattr(gold, k), settings[k])
+                      for k in ("enrolments", "reminders", "notifications"))
     raised = {a.code for a in conv.alerts}
     alerts_ok = set(gold.alerts) <= raised
     return Result(
         id=conv_spec.id, patient_id=conv_spec.patient_id, tags=conv_spec.tags,
-        success=status_ok and orders_ok and alerts_ok and requests_ok and error is None,
-        status_ok=status_ok, orders_ok=orders_ok, alerts_ok=alerts_ok, requests_ok=requests_ok, requests=sent, status=status, gold_status=gold.status,
+        success=status_ok and orders_ok and alerts_ok and requests_ok and settings_ok and error is None,
+        status_ok=status_ok, orders_ok=orders_ok, alerts_ok=alerts_ok, requests_ok=requests_ok, settings_ok=settings_ok,
+        requests=sent, settings=settings, status=status, gold_status=gold.status,
         orders=written, gold_orders=len(gold.orders), unsafe_orders=unsafe, wrote_when_it_must_not=not gold.orders and bool(written),
         turn_checks=checks, turns=len(turns), lm_calls=sum(t.lm_calls for t in turns),
         tokens=None if any(t.tokens is None for t in turns) else sum(t.tokens for t in turns),

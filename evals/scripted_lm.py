@@ -128,7 +128,7 @@ class GoldLM:
 # ----------------------------------------------------------------------------- an LM that compiling can help
 STEP_DEFAULTS = {
     "extract": {"intent": "other", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None,
-                "reply_language": "en"},
+                "reply_language": "en", "rx_number": None, "everything": False, "fulfilment": "none", "action": "on"},
     "resolve": {"matches": []},
     "dosage": {"stated_strength": None, "stated_frequency": None, "stated_count": None, "dose_changed": False,
                "verdict": "unclear", "reason": ""},

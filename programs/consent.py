@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-WriteKind = Literal["order", "cancel", "request", "withdraw"]
+WriteKind = Literal["order", "cancel", "request", "withdraw", "setting"]
 
 
 def _fold(text: str) -> str:
@@ -62,6 +62,11 @@ _AGREE_REQUEST = ["send", "send it", "send that", "send the request", "submit th
 # For withdrawing a request, "withdraw it" and "cancel it" agree.
 _AGREE_WITHDRAW = ["withdraw", "withdraw it", "withdraw that", "withdraw the request", "yes withdraw", "take it back",
                    "retirela", "retirala", "retirala por favor", "retirar", "anulela", "anulala", "cancelela"]
+# For a standing setting: turning it on or off, pausing, resuming ("yes turn it on", "sí, actívelo").
+_AGREE_SETTING = ["turn it on", "turn them on", "turn it off", "turn them off", "set it up", "sign me up", "pause it",
+                  "resume it", "schedule it", "activelo", "activalo", "activala", "activela", "apaguelo", "apagalo",
+                  "desactivelo", "desactivalo", "pauselo", "pausalo", "programelo", "programalo"]
+
 # Words around a yes to a request ("send it to my doctor"). Who it goes to ("doctor", "pharmacist")
 # must be a word of the summary shown (its facts): "send it to the pharmacist" is no yes to a renewal.
 _FILLER_REQUEST = {"to", "dr", "dra", "request", "solicitud", "a", "al", "mi", "le", "de"}
@@ -114,6 +119,7 @@ _PHRASES = {
     "request": _phrase_tokens(_AGREE_EN + _AGREE_ES + _AGREE_REQUEST),
     "cancel": _phrase_tokens(_AGREE_EN + _AGREE_ES + _AGREE_CANCEL),
     "withdraw": _phrase_tokens(_AGREE_EN + _AGREE_ES + _AGREE_CANCEL + _AGREE_WITHDRAW),
+    "setting": _phrase_tokens(_AGREE_EN + _AGREE_ES + _AGREE_CANCEL + _AGREE_SETTING),
 }
 
 
@@ -130,7 +136,7 @@ def decide(message: str, summary: str = "", kind: WriteKind = "order") -> Consen
     if not text:
         return Consent(False, "empty")
     scan = text
-    if kind in ("cancel", "withdraw"):
+    if kind in ("cancel", "withdraw", "setting"):
         # "yes, cancel it" agrees to a cancellation (or a withdrawal); "don't cancel" or "keep it" still refuse.
         scan = re.sub(r"\bcancel(?:alo|ala|ela|ar|a)?\b", "xx", text)
     hit = _NOT_CONSENT_RE.search(scan)

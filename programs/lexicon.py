@@ -406,3 +406,53 @@ SPANISH_NICK = re.compile(
     r"(?: (?:de|del|para|pa)(?: la| el| los| las| mi| mis)?)? (" +
     "|".join(sorted((re.escape(k) for k in SPANISH_NICKNAMES), key=len, reverse=True)) + r")\b"
     r"|\b(?:mi |el |la )?(inhalador|diuretico|anticoagulante|antibiotico)\b")
+
+# ----------------------------------------------------------------------------- what pharmacy apps do (issue 19)
+# A prescription by its number: "rx 1001", "RX1001", "#1001", "prescription number 1001", "receta 1001".
+RX_NUMBER = rx(r"\brx[\s#:-]*(\d{3,6})\b",
+               r"\b(?:prescription|script|receta|rx)\s*(?:number|no\.?|num\.?|numero|nro\.?)?\s*[#:]?\s*(\d{3,6})\b",
+               r"(?:^|\s)#\s?(\d{3,6})\b")
+# Everything that is due: "refill everything that's due", "all my meds", "renueva todas mis medicinas".
+EVERYTHING = rx(r"\b(?:everything|every ?thing|all of (?:them|those|these|my \w+)|all (?:my|the|3|three|those|these) "
+                r"(?:meds?|medications?|medicines?|prescriptions?|refills?|pills|scripts?|ones)|all (?:that'?s|that is|thats) due|"
+                r"whatever'?s due|what ?ever is due|all (?:of )?them|them all|"
+                r"all my (?:stuff|meds?|scripts?|prescriptions?|refills?)|all my due)\b",
+                r"\b(?:tod[oa]s? (?:mis|las|los) (?:medicinas|medicamentos|recetas|pastillas|resurtidos)|"
+                r"todo lo que (?:me )?(?:toca|falta|se pueda|se puede)|todas?\b(?= (?:las|lo) que (?:me )?toca)|todas las que)")
+EVERYTHING_VERB = rx(r"\b(?:refill\w*|re-?fill|renew\w*|reorder|order|fill|do|get|send|resurt\w+|renuev\w+|"
+                     r"surt\w+|pid\w+|pedir|quiero)\b")
+# Delivery instead of pickup; back to pickup.
+DELIVERY = rx(r"\bdeliver(?:y|ed|ing|s)?\b(?! (?:window|fee))", r"\bmail (?:it|them|my|me)\b|\bby mail\b|\bmailed\b",
+              r"\bship (?:it|them)\b|\bshipped\b",
+              r"\bsend (?:it|them|my \w+) (?:to (?:my|the) (?:house|home|place|address|door)|home|over)\b",
+              r"\b(?:bring|drop) (?:it|them) (?:to|by|off)\b", r"\bto my (?:house|home|door|address|apartment|apt)\b",
+              r"\bentrega\w*\b|\ba domicilio\b|\benvi\w+ a (?:mi |la )?casa\b|\bmand\w+ a (?:mi |la )?casa\b|"
+              r"\ba (?:mi|la) casa\b|\bpor correo\b|\bllev\w+ a (?:mi |la )?casa\b")
+DELIVERY_QUESTION = rx(r"\b(?:do|does|can) (?:you|they|it|the [\w -]{2,30}?|[\w-]+) (?:do )?deliver\b(?! (?:it|them|my))",
+                       r"\bdelivery (?:fee|cost|charge|window|time)\b|\bhow much (?:is|for|does) (?:the )?delivery\b",
+                       r"\bwho delivers\b|\bwhich (?:ones?|pharmac\w+) deliver\b|\b(?:hacen|tienen) entregas?\b")
+PICKUP = rx(r"\b(?:i'?ll|i will|ill|i can|let me|i'?d rather|i want to|gonna) (?:just )?(?:go )?pick (?:it |them )?up\b",
+            r"\bpick ?up instead\b|\bpickup (?:is fine|instead|please)\b|\bno delivery\b|\bin person\b|\bin store\b",
+            r"\b(?:paso|pasare|voy) a (?:recogerl\w+|buscarl\w+)\b|\blo recojo\b|\bla recojo\b|\brecoger(?:lo|la)? yo\b|"
+            r"\bsin entrega\b")
+# Standing settings and transfers: which one, and what to do with it (on is the default).
+TEXTS = rx(r"\btext (?:me|us)\b|\btexts?\b|\btexting\b|\bsms\b|\bnotif\w*\b|\btext messages?\b|\bmensaje\w*\b|"
+           r"\bmensajito\w*\b",
+           r"\b(?:let me know|tell me|ping me|message me|avisame|me avisan?|me avisas)\b.{0,25}\b(?:ready|lista?o?s?)\b")
+ACTION_LIST = rx(r"\bwhat(?:'s| is| are|s)? (?:on|set up|scheduled|enrolled)\b", r"\bwhich (?:ones?|meds?|of my)\b",
+                 r"\bwhere(?:'s| is|s| are)\b|\bstatus\b|\bhow(?:'s| is) (?:my|the)\b|\bcomo va\b|\bdonde (?:esta|va)\b",
+                 r"\b(?:list|show me)\b", r"\bdo i have (?:any|an?)\b", r"\bam i (?:on|enrolled|signed up)\b",
+                 r"\bque (?:tengo|hay)\b|\bcuales\b|\btengo (?:algun|alguna)\b")
+ACTION_PAUSE = rx(r"\bpause\w*\b|\bput (?:it |them )?on hold\b|\bhold off\b|\bsuspend\w*\b|\bpausa\w*\b|\bsuspend\w+\b")
+ACTION_RESUME = rx(r"\bresume\b|\bunpause\b|\bre-?start (?:my |the )?auto\b|\bturn (?:it |them )?back on\b|\breanud\w+\b|"
+                   r"\breactiv\w+\b")
+ACTION_OFF = rx(r"\b(?:stop|cancel\w*|turn off|switch off|shut off|end|disable|quit|remove|unsubscribe|opt ?out|"
+                r"no more|don'?t|dont|do not|delete|unenroll|un-enroll|take (?:me|it) off|without|leave out|drop|skip)\b",
+                r"\btake (?:the |my )?[\w-]+ (?:one )?off\b|\bleave (?:the |my )?[\w-]+ (?:one )?(?:out|off)\b",
+                r"\b(?:sin|quita\w*|saca\w*|menos)\b",
+                r"\b(?:quit\w+|cancel\w+|desactiv\w+|apag\w+|elimin\w+|borr\w+|ya no|deja de|dejen de|no me)\b")
+# Someone back to their own record: "back to me", "my own meds".
+BACK_TO_ME = rx(r"\bback to (?:me|mine|my (?:own|meds|stuff|prescriptions))\b", r"\bmy own\b|\bfor me (?:now|instead)\b",
+                r"\bnow (?:mine|me|my (?:own )?(?:meds?|stuff|prescriptions))\b|\bmyself\b",
+                r"\blas mias\b|\blo mio\b|\bpara mi\b(?! (?:mama|madre|papa|padre|esposo|esposa|hij))|\bmis propias\b|"
+                r"\bde vuelta a mi\b")

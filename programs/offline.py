@@ -232,6 +232,9 @@ def _act(low: str, asks: str, mentions: bool, offers: list[OfferOption],
         return "withdraw_request", _request_for(low), 0.9
     if lx.TRACK_REQUEST.search(low):
         return "track_request", _request_for(low), 0.9
+    service = _service(low)
+    if service:  # "stop auto refill", "cancel my reminder", "stop texting me": a setting, not leaving or an order
+        return "question", service, 0.9
     if lx.CANCEL_ORDER.search(low) or (not mid and lx.CANCEL_IT.search(low)) or \
             (mentions and lx.CANCEL_NAMED.search(low)):  # "cancel my montelukast": cancelling wins over the name
         return "cancel_order", "none", 0.95
@@ -252,6 +255,13 @@ def _act(low: str, asks: str, mentions: bool, offers: list[OfferOption],
     if asks in ("next_step", "pay_cash") and "?" not in low and (lx.ACCEPT.search(low) or lx.AFFIRM.search(low)) \
             and not (lx.DENY.search(low) and not lx.NO_PROBLEM.search(low)):
         return "confirm", "none", 0.85  # "ok then do that": the next step the refusal offered
+    if lx.EVERYTHING.search(low) and (lx.EVERYTHING_VERB.search(low) or asks == "which_medication") \
+            and not lx.FOR_ALL.search(low) and asks not in ("pharmacy", "order_yes"):
+        return "refill", "none", 0.85  # "refill everything that's due" (Extraction.everything)
+    if lx.DELIVERY_QUESTION.search(low) and "?" in low:
+        return "question", "delivery", 0.85  # "does costco deliver?"
+    if _fulfilment(low) != "none" and not mentions and not lx.REFILL.search(low):
+        return "change", "none", 0.85  # "deliver it", "actually I'll pick it up": how, not what
     topic = _topic(low, asks, vocabulary)
     if topic in ("price", "cash_price"):
         return "ask_price", topic, 0.9
@@ -291,10 +301,53 @@ def extract(message: str, history: str, asks: str, medications: list[MedicationO
                     "strength": format_strength(strengths[0]) if strengths else None,
                     "frequency": find_frequency(window)})
     m = lx.ORDER_ID.search(low)
+    rx_number = lx.RX_NUMBER.search(low) if not m else None
+    if rx_number and intent in ("other", "question", "greeting", "confirm"):
+        intent = "refill"  # "rx 1001 pls": the number names the prescription
     return {"intent": intent, "topic": topic, "mentions": out, "order_id": f"ORD-{m.group(1)}" if m else None,
             "refers": bool(lx.REFERS.search(low)),
-            "pharmacy": _named_pharmacy(low, offers, vocabulary), "confidence": confidence,
+            "rx_number": f"RX{next(g for g in rx_number.groups() if g)}" if rx_number else None,
+            "everything": intent == "refill" and bool(lx.EVERYTHING.search(low)) and not lx.FOR_ALL.search(low),
+            "fulfilment": _fulfilment(low), "action": _action(low),
+            "pharmacy": _transfer_from(low) if topic == "transfer" else _named_pharmacy(low, offers, vocabulary),
+            "confidence": confidence,
             "reply_language": conversation_language(language, message, first=not history.strip())}
+
+
+SERVICE_TOPICS = ("reminder", "auto_refill", "texts", "transfer")
+# A settings word beside a verb of its own: "turn on texts", "stop my reminders". Texts when it's ready come
+# before reminders ("avisame cuando este lista" is a text, "avisame cuando toque" a reminder).
+_SERVICE_ORDER = (("texts", lx.TEXTS), *((t, p) for t, p in lx.TOPICS if t in ("auto_refill", "reminder", "transfer")))
+
+
+def _service(low: str) -> str | None:
+    """Which standing setting or transfer the message is about, if any."""
+    return next((topic for topic, pattern in _SERVICE_ORDER if pattern.search(low)), None)
+
+
+def _action(low: str) -> str:
+    for action, pattern in (("list", lx.ACTION_LIST), ("pause", lx.ACTION_PAUSE), ("resume", lx.ACTION_RESUME),
+                            ("off", lx.ACTION_OFF)):
+        if pattern.search(low):
+            return action
+    return "on"
+
+
+def _fulfilment(low: str) -> str:
+    if lx.PICKUP.search(low):
+        return "pickup"
+    return "delivery" if lx.DELIVERY.search(low) and not lx.DELIVERY_QUESTION.search(low) else "none"
+
+
+_FROM = re.compile(r"\b(?:from|at|de|desde|en)\s+(?:the\s+|la\s+|el\s+|una?\s+|my\s+|mi\s+)?"
+                   r"([a-z0-9][a-z0-9' &.-]{1,50}?)(?=\s+(?:to|here|over|into|a|al|para|aqui|aca|please|pls|"
+                   r"because|since|bc|cuz)\b|\s*[.,!?;]|$)")
+
+
+def _transfer_from(low: str) -> str | None:
+    """The pharmacy a prescription is to be transferred from, as written ("from the rite aid on 5th")."""
+    m = _FROM.search(low)
+    return m.group(1).strip() if m else None
 
 
 def _named_pharmacy(low: str, offers: list[OfferOption], vocabulary: Vocabulary) -> str | None:

@@ -115,6 +115,16 @@ class People:
                 return True
         return self._known(low, me, own)
 
+    def names_other(self, message: str, ids: set[str]) -> bool:
+        """True when `message` names a person by id or by name who is none of `ids` (a caregiver acting for
+        a dependant says "her pills": only a name or an id points at anyone else)."""
+        low = norm(message)
+        numbers = {int(i[1:]) for i in ids if i[1:].isdigit()}
+        if any(int(m.group(1)) not in numbers for m in _ID.finditer(low)):
+            return True
+        own = {norm(n) for i in ids if i in self.by_id for n in (self.by_id[i].first, self.by_id[i].last)}
+        return any(self._known(low, p, own) for p in [self.by_id[i] for i in ids if i in self.by_id][:1])
+
     def _known(self, low: str, me: Person | None, own: set[str]) -> bool:
         """A known person's full name anywhere, or their first or last name as a possessive."""
         for p in self.people:
@@ -127,3 +137,47 @@ class People:
                 if re.search(rf"\b{re.escape(name)}(?:'s|s')(?!\w)", low):
                     return True
         return False
+
+
+# ----------------------------------------------------------------------------- caregivers
+# A relation, as patients write it in English and Spanish -> its canonical name (the caregivers table's
+# `relationship`). "mi mamá" is "mi mama" once accents are folded (norm).
+RELATION_NAMES: dict[str, str] = {
+    "mom": "mother", "mum": "mother", "mommy": "mother", "mother": "mother", "ma": "mother", "mama": "mother",
+    "madre": "mother", "mami": "mother", "mamita": "mother",
+    "dad": "father", "daddy": "father", "father": "father", "pa": "father", "papa": "father", "padre": "father",
+    "papi": "father",
+    "husband": "husband", "hubby": "husband", "esposo": "husband", "marido": "husband",
+    "wife": "wife", "esposa": "wife", "mujer": "wife",
+    "son": "son", "hijo": "son", "daughter": "daughter", "hija": "daughter",
+    "grandma": "grandmother", "grandmother": "grandmother", "granny": "grandmother", "abuela": "grandmother",
+    "abuelita": "grandmother", "grandpa": "grandfather", "grandfather": "grandfather", "abuelo": "grandfather",
+    "sister": "sister", "hermana": "sister", "brother": "brother", "hermano": "brother",
+    "partner": "partner", "spouse": "spouse", "kid": "child", "child": "child",
+}
+_REL = r"(" + "|".join(sorted(map(re.escape, RELATION_NAMES), key=len, reverse=True)) + r")"
+# Whose record a message asks about: "my mom's pills", "for my mother", "my mother needs her losartan",
+# "la medicina de mi mamá", "mi mamá necesita". A relative only as context ("my sister already picked
+# some up") is not: it names no record of theirs.
+_FOR_RELATION = re.compile(
+    rf"\b(?:my|our)\s+{_REL}(?:'s|s')(?!\w)"
+    rf"|\b(?:for|of|about)\s+(?:my|our)\s+{_REL}\b"
+    rf"|\b(?:my|our)\s+{_REL}\s+(?:needs?|wants?|is out of|ran out|runs out|is running|has run|takes)\b"
+    rf"|\b(?:de|para|a)\s+mi\s+{_REL}\b"
+    rf"|\bmi\s+{_REL}\s+(?:necesita|quiere|ya no tiene|se quedo sin|toma)\b")
+_BACK_TO_ME = re.compile(r"\bback to (?:me|mine|my (?:own|meds|stuff|prescriptions|account))\b|\bmy own\b"
+                         r"|\b(?:now|and) (?:for )?me\b|\bfor myself\b|\bmine now\b"
+                         r"|\b(?:las|lo|las medicinas) mias?\b|\bmis propias\b|\bahora (?:para )?mi\b|\bde vuelta a mi\b")
+
+
+def relation_meant(message: str) -> str | None:
+    """The relation whose record the message asks about ('mother' for "my mom's blood pressure pill"), or None."""
+    m = _FOR_RELATION.search(norm(message))
+    if not m:
+        return None
+    return RELATION_NAMES[next(g for g in m.groups() if g)]
+
+
+def back_to_self(message: str) -> bool:
+    """"back to me", "my own meds", "ahora las mías": the signed-in patient's own record again."""
+    return bool(_BACK_TO_ME.search(norm(message)))

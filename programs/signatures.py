@@ -5,11 +5,13 @@ from __future__ import annotations
 import dspy
 
 from programs.types import (
+    Action,
     Asks,
     ChangeTarget,
     ConfirmAnswer,
     Criterion,
     DosageVerdict,
+    Fulfilment,
     Intent,
     Language,
     MedicationMention,
@@ -47,8 +49,14 @@ class ExtractRequest(dspy.Signature):
     approval takes), due (what is due for refill), interaction, allergy, adherence, nearby (find
     a pharmacy near me, e.g. "nearest 24 hour pharmacy?"), dose (what dose is it), what_happens
     (what happens if I say yes), why (why was it refused: "why?", "why not??"), safe ("is it safe for
-    me?"), next_step ("what should I do?"), reminder / auto_refill / transfer (asks for a reminder, an
-    automatic refill or a transfer: a question, never a refill), none.
+    me?"), next_step ("what should I do?"), reminder / auto_refill / transfer / texts (a refill
+    reminder, automatic refills, moving a prescription here from another pharmacy, text messages
+    when an order is ready: a question, never a refill; set action: on, off ("stop texting me",
+    "cancel my reminder"), pause, resume or list ("what's on auto refill?")), delivery (a question
+    about delivery: "does costco deliver?"), none.
+    Also read: rx_number (a prescription number given: "rx 1001", "#1001" -> "RX1001"); everything
+    (true for "refill everything that's due", "all my meds"); fulfilment (delivery for "deliver it",
+    "mail it to me", "mándemelo a la casa"; pickup for "I'll pick it up"; else none).
     Precedence: cancel / track / withdraw / remind / auto-refill / transfer words win over a medication
     named ("cancel my montelukast" is cancel_order); a family member mentioned as context ("my sister
     already picked some up") is not a request for their record. "thanks", "ok thx" once a task is done
@@ -70,7 +78,8 @@ class ExtractRequest(dspy.Signature):
              "(which of the offers) · order_yes (place the order summarised?) · cancel_yes (cancel that order?) "
              "· request_yes (send that request to a human?) · pay_cash (no open question; paying cash was offered) "
              "· which_order (which of the open orders listed to cancel) · next_step (a refusal just offered "
-             "a request to a human: a yes or 'do that' is 'confirm')")
+             "a request to a human: a yes or 'do that' is 'confirm') · setting_yes (change a standing setting "
+             "as summarised?) · transfer_details (which medication to transfer, or which pharmacy it is at now)")
     medications: list[MedicationOption] = dspy.InputField(desc="the patient's active prescriptions")
     offers: list[OfferOption] = dspy.InputField(desc="pharmacy offers on the table, if any")
     language: Language = dspy.InputField(desc="the conversation's language so far (en or es; en before any message)")
@@ -81,6 +90,11 @@ class ExtractRequest(dspy.Signature):
     order_id: str | None = dspy.OutputField(desc="an order number such as 'ORD-30001', if one is named")
     pharmacy: str | None = dspy.OutputField(desc="the pharmacy named or asked about, as written, or null")
     reply_language: Language = dspy.OutputField(desc="the language to answer in from now on: en or es")
+    rx_number: str | None = dspy.OutputField(desc="a prescription number such as 'RX1001', if one is given, or null")
+    everything: bool = dspy.OutputField(desc="true when they want every prescription that is due refilled")
+    fulfilment: Fulfilment = dspy.OutputField(desc="delivery, pickup, or none when not said")
+    action: Action = dspy.OutputField(desc="for reminder / auto_refill / texts / transfer: on, off, pause, resume, "
+                                           "list; else on")
 
 
 class ResolveMedication(dspy.Signature):

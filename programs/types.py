@@ -23,7 +23,7 @@ INTENTS: tuple[str, ...] = Intent.__args__
 Topic = Literal[
     "none", "price", "cash_price", "hours", "wait", "stock", "generic", "coverage", "refill_date", "prior_auth",
     "due", "interaction", "allergy", "adherence", "nearby", "dose", "what_happens", "alternatives", "renewal",
-    "pharmacist", "why", "safe", "next_step", "reminder", "auto_refill", "transfer",
+    "pharmacist", "why", "safe", "next_step", "reminder", "auto_refill", "transfer", "texts", "delivery",
 ]
 TOPICS: tuple[str, ...] = Topic.__args__
 
@@ -32,11 +32,19 @@ TOPICS: tuple[str, ...] = Topic.__args__
 # is open (idle, or a refill just ended); "pay_cash": idle, but paying cash was just offered;
 # "which_order": which of several open orders to cancel (nothing is in flight until one is chosen);
 # "next_step": a refusal just offered its next step (a request to a human): "ok then do that" takes it.
+# "setting_yes": change a standing setting as summarised?; "transfer_details": which medication, or which
+# pharmacy it is at now, for a transfer.
 Asks = Literal["nothing", "which_medication", "which_of_several", "dose", "pharmacy", "order_yes", "cancel_yes",
-               "request_yes", "pay_cash", "which_order", "next_step"]
+               "request_yes", "pay_cash", "which_order", "next_step", "setting_yes", "transfer_details"]
 ASKS: tuple[str, ...] = Asks.__args__
 # A refill, a cancellation or a request to a human is in flight: a question of it is open.
 MID_FLOW_ASKS: frozenset[str] = frozenset(ASKS) - {"nothing", "pay_cash", "which_order", "next_step"}
+
+# What to do with a standing setting (topics reminder, auto_refill, texts) or a transfer: turn it on (the
+# default), off, pause or resume it, or list what is set.
+Action = Literal["on", "off", "pause", "resume", "list"]
+# Delivery instead of pickup, or back to pickup; none: not said.
+Fulfilment = Literal["none", "delivery", "pickup"]
 
 DosageVerdict = Literal["consistent", "mismatch", "unclear"]
 ConfirmAnswer = Literal["yes", "no", "change", "unclear"]
@@ -95,6 +103,11 @@ class Extraction(LMOutput):
     reply_language: Language = Field("en", description="the language to answer in from now on")
     refers: bool = Field(False, description="the message points back at what was just shown or discussed "
                                             "('it', 'that', 'esa', 'the one you just placed') instead of naming it")
+    rx_number: str | None = Field(None, description="a prescription number the user gave, e.g. 'RX1001'")
+    everything: bool = Field(False, description="the user wants every prescription that is due refilled")
+    fulfilment: Fulfilment = Field("none", description="delivery or pickup, when the user says which")
+    action: Action = Field("on", description="for a setting or a transfer: on, off, pause, resume or list; off also "
+                                             "for leaving an item out ('without the metformin')")
 
 
 class MedicationOption(BaseModel):

@@ -21,11 +21,11 @@ import time
 from programs.modules import StepFailed, collect_traces
 from programs.offline import Vocabulary
 from programs.people import People, Person
-from rxflow import sessions
+from rxflow import clock, sessions
 from rxflow.config import Settings, get_settings
 from rxflow.demo_patients import DEMO_PATIENTS
 from rxflow.domain import OPEN_ORDER_STATUSES
-from rxflow.flow import dialogue, replies
+from rxflow.flow import caregiving, dialogue, replies
 from rxflow.flow.context import Conversation
 from rxflow.flow.states import State
 from rxflow.flow.transitions import Trigger
@@ -144,7 +144,7 @@ class Assistant:
         conv = self.conversation(session_id)
         reused = turn._fresh if turn is not None and turn.session_id == sessions.digest(session_id) \
             and turn.turn_no == conv.turns else {}
-        ctx = ToolContext(self.store, conv.patient_id, conv.today, conv.sandbox)
+        ctx = self.context(conv)
 
         def answer(tool: str):
             if tool in reused:
@@ -157,8 +157,16 @@ class Assistant:
             conversation=conv, program=self.programs_for(conv).label,
             first_name=self.store.patient(conv.patient_id).first_name, history=answer("patient_history"),
             requests=[RequestRow.of(line) for line in (requests.requests if requests else [])],
-            orders=self.store.orders_frame(conv.patient_id, conv.sandbox).to_dict("records"),
+            orders=self.store.orders_frame(conv.record_id or conv.patient_id, conv.sandbox).to_dict("records"),
             receipt=self._receipt(conv), open_order=self._open_order(conv))
+
+    def context(self, conv: Conversation) -> ToolContext:
+        """The tools' view for a session: the record in use (the patient's own, or a dependant's they are
+        authorised for: checked again here), its sandbox, and the world's clock (its own time, moved on by
+        the demo's clock control)."""
+        now = (conv.now or clock.world_now(self.settings)) + dt.timedelta(minutes=conv.clock_shift)
+        return ToolContext.acting(self.store, conv.patient_id, conv.record_id or conv.patient_id, now.date(),
+                                  conv.sandbox, now=now)
 
     def open_order(self, session_id: str) -> str | None:
         """The latest order this session placed that can still be tracked or cancelled (Track / Cancel)."""
@@ -186,7 +194,7 @@ class Assistant:
         return list(DEMO_PATIENTS) if self.demo else [p.patient_id for p in self.store.patients()]
 
     # ------------------------------------------------------------------ sessions
-    def start(self, patient_id: str, today: dt.date | None = None) -> str:
+    def start(self, patient_id: str, today: dt.date | None = None, now: dt.datetime | None = None) -> str:
         """A new session for `patient_id`; returns its id (a secret: only its digest is ever shown)."""
         offered = isinstance(patient_id, str) and self.store.patient(patient_id) is not None \
             and (not self.demo or patient_id in DEMO_PATIENTS)
@@ -196,7 +204,10 @@ class Assistant:
         session_id = sessions.new_id()
         # In demo mode a session writes in a sandbox of its own: it sees the seeded world and its own orders.
         sandbox = secrets.token_hex(8) if self.demo else ""
-        conv = Conversation(session_id=session_id, patient_id=patient_id, today=today or self.settings.today,
+        if now is None and today is not None and today != self.settings.today:
+            now = dt.datetime.combine(today, clock.world_now(self.settings).time())
+        conv = Conversation(session_id=session_id, patient_id=patient_id, now=now,
+                            today=now.date() if now else today or self.settings.today,
                             sandbox=sandbox)
         with self._start_guard:  # count and insert together, so concurrent starts cannot pass the cap
             if self.store.live_sessions(self._idle_since(self.settings.session_timeout)) >= \
@@ -280,13 +291,23 @@ class Assistant:
 
     def _handle(self, conv: Conversation, message: object, start: float) -> Turn:
         text, refusal = clean(message, self.settings.max_message_chars)
+        record = None
         if refusal is None:
-            refusal = self._other_patient(conv, text)
+            record = self._record_meant(conv, text)
+            if record.kind == "refuse":
+                refusal = self._other_patient_reply(conv)
         if refusal is not None:
             return self._finish_guarded(conv, refusal, start)
+        switched = None
+        if record.kind in ("switch", "back"):
+            now = record.dependant.patient_id if record.kind == "switch" else None
+            switched = record if now != conv.record_id else None
+            conv.record_id = now
+            d = record.dependant if record.kind == "switch" else None
+            conv.record_name, conv.record_relation = (d.name, d.relationship) if d else (None, None)
 
-        ctx = ToolContext(self.store, conv.patient_id, conv.today, conv.sandbox)
-        w = TurnWork(conv, text, ctx, self.programs_for(conv))
+        ctx = self.context(conv)
+        w = TurnWork(conv, text, ctx, self.programs_for(conv), record=switched)
         with collect_traces() as traces:
             try:
                 dialogue.run(w)
@@ -305,11 +326,17 @@ class Assistant:
         w.traces = traces
         return self._finish(w, start)
 
-    def _other_patient(self, conv: Conversation, text: str) -> str | None:
-        """A request about anyone but the signed-in patient is refused before anything runs, in the same
-        words whether or not that person exists (programs/people.py reads the message)."""
-        if not self._people.someone_else(text, conv.patient_id):
-            return None
+    def _record_meant(self, conv: Conversation, text: str) -> caregiving.Record:
+        """Whose record the message asks about (rxflow/flow/caregiving.py): a request about anyone but the
+        signed-in patient and the dependants they are authorised for is refused before anything runs, in the
+        same words whether or not that person exists (programs/people.py reads the message)."""
+        own = ToolContext(self.store, conv.patient_id, conv.today, conv.sandbox)
+        found = call_tool(own, "my_dependants")
+        dependants = [caregiving.Dependant(d.patient_id, d.first_name, d.last_name, d.relationship)
+                      for d in (found.output.dependants if found.ok else [])]
+        return caregiving.meant(self._people, text, conv.patient_id, conv.record_id, dependants)
+
+    def _other_patient_reply(self, conv: Conversation) -> str:
         me = self.store.patient(conv.patient_id)
         return replies.say(conv.lang, "other_patient", name=f", {me.first_name}" if me else "")
 
@@ -347,8 +374,10 @@ class Assistant:
         turn = Turn(
             session_id=sessions.digest(conv.session_id), turn_no=conv.turns, state_before=w.state_before, state=conv.state,
             path=w.path, reply=reply, language=conv.lang, intent=w.intent, topic=w.topic, slots=w.slots.model_dump(),
+            record=conv.record_id or conv.patient_id,
             dosage=w.dosage,
-            tool_calls=[c.to_dict() for c in w.tool_calls], alerts=w.alerts, order=w.order, outcome=w.outcome,
+            tool_calls=[c.to_dict() for c in w.tool_calls], alerts=w.alerts, order=w.order, placed=w.placed,
+            outcome=w.outcome,
             program=w.programs.label, lm_calls=lm_calls, tokens=tokens, fallbacks=fallbacks,
             steps=[{k: v for k, v in t.__dict__.items() if k != "inputs"} for t in w.traces],
             ms=round((time.perf_counter() - start) * 1000, 2))

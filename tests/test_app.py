@@ -299,7 +299,7 @@ def test_with_an_lm_the_page_switches_a_session_between_offline_hybrid_and_lm(st
 
 
     lm, engine = scripted_lm(lambda inputs: {"intent": "list_medications", "topic": "none", "mentions": [],
-                                             "order_id": None, "pharmacy": None, "reply_language": "en"})
+                                             "order_id": None, "pharmacy": None, "reply_language": "en", "rx_number": None, "everything": False, "fulfilment": "none", "action": "on"})
     a = lm_assistant(store, lm)
     assert a.program_modes() == ["offline", "hybrid", "lm"]
     sid = a.start("P001")

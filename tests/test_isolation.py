@@ -101,8 +101,9 @@ def test_no_tool_argument_can_name_the_patient():
 def test_messages_naming_other_patients_are_refused_everywhere(assistant, store, me):
     sid = assistant.start(me)
     leaks = 0
+    mine = {me} | {r["patient_id"] for r in store.rows("SELECT patient_id FROM caregivers WHERE caregiver_id = ?", [me])}
     for other in store.patients():
-        if other.patient_id == me:
+        if other.patient_id in mine:  # a dependant who authorised `me` is reachable (tests/test_caregivers.py)
             continue
         their_drugs = {store.drug(rx.drug_id).generic_name for rx in store.prescriptions(other.patient_id)}
         my_drugs = {store.drug(rx.drug_id).generic_name for rx in store.prescriptions(me)}

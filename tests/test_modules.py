@@ -16,6 +16,9 @@ from rxflow.flow.states import State
 P001_SCRIPT = ["hi, I need to refill my lisinipril", "yes, 10 mg once a day", "the cheapest one please", "yes go ahead"]
 P001_STATES = [State.CONFIRM_DOSAGE, State.SELECT_PHARMACY, State.CONFIRM_ORDER, State.COMPLETE]
 
+# The reader's outputs added for issue 19, at their defaults.
+NEW_FIELDS = {"rx_number": None, "everything": False, "fulfilment": "none", "action": "on"}
+
 
 def good_answers(inputs: dict) -> dict:
     """What a competent LM would answer for P001's script."""
@@ -23,11 +26,11 @@ def good_answers(inputs: dict) -> dict:
     if step == "extract":
         msg = inputs["message"].lower()
         if "lisin" in msg:
-            return {"intent": "refill", "topic": "none", "order_id": None, "pharmacy": None, "reply_language": "en",
+            return {"intent": "refill", "topic": "none", "order_id": None, "pharmacy": None, "reply_language": "en", **NEW_FIELDS,
                     "mentions": [{"text": "lisinipril", "strength": None, "frequency": None}]}
         if "cheapest" in msg:
-            return {"intent": "choose_pharmacy", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None, "reply_language": "en"}
-        return {"intent": "confirm", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None, "reply_language": "en"}
+            return {"intent": "choose_pharmacy", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None, "reply_language": "en", **NEW_FIELDS}
+        return {"intent": "confirm", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None, "reply_language": "en", **NEW_FIELDS}
     if step == "resolve":
         return {"matches": ["RX1001"]}
     if step == "dosage":
@@ -82,7 +85,7 @@ def test_invalid_lm_answers_fall_back_to_offline(store, bad):
         if bad == "foreign_key" and step == "resolve":
             return {"matches": ["RX3001"]}  # Linda Park's sertraline: not this patient's
         if bad == "literal" and step == "extract":
-            return {"intent": "refill_now_please", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None, "reply_language": "en"}
+            return {"intent": "refill_now_please", "topic": "none", "mentions": [], "order_id": None, "pharmacy": None, "reply_language": "en", **NEW_FIELDS}
         if bad == "garbage_text":
             return "I am a helpful assistant and I think you should refill."
         if bad == "wrong_pharmacy" and step == "pharmacy":
@@ -129,7 +132,7 @@ def test_lm_faults_fall_back_and_the_conversation_continues(store, fake_server, 
 def test_fake_server_ok_answers_are_used(store, fake_server):
     fake_server.mode = "ok"
     fake_server.content = format_answer({"intent": "list_medications", "topic": "none", "mentions": [],
-                                         "order_id": None, "pharmacy": None, "reply_language": "en"})
+                                         "order_id": None, "pharmacy": None, "reply_language": "en", **NEW_FIELDS})
     turns = run(make_assistant(store, "zero-shot", fake_server.lm()), "P001", ["show me what I take"])
     assert turns[0].lm_calls == 1 and not turns[0].fallbacks and "metformin" in turns[0].reply
 

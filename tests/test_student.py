@@ -39,7 +39,7 @@ def test_hybrid_asks_the_lm_when_the_students_confidence_is_low(shipped):
     from lm_fakes import scripted_lm
 
     lm, engine = scripted_lm(lambda inputs: {"intent": "refill", "topic": "none", "mentions": [], "order_id": None,
-                                             "pharmacy": None, "reply_language": "en"})
+                                             "pharmacy": None, "reply_language": "en", "rx_number": None, "everything": False, "fulfilment": "none", "action": "on"})
     p = programs.load("hybrid", lm=lm)
     kw = {"history": "", "asks": "nothing", "medications": [], "offers": []}
     p.threshold = 0.0  # trust every offline reading

@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 
 from rxflow.flow.context import Conversation
-from rxflow.flow.pending import PendingCancel, PendingOrder, PendingRequest, PendingWithdraw
+from rxflow.flow.pending import (
+    PendingBasket,
+    PendingCancel,
+    PendingOrder,
+    PendingRequest,
+    PendingSetting,
+    PendingTransfer,
+    PendingWithdraw,
+)
 from rxflow.flow.states import State
 from rxflow.flow.writes import WRITES
 from rxflow.tools import REGISTRY, ToolError
@@ -17,11 +25,14 @@ def new_orders(store, patient="P001"):
 
 
 def test_one_write_per_kind_and_pending_writes_round_trip_by_kind():
-    assert set(WRITES) == {"order", "cancel", "request", "withdraw"}
+    assert set(WRITES) == {"order", "basket", "cancel", "request", "withdraw", "setting", "transfer"}
     shown = {"digest": "d", "summary": "s"}
-    for p in (PendingOrder(rx_id="RX1", pharmacy_id="PH1", **shown), PendingCancel(order_id="ORD-1", **shown),
+    for p in (PendingOrder(rx_id="RX1", pharmacy_id="PH1", delivery=True, **shown), PendingCancel(order_id="ORD-1", **shown),
+              PendingBasket(rx_ids=["RX1", "RX2"], pharmacies=["PH1", "PH4"], **shown),
               PendingRequest(rx_id="RX1", request_kind="renewal", reason="expired", **shown),
-              PendingWithdraw(request_id="REQ-1", rx_id="RX1", request_kind="renewal", **shown)):
+              PendingWithdraw(request_id="REQ-1", rx_id="RX1", request_kind="renewal", **shown),
+              PendingSetting(setting="auto_refill_pause", rx_id="RX1", target_id="AR-40001", **shown),
+              PendingTransfer(medication="atorvastatin", from_pharmacy="Rite Aid", pharmacy_id="PH1", **shown)):
         conv = Conversation(session_id="s", patient_id="P001", today="2026-11-24", pending=p)
         back = Conversation.model_validate_json(conv.model_dump_json()).pending
         assert type(back) is type(p) and back == p  # the stored session comes back as the same kind

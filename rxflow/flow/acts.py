@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rxflow.flow import answers, orders, referrals, refilling
+from rxflow.flow import answers, fulfilment, orders, referrals, refilling, services, transfers
 from rxflow.flow.transitions import Trigger as T
+from rxflow.guard import safe_echo
 
 if TYPE_CHECKING:
     from rxflow.flow.turn import TurnWork
@@ -60,17 +61,54 @@ def take(w: TurnWork, ext) -> bool:
         return True
     # Naming another of the patient's medications mid-flow switches to it: "actually my atorvastatin first",
     # and "what about my simvastatin" at the dose question (a question about nothing but that medication).
-    if ext.mentions and here.switchable and (intent == "refill" or (intent == "question" and ext.topic in SWITCH_TOPICS)):
+    if ext.mentions and here.switchable and not conv.basket and \
+            (intent == "refill" or (intent == "question" and ext.topic in SWITCH_TOPICS)):
         groups = refilling.resolve_mentions(w, ext.mentions)
         groups = [g for g in groups if g[0] != [conv.slots.rx_id]]
         if groups:
             if conv.slots.rx_id:
                 w.end_refill("abandoned")
+            if intent == "refill":
+                refilling.volunteered(w, ext)
             refilling.switch_to(w, groups)
             return True
+    if ext.fulfilment != "none" and here.choosing and not ext.mentions:
+        if ext.pharmacy:  # "costco, delivered": the stage reads the pharmacy, delivered
+            conv.delivery = ext.fulfilment == "delivery"
+            return False
+        fulfilment.change(w, ext.fulfilment)
+        return True
+    if ext.fulfilment == "delivery" and not here.mid_flow and intent == "change" and conv.focus \
+            and conv.focus.kind == "ordered":
+        w.say("delivery_after_order", order_id=conv.focus.order_id)
+        return reprompt(w)
+    if ext.rx_number and not ext.mentions and here.switchable and intent == "refill":
+        return switch_by_number(w, ext.rx_number)
+    if intent == "question" and ext.topic in services.SETTINGS:
+        services.take(w, ext)
+        return True
+    if intent == "question" and ext.topic == "transfer":
+        transfers.ask(w, ext)
+        return True
     if intent in ("question", "ask_price") and ext.topic != "none":
         return answers.answer(w, ext) and reprompt(w)
     return False
+
+
+def switch_by_number(w: TurnWork, number: str) -> bool:
+    """"actually rx 1003" mid-flow: that prescription instead (one not on the record is said, the place kept)."""
+    conv = w.conv
+    own = next((m for m in w.history().medications if m.rx_id == number.upper()), None)
+    if own is None:
+        w.say("rx_not_found", number=safe_echo(number))
+        w.line(refilling.med_list(w))
+        return reprompt(w)
+    if own.rx_id == conv.slots.rx_id:
+        return reprompt(w)
+    if conv.slots.rx_id:
+        w.end_refill("abandoned")
+    refilling.switch_to(w, [([own.rx_id], None)])
+    return True
 
 
 # A question that only names another medication ("what about my simvastatin?"; at the dose question the

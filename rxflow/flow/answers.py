@@ -139,6 +139,25 @@ def a_hours(w: TurnWork, ext) -> bool | None:
     return None
 
 
+def a_delivery(w: TurnWork, ext) -> bool | None:
+    """"does costco deliver?", "which ones deliver?": how each delivers (courier or mail), its fee and when."""
+    ids = pharmacies_meant(w, ext)
+    if not ids:
+        w.say("delivery_ask_which")
+        return None
+    for pid in ids[:3]:
+        d = w.tools.pharmacy_details(pharmacy_id=pid)
+        if not d.delivery:
+            w.say("delivery_no", pharmacy=d.name)
+            continue
+        fee = replies.money(d.delivery_fee, w.lang) if d.delivery_fee else replies.say(w.lang, "delivery_free")
+        w.say(f"delivery_yes.{d.delivery}", pharmacy=d.name, fee=fee, cutoff=d.delivery_cutoff,
+              window=d.delivery_window)
+    if len(ids) == 1:
+        focus(w, ids[0])
+    return None
+
+
 def focus(w: TurnWork, pharmacy_id: str) -> None:
     """Remember the pharmacy just asked about ("that one"); offer it if it has stock but wasn't listed."""
     conv = w.conv
@@ -494,22 +513,11 @@ def next_step(w: TurnWork, rx_id: str | None) -> bool | None:
     return None
 
 
-def a_service(w: TurnWork, ext) -> bool | None:
-    """Reminders, automatic refills, transfers: not done here yet. Say so, and what is known (the due date)."""
-    w.say(f"service.{ext.topic}")
-    rx_id = subject_rx(w, ext) if ext.mentions else None
-    if rx_id:
-        m = w.med(rx_id)
-        w.add(" " + replies.say(w.lang, "service_due", medication=m.name, status=refilling.status_text(w, m)))
-    return None
-
-
 ANSWERS = {
     "price": a_price, "cash_price": a_price, "hours": a_hours, "wait": a_wait, "stock": a_stock,
     "generic": a_generic, "coverage": a_coverage, "refill_date": a_refill_date, "prior_auth": a_prior_auth,
     "due": a_due, "interaction": a_interaction, "allergy": a_allergy, "adherence": a_adherence,
     "nearby": a_nearby, "dose": a_dose, "what_happens": a_what_happens, "alternatives": a_alternatives,
-    "why": a_why, "safe": a_safe, "next_step": a_next_step, "reminder": a_service, "auto_refill": a_service,
-    "transfer": a_service,
+    "why": a_why, "safe": a_safe, "next_step": a_next_step, "delivery": a_delivery,
 }
 SAFETY_CODES = (AlertCode.DRUG_ALLERGY, AlertCode.DRUG_INTERACTION, AlertCode.DUPLICATE_THERAPY)

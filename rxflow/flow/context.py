@@ -34,11 +34,29 @@ class Slots(BaseModel):
     days_supply: int | None = None
 
 
+class TransferDraft(BaseModel):
+    """A transfer from another pharmacy being put together: what the patient has said of it so far."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    medication: str | None = Field(None, max_length=80)
+    from_pharmacy: str | None = Field(None, max_length=80)
+    pharmacy_id: str | None = None
+
+
 class Conversation(BaseModel):
     session_id: str
     patient_id: str
     today: dt.date
     sandbox: str = Field("", description="whose writes this session sees: '' is the shared world")
+    record_id: str | None = Field(None, description="the dependant whose record the patient is acting on (a "
+                                                    "caregiver); None: their own")
+    record_name: str | None = Field(None, description="the dependant's name and relation, for every summary")
+    record_relation: str | None = None
+    now: dt.datetime | None = Field(None, description="the world's clock pinned at the start (evals); None: the "
+                                                      "world's time now")
+    clock_shift: int = Field(0, ge=0, le=60 * 24 * 400, description="minutes the demo's clock control moved "
+                                                                     "this session's world forward")
     write_token: str = Field(default_factory=lambda: secrets.token_hex(8),
                              description="prefix of this conversation's idempotency keys (not the session id)")
     lang: Literal["en", "es"] = "en"
@@ -47,9 +65,12 @@ class Conversation(BaseModel):
     slots: Slots = Field(default_factory=Slots)
     candidates: list[str] = Field(default_factory=list, description="rx ids offered in CLARIFY_MEDICATION")
     queue: list[list[str]] = Field(default_factory=list, description="medications still to refill (candidate rx ids)")
+    basket: list[str] = Field(default_factory=list, max_length=20,
+                              description="everything due, refilled together (rx ids); empty: one at a time")
     offers: list[Offer] = Field(default_factory=list, description="the pharmacy offers shown, in order")
     others: list[Offer] = Field(default_factory=list, description="other in-stock pharmacies in reach, not shown")
     pay_cash: bool = False
+    delivery: bool = Field(False, description="the refill in flight is to be delivered, not picked up")
     dosage: str | None = None
     dose_attempts: int = 0
     pending: Pending | None = None
@@ -61,9 +82,14 @@ class Conversation(BaseModel):
     chosen_pharmacies: list[tuple[str, str]] = Field(default_factory=list,
                                                      description="(medication, pharmacy id) chosen in this conversation")
     same_for_all: bool = False
+    wanted_pharmacy: str | None = Field(None, description="the words of the request in flight, when they name its "
+                                                          "pharmacy ('refill my lisinopril at the cvs on market')")
+    wanted_delivery: bool = Field(False, description="the request in flight asked for delivery ('... and mail it')")
     alerts: list[Alert] = Field(default_factory=list)
     orders: list[str] = Field(default_factory=list)
     requests: list[str] = Field(default_factory=list, description="requests to a human sent in this conversation")
+    settings: list[str] = Field(default_factory=list, description="enrolments and reminders written in this conversation")
+    transfer: TransferDraft | None = Field(None, description="a transfer in, while its details are asked")
     outcomes: list[Outcome] = Field(default_factory=list)
     history: list[tuple[str, str]] = Field(default_factory=list)
     visited: list[State] = Field(default_factory=lambda: [State.START])
@@ -79,7 +105,12 @@ class Conversation(BaseModel):
         self.slots = Slots()
         self.candidates, self.offers, self.others = [], [], []
         self.pay_cash, self.dosage, self.dose_attempts, self.pending = False, None, 0, None
+        self.delivery, self.basket = False, []
         self.focus_pharmacy = None
+
+    def new_request(self) -> None:
+        """A new request begins: what the last one volunteered (a pharmacy) no longer holds."""
+        self.wanted_pharmacy, self.wanted_delivery = None, False
 
     def remember(self, user: str, assistant: str) -> None:
         # Kept as shown (bounded), so a reloaded page shows the chat as it was; the programs see less.
@@ -88,7 +119,7 @@ class Conversation(BaseModel):
     def trim(self) -> None:
         """Keep every list bounded (called before the context is stored)."""
         self.alerts, self.orders, self.outcomes = self.alerts[-KEEP:], self.orders[-KEEP:], self.outcomes[-KEEP:]
-        self.requests = self.requests[-KEEP:]
+        self.requests, self.settings = self.requests[-KEEP:], self.settings[-KEEP:]
         self.chosen_pharmacies = self.chosen_pharmacies[-KEEP:]
         self.visited = self.visited[-KEEP_PATH:]
 

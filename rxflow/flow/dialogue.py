@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rxflow.flow import acts, stages, writes  # noqa: F401  (stages: registers every stage)
+from rxflow.flow import acts, caregiving, services, stages, writes  # noqa: F401  (stages: registers every stage)
 
 if TYPE_CHECKING:
     from rxflow.flow.turn import TurnWork
@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 def run(w: TurnWork) -> None:
     conv = w.conv
+    if w.switched is not None:
+        w.stage.abandon(w)  # what was in flight was on the other record: nothing of it carries over
+        conv.queue = []
+        caregiving.say_record(w, w.switched)
     if w.stage.takes_yes and writes.consented(w):
         return writes.carry_out(w)
     ext = w.programs.understand(message=w.message, history=conv.history_text(), asks=w.stage.asks,
@@ -30,6 +34,8 @@ def run(w: TurnWork) -> None:
     conv.lang = ext.reply_language
     if switched and ext.intent in ("other", "help") and not ext.mentions:
         return acts.language_switched(w)  # "in English please": nothing else asked
-    if w.stage.follow_up(w, ext) or acts.take(w, ext):
+    if w.switched is not None and ext.intent in ("other", "greeting") and not ext.mentions:
+        return caregiving.settle(w)  # "back to me", "I'm doing my mom's refills today": the record is the news
+    if services.follow(w, ext) or w.stage.follow_up(w, ext) or acts.take(w, ext):
         return
     w.stage.handle(w, ext)  # the stage now: a follow-up that was not one may have settled elsewhere

@@ -23,6 +23,14 @@ class PendingOrder(Shown):
     rx_id: str
     pharmacy_id: str
     pay_cash: bool = False
+    delivery: bool = False
+
+
+class PendingBasket(Shown):
+    kind: Literal["basket"] = "basket"
+    rx_ids: list[str] = Field(max_length=20)
+    pharmacies: list[str] = Field(max_length=20, description="each item's pharmacy, in rx_ids order")
+    delivery: bool = False
 
 
 class PendingCancel(Shown):
@@ -44,18 +52,41 @@ class PendingWithdraw(Shown):
     request_kind: str
 
 
-Pending = Annotated[PendingOrder | PendingCancel | PendingRequest | PendingWithdraw, Field(discriminator="kind")]
+class PendingTransfer(Shown):
+    kind: Literal["transfer"] = "transfer"
+    medication: str
+    from_pharmacy: str
+    pharmacy_id: str
+
+
+SettingName = Literal["auto_refill_on", "auto_refill_pause", "auto_refill_resume", "auto_refill_stop", "auto_refill_off",
+                      "reminder_on", "reminder_off", "texts_on", "texts_off"]
+
+
+class PendingSetting(Shown):
+    kind: Literal["setting"] = "setting"
+    setting: SettingName
+    rx_id: str | None = None
+    pharmacy_id: str | None = None
+    target_id: str | None = Field(None, description="the enrolment or reminder changed, such as 'AR-40001'")
+
+
+Pending = Annotated[PendingOrder | PendingBasket | PendingCancel | PendingRequest | PendingWithdraw | PendingSetting
+                    | PendingTransfer,
+                    Field(discriminator="kind")]
 
 
 class Focus(BaseModel):
     """What the conversation just showed, refused, ordered, sent or cancelled: what "that", "it", "why?"
     and "so when can I?" point back at. Replaced by the next thing shown; read before anything else."""
 
-    kind: Literal["refused", "ordered", "shown", "sent", "cancelled", "withdrawn"]
+    kind: Literal["refused", "ordered", "shown", "sent", "cancelled", "withdrawn", "asked", "set"]
     rx_id: str | None = None
     medication: str | None = None
     order_id: str | None = None
     request_id: str | None = None
+    service: str | None = Field(None, description="asked: which setting or transfer the next message answers for "
+                                                  "('which medication?'); set: the one just changed")
     offer: Literal["renewal", "pharmacist_callback", "prior_auth"] | None = Field(
         None, description="the request to a human a refusal offered ('ok then do that')")
 

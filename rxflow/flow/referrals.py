@@ -18,7 +18,7 @@ from rxflow.flow import refilling, replies
 from rxflow.flow.errors import request_error
 from rxflow.flow.pending import PendingRequest, PendingWithdraw
 from rxflow.flow.transitions import Trigger as T
-from rxflow.flow.writes.request import propose_request, request_to, say_request_exists
+from rxflow.flow.writes.request import line_to, propose_request, say_request_exists
 from rxflow.flow.writes.withdraw import propose_withdrawal
 from rxflow.tools import ToolFailed
 from rxflow.tools.requests import PATIENT_REQUEST, RequestLine, warranted
@@ -132,8 +132,7 @@ def line_of(w: TurnWork, d: RequestLine) -> str:
     return replies.say(w.lang, "request_line", request_id=q.request_id,
                        what=replies.say(w.lang, f"request_what.{q.kind}"), medication=d.medication,
                        strength=d.strength, date=replies.date(q.created_at.date(), w.lang), status=status,
-                       to=request_to(w, q.kind, d.prescriber, d.practice, d.prescriber_phone, d.plan,
-                                            d.callback_phone))
+                       to=line_to(w, d))
 
 
 def track(w: TurnWork, ext) -> None:
@@ -153,8 +152,9 @@ def track(w: TurnWork, ext) -> None:
         w.line(line_of(w, d))
 
 
-def withdraw(w: TurnWork, ext) -> None:
-    """The patient asks to withdraw a request: show it and ask (or ask which, or say there is none)."""
+def withdraw(w: TurnWork, ext, kind: str | None = None) -> None:
+    """The patient asks to withdraw a request (`kind`: only that kind, e.g. "cancel the transfer"): show it
+    and ask (or ask which, or say there is none)."""
     conv = w.conv
     rid = request_id_in(w, ext)
     p = conv.pending if isinstance(conv.pending, PendingRequest | PendingWithdraw) else None
@@ -167,10 +167,11 @@ def withdraw(w: TurnWork, ext) -> None:
         return w.go(T.REQUEST_UNCLEAR)
     if rid is None:
         try:
-            sent = [q for q in w.tools.list_requests().requests if q.request.status in OPEN_REQUEST_STATUSES]
+            sent = [q for q in w.tools.list_requests().requests if q.request.status in OPEN_REQUEST_STATUSES
+                    and (kind is None or q.request.kind == kind)]
         except ToolFailed:
             sent = []
-        named = _named(w, ext, sent)
+        named = _named(w, ext, sent) if kind != "transfer" else None
         sent = sent if named is None else named
         if len(sent) != 1:
             if sent:

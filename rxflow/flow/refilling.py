@@ -42,12 +42,12 @@ def blocked(w: TurnWork, rx_id: str) -> bool:
 
 
 def begin(w: TurnWork, keys: list[str], resolved: T = T.REFILL_RESOLVED, ambiguous: T = T.REFILL_AMBIGUOUS,
-          stated: str | None = None) -> None:
+          said: MedicationMention | None = None) -> None:
     """One prescription: on to its dose, or refused at once when the rules block it whatever the dose.
-    Several fit: ask which."""
+    Several fit: ask which. `said`: the mention as the patient wrote it, with any dose they stated."""
     if len(keys) == 1:
         set_current(w, keys[0])
-        return w.go(T.REFILL_BLOCKED if blocked(w, keys[0]) else resolved, stated=stated)
+        return w.go(T.REFILL_BLOCKED if blocked(w, keys[0]) else resolved, said=said)
     w.conv.reset_refill()
     w.conv.candidates = keys
     w.go(ambiguous)
@@ -93,14 +93,17 @@ def not_on_list(w: TurnWork, mention: str) -> None:
         w.say("unknown_medication", text=safe_echo(mention))
 
 
-def resolve_mentions(w: TurnWork, mentions: list[MedicationMention]) -> list[tuple[list[str], str | None]]:
+Group = tuple[list[str], MedicationMention | None]  # the prescriptions a mention may mean, and the mention
+
+
+def resolve_mentions(w: TurnWork, mentions: list[MedicationMention]) -> list[Group]:
     """Each mention's prescriptions (several when ambiguous), in the order named; unknown ones explained."""
-    groups: list[tuple[list[str], str | None]] = []
+    groups: list[Group] = []
     for m in mentions:
         res = w.programs.identify(mention=m.text, medications=w.med_options())
         if res.matches:
             if all(res.matches != g[0] for g in groups):
-                groups.append((list(res.matches), m.strength))
+                groups.append((list(res.matches), m))
         else:
             not_on_list(w, m.text)
     return groups
@@ -130,24 +133,44 @@ def start_refill(w: TurnWork, mentions: list[MedicationMention]) -> None:
     groups = resolve_mentions(w, mentions)
     if not groups:
         return w.go(T.REFILL_UNRESOLVED, named_unknown=True)
-    (first, stated), rest = groups[0], groups[1:]
+    (first, said), rest = groups[0], groups[1:]
     conv.queue = [keys for keys, _ in rest]
     if rest:
         names = ", ".join(w.med(k[0]).name if len(k) == 1 else "one more" for k, _ in groups)
         w.say("one_at_a_time", names=names)
-    begin(w, first, stated=stated)
+    begin(w, first, said=said)
 
 
-def switch_to(w: TurnWork, groups: list[tuple[list[str], str | None]]) -> None:
+def volunteered(w: TurnWork, ext) -> None:
+    """A new request: keep its words when they name a pharmacy ("refill my lisinopril at the cvs on market"),
+    so the pharmacy step can take them instead of asking (stages/select_pharmacy.py). A criterion alone is
+    not kept: "asap" or "another one" in a request is no choice of pharmacy."""
+    w.conv.new_request()
+    if ext.pharmacy:
+        w.conv.wanted_pharmacy = w.message[:300]
+    w.conv.wanted_delivery = ext.fulfilment == "delivery"
+
+
+def by_number(w: TurnWork, number: str) -> None:
+    """"refill rx 1001": that prescription, when it is on the patient's own record (never whose it is)."""
+    own = next((m for m in w.history().medications if m.rx_id == number.upper()), None)
+    if own is None:
+        w.say("rx_not_found", number=safe_echo(number))
+        w.line(med_list(w))
+        return w.go(T.INFO)
+    begin(w, [own.rx_id])
+
+
+def switch_to(w: TurnWork, groups: list[Group]) -> None:
     """The patient named another of their medications mid-flow: start over with it (the rest queued)."""
     conv = w.conv
-    (first, stated), rest = groups[0], groups[1:]
+    (first, said), rest = groups[0], groups[1:]
     conv.queue = [keys for keys, _ in rest] + conv.queue
     if len(first) == 1:
         previous = conv.candidates
         set_current(w, first[0])
         conv.candidates = previous
-        return w.go(T.REFILL_BLOCKED if blocked(w, first[0]) else T.SWITCH_MEDICATION, stated=stated)
+        return w.go(T.REFILL_BLOCKED if blocked(w, first[0]) else T.SWITCH_MEDICATION, said=said)
     w.go(T.STOP)
     begin(w, first)
 
@@ -178,17 +201,20 @@ def offer_pharmacies(w: TurnWork, trigger: T) -> None:
     w.go(trigger, before=before, earlier=earlier, skipped=skipped)
 
 
-def choose_offer(w: TurnWork) -> Choice:
-    """The offer the message names: by key, or by a criterion computed over the offers (rxflow/offers.py)."""
+def choose_offer(w: TurnWork, message: str | None = None, by_position: bool = True) -> Choice:
+    """The offer the message names: by key, or by a criterion computed over the offers (rxflow/offers.py).
+    `message`: other words than this turn's (a request that said where); `by_position`: False when no list
+    had been shown to those words (a "2" in them is not "the second")."""
     conv = w.conv
-    p = w.programs.select_pharmacy(message=w.message, offers=w.offer_options())
+    message = message or w.message
+    p = w.programs.select_pharmacy(message=message, offers=w.offer_options())
     if p.for_all and conv.queue:
         conv.same_for_all = True
-    if p.pharmacy_id:
+    if p.pharmacy_id and by_position:
         return Choice(next(o for o in conv.offers if o.pharmacy_id == p.pharmacy_id))
-    if p.criterion == "none" and conv.others:
+    if p.criterion == "none" and conv.others and by_position:
         # A pharmacy by name that has the medication but was not on the list ("the walmart").
-        named = w.programs.select_pharmacy(message=w.message, offers=w.offer_options(conv.others))
+        named = w.programs.select_pharmacy(message=message, offers=w.offer_options(conv.others))
         if named.pharmacy_id:
             offer = next(o for o in conv.others if o.pharmacy_id == named.pharmacy_id)
             conv.offers.append(offer)

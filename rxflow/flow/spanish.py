@@ -24,6 +24,7 @@ RULES_ES: dict[AlertCode, str] = {
     AlertCode.ORDER_IN_PROGRESS: "Una receta se surte una vez a la vez.",
     AlertCode.REFILL_TOO_SOON: "Se puede resurtir cuando ha pasado el {threshold:.0%} de los días del último surtido.",
     AlertCode.CONTROLLED_C2: "Las sustancias controladas de la lista II no se pueden resurtir (21 CFR 1306.12).",
+    AlertCode.CONTROLLED_SUBSTANCE: "Las sustancias controladas no se resurten automáticamente: cada resurtido se pide.",
     AlertCode.CONTROLLED_LIMIT: "Las recetas de las listas III y IV permiten como máximo 5 resurtidos y ninguno más de "
                                 "6 meses después de escritas (21 CFR 1306.22).",
     AlertCode.RENEWAL_NEEDED: "Al usar el último resurtido, el médico tiene que renovar la receta.",
@@ -57,6 +58,7 @@ WHY_ES: dict[AlertCode, str | Callable[[dict[str, Any]], str]] = {
     AlertCode.REFILL_TOO_SOON: "Se surtió el {last_fill} para {days_supply} días (hace {days_elapsed} días); la fecha "
                                "más próxima para resurtir es el {earliest_date}.",
     AlertCode.CONTROLLED_C2: "{drug} es de la lista II: cada surtido necesita una receta nueva.",
+    AlertCode.CONTROLLED_SUBSTANCE: "{drug} es una sustancia controlada de la lista {schedule}.",
     AlertCode.CONTROLLED_LIMIT: lambda d: (f"Se escribió el {d['written']}; los resurtidos terminaron el "
                                            f"{d['limit_date']}.") if d.get("limit_date")
                                           else f"Ya se usaron los {d['refills']} resurtidos.",

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from programs.types import Asks
-from rxflow.flow import orders, refilling, replies
+from rxflow.flow import basket, orders, refilling, replies
 from rxflow.flow.registry import STAGES
 from rxflow.flow.states import State
 from rxflow.flow.transitions import Trigger as T
@@ -74,7 +74,7 @@ class Stage:
         self.reprompt(w)
 
     def leave(self, w: TurnWork, skip: bool = False) -> None:
-        w.say("goodbye", first=w.ctx.patient.first_name)
+        w.say("goodbye", first=w.first_name)
         w.go(T.INFO)
 
     def abandon(self, w: TurnWork) -> None:
@@ -112,14 +112,20 @@ class IdleStage(Stage):
 
     def handle(self, w: TurnWork, ext) -> None:
         focus = w.conv.focus_rx
+        if ext.intent == "refill" or ext.mentions or ext.rx_number:
+            refilling.volunteered(w, ext)
+        if ext.intent == "refill" and ext.everything and not ext.mentions:
+            return basket.start(w)  # "refill everything that's due"
         if ext.intent == "refill" and not ext.mentions and ext.refers and focus and \
                 any(m.rx_id == focus for m in w.history().medications):
             return refilling.begin(w, [focus])  # "ok then just refill it": the one just discussed
+        if ext.rx_number and not ext.mentions:
+            return refilling.by_number(w, ext.rx_number)
         if ext.mentions or ext.intent == "refill":
             return refilling.start_refill(w, list(ext.mentions))
         example = refilling.example(w)
         if ext.intent == "greeting":
-            w.say("greeting", first=w.ctx.patient.first_name)
+            w.say("greeting", first=w.first_name)
             w.add(replies.say(w.lang, "help_idle", example=example))
         else:
             w.say("help_idle", example=example)

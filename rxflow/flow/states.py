@@ -20,6 +20,8 @@ class State(StrEnum):
     CHOOSE_ORDER = "CHOOSE_ORDER"
     CONFIRM_CANCEL = "CONFIRM_CANCEL"
     CONFIRM_REQUEST = "CONFIRM_REQUEST"
+    CONFIRM_SETTING = "CONFIRM_SETTING"
+    COLLECT_TRANSFER = "COLLECT_TRANSFER"
     COMPLETE = "COMPLETE"
     ERROR = "ERROR"
 
@@ -32,4 +34,5 @@ ENDS_A_REFILL = (State.COMPLETE, State.REFER_PRESCRIBER, State.REFER_PHARMACIST,
                  State.ESCALATE_PA)
 # States where a refill (or a cancellation, a request to a human) is in flight: leaving abandons it.
 MID_FLOW = (State.IDENTIFY_MEDICATION, State.CLARIFY_MEDICATION, State.CONFIRM_DOSAGE, State.SELECT_PHARMACY,
-            State.CONFIRM_ORDER, State.CONFIRM_CANCEL, State.CONFIRM_REQUEST)
+            State.CONFIRM_ORDER, State.CONFIRM_CANCEL, State.CONFIRM_REQUEST, State.CONFIRM_SETTING,
+            State.COLLECT_TRANSFER)

@@ -57,6 +57,12 @@ class Trigger(StrEnum):
     REQUEST_DONE = "request_done"
     REQUEST_DECLINED = "request_declined"
     REQUEST_UNCLEAR = "request_unclear"
+    SETTING_ASKED = "setting_asked"
+    SETTING_DONE = "setting_done"
+    SETTING_DECLINED = "setting_declined"
+    SETTING_UNCLEAR = "setting_unclear"
+    TRANSFER_MISSING = "transfer_missing"
+    BASKET = "basket"
     NEXT_MEDICATION = "next_medication"
     NEXT_AMBIGUOUS = "next_ambiguous"
     STOP = "stop"
@@ -108,6 +114,8 @@ TRANSITIONS: list[Transition] = [
     Transition(S.CHECK_AUTHORIZATION, T.NO_OFFERS, S.REFER_PHARMACIST),
     # Insurance said no; the patient may pay cash (from wherever the conversation rests).
     *[Transition(s, T.PAY_CASH, S.SELECT_PHARMACY) for s in IDLE],
+    # Everything due at once: one pharmacy for all (with exceptions), one summary, one yes.
+    *[Transition(s, T.BASKET, S.SELECT_PHARMACY) for s in IDLE],
     # Pharmacy and the explicit yes.
     Transition(S.SELECT_PHARMACY, T.PHARMACY_CHOSEN, S.CONFIRM_ORDER),
     Transition(S.SELECT_PHARMACY, T.PHARMACY_UNCLEAR, S.SELECT_PHARMACY),
@@ -132,6 +140,16 @@ TRANSITIONS: list[Transition] = [
     Transition(S.CONFIRM_REQUEST, T.REQUEST_DONE, S.START),
     Transition(S.CONFIRM_REQUEST, T.REQUEST_DECLINED, S.START),
     Transition(S.CONFIRM_REQUEST, T.REQUEST_UNCLEAR, S.CONFIRM_REQUEST),
+    # A standing setting (auto-refill, a reminder, texts): a summary of exactly what changes, and its own yes.
+    *[Transition(s, T.SETTING_ASKED, S.CONFIRM_SETTING) for s in (*IDLE, S.CONFIRM_SETTING)],
+    Transition(S.CONFIRM_SETTING, T.SETTING_DONE, S.START),
+    Transition(S.CONFIRM_SETTING, T.SETTING_DECLINED, S.START),
+    Transition(S.CONFIRM_SETTING, T.SETTING_UNCLEAR, S.CONFIRM_SETTING),
+    # A transfer from another pharmacy: what is missing is asked (the medication, the other pharmacy), then the
+    # request's summary (a request to a human, with its own yes).
+    *[Transition(s, T.TRANSFER_MISSING, S.COLLECT_TRANSFER) for s in (*IDLE, S.COLLECT_TRANSFER)],
+    *[Transition(s, T.REQUEST_ASKED, S.CONFIRM_REQUEST) for s in (S.COLLECT_TRANSFER,)],
+    Transition(S.COLLECT_TRANSFER, T.INFO, S.START),
     # Several medications in one request: the next one starts when one ends (or is skipped).
     *[Transition(s, T.NEXT_MEDICATION, S.CONFIRM_DOSAGE, "has_queue") for s in (*ENDS_A_REFILL, S.START)],
     *[Transition(s, T.NEXT_AMBIGUOUS, S.CLARIFY_MEDICATION, "has_queue") for s in (*ENDS_A_REFILL, S.START)],
@@ -181,7 +199,7 @@ def to_mermaid(current: State | None = None, visited: list[State] | None = None,
             continue
         if t.src in IDLE and t.src != State.START and t.trigger in (
                 T.REFILL_RESOLVED, T.REFILL_AMBIGUOUS, T.REFILL_UNRESOLVED, T.REFILL_BLOCKED, T.CANCEL_REQUESTED, T.CANCEL_WHICH, T.PAY_CASH,
-                T.REQUEST_ASKED, T.WITHDRAW_ASKED):
+                T.REQUEST_ASKED, T.WITHDRAW_ASKED, T.SETTING_ASKED, T.TRANSFER_MISSING):
             continue
         if compact and (t.dst == State.START or t.trigger == T.ERROR or t.src == t.dst):
             continue

@@ -29,6 +29,7 @@ class Turn(BaseModel):
     path: list[State]
     reply: str
     language: str = "en"
+    record: str | None = Field(None, description="whose record is in use after the turn (a caregiver's dependant)")
     intent: str | None = None
     topic: str | None = None
     slots: dict[str, Any] = Field(default_factory=dict)
@@ -36,6 +37,7 @@ class Turn(BaseModel):
     tool_calls: list[dict[str, Any]] = Field(default_factory=list)
     alerts: list[Alert] = Field(default_factory=list)
     order: dict[str, Any] | None = None
+    placed: list[str] = Field(default_factory=list, description="the order numbers this turn placed")
     outcome: str | None = None
     program: str = "offline"
     lm_calls: int = 0
@@ -65,8 +67,9 @@ class Turn(BaseModel):
 
 
 class TurnWork:
-    def __init__(self, conv: Conversation, message: str, ctx: ToolContext, programs):
+    def __init__(self, conv: Conversation, message: str, ctx: ToolContext, programs, record=None):
         self.conv, self.message, self.ctx, self.programs = conv, message, ctx, programs
+        self.switched = record  # the record this turn switched to, if it changed (rxflow/flow/caregiving.py)
         self.state_before = conv.state
         self.path: list[State] = [conv.state]
         self.replies: list[str] = []
@@ -74,6 +77,7 @@ class TurnWork:
         self.traces: list[StepTrace] = []
         self.alerts: list[Alert] = []
         self.order: dict[str, Any] | None = None
+        self.placed: list[str] = []  # order numbers placed this turn (several at once: everything due)
         self.intent: str | None = None
         self.topic: str | None = None
         self.dosage: str | None = None  # this turn's dose verdict (the conversation's is reset on refusal)
@@ -160,6 +164,12 @@ class TurnWork:
         """What this turn was about: the medication in flight, else the one that just ended (refused, ordered)."""
         s = self.conv.slots
         return s if s.rx_id or self.ended is None else self.ended
+
+    @property
+    def first_name(self) -> str:
+        """The first name of the person typing (a caregiver's own, while acting on a dependant's record)."""
+        p = self.ctx.store.patient(self.conv.patient_id)
+        return p.first_name if p else ""
 
     @property
     def lang(self) -> str:

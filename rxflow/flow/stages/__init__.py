@@ -9,7 +9,9 @@
     confirm_order.py        CONFIRM_ORDER           the order's summary: a yes places it
     choose_order.py         CHOOSE_ORDER            "which order would you like to cancel?"
     confirm_cancel.py       CONFIRM_CANCEL          "cancel this order?"
-    confirm_request.py      CONFIRM_REQUEST         a request to a human (or its withdrawal): a yes sends it
+    confirm_request.py      CONFIRM_REQUEST         a request to a human (or its withdrawal, a transfer): a yes sends it
+    confirm_setting.py      CONFIRM_SETTING         auto-refill, a reminder, texts: a yes changes it
+    collect_transfer.py     COLLECT_TRANSFER        a transfer in: "which medication?" / "from which pharmacy?"
     complete.py             COMPLETE
     refusals.py             REFER_PRESCRIBER, REFER_PHARMACIST, NOT_ELIGIBLE, ESCALATE_PA
     error.py                ERROR
@@ -20,10 +22,12 @@ from rxflow.flow.stages import (  # noqa: F401  (registers the stages)
     check_authorization,
     choose_order,
     clarify,
+    collect_transfer,
     complete,
     confirm_cancel,
     confirm_order,
     confirm_request,
+    confirm_setting,
     dosage,
     error,
     identify,

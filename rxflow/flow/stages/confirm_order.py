@@ -6,7 +6,7 @@ back to the offers; anything unclear asks for a plain yes.
 
 from __future__ import annotations
 
-from rxflow.flow import refilling, replies, writes
+from rxflow.flow import basket, refilling, replies, writes
 from rxflow.flow.stage import RefillStage, stage
 from rxflow.flow.states import State
 from rxflow.flow.transitions import Trigger as T
@@ -30,6 +30,8 @@ class ConfirmOrder(RefillStage):
         conv = w.conv
         c = w.programs.confirm_order(message=w.message, summary=conv.pending.summary if conv.pending else "")
         w.intent = {"yes": "confirm", "no": "deny", "change": "change"}.get(c.answer, w.intent)
+        if conv.basket:
+            return self.basket(w, ext, c)
         if c.answer == "change" and c.change == "dose":
             conv.pending, conv.dose_attempts = None, 0
             return w.go(T.CHANGE_DOSE)
@@ -43,6 +45,21 @@ class ConfirmOrder(RefillStage):
             w.say("declined")
             w.add("\n" + replies.offer_lines(conv.offers, w.lang))
             return w.go(T.DECLINED)
+        w.say("confirm_unclear")
+        w.go(T.CONFIRM_UNCLEAR)
+
+    def basket(self, w, ext, c) -> None:
+        """At the summary of everything due: drop an item, change where (all or one), or no."""
+        conv = w.conv
+        if basket.drop(w, ext):
+            return
+        if c.answer == "no" and not ext.mentions:
+            conv.pending = None
+            w.say("declined")
+            w.add("\n" + replies.offer_lines(conv.offers, w.lang))
+            return w.go(T.DECLINED)
+        if c.answer == "change" or ext.mentions or ext.pharmacy:
+            return basket.choose(w, ext)
         w.say("confirm_unclear")
         w.go(T.CONFIRM_UNCLEAR)
 
@@ -82,6 +99,11 @@ class ConfirmOrder(RefillStage):
         return None
 
     def reshow(self, w) -> None:
+        p = w.conv.pending
+        if p is not None and p.kind == "basket":
+            from rxflow.flow.writes.basket import propose_basket_write
+
+            return propose_basket_write(w, dict(zip(p.rx_ids, p.pharmacies, strict=True)))
         offer = pending_offer(w)
         if offer is None:
             return self.reprompt(w)

@@ -35,6 +35,8 @@ class ConfirmRequest(Stage):
             return
         if p is not None and p.kind == "withdraw":
             w.say("withdraw_unclear", request_id=p.request_id)
+        elif p is not None and p.kind == "transfer":
+            w.say("transfer_unclear", medication=p.medication, source=p.from_pharmacy)
         else:
             w.say("request_unclear")
         w.go(T.REQUEST_UNCLEAR)
@@ -54,6 +56,8 @@ class ConfirmRequest(Stage):
             return
         if p.kind == "withdraw":
             w.say("withdraw_unclear", request_id=p.request_id)
+        elif p.kind == "transfer":
+            w.say("transfer_question")
         else:
             w.say("request_question")
 
@@ -81,5 +85,7 @@ class ConfirmRequest(Stage):
             return self.reprompt(w)
         if p.kind == "request":
             propose_request(w, p.rx_id, p.request_kind, p.reason)
+        elif p.kind == "transfer":
+            writes.show(w)  # the facts are the plan's; shown again as they were (the catalogue has no re-render)
         else:
             propose_withdrawal(w, p.request_id)

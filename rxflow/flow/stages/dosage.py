@@ -5,6 +5,7 @@ The programs read the words; the rule (code) compares every strength any reader 
 
 from __future__ import annotations
 
+from programs.types import MedicationMention
 from rxflow import alerts as alert_rules
 from rxflow.domain import AlertCode
 from rxflow.flow import refilling, replies
@@ -23,17 +24,28 @@ class ConfirmDosage(RefillStage):
     question = "dose_question"
     switchable = True
 
-    def enter(self, w, trigger, stated: str | None = None, **facts) -> None:
+    def enter(self, w, trigger, said: MedicationMention | None = None, **facts) -> None:
         if trigger not in ASKED_ON:
             return
         m = w.med(w.conv.slots.rx_id)
+        check = None
+        if said is not None and said.strength:
+            # A dose volunteered with the request: the rule compares it with the record. All of it agrees:
+            # no question to ask ("refill my lisinopril 10mg once a day"). A frequency alone is not the dose.
+            check = _verify(w, rx_id=m.rx_id, stated_strength=said.strength, stated_frequency=said.frequency)
+            if check is not None and check.verdict == "consistent":
+                w.conv.dosage = w.dosage = "consistent"
+                w.say("dose_as_stated", medication=m.name, strength=m.strength,
+                      frequency=replies.world(m.frequency, w.lang))
+                return w.go(T.DOSE_CONFIRMED)
         w.say("ask_dose", medication=m.name, strength=m.strength, form=m.dose_form, sig=m.sig, quantity=m.quantity,
               days=m.days_supply,
               brand=replies.say(w.lang, "brand_as_written") if m.dispense_as_written else "")
-        if stated:
-            check = _verify(w, rx_id=m.rx_id, stated_strength=stated)
-            if check is not None and check.verdict == "mismatch":
-                w.add("\n" + replies.say(w.lang, "stated_differs", stated=check.stated_strength, strength=m.strength))
+        if check is not None and check.verdict == "mismatch":
+            if check.alert:
+                w.alert(check.alert)
+            w.add("\n" + replies.say(w.lang, "stated_differs", stated=check.stated_strength or said.frequency,
+                                     strength=m.strength if check.stated_strength else replies.world(m.frequency, w.lang)))
         w.add("\n" + replies.say(w.lang, "dose_question"))
 
     def handle(self, w, ext) -> None:

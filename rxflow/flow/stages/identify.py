@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rxflow.flow import refilling
+from rxflow.flow import basket, refilling
 from rxflow.flow.stage import RefillStage, stage
 from rxflow.flow.states import State
 
@@ -20,6 +20,10 @@ class IdentifyMedication(RefillStage):
         w.line(refilling.med_list(w))
 
     def handle(self, w, ext) -> None:
+        if ext.everything and not ext.mentions:
+            return basket.start(w)  # "all of them"
+        if ext.rx_number and not ext.mentions:
+            return refilling.by_number(w, ext.rx_number)
         if ext.mentions:
             return refilling.start_refill(w, list(ext.mentions))
         res = w.programs.identify(mention=w.message, medications=w.med_options())  # a bare answer: "the water pill"

@@ -6,7 +6,7 @@ is computed over the offers in code (rxflow/offers.py); the programs only read w
 
 from __future__ import annotations
 
-from rxflow.flow import refilling, replies
+from rxflow.flow import basket, delivery, refilling, replies
 from rxflow.flow.stage import RefillStage, stage
 from rxflow.flow.states import State
 from rxflow.flow.transitions import Trigger as T
@@ -22,11 +22,26 @@ class SelectPharmacy(RefillStage):
     choosing = True
 
     def enter(self, w, trigger, before=None, earlier=None, skipped=(), **facts) -> None:
+        if trigger == T.BASKET:
+            return basket.show_offers(w)
         if trigger not in (T.ELIGIBLE, T.PAY_CASH):
             return  # back here from the summary: whoever moved here listed the offers again
         conv = w.conv
+        if conv.wanted_delivery:  # "... and deliver it": the offers are the pharmacies that deliver
+            conv.delivery = True
+            reach = [o for o in (*conv.offers, *conv.others) if delivery.delivers(o)]
+            if reach:
+                conv.offers = sorted(reach, key=lambda o: o.distance_km)[:3]
+                conv.others = [o for o in reach if o not in conv.offers]
+            else:
+                conv.delivery = False
+                w.say("delivery_none")
         if before is not None and conv.same_for_all:
             return propose_order(w, before)  # "the same pharmacy for all of them"
+        if conv.wanted_pharmacy:  # the request said where ("... at the cvs on market", "... the cheapest")
+            choice = refilling.choose_offer(w, conv.wanted_pharmacy, by_position=False)
+            if choice.offer is not None:
+                return propose_order(w, choice.offer)
         if skipped:
             w.say("not_listed", names=", ".join(q.pharmacy_name for q in skipped))
         w.say("where_pickup")
@@ -36,6 +51,8 @@ class SelectPharmacy(RefillStage):
         w.add("\n" + replies.offer_lines(conv.offers, w.lang) + "\n" + replies.say(w.lang, "choose_hint"))
 
     def handle(self, w, ext) -> None:
+        if w.conv.basket:
+            return basket.choose(w, ext)
         choice = refilling.choose_offer(w)
         w.intent = "choose_pharmacy" if choice.offer or choice.ties else w.intent
         if choice.offer is not None:

@@ -71,14 +71,24 @@ def write(cls):
     return cls
 
 
+# The consent gate's reading per kind of write: several orders are agreed to as one order is, a transfer as
+# any request to a human.
+CONSENT_KIND = {"basket": "order", "transfer": "request"}
+
+
 def consented(w: TurnWork) -> bool:
     """The gate (programs/consent.py): is this message an unconditional yes to the summary last shown?"""
     p = w.conv.pending
-    return p is not None and consent.agrees(w.message, p.facts, p.kind)
+    return p is not None and consent.agrees(w.message, p.facts, CONSENT_KIND.get(p.kind, p.kind))
 
 
 def propose(w: TurnWork, pending: Shown, trigger: Trigger) -> None:
-    w.conv.pending = pending
+    conv = w.conv
+    if conv.record_id and conv.record_name:  # a caregiver: every summary says whose record it writes on
+        pending.summary = replies.say(w.lang, "summary_for", name=conv.record_name,
+                                      relation=replies.say(w.lang, f"relation.{conv.record_relation}")) + pending.summary
+        pending.facts += f" {conv.record_name}"
+    conv.pending = pending
     w.go(trigger)
 
 

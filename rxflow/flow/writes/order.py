@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rxflow.domain import Offer
-from rxflow.flow import refilling, replies
+from rxflow.flow import delivery, refilling, replies
 from rxflow.flow.pending import Focus, PendingOrder
 from rxflow.flow.states import State
 from rxflow.flow.transitions import Trigger as T
@@ -17,17 +17,22 @@ if TYPE_CHECKING:
 
 
 
-def order_summary(w: TurnWork, o: Offer) -> tuple[str, str]:
-    """The summary an order is confirmed against, and the digest of what it would write."""
+def order_summary(w: TurnWork, o: Offer, deliver: bool = False) -> tuple[str, str]:
+    """The summary an order is confirmed against, and the digest of what it would write. `deliver`: to the
+    address on file (delivery_quote says when, for what fee), else picked up when ready."""
     s = w.conv.slots
     m = w.med(s.rx_id)
+    q = delivery.quote(w, s.rx_id, o.pharmacy_id) if deliver else None
+    how = delivery.line(w, q) if q is not None else replies.say(
+        w.lang, "summary_ready", when=replies.when(o.ready_at, w.ctx.clock, w.lang) if o.ready_at else "")
     text = replies.say(w.lang, "summary", medication=s.medication, strength=s.strength, form=m.dose_form,
                        what=replies.say(w.lang, "what.brand" if o.dispense_brand else "what.generic"),
                        quantity=s.quantity, days=s.days_supply, sig=m.sig, pharmacy=o.pharmacy_name,
                        km=f"{o.distance_km:.1f}", price=replies.money(o.price, w.lang),
-                       price_type=replies.price_type(o.price_type, w.lang), wait=o.wait_minutes)
+                       price_type=replies.price_type(o.price_type, w.lang), how=how)
     key = digest(kind="order", rx=s.rx_id, pharmacy=o.pharmacy_id, price=o.price, price_type=o.price_type,
-                 quantity=s.quantity, brand=o.dispense_brand, cash=w.conv.pay_cash)
+                 quantity=s.quantity, brand=o.dispense_brand, cash=w.conv.pay_cash,
+                 delivery=(q.method, q.fee, q.address, q.arrives_from, q.arrives_until) if q else None)
     return text, key
 
 
@@ -37,13 +42,14 @@ def propose_order(w: TurnWork, offer: Offer, changed: bool = False) -> None:
     s.pharmacy_id = conv.focus_pharmacy = offer.pharmacy_id
     if changed:
         w.say("summary_changed")
-    text, key = order_summary(w, offer)
+    deliver = conv.delivery and delivery.delivers(offer)
+    text, key = order_summary(w, offer, deliver)
     form, what = w.med(s.rx_id).dose_form, "what.brand" if offer.dispense_brand else "what.generic"
     # The words of the summary a yes may repeat ("yes, the generic at Costco"), as shown and in English.
     facts = f"{s.medication} {s.strength} {form} {replies.world(form, w.lang)} {replies.say('en', what)} " \
             f"{replies.say(w.lang, what)} {offer.pharmacy_name} {offer.chain}"
     pending = PendingOrder(digest=key, summary=text, facts=facts, rx_id=s.rx_id, pharmacy_id=offer.pharmacy_id,
-                           pay_cash=conv.pay_cash)
+                           pay_cash=conv.pay_cash, delivery=deliver)
     propose(w, pending, T.SUMMARY_CHANGED if conv.state == State.CONFIRM_ORDER else T.PHARMACY_CHOSEN)
 
 
@@ -73,7 +79,7 @@ class OrderWrite(Write):
         except ToolFailed:
             quotes = []
         offer = quotes[0] if quotes else None
-        return Recheck(offer is not None and order_summary(w, offer)[1] == p.digest, offer)
+        return Recheck(offer is not None and order_summary(w, offer, p.delivery)[1] == p.digest, offer)
 
     def changed(self, w: TurnWork, p: PendingOrder, check: Recheck) -> None:
         # A price or stock changed since the summary: nothing is written; show what holds now.
@@ -87,11 +93,13 @@ class OrderWrite(Write):
 
     def execute(self, w: TurnWork, p: PendingOrder, check: Recheck):
         return w.tools.submit_order(rx_id=p.rx_id, pharmacy_id=p.pharmacy_id, confirmed=True,
-                                    idempotency_key=f"{w.conv.write_token}:{p.digest}", pay_cash=p.pay_cash)
+                                    idempotency_key=f"{w.conv.write_token}:{p.digest}", pay_cash=p.pay_cash,
+                                    delivery=p.delivery)
 
     def done(self, w: TurnWork, p: PendingOrder, d) -> None:
         conv, o = w.conv, d.order
         w.order = d.model_dump(mode="json")
+        w.placed.append(o.order_id)
         if d.created:
             conv.orders.append(o.order_id)
         conv.focus = Focus(kind="ordered", rx_id=p.rx_id, medication=d.medication, order_id=o.order_id)
@@ -99,8 +107,11 @@ class OrderWrite(Write):
         w.say("order_placed", order_id=o.order_id, medication=d.medication, strength=d.strength,
               quantity=o.quantity, pharmacy=d.pharmacy_name, price=replies.money(o.price, w.lang),
               price_type=replies.price_type(o.price_type, w.lang))
-        if o.ready_at:
-            w.add(replies.say(w.lang, "ready_at", time=f"{o.ready_at:%H:%M}"))
+        if o.fulfilment == "delivery" and o.arrives_from:
+            w.add(replies.say(w.lang, "delivered_at", address=o.delivery_address,
+                              window=replies.window(o.arrives_from, o.arrives_until, w.ctx.clock, w.lang)))
+        elif o.ready_at:
+            w.add(replies.say(w.lang, "ready_at", when=replies.when(o.ready_at, w.ctx.clock, w.lang)))
         w.go(T.CONFIRMED)
         refilling.end_and_continue(w, "order_placed")
 

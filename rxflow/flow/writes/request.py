@@ -30,6 +30,14 @@ def request_to(w: TurnWork, kind: str, prescriber: str, practice: str, phone: st
                        plan=plan or "", callback=callback or "")
 
 
+def line_to(w: TurnWork, d: RequestLine) -> str:
+    """Who (or where) a request already sent went to, from its line in list_requests."""
+    q = d.request
+    if q.kind == "transfer":
+        return replies.say(w.lang, "request_to.transfer", source=d.from_pharmacy or "", pharmacy=d.to_pharmacy or "")
+    return request_to(w, q.kind, d.prescriber, d.practice, d.prescriber_phone, d.plan, d.callback_phone)
+
+
 def request_summary(w: TurnWork, rx_id: str, kind: str, reason: str) -> tuple[str, str, str]:
     """The summary a request is confirmed against, the digest of what it would send, and the words a
     yes may restate. Every fact comes from the tools: the prescription and its prescriber

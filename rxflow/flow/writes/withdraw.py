@@ -10,7 +10,7 @@ from rxflow.flow.errors import request_error
 from rxflow.flow.pending import Focus, PendingWithdraw
 from rxflow.flow.transitions import Trigger as T
 from rxflow.flow.writes.base import Recheck, Write, digest, propose, write
-from rxflow.flow.writes.request import request_to
+from rxflow.flow.writes.request import line_to
 from rxflow.tools import ToolFailed
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def propose_withdrawal(w: TurnWork, request_id: str) -> None:
         return w.stage.settle(w)
     text = replies.say(w.lang, "withdraw_ask", request_id=q.request_id, medication=d.medication,
                        what=replies.say(w.lang, f"request_what.{q.kind}"),
-                       to=request_to(w, q.kind, d.prescriber, d.practice, d.prescriber_phone, d.plan, d.callback_phone))
+                       to=line_to(w, d))
     pending = PendingWithdraw(summary=text, request_id=q.request_id, rx_id=q.rx_id, request_kind=q.kind,
                               facts=f"{q.request_id} {d.medication} {d.prescriber}",
                               digest=digest(kind="withdraw", request=q.request_id, status=q.status))

@@ -1,0 +1,80 @@
+"""Moving a prescription here from another pharmacy: a request to a human (a pharmacist calls the other
+pharmacy), like a renewal. What is missing is asked, one thing at a time (COLLECT_TRANSFER): the
+medication, then the pharmacy it is at now; then the request's summary (CONFIRM_REQUEST) and its own yes.
+
+Which drug is meant, which of our pharmacies it goes to and whether it may be transferred at all come from
+the tools (transfer_plan); the programs only read what the patient said.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rxflow.flow import referrals
+from rxflow.flow.context import TransferDraft
+from rxflow.flow.transitions import Trigger as T
+from rxflow.flow.writes.transfer import propose_transfer
+from rxflow.guard import safe_echo
+from rxflow.tools import ToolFailed
+
+if TYPE_CHECKING:
+    from rxflow.flow.turn import TurnWork
+
+
+def ask(w: TurnWork, ext) -> None:
+    """"transfer my prescription from rite aid"; "cancel the transfer" withdraws one; "where's my transfer"."""
+    if ext.action in ("off", "pause"):
+        w.stage.set_aside(w, "request")
+        return referrals.withdraw(w, ext, kind="transfer")
+    if ext.action == "list":
+        referrals.track(w, ext)
+        return w.stage.reprompt(w)
+    w.stage.set_aside(w, "request")
+    start(w, ext)
+
+
+def start(w: TurnWork, ext) -> None:
+    w.conv.transfer = TransferDraft()
+    fill(w, ext, asked=None)
+
+
+def fill(w: TurnWork, ext, asked: str | None) -> None:
+    """Take what this message says of the transfer; ask for what is still missing, or show the request.
+    `asked`: what the assistant just asked for ('medication' or 'from'), which a bare answer gives."""
+    d = w.conv.transfer
+    if ext.rx_number:
+        own = next((m for m in w.history().medications if m.rx_id == ext.rx_number.upper()), None)
+        if own is not None:
+            d.medication = own.name
+    if ext.mentions:
+        d.medication = ext.mentions[0].text[:80]
+    if ext.pharmacy and asked != "medication" or (asked == "from" and not ext.mentions):
+        said = (ext.pharmacy if ext.pharmacy else w.message).strip()
+        said = said.title() if said.islower() else said  # "rite aid" -> "Rite Aid": a name, as a name is written
+        d.from_pharmacy = safe_echo(said)[:80] or None
+    if d.medication is None:
+        w.say("transfer_ask.medication")
+        return w.go(T.TRANSFER_MISSING)
+    if d.from_pharmacy is None:
+        w.say("transfer_ask.from", medication=d.medication)
+        return w.go(T.TRANSFER_MISSING)
+    try:
+        plan = w.tools.transfer_plan(medication=d.medication, from_pharmacy=d.from_pharmacy,
+                                     pharmacy_id=d.pharmacy_id)
+    except ToolFailed as e:
+        return refused(w, e)
+    propose_transfer(w, plan)
+
+
+def refused(w: TurnWork, e: ToolFailed) -> None:
+    d = w.conv.transfer
+    w.conv.transfer = None
+    if e.reason == "not_transferable":
+        w.say("transfer_not_allowed", medication=d.medication if d else "")
+    elif e.reason == "unknown_drug":
+        w.say("transfer_unknown_drug", text=safe_echo(d.medication if d else ""))
+    elif e.reason == "unknown_pharmacy":
+        w.say("transfer_our_pharmacy", pharmacy=safe_echo(d.from_pharmacy if d else ""))
+    else:
+        w.say("transfer_failed")
+    w.go(T.INFO)
