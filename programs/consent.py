@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-WriteKind = Literal["order", "cancel", "request", "withdraw", "setting"]
+WriteKind = Literal["order", "cancel", "request", "withdraw", "setting", "setting_off"]
 
 
 def _fold(text: str) -> str:
@@ -66,6 +66,9 @@ _AGREE_WITHDRAW = ["withdraw", "withdraw it", "withdraw that", "withdraw the req
 _AGREE_SETTING = ["turn it on", "turn them on", "turn it off", "turn them off", "set it up", "sign me up", "pause it",
                   "resume it", "schedule it", "activelo", "activalo", "activala", "activela", "apaguelo", "apagalo",
                   "desactivelo", "desactivalo", "pauselo", "pausalo", "programelo", "programalo"]
+
+_AGREE_STOP = ["stop", "stop it", "stop them", "stop that", "yes stop", "yes stop it", "detengalo", "detenlo",
+               "paralo", "parelo", "cancel the reminder", "stop auto refill", "stop the auto refill"]
 
 # Words around a yes to a request ("send it to my doctor"). Who it goes to ("doctor", "pharmacist")
 # must be a word of the summary shown (its facts): "send it to the pharmacist" is no yes to a renewal.
@@ -119,7 +122,10 @@ _PHRASES = {
     "request": _phrase_tokens(_AGREE_EN + _AGREE_ES + _AGREE_REQUEST),
     "cancel": _phrase_tokens(_AGREE_EN + _AGREE_ES + _AGREE_CANCEL),
     "withdraw": _phrase_tokens(_AGREE_EN + _AGREE_ES + _AGREE_CANCEL + _AGREE_WITHDRAW),
-    "setting": _phrase_tokens(_AGREE_EN + _AGREE_ES + _AGREE_CANCEL + _AGREE_SETTING),
+    "setting": _phrase_tokens(_AGREE_EN + _AGREE_ES + _AGREE_SETTING),
+    # Stopping, pausing or cancelling a setting: "yes stop it", "yes cancel it" agree (as "cancel it" does to a
+    # cancellation); "don't stop it" still refuses.
+    "setting_off": _phrase_tokens(_AGREE_EN + _AGREE_ES + _AGREE_CANCEL + _AGREE_SETTING + _AGREE_STOP),
 }
 
 
@@ -136,9 +142,11 @@ def decide(message: str, summary: str = "", kind: WriteKind = "order") -> Consen
     if not text:
         return Consent(False, "empty")
     scan = text
-    if kind in ("cancel", "withdraw", "setting"):
+    if kind in ("cancel", "withdraw", "setting_off"):
         # "yes, cancel it" agrees to a cancellation (or a withdrawal); "don't cancel" or "keep it" still refuse.
         scan = re.sub(r"\bcancel(?:alo|ala|ela|ar|a)?\b", "xx", text)
+    if kind == "setting_off":  # "yes stop it": stopping is what is asked
+        scan = re.sub(r"\bstop\b", "xx", scan)
     hit = _NOT_CONSENT_RE.search(scan)
     if hit:
         return Consent(False, f"not an unconditional yes: '{hit.group(0)}'")

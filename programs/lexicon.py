@@ -194,7 +194,7 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("prior_auth", rx(r"\b(?:autorizacion|pre-?autorizacion|aprobacion|aprobar|la aprueben)\b", r"\b(?:prior auth\w*|pre-?auth\w*|authori[sz]ation|the pa|a pa|approval|approve)\b")),
     ("refill_date", rx(r"\bcuando (?:puedo|podre|se puede|me toca|toca) (?:surtir|pedir|recoger|resurtir|volver|tenerla|obtener|pedirla|la)?\b",
         r"\bque (?:dia|fecha)\b",
-        r"\bwhen (?:can|could|will|may|do) i (?:go )?(?:get|refill|fill|pick|have|order|come back|try again|reorder)\b",
+        r"\bwhen (?:can|could|will|may|do) (?:i|she|he|they|we) (?:go )?(?:get|refill|fill|pick|have|order|come back|try again|reorder)\b",
                        r"\bwhen (?:is|will) (?:it|my \w+) (?:be )?(?:due|refillable|ready to refill)\b",
                        r"\bhow (?:long|many days) (?:do i have to|until i can|till i can|before i can)\b",
                        r"\bwhat (?:date|day)\b", r"\bearliest (?:date|day)\b", r"\bwhen (?:is|will) it due\b")),
@@ -251,7 +251,7 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
                  r"\baddress\b", r"\bwhere(?:'s| is|s)? (?:it|that|the (?:store|pharmacy|one)|they)\b", r"\bphone\b",
                  r"\blate\b", r"\bdrive[ -]?(?:thru|through|up|in)\b|\bdrivethr?u\b")),
     ("price", rx(r"\bcuanto (?:cuesta|cuestan|sale|es|me sale|me cobran|cobran|vale|seria)\b",
-        r"\bprecio\b|\bcosto\b|\bcuesta\b|\bcopago\b", r"\bhow much\b", r"\bprice\w*\b", r"\bcost\w*\b",
+        r"\bprecio\b|\bcosto\b|\bcuesta\b|\bcopago\b", r"\bhow much\b", r"\bprice\w*\b", r"\bcost(?!co)\w*\b",
         r"\bco-?pay\b", r"\bwhat (?:will|do) i (?:pay|owe)\b",
                  r"\bwhat'?ll it (?:be|cost)\b", r"\$")),
     # Following up a refusal: why it was refused, whether it is safe, what to do next.
@@ -261,9 +261,12 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
                      r"\bque (?:hago|puedo hacer|debo hacer)\b|\by ahora que\b")),
     ("reminder", rx(r"\bremind\w*\b", r"\breminder\b", r"\b(?:recuerdame|recordarme|recordatorio|avisame|avisarme)\b",
                     r"\blet me know when (?:it'?s|its|my \w+ is) due\b")),
-    ("auto_refill", rx(r"\bauto[- ]?(?:refill\w*|renew\w*|ship\w*)\b", r"\bautomatic(?:ally)?\b",
+    ("auto_refill", rx(r"\bauto[- ]?(?:refill\w*|renew\w*|ship\w*)\b", r"\bautomatic(?:ally)?\b", r"\bautomatic[oa]s?\b",
                        r"\b(?:resurtido|surtido) automatico\b|\bautomaticamente\b")),
-    ("transfer", rx(r"\btransfer\w*\b", r"\btransferir\b|\btraspasar\b|\bpasar mi receta\b")),
+    ("transfer", rx(r"\btransfer\w*\b", r"\btransferir\b|\btraspasar\b|\bpasar mi receta\b",
+                    r"\b(?:move|moving|switch|bring|get) (?:my |the |a |this )?[\w-]+(?: prescription| rx| script)? "
+                    r"(?:over )?(?:here |over )?from (?:the |a |my )?(?!you\b|your\b)",
+                    r"\b(?:pasar|mover|cambiar|traer) (?:mi |la |el )?[\w-]+ (?:aqui |aca )?(?:de|desde) (?:la|el|otra|mi)\b")),
     ("dose", rx(r"\bque dosis\b", r"\bcuantos (?:miligramos|mg)\b", r"\bcual es (?:mi|la) dosis\b", r"\bwhat (?:dose|strength|mg)\b", r"\bhow (?:many|much) (?:do i|should i) take\b",
                 r"\bwhat(?:'s| is) (?:my|the) (?:dose|strength)\b")),
     ("why", rx(r"^\s*(?:but |ok |okay |so |and |wait |um+ |hm+ |oh )*why\b", r"\bhow come\b", r"\bwhy not\b",
@@ -417,7 +420,7 @@ EVERYTHING = rx(r"\b(?:everything|every ?thing|all of (?:them|those|these|my \w+
                 r"(?:meds?|medications?|medicines?|prescriptions?|refills?|pills|scripts?|ones)|all (?:that'?s|that is|thats) due|"
                 r"whatever'?s due|what ?ever is due|all (?:of )?them|them all|"
                 r"all my (?:stuff|meds?|scripts?|prescriptions?|refills?)|all my due)\b",
-                r"\b(?:tod[oa]s? (?:mis|las|los) (?:medicinas|medicamentos|recetas|pastillas|resurtidos)|"
+                r"\b(?:tod[oa]s? (?:mis|las|los) (?:medicinas|medicamentos|recetas|pastillas|resurtidos|meds|medications|pills)|"
                 r"todo lo que (?:me )?(?:toca|falta|se pueda|se puede)|todas?\b(?= (?:las|lo) que (?:me )?toca)|todas las que)")
 EVERYTHING_VERB = rx(r"\b(?:refill\w*|re-?fill|renew\w*|reorder|order|fill|do|get|send|resurt\w+|renuev\w+|"
                      r"surt\w+|pid\w+|pedir|quiero)\b")
@@ -427,7 +430,7 @@ DELIVERY = rx(r"\bdeliver(?:y|ed|ing|s)?\b(?! (?:window|fee))", r"\bmail (?:it|t
               r"\bsend (?:it|them|my \w+) (?:to (?:my|the) (?:house|home|place|address|door)|home|over)\b",
               r"\b(?:bring|drop) (?:it|them) (?:to|by|off)\b", r"\bto my (?:house|home|door|address|apartment|apt)\b",
               r"\bentrega\w*\b|\ba domicilio\b|\benvi\w+ a (?:mi |la )?casa\b|\bmand\w+ a (?:mi |la )?casa\b|"
-              r"\ba (?:mi|la) casa\b|\bpor correo\b|\bllev\w+ a (?:mi |la )?casa\b")
+              r"\ba (?:mi|la|su) casa\b|\bpor correo\b|\bllev\w+ a (?:mi |la |su )?casa\b")
 DELIVERY_QUESTION = rx(r"\b(?:do|does|can) (?:you|they|it|the [\w -]{2,30}?|[\w-]+) (?:do )?deliver\b(?! (?:it|them|my))",
                        r"\bdelivery (?:fee|cost|charge|window|time)\b|\bhow much (?:is|for|does) (?:the )?delivery\b",
                        r"\bwho delivers\b|\bwhich (?:ones?|pharmac\w+) deliver\b|\b(?:hacen|tienen) entregas?\b")
@@ -437,7 +440,7 @@ PICKUP = rx(r"\b(?:i'?ll|i will|ill|i can|let me|i'?d rather|i want to|gonna) (?
             r"\bsin entrega\b")
 # Standing settings and transfers: which one, and what to do with it (on is the default).
 TEXTS = rx(r"\btext (?:me|us)\b|\btexts?\b|\btexting\b|\bsms\b|\bnotif\w*\b|\btext messages?\b|\bmensaje\w*\b|"
-           r"\bmensajito\w*\b",
+           r"\bmensajito\w*\b|\btextos?\b|\bwhatsapp\b",
            r"\b(?:let me know|tell me|ping me|message me|avisame|me avisan?|me avisas)\b.{0,25}\b(?:ready|lista?o?s?)\b")
 ACTION_LIST = rx(r"\bwhat(?:'s| is| are|s)? (?:on|set up|scheduled|enrolled)\b", r"\bwhich (?:ones?|meds?|of my)\b",
                  r"\bwhere(?:'s| is|s| are)\b|\bstatus\b|\bhow(?:'s| is) (?:my|the)\b|\bcomo va\b|\bdonde (?:esta|va)\b",
@@ -456,3 +459,11 @@ BACK_TO_ME = rx(r"\bback to (?:me|mine|my (?:own|meds|stuff|prescriptions))\b", 
                 r"\bnow (?:mine|me|my (?:own )?(?:meds?|stuff|prescriptions))\b|\bmyself\b",
                 r"\blas mias\b|\blo mio\b|\bpara mi\b(?! (?:mama|madre|papa|padre|esposo|esposa|hij))|\bmis propias\b|"
                 r"\bde vuelta a mi\b")
+# A reminder when a refill comes due, however it is asked ("text me when i can refill my gabapentin"): read before
+# texts, whose words it shares.
+REMINDER_DUE = rx(r"\bwhen (?:i|we|she|he) (?:can|could|should|need to) (?:re-?fill|get|order|reorder)\b",
+                  r"\bwhen (?:it'?s|its|it is|my [\w-]+ (?:is|are)|they'?re|they are) (?:due|time)\b|\bwhen (?:it|they) (?:comes?|come) due\b",
+                  r"\bcuando (?:pueda|podamos|toque|me toque|le toque|se pueda|sea hora de) (?:resurtir|pedir|surtir)?")
+# A question about what a yes would lead to, not a leave or an answer: "what if i want to stop it later".
+WHAT_IF = rx(r"^\s*(?:and |but |so |ok |okay |hmm |wait )*(?:what if|what happens (?:if|when)|how (?:do|would|can|could) i "
+             r"(?:stop|cancel|turn (?:it )?off|change|undo)|que pasa si|y si|como (?:lo )?(?:detengo|cancelo|paro))\b")

@@ -232,6 +232,8 @@ def _act(low: str, asks: str, mentions: bool, offers: list[OfferOption],
         return "withdraw_request", _request_for(low), 0.9
     if lx.TRACK_REQUEST.search(low):
         return "track_request", _request_for(low), 0.9
+    if lx.WHAT_IF.search(low) and asks in ("order_yes", "setting_yes", "request_yes", "cancel_yes"):
+        return "question", "what_happens", 0.8  # "what if i want to stop it later": asked, not said
     service = _service(low)
     if service:  # "stop auto refill", "cancel my reminder", "stop texting me": a setting, not leaving or an order
         return "question", service, 0.9
@@ -302,6 +304,15 @@ def extract(message: str, history: str, asks: str, medications: list[MedicationO
                     "frequency": find_frequency(window)})
     m = lx.ORDER_ID.search(low)
     rx_number = lx.RX_NUMBER.search(low) if not m else None
+    if rx_number and not out:
+        # "RX1002 20mg at bedtime, costco": the patient's own prescription by its number is a mention of it, with
+        # the dose said beside it (one on no list of theirs stays a number: the runtime says it isn't theirs).
+        key = f"RX{next(g for g in rx_number.groups() if g)}"
+        own = next((o for o in medications if o.key.upper() == key), None)
+        if own is not None:
+            strengths = find_strengths(low)
+            out.append({"text": own.name, "strength": format_strength(strengths[0]) if strengths else None,
+                        "frequency": find_frequency(low)})
     if rx_number and intent in ("other", "question", "greeting", "confirm"):
         intent = "refill"  # "rx 1001 pls": the number names the prescription
     return {"intent": intent, "topic": topic, "mentions": out, "order_id": f"ORD-{m.group(1)}" if m else None,
@@ -317,7 +328,8 @@ def extract(message: str, history: str, asks: str, medications: list[MedicationO
 SERVICE_TOPICS = ("reminder", "auto_refill", "texts", "transfer")
 # A settings word beside a verb of its own: "turn on texts", "stop my reminders". Texts when it's ready come
 # before reminders ("avisame cuando este lista" is a text, "avisame cuando toque" a reminder).
-_SERVICE_ORDER = (("texts", lx.TEXTS), *((t, p) for t, p in lx.TOPICS if t in ("auto_refill", "reminder", "transfer")))
+_SERVICE_ORDER = (("reminder", lx.REMINDER_DUE), *((t, p) for t, p in lx.TOPICS if t == "auto_refill"), ("texts", lx.TEXTS),
+                  *((t, p) for t, p in lx.TOPICS if t in ("reminder", "transfer")))
 
 
 def _service(low: str) -> str | None:
@@ -344,10 +356,16 @@ _FROM = re.compile(r"\b(?:from|at|de|desde|en)\s+(?:the\s+|la\s+|el\s+|una?\s+|m
                    r"because|since|bc|cuz)\b|\s*[.,!?;]|$)")
 
 
+_VAGUE_PHARMACY = re.compile(r"^(?:(?:an?|the|my|mi|la|el|una?|otra|another|other|different|old|previous|former|"
+                             r"anterior|vieja)\s+)*(?:pharmacy|pharmacies|store|drugstore|farmacia|place|one|lugar)$")
+
+
 def _transfer_from(low: str) -> str | None:
-    """The pharmacy a prescription is to be transferred from, as written ("from the rite aid on 5th")."""
+    """The pharmacy a prescription is to be transferred from, as written ("from the rite aid on 5th"); not a
+    vague one ("from another pharmacy", "de otra farmacia": which one is still to be asked)."""
     m = _FROM.search(low)
-    return m.group(1).strip() if m else None
+    said = m.group(1).strip() if m else None
+    return None if said is None or _VAGUE_PHARMACY.match(said) else said
 
 
 def _named_pharmacy(low: str, offers: list[OfferOption], vocabulary: Vocabulary) -> str | None:

@@ -18,6 +18,7 @@ import secrets
 import threading
 import time
 
+from programs.language import conversation_language
 from programs.modules import StepFailed, collect_traces
 from programs.offline import Vocabulary
 from programs.people import People, Person
@@ -295,6 +296,8 @@ class Assistant:
         if refusal is None:
             record = self._record_meant(conv, text)
             if record.kind == "refuse":
+                # Said in the language the message is written in (the first message sets the conversation's).
+                conv.lang = conversation_language(conv.lang, text, first=not conv.history)
                 refusal = self._other_patient_reply(conv)
         if refusal is not None:
             return self._finish_guarded(conv, refusal, start)
@@ -345,6 +348,7 @@ class Assistant:
         conv.last_active = dt.datetime.now()
         turn = Turn(session_id=sessions.digest(conv.session_id), turn_no=conv.turns, state_before=conv.state,
                     state=conv.state, path=[conv.state], reply=reply, slots=conv.slots.model_dump(),
+                    language=conv.lang, record=conv.record_id or conv.patient_id,
                     program=self.program_label, guarded=True, ms=round((time.perf_counter() - start) * 1000, 2))
         self._persist(conv, turn)
         return turn

@@ -147,7 +147,10 @@ def volunteered(w: TurnWork, ext) -> None:
     not kept: "asap" or "another one" in a request is no choice of pharmacy."""
     w.conv.new_request()
     if ext.pharmacy:
-        w.conv.wanted_pharmacy = w.message[:300]
+        # From where the pharmacy is named to the end ("... at the cvs on market st"): its street decides
+        # between two of a chain, and the medication's own words ("10mg once a day") stay out of it.
+        at = w.message.lower().find(ext.pharmacy.lower())
+        w.conv.wanted_pharmacy = (w.message[at:] if at >= 0 else ext.pharmacy)[:300]
     w.conv.wanted_delivery = ext.fulfilment == "delivery"
 
 

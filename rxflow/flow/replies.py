@@ -403,6 +403,8 @@ EN: dict[str, str] = {
     "setting_question.texts_on": "Nothing is changed yet. To turn on texts, reply yes; or say no.",
     "setting_question.texts_off": "Nothing is changed yet. To turn off texts, reply yes; or say no.",
     "setting_not_changed": "OK, I haven't changed anything.",
+    "help.CONFIRM_SETTING": "This only changes a standing setting; nothing is ordered by it. You can change or stop it any time by telling me (for example \"stop auto "
+                            "refill\" or \"cancel my reminder\").",
     "setting_failed": "I couldn't make that change, so nothing was changed. Please try again in a moment.",
     "setting_changed": "Something changed since I showed it:",
     "setting_exists.auto_refill": "That medication is already on auto-refill, so nothing was changed. Say \"what's on auto refill\" to see it.",
@@ -844,6 +846,8 @@ ES: dict[str, str] = {
     "setting_question.texts_on": "Todavía no cambié nada. Para activar los mensajes, conteste sí; o diga no.",
     "setting_question.texts_off": "Todavía no cambié nada. Para desactivar los mensajes, conteste sí; o diga no.",
     "setting_not_changed": "Está bien, no cambié nada.",
+    "help.CONFIRM_SETTING": "Esto solo cambia un ajuste; no se pide nada con él. Puede cambiarlo o detenerlo cuando quiera diciéndomelo (por ejemplo \"detén el "
+                            "resurtido automático\" o \"cancela mi recordatorio\").",
     "setting_failed": "No pude hacer ese cambio, así que no se cambió nada. Inténtelo de nuevo en un momento.",
     "setting_changed": "Algo cambió desde que se lo mostré:",
     "setting_exists.auto_refill": "Esa medicina ya está en resurtido automático, así que no cambié nada. Diga \"qué tengo en resurtido automático\" para verlo.",

@@ -81,6 +81,7 @@ WHY_ES: dict[AlertCode, str | Callable[[dict[str, Any]], str]] = {
 
 # The world's texts (the interaction table, the cross-sensitivity notes, the plans' criteria) in Spanish.
 WORLD_ES: dict[str, str] = {
+    "one business day": "un día hábil",
     "NSAIDs blunt the blood-pressure effect of ACE inhibitors and raise the risk of kidney injury and high potassium.":
         "Los AINE reducen el efecto de los inhibidores de la ECA sobre la presión y aumentan el riesgo de daño renal y "
         "de potasio alto.",

@@ -154,7 +154,7 @@ class RefillStage(Stage):
 
     def abandon(self, w: TurnWork) -> None:
         conv = w.conv
-        if conv.slots.rx_id or conv.candidates:
+        if conv.slots.rx_id or conv.candidates or conv.basket:
             w.end_refill("abandoned")
         conv.reset_refill()
         conv.queue = []

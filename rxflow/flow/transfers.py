@@ -8,6 +8,7 @@ the tools (transfer_plan); the programs only read what the patient said.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from rxflow.flow import referrals
@@ -48,8 +49,12 @@ def fill(w: TurnWork, ext, asked: str | None) -> None:
             d.medication = own.name
     if ext.mentions:
         d.medication = ext.mentions[0].text[:80]
+    elif asked == "medication" and not ext.rx_number:
+        d.medication = _drug_named(w, w.message)  # "metoprolol": a drug of the catalogue, by its name
     if ext.pharmacy and asked != "medication" or (asked == "from" and not ext.mentions):
-        said = (ext.pharmacy if ext.pharmacy else w.message).strip()
+        # The answer to "which pharmacy is it at now?" is all of it ("the rite aid in dayton ohio").
+        said = (w.message if asked == "from" else ext.pharmacy).strip()
+        said = re.sub(r"^(?:(?:it'?s|its|at|from|the|en|de|la|el|esta en)\s+)+", "", said, flags=re.IGNORECASE)
         said = said.title() if said.islower() else said  # "rite aid" -> "Rite Aid": a name, as a name is written
         d.from_pharmacy = safe_echo(said)[:80] or None
     if d.medication is None:
@@ -78,3 +83,12 @@ def refused(w: TurnWork, e: ToolFailed) -> None:
     else:
         w.say("transfer_failed")
     w.go(T.INFO)
+
+
+def _drug_named(w: TurnWork, said: str) -> str | None:
+    """A catalogue drug the words name (drug_lookup), or None."""
+    try:
+        look = w.tools.drug_lookup(query=said.strip()[:200], limit=1)
+    except ToolFailed:
+        return None
+    return look.matches[0].generic_name if look.matches and look.confident else None

@@ -108,7 +108,9 @@ class Tools(ToolCaller):
         return self._run("inventory_check", pharmacy_id=pharmacy_id, rx_id=rx_id)
 
     def pharmacy_details(self, *, pharmacy_id: str) -> PharmacyDetails:
-        """Address, phone, hours, 24-hour and drive-thru service of one pharmacy, with its distance."""
+        """Address, phone, hours, 24-hour, drive-thru and delivery service of one pharmacy, with its
+        distance.
+        """
         return self._run("pharmacy_details", pharmacy_id=pharmacy_id)
 
     def pharmacy_locator(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from rxflow.domain import DeliveryMethod
 from rxflow.tools.base import ToolArgs, ToolContext, ToolError, ToolOutput, tool
 
 
@@ -138,20 +139,27 @@ class PharmacyDetails(ToolOutput):
     is_24h: bool
     drive_thru: bool
     distance_km: float
+    delivery: DeliveryMethod = Field(description="courier, mail, or '' when it does not deliver")
+    delivery_fee: float | None = Field(description="0 when free; None when it does not deliver")
+    delivery_cutoff: str = Field(description="courier: ready by this time, delivered the same day, such as '14:00'")
+    delivery_window: str = Field(description="courier: the hours it comes, such as '16:00-20:00'; mail: how long "
+                                             "it takes, such as '3 days'")
 
 
 @tool("pharmacy")
 def pharmacy_details(ctx: ToolContext, args: PharmacyArgs) -> PharmacyDetails:
-    """Address, phone, hours, 24-hour and drive-thru service of one pharmacy, with its distance.
+    """Address, phone, hours, 24-hour, drive-thru and delivery service of one pharmacy, with its distance.
 
     Args:
         pharmacy_id: such as 'PH004'.
 
     Returns:
-        The pharmacy's details and its distance in km from the patient.
+        The pharmacy's details (delivery: courier or mail, fee, cut-off, window) and its distance in km.
     """
     ph = own_pharmacy(ctx, args.pharmacy_id)
     row = distance_row(ctx, ph.pharmacy_id)
     return PharmacyDetails(pharmacy_id=ph.pharmacy_id, name=ph.name, chain=ph.chain, address=ph.address,
                            phone=ph.phone, hours=hours_of(row), is_24h=ph.is_24h, drive_thru=ph.drive_thru,
-                           distance_km=round(row["distance_km"], 2))
+                           distance_km=round(row["distance_km"], 2), delivery=ph.delivery,
+                           delivery_fee=ph.delivery_fee, delivery_cutoff=ph.delivery_cutoff,
+                           delivery_window=ph.delivery_window)

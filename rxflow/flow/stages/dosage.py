@@ -29,11 +29,11 @@ class ConfirmDosage(RefillStage):
             return
         m = w.med(w.conv.slots.rx_id)
         check = None
-        if said is not None and said.strength:
+        if said is not None and (said.strength or said.frequency):
             # A dose volunteered with the request: the rule compares it with the record. All of it agrees:
-            # no question to ask ("refill my lisinopril 10mg once a day"). A frequency alone is not the dose.
+            # no question to ask ("refill my lisinopril 10mg once a day"); a frequency alone is not the dose.
             check = _verify(w, rx_id=m.rx_id, stated_strength=said.strength, stated_frequency=said.frequency)
-            if check is not None and check.verdict == "consistent":
+            if check is not None and check.verdict == "consistent" and said.strength:
                 w.conv.dosage = w.dosage = "consistent"
                 w.say("dose_as_stated", medication=m.name, strength=m.strength,
                       frequency=replies.world(m.frequency, w.lang))
@@ -42,6 +42,9 @@ class ConfirmDosage(RefillStage):
               days=m.days_supply,
               brand=replies.say(w.lang, "brand_as_written") if m.dispense_as_written else "")
         if check is not None and check.verdict == "mismatch":
+            # As a "no, I take 20 mg" would be: only the prescribed dose restated goes on from here.
+            w.conv.dosage = w.dosage = "mismatch"
+            w.conv.dose_attempts = 1
             if check.alert:
                 w.alert(check.alert)
             w.add("\n" + replies.say(w.lang, "stated_differs", stated=check.stated_strength or said.frequency,

@@ -39,7 +39,7 @@ class SelectPharmacy(RefillStage):
         if before is not None and conv.same_for_all:
             return propose_order(w, before)  # "the same pharmacy for all of them"
         if conv.wanted_pharmacy:  # the request said where ("... at the cvs on market", "... the cheapest")
-            choice = refilling.choose_offer(w, conv.wanted_pharmacy, by_position=False)
+            choice = refilling.choose_offer(w, conv.wanted_pharmacy)
             if choice.offer is not None:
                 return propose_order(w, choice.offer)
         if skipped:

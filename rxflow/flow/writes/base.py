@@ -72,14 +72,18 @@ def write(cls):
 
 
 # The consent gate's reading per kind of write: several orders are agreed to as one order is, a transfer as
-# any request to a human.
+# any request to a human; stopping a setting as a cancellation is ("yes stop it").
 CONSENT_KIND = {"basket": "order", "transfer": "request"}
+SETTINGS_OFF = ("auto_refill_pause", "auto_refill_stop", "reminder_off", "texts_off")
 
 
 def consented(w: TurnWork) -> bool:
     """The gate (programs/consent.py): is this message an unconditional yes to the summary last shown?"""
     p = w.conv.pending
-    return p is not None and consent.agrees(w.message, p.facts, CONSENT_KIND.get(p.kind, p.kind))
+    if p is None:
+        return False
+    kind = "setting_off" if getattr(p, "setting", None) in SETTINGS_OFF else CONSENT_KIND.get(p.kind, p.kind)
+    return consent.agrees(w.message, p.facts, kind)
 
 
 def propose(w: TurnWork, pending: Shown, trigger: Trigger) -> None:
