@@ -1678,6 +1678,632 @@ THREAD_HANDWRITTEN: dict[str, list[dict]] = {
 }
 
 
+# ----------------------------------------------------------------------------- what pharmacy apps do (issue 19)
+# docs/conversation.md, "What pharmacy apps do": refill everything due, Rx numbers, details volunteered up
+# front, delivery, auto-refill, refill reminders, texts, transfers in, caregivers. Train and dev only (the
+# test split is frozen), appended after every other row so those stay byte-identical. Labels are read off
+# the contract and docs/world_sheet.md (the demo world at 11:00 on 2026-11-24), written here by hand, never
+# from running the assistant. Pools are per split, as above; they reuse no wording of the blind probes
+# (datasets/probes/issue19_*.jsonl were not read) and, where they can, none of the contract's own examples.
+APP_ALL = {"train": ["refill all my prescriptions", "can you refill everything I'm due for?",
+                     "I want all my meds refilled", "do all my refills please", "refill whatever is due"],
+           "dev": ["please refill all of my medications", "refill everything that needs refilling"]}
+APP_ALL_DELIVER = {"train": ["refill everything that's due and have it all delivered"],
+                   "dev": ["refill all my meds and send them to my house"]}
+APP_DROP = {"train": ["leave the {d} off", "skip the {d} this time"], "dev": ["don't include the {d}"]}
+APP_EXCEPT = {"train": ["{a}, but get the {d} at {b}"], "dev": ["{a} for everything except the {d}, that one at {b}"]}
+APP_RX = {"train": ["refill rx {n}", "RX{n} please", "can I refill prescription #{n}?", "refill prescription no. {n}"],
+          "dev": ["I need rx# {n} refilled", "refill Rx {n} for me"]}
+APP_RX_FIX = {"train": ["oops, I meant rx {n}"], "dev": ["sorry, wrong number, it's RX{n}"]}
+APP_UPFRONT = {"train": ["refill my {m} {s} {f} at {p}", "I need {m} {s}, {f}, from {p}", "please send my {m} {s} {f} to {p}"],
+               "dev": ["{m} {s} {f} at {p} please", "can you refill {m} {s} {f} and have it ready at {p}"]}
+APP_UPFRONT_DOSE = {"train": ["refill {m} {s} {f}"], "dev": ["I take {m} {s} {f}, need a refill"]}
+APP_UPFRONT_PHARM = {"train": ["refill my {m} at {p}"], "dev": ["get my {m} ready at {p}"]}
+APP_UPFRONT_FIX = {"train": ["sorry, {s} is right"], "dev": ["no wait, it's {s}"]}
+APP_DELIVER = {"train": ["can you have it delivered?", "could you ship it to my home instead", "please deliver it"],
+               "dev": ["send it to my house", "have it delivered please"]}
+APP_CHOOSE_DELIVER = {"train": ["{p}, and deliver it"], "dev": ["{p} with delivery"]}
+APP_PICKUP = {"train": ["scratch the delivery, I'll swing by and get it"], "dev": ["I'll come get it instead"]}
+APP_TRACK_DELIVERY = {"train": ["when will it get here?"], "dev": ["when's it arriving?"]}
+APP_AUTO = {"train": ["sign me up for automatic refills on my {m}", "I want my {m} refilled automatically"],
+            "dev": ["turn on auto-refill for {m}", "enroll my {m} in auto refill"]}
+APP_AUTO_AT = {"train": ["auto refill my {m} at {p}"], "dev": ["set my {m} to refill automatically at {p}"]}
+APP_AUTO_LIST = {"train": ["which of my meds are on auto refill?"], "dev": ["what do I have set to refill automatically?"]}
+APP_AUTO_PAUSE = {"train": ["pause the auto refill on my {m}"], "dev": ["put my {m} auto refill on hold"]}
+APP_AUTO_STOP = {"train": ["stop the automatic refills for {m}"], "dev": ["no more auto refills for my {m}, please"]}
+APP_AUTO_CHANGE = {"train": ["yes but from {p} instead"], "dev": ["ok but use {p}"]}
+APP_REMIND = {"train": ["send me a reminder when my {m} can be refilled", "can you remind me to refill {m}",
+                        "I keep forgetting my {m} refill, remind me when it's time"],
+              "dev": ["set a refill reminder for my {m}", "ping me when it's time to refill {m}"]}
+APP_REMIND_CANCEL = {"train": ["cancel my {m} reminder"], "dev": ["delete the refill reminder"]}
+APP_KEEP = {"train": ["no, leave it"], "dev": ["no, don't delete it"]}
+APP_TEXTS_OFF = {"train": ["please stop sending me texts", "no more text messages please"],
+                 "dev": ["turn off my text alerts", "I don't want texts anymore"]}
+APP_TEXTS_ON = {"train": ["can you turn text notifications on?"], "dev": ["I want to get texts again"]}
+APP_TEXT_WHEN_READY = {"train": ["will you text me when it's ready?"], "dev": ["send me a text when I can pick it up"]}
+APP_TRANSFER = {"train": ["transfer my {m} from {x}", "I want to move my {m} prescription over from {x}"],
+                "dev": ["can you get my {m} transferred here from {x}"]}
+APP_TRANSFER_BARE = {"train": ["I need to transfer a prescription"], "dev": ["I'd like to transfer a script to you"]}
+APP_TRANSFER_MED = {"train": ["the {m}"], "dev": ["it's my {m}"]}
+APP_TRANSFER_FROM = {"train": ["it's at {x}"], "dev": ["the {x} downtown"]}
+APP_TRANSFER_TO = {"train": ["yes but have it go to {p}"], "dev": ["ok but send it to {p} instead"]}
+APP_WITHDRAW = {"train": ["withdraw my transfer request"], "dev": ["call off the transfer request"]}
+APP_ELSEWHERE = {"train": ["Rite Aid", "Publix", "Safeway"], "dev": ["Meijer", "Hy-Vee"]}  # no such pharmacy in the world
+APP_MOM = {"train": ["my mom needs her {m} refilled", "refill my mother's {m}"],
+           "dev": ["can I refill my mother's {m}?", "need to get mom's {m}"]}
+APP_MOM_BP = {"train": ["refill my mom's blood pressure medication"], "dev": ["my mother's bp pill please"]}
+APP_MOM_AUTO = {"train": ["put my mother's {m} on automatic refills"], "dev": ["auto refill my mom's {m}"]}
+APP_MOM_DELIVER = {"train": ["can that be delivered to her place?"], "dev": ["have it delivered to her"]}
+APP_OWN = {"train": ["ok now my own {m}"], "dev": ["and now for me: {m}"]}
+APP_NOT_MINE = {"train": ["refill my husband's {m}", "order my wife's {m}"], "dev": ["my son needs his {m}"]}
+APP_NAMED_OTHER = {"train": ["I'm picking up for {name}, refill his {m}"], "dev": ["get {name}'s {m} ready for him"]}
+# Consent at the new summaries: not a yes (nothing written, the summary stays), and yes.
+APP_HEDGE = {"train": ["hmm, give me a sec", "I'm not sure about that yet", "let me check with my wife first"],
+             "dev": ["hold on, still deciding", "still thinking about it"]}
+APP_COND = {"train": ["yes if it's under ten dollars", "ok as long as it comes today"],
+            "dev": ["yes, assuming there's no fee"]}
+APP_Q_TOTAL = {"train": ["what's the total for all of it?", "is all that covered by my insurance?"],
+               "dev": ["how much do I pay altogether?"]}
+APP_Q_DELIVERY = {"train": ["is there a delivery fee?"], "dev": ["how much is delivery?"]}
+APP_Q_AUTO = {"train": ["will it charge my card automatically?"], "dev": ["can I stop it later on?"]}
+APP_Q_REMIND = {"train": ["what time will the text come?"], "dev": ["will it text or call me?"]}
+APP_Q_TEXTS = {"train": ["will I still hear when an order is ready?"], "dev": ["would I still get refill reminders?"]}
+APP_Q_TRANSFER = {"train": ["how long does a transfer take?"], "dev": ["who calls the other pharmacy?"]}
+APP_Q_MOM = {"train": ["is this going on her insurance?"], "dev": ["that's under her name, right?"]}
+APP_SET_YES = {"train": ["yes please", "yep", "sounds good", "yes"], "dev": ["ok, yes", "yes do that", "that works, yes"]}
+APP_REQ_YES = {"train": ["yes send it", "yes please"], "dev": ["yes, send it over", "ok go ahead"]}
+APP_WITHDRAW_YES = {"train": ["yes withdraw it"], "dev": ["yes, withdraw it"]}
+# Spanish (lang:es), per split the same way.
+ES_APP_ALL = {"train": ["quiero resurtir todas mis recetas", "surte todo lo que ya me toca"],
+              "dev": ["pídeme todo lo que ya se pueda resurtir"]}
+ES_APP_RX = {"train": ["necesito resurtir la receta {n}"], "dev": ["me resurte la receta número {n}?"]}
+ES_APP_UPFRONT = {"train": ["necesito mi {m} de {s} {f} en {p}"], "dev": ["resúrteme el {m} de {s} en {p}"]}
+ES_APP_DELIVER = {"train": ["quiero que me lo lleven a la casa"], "dev": ["envíamelo a domicilio por favor"]}
+ES_APP_AUTO = {"train": ["quiero que mi {m} se resurta automáticamente"], "dev": ["actívame el resurtido automático del {m}"]}
+ES_APP_REMIND = {"train": ["avísame cuando pueda resurtir mi {m}"], "dev": ["mándame un recordatorio para el {m}"]}
+ES_APP_TEXTS_OFF = {"train": ["ya no me mandes textos"], "dev": ["desactiva los mensajes de texto"]}
+ES_APP_TRANSFER = {"train": ["quiero pasar mi {m} de la farmacia {x} a ustedes"], "dev": ["cámbiame la receta de {m} desde {x}"]}
+ES_APP_MOM = {"train": ["necesito el {m} de mi mamá"], "dev": ["la medicina de la presión de mi mamá, porfa"]}
+ES_APP_HEDGE = {"train": ["déjame ver, no sé"], "dev": ["espérame, lo estoy pensando"]}
+ES_APP_DOSE_YES = {"train": ["sí", "sí, esa es"], "dev": ["sí, es correcto"]}
+ES_APP_YES = {"train": ["sí", "sí, por favor", "dale, sí"], "dev": ["sí, está bien", "ok, sí"]}
+# How patients name the pharmacies they pick (the world sheet's names and streets).
+PH_SAID = {"PH001": "the cvs on market st", "PH002": "the walgreens on broad st", "PH003": "main street pharmacy",
+           "PH004": "costco", "PH008": "the walgreens on oak hill", "PH009": "harbor community", "PH011": "oak hill drug"}
+ES_PH_SAID = {"PH001": "la CVS de Market St", "PH003": "la farmacia de Main Street", "PH004": "la Costco"}
+APP_NOW_EVENING = "2026-11-24T21:30:00"  # after Costco closes (20:30): a pickup there is ready tomorrow
+APP_NOW_AFTERNOON = "2026-11-24T15:30:00"  # after CVS Market St's 14:00 courier cut-off: delivered tomorrow
+
+
+class PharmacyAppGen(Gen):
+    """Conversations for the pharmacy-app features of issue 19 (train and dev only)."""
+
+    def __init__(self, split: str, world: World, es: bool = False):
+        super().__init__(split, world)
+        self.rng = random.Random(f"{SEED}-{split}-app{'-es' if es else ''}")  # apart from every earlier draw
+        self.n = 900 if not es else 960
+        self.es = es
+
+    # -- small builders
+    def say(self, pool, **kw) -> str:
+        return self.choice(pool).format(**kw)
+
+    def crit(self, how: str) -> str:
+        """A phrasing of a criterion from the split's pool (the existing ones: they name no new feature)."""
+        if self.es:
+            return self.rng.choice([t for t, c, mixed in ES_CRITERIA[self.split] if c == how and not mixed])
+        return self.rng.choice([t for t, c in CRITERIA[self.split] if c == how])
+
+    def yes(self, pool=None) -> str:
+        return self.choice(ES_APP_YES if self.es else (pool or YES))
+
+    def dose_ok(self, rx_id) -> str:
+        return self.choice(ES_APP_DOSE_YES) if self.es else self.dose_yes(rx_id)
+
+    @staticmethod
+    def t(user: str, state: str | None = None, **expect) -> dict:
+        return {"user": user, "expect": ({"state": state} if state else {}) | expect}
+
+    def strength(self, rx_id) -> str:
+        return self.w.product(rx_id).strength_label
+
+    def med(self, rx_id) -> str:
+        return self.w.drug(rx_id).generic_name
+
+    def o(self, rx_id, pharmacy_id, fulfilment="pickup", patient=None) -> dict:
+        order = {"medication": self.med(rx_id), "strength": self.strength(rx_id), "pharmacy_id": pharmacy_id,
+                 "fulfilment": fulfilment}
+        return order | {"patient_id": patient or self.w.rx(rx_id).patient_id}
+
+    @staticmethod
+    def out(status, orders=(), alerts=(), requests=(), enrolments=(), reminders=(), notifications=()) -> dict:
+        """The outcome, with every new kind of write labelled: what it must have written, and nothing else.
+        `notifications=None` leaves the texts setting unchecked."""
+        d = {"status": status, "orders": list(orders), "alerts": sorted(set(alerts)), "requests": list(requests),
+             "enrolments": list(enrolments), "reminders": list(reminders)}
+        if notifications is not None:
+            d["notifications"] = list(notifications)
+        return d
+
+    def app(self, kind, feature, patient, turns, outcome, extra=(), now=None) -> dict:
+        if self.es:
+            for t in turns:
+                t["expect"].setdefault("language", "es")
+        tags = ["pharmacy_app", feature, *extra] + (["lang:es"] if self.es else [])
+        row = self.conv(f"app-{kind}{'-es' if self.es else ''}", patient, turns, outcome, tags)
+        if now:  # the world's clock at the start (default: today at 11:00)
+            row = {k: row[k] for k in ("id", "patient_id", "today")} | {"now": now} | {
+                k: v for k, v in row.items() if k not in ("id", "patient_id", "today")}
+        return row
+
+    # -- refill everything that's due: one pharmacy for all, one summary, one yes, one order per item
+    def refill_all(self, patient, rxs, how, pharmacy_id, alerts=(), trap=None, drop=None, exception=None,
+                   repeat=False, now=None):
+        """`how`: a criterion ("cheapest"...) or a pharmacy id said by name. `trap`: a hedge or a question at
+        the summary first. `drop`: an rx taken off at the summary (a new summary). `exception`: (rx, pharmacy)
+        for one item at another pharmacy."""
+        first = self.say(ES_APP_ALL if self.es else APP_ALL)
+        said = PH_SAID[how] if how.startswith("PH") else self.crit(how)
+        where = {rx: pharmacy_id for rx in rxs}
+        if exception:
+            rx_x, ph_x = exception
+            said = self.say(APP_EXCEPT, a=said, d=self.form(self.med(rx_x)), b=PH_SAID[ph_x])
+            where[rx_x] = ph_x
+        turns = [self.t(first, "SELECT_PHARMACY"),
+                 self.t(said, "CONFIRM_ORDER", **({} if exception else {"slots": {"pharmacy_id": pharmacy_id}}))]
+        if trap:
+            turns.append(self.t(self.say(trap), "CONFIRM_ORDER"))
+        if drop:
+            turns.append(self.t(self.say(APP_DROP, d=self.form(self.med(drop))), "CONFIRM_ORDER"))
+            where.pop(drop)
+        turns.append(self.t(self.yes(), "COMPLETE", intent="confirm"))
+        if repeat:
+            turns.append(self.t(self.yes(), "START"))
+        orders = [self.o(rx, ph) for rx, ph in where.items()]
+        return self.app("refill-all", "refill_all", patient, turns, self.out("order_placed", orders, alerts),
+                        ["consent"] if trap or repeat else [], now=now)
+
+    def refill_all_nothing_due(self, patient):
+        # P003: sertraline too soon (until December 7), simvastatin no refills, omeprazole expired.
+        return self.app("refill-all", "refill_all", patient, [self.t(self.say(APP_ALL), "START")],
+                        self.out("info_only"))
+
+    def refill_all_one_due(self, patient, rx_id, how):
+        """With one item due it is an ordinary refill of that one: the dose question first."""
+        offers = self.w.offers(rx_id)
+        chosen = pick(offers, how)
+        turns = [self.t(self.say(APP_ALL), "CONFIRM_DOSAGE", slots={"medication": self.med(rx_id)}),
+                 self.t(self.dose_yes(rx_id), "SELECT_PHARMACY", dosage="consistent"),
+                 self.t(self.crit(how), "CONFIRM_ORDER", slots={"pharmacy_id": chosen.pharmacy_id}),
+                 self.t(self.yes(), "COMPLETE", intent="confirm")]
+        return self.app("refill-all", "refill_all", patient, turns,
+                        self.out("order_placed", [self.o(rx_id, chosen.pharmacy_id)], EXPECT[rx_id][2]))
+
+    def refill_all_delivered(self, patient, rxs, how, pharmacy_id, alerts=()):
+        """Everything due, delivered: the offers are the pharmacies that deliver with every item in stock."""
+        turns = [self.t(self.say(APP_ALL_DELIVER), "SELECT_PHARMACY"),
+                 self.t(self.crit(how), "CONFIRM_ORDER", slots={"pharmacy_id": pharmacy_id}),
+                 self.t(self.yes(), "COMPLETE", intent="confirm")]
+        return self.app("refill-all", "refill_all", patient, turns,
+                        self.out("order_placed", [self.o(rx, pharmacy_id, "delivery") for rx in rxs], alerts),
+                        ["delivery"])
+
+    # -- Rx numbers: "as if the drug were named"
+    def rx_number(self, rx_id, how=None):
+        n = rx_id[2:]
+        first = self.say(ES_APP_RX if self.es else APP_RX, n=n)
+        state, status, alerts = EXPECT[rx_id]
+        if status != "order_placed":  # refused in the turn it is asked for
+            turns = [self.t(first, state, slots={"medication": self.med(rx_id)})]
+            return self.app("rx-number", "rx_number", self.w.rx(rx_id).patient_id, turns, self.out(status, [], alerts))
+        chosen = pick(self.w.offers(rx_id), how)
+        turns = [self.t(first, "CONFIRM_DOSAGE", slots={"medication": self.med(rx_id), "strength": self.strength(rx_id)}),
+                 self.t(self.dose_ok(rx_id), "SELECT_PHARMACY", dosage="consistent"),
+                 self.t(self.crit(how), "CONFIRM_ORDER", slots={"pharmacy_id": chosen.pharmacy_id}),
+                 self.t(self.yes(), "COMPLETE", intent="confirm")]
+        return self.app("rx-number", "rx_number", self.w.rx(rx_id).patient_id, turns,
+                        self.out("order_placed", [self.o(rx_id, chosen.pharmacy_id)], alerts))
+
+    def rx_number_not_mine(self, patient, other_rx, own_rx, how):
+        """A number on another patient's record: "I couldn't find prescription N on your record", never whose;
+        then the patient's own number goes on as usual."""
+        chosen = pick(self.w.offers(own_rx), how)
+        turns = [self.t(self.say(APP_RX, n=other_rx[2:])),
+                 self.t(self.say(APP_RX_FIX, n=own_rx[2:]), "CONFIRM_DOSAGE", slots={"medication": self.med(own_rx)}),
+                 self.t(self.dose_yes(own_rx), "SELECT_PHARMACY", dosage="consistent"),
+                 self.t(self.crit(how), "CONFIRM_ORDER", slots={"pharmacy_id": chosen.pharmacy_id}),
+                 self.t(self.yes(), "COMPLETE", intent="confirm")]
+        return self.app("rx-number", "rx_number", patient, turns,
+                        self.out("order_placed", [self.o(own_rx, chosen.pharmacy_id)], EXPECT[own_rx][2]),
+                        ["other_patient"])
+
+    def rx_number_unknown(self, patient, other_rx):
+        return self.app("rx-number", "rx_number", patient, [self.t(self.say(APP_RX, n=other_rx[2:]))],
+                        self.out("info_only"), ["other_patient"])
+
+    # -- details volunteered up front
+    def upfront(self, rx_id, pharmacy_id, trap=None, change=None):
+        """Drug, matching dose and pharmacy in one message: straight to the summary. `change`: (text, pharmacy)."""
+        m, s = self.form(self.med(rx_id)), self.strength(rx_id)
+        if self.es:
+            first = self.say(ES_APP_UPFRONT, m=m, s=s, f=self.rng.choice(ES_FREQ[int(self.w.rx(rx_id).doses_per_day)]),
+                             p=ES_PH_SAID[pharmacy_id])
+        else:
+            first = self.say(APP_UPFRONT, m=m, s=s, f=self.freq_words(rx_id), p=PH_SAID[pharmacy_id])
+        turns = [self.t(first, "CONFIRM_ORDER", dosage="consistent",
+                        slots={"medication": self.med(rx_id), "pharmacy_id": pharmacy_id})]
+        final = pharmacy_id
+        if trap:
+            turns.append(self.t(self.say(trap), "CONFIRM_ORDER"))
+        if change:
+            text, final = change
+            turns.append(self.t(text, "CONFIRM_ORDER", slots={"pharmacy_id": final}))
+        turns.append(self.t(self.yes(), "COMPLETE", intent="confirm"))
+        return self.app("upfront", "upfront", self.w.rx(rx_id).patient_id, turns,
+                        self.out("order_placed", [self.o(rx_id, final)], EXPECT[rx_id][2]),
+                        ["consent"] if trap or change else [])
+
+    def upfront_mismatch(self, rx_id, wrong, pharmacy_id):
+        """A stated strength that differs still gets the dose question; restated right, the named pharmacy's
+        summary comes next."""
+        m = self.form(self.med(rx_id))
+        turns = [self.t(self.say(APP_UPFRONT, m=m, s=wrong, f=self.freq_words(rx_id), p=PH_SAID[pharmacy_id]),
+                        "CONFIRM_DOSAGE", dosage="mismatch"),
+                 self.t(self.say(APP_UPFRONT_FIX, s=self.strength(rx_id)), "CONFIRM_ORDER", dosage="consistent",
+                        slots={"pharmacy_id": pharmacy_id}),
+                 self.t(self.yes(), "COMPLETE", intent="confirm")]
+        return self.app("upfront", "upfront", self.w.rx(rx_id).patient_id, turns,
+                        self.out("order_placed", [self.o(rx_id, pharmacy_id)], ["dose_mismatch", *EXPECT[rx_id][2]]),
+                        ["dose_mismatch"])
+
+    def upfront_dose_only(self, rx_id, how):
+        chosen = pick(self.w.offers(rx_id), how)
+        turns = [self.t(self.say(APP_UPFRONT_DOSE, m=self.form(self.med(rx_id)), s=self.strength(rx_id),
+                                 f=self.freq_words(rx_id)), "SELECT_PHARMACY", dosage="consistent"),
+                 self.t(self.crit(how), "CONFIRM_ORDER", slots={"pharmacy_id": chosen.pharmacy_id}),
+                 self.t(self.yes(), "COMPLETE", intent="confirm")]
+        return self.app("upfront", "upfront", self.w.rx(rx_id).patient_id, turns,
+                        self.out("order_placed", [self.o(rx_id, chosen.pharmacy_id)], EXPECT[rx_id][2]))
+
+    def upfront_pharmacy_only(self, rx_id, pharmacy_id):
+        turns = [self.t(self.say(APP_UPFRONT_PHARM, m=self.form(self.med(rx_id)), p=PH_SAID[pharmacy_id]),
+                        "CONFIRM_DOSAGE", slots={"medication": self.med(rx_id)}),
+                 self.t(self.dose_yes(rx_id), "CONFIRM_ORDER", dosage="consistent", slots={"pharmacy_id": pharmacy_id}),
+                 self.t(self.yes(), "COMPLETE", intent="confirm")]
+        return self.app("upfront", "upfront", self.w.rx(rx_id).patient_id, turns,
+                        self.out("order_placed", [self.o(rx_id, pharmacy_id)], EXPECT[rx_id][2]))
+
+    # -- delivery
+    def request(self, rx_id) -> list[dict]:
+        if self.es:  # Spanish only (the Spanglish templates are SpanishGen's)
+            first = self.rng.choice([t for t, mixed in ES_REQUEST[self.split] if not mixed]).format(
+                m=self.form(self.med(rx_id)))
+        else:
+            first = self.choice(REQUEST).format(m=self.form(self.med(rx_id)))
+        return [self.t(first, "CONFIRM_DOSAGE", slots={"medication": self.med(rx_id)}),
+                self.t(self.dose_ok(rx_id), "SELECT_PHARMACY", dosage="consistent")]
+
+    def deliver_while_choosing(self, rx_id, how, pharmacy_id, now=None):
+        """Delivery asked before a pharmacy is chosen: the offers are those that deliver and have stock."""
+        turns = self.request(rx_id) + [
+            self.t(self.say(APP_DELIVER), "SELECT_PHARMACY"),
+            self.t(self.crit(how), "CONFIRM_ORDER", slots={"pharmacy_id": pharmacy_id}),
+            self.t(self.yes(), "COMPLETE", intent="confirm")]
+        return self.app("delivery", "delivery", self.w.rx(rx_id).patient_id, turns,
+                        self.out("order_placed", [self.o(rx_id, pharmacy_id, "delivery")], EXPECT[rx_id][2]), now=now)
+
+    def deliver_from_summary(self, rx_id, how, then=None, trap=None, leave=False, track=False, now=None):
+        """At a summary: the summary's pharmacy if it delivers (a new summary), else the delivering offers.
+        `then`: (criterion, pharmacy) chosen from those offers."""
+        chosen = pick(self.w.offers(rx_id), how)
+        turns = self.request(rx_id) + [self.t(self.crit(how), "CONFIRM_ORDER",
+                                              slots={"pharmacy_id": chosen.pharmacy_id})]
+        final = chosen.pharmacy_id
+        ask = self.say(ES_APP_DELIVER if self.es else APP_DELIVER)
+        if then:
+            turns.append(self.t(ask, "SELECT_PHARMACY"))
+            how2, final = then
+            turns.append(self.t(PH_SAID[final] if how2 == "name" else self.crit(how2), "CONFIRM_ORDER",
+                                slots={"pharmacy_id": final}))
+        else:
+            turns.append(self.t(ask, "CONFIRM_ORDER", slots={"pharmacy_id": final}))
+        if trap:
+            turns.append(self.t(self.say(trap), "CONFIRM_ORDER"))
+        if leave:
+            turns.append(self.t(self.choice(LEAVE), "START", intent="leave"))
+            return self.app("delivery", "delivery", self.w.rx(rx_id).patient_id, turns, self.out("abandoned"),
+                            ["consent", "leave"], now=now)
+        turns.append(self.t(self.yes(), "COMPLETE", intent="confirm"))
+        if track:
+            turns.append(self.t(self.say(APP_TRACK_DELIVERY), intent="track_order"))
+        return self.app("delivery", "delivery", self.w.rx(rx_id).patient_id, turns,
+                        self.out("order_placed", [self.o(rx_id, final, "delivery")], EXPECT[rx_id][2]),
+                        ["consent"] if trap else [], now=now)
+
+    def deliver_then_pickup(self, rx_id, pharmacy_id):
+        """Chosen with delivery in one message, then back to pickup: a new summary, its own yes."""
+        turns = self.request(rx_id) + [
+            self.t(self.say(APP_CHOOSE_DELIVER, p=PH_SAID[pharmacy_id]), "CONFIRM_ORDER",
+                   slots={"pharmacy_id": pharmacy_id}),
+            self.t(self.say(APP_PICKUP), "CONFIRM_ORDER", slots={"pharmacy_id": pharmacy_id}),
+            self.t(self.yes(), "COMPLETE", intent="confirm")]
+        return self.app("delivery", "delivery", self.w.rx(rx_id).patient_id, turns,
+                        self.out("order_placed", [self.o(rx_id, pharmacy_id, "pickup")], EXPECT[rx_id][2]),
+                        ["consent"])
+
+    # -- auto-refill (CONFIRM_SETTING): the pharmacy is where it was last filled unless one is named
+    def auto_refill(self, rx_id, pharmacy_id, named=False, trap=None, change=None, then=None, repeat=False):
+        """`change`: a pharmacy named at the summary (a new summary, its own yes). `then`: "pause" / "stop"
+        after it is on, with its own yes; or "list"."""
+        m = self.form(self.med(rx_id))
+        if self.es:
+            first = self.say(ES_APP_AUTO, m=m)
+        elif named:
+            first = self.say(APP_AUTO_AT, m=m, p=PH_SAID[pharmacy_id])
+        else:
+            first = self.say(APP_AUTO, m=m)
+        turns = [self.t(first, "CONFIRM_SETTING")]
+        if trap:
+            turns.append(self.t(self.say(trap), "CONFIRM_SETTING"))
+        if change:
+            pharmacy_id = change
+            turns.append(self.t(self.say(APP_AUTO_CHANGE, p=PH_SAID[change]), "CONFIRM_SETTING"))
+        turns.append(self.t(self.yes(APP_SET_YES), "START", intent="confirm"))
+        if repeat:
+            turns.append(self.t(self.yes(APP_SET_YES), "START"))
+        status = "active"
+        if then in ("pause", "stop"):
+            turns += [self.t(self.say(APP_AUTO_PAUSE if then == "pause" else APP_AUTO_STOP, m=m), "CONFIRM_SETTING"),
+                      self.t(self.yes(APP_SET_YES), "START", intent="confirm")]
+            status = "paused" if then == "pause" else "stopped"
+        elif then == "list":
+            turns.append(self.t(self.say(APP_AUTO_LIST), "START"))
+        enrolment = {"medication": self.med(rx_id), "status": status, "pharmacy_id": pharmacy_id}
+        return self.app("auto-refill", "auto_refill", self.w.rx(rx_id).patient_id, turns,
+                        self.out("info_only", enrolments=[enrolment]), ["consent"] if trap or change or repeat else [])
+
+    def auto_refill_refused(self, rx_id, then_list=False):
+        """Refused where the rules refuse every refill (controlled substance, no refills, expired): nothing
+        written, state START."""
+        turns = [self.t(self.say(APP_AUTO, m=self.form(self.med(rx_id))), "START")]
+        if then_list:
+            turns.append(self.t(self.say(APP_AUTO_LIST), "START"))
+        return self.app("auto-refill", "auto_refill", self.w.rx(rx_id).patient_id, turns, self.out("info_only"),
+                        ["refusal"])
+
+    # -- refill reminders (CONFIRM_SETTING)
+    def reminder(self, rx_id, trap=None, then=None, answer=None, texts_checked=True):
+        """`then`: "cancel" (its own yes) or "keep" (a no: it stays scheduled). `answer`: "no" at the summary."""
+        m = self.form(self.med(rx_id))
+        turns = [self.t(self.say(ES_APP_REMIND if self.es else APP_REMIND, m=m), "CONFIRM_SETTING")]
+        if trap:
+            turns.append(self.t(self.say(trap), "CONFIRM_SETTING"))
+        if answer == "no":
+            turns.append(self.t(self.say(APP_KEEP), "START"))
+            return self.app("reminder", "reminder", self.w.rx(rx_id).patient_id, turns, self.out("info_only"),
+                            ["consent"])
+        turns.append(self.t(self.yes(APP_SET_YES), "START", intent="confirm"))
+        status = "scheduled"
+        if then:
+            turns.append(self.t(self.say(APP_REMIND_CANCEL, m=m), "CONFIRM_SETTING"))
+            if then == "cancel":
+                turns.append(self.t(self.yes(APP_SET_YES), "START", intent="confirm"))
+                status = "cancelled"
+            else:
+                turns.append(self.t(self.say(APP_KEEP), "START"))
+        return self.app("reminder", "reminder", self.w.rx(rx_id).patient_id, turns,
+                        self.out("info_only", reminders=[{"medication": self.med(rx_id), "status": status}],
+                                 notifications=[] if texts_checked else None),
+                        ["consent"] if trap or then == "keep" else [])
+
+    # -- texts (CONFIRM_SETTING)
+    def texts(self, patient, value, trap=None, answer="yes", repeat=False):
+        pool = (ES_APP_TEXTS_OFF if self.es else APP_TEXTS_OFF) if value == "off" else APP_TEXTS_ON
+        turns = [self.t(self.say(pool), "CONFIRM_SETTING")]
+        if trap:
+            turns.append(self.t(self.say(trap), "CONFIRM_SETTING"))
+        if answer == "no":
+            turns.append(self.t(self.say(APP_KEEP), "START"))
+            return self.app("texts", "texts", patient, turns, self.out("info_only", notifications=[]), ["consent"])
+        turns.append(self.t(self.yes(APP_SET_YES), "START", intent="confirm"))
+        if repeat:
+            turns.append(self.t(self.yes(APP_SET_YES), "START"))
+        return self.app("texts", "texts", patient, turns,
+                        self.out("info_only", notifications=[{"channel": "sms", "value": value}]),
+                        ["consent"] if trap or repeat else [])
+
+    def text_when_ready(self, rx_id, how):
+        """Texts on: "a text will come at about the ready time" (nothing written)."""
+        chosen = pick(self.w.offers(rx_id), how)
+        turns = self.request(rx_id) + [self.t(self.crit(how), "CONFIRM_ORDER", slots={"pharmacy_id": chosen.pharmacy_id}),
+                                       self.t(self.yes(), "COMPLETE", intent="confirm"),
+                                       self.t(self.say(APP_TEXT_WHEN_READY))]
+        return self.app("texts", "texts", self.w.rx(rx_id).patient_id, turns,
+                        self.out("order_placed", [self.o(rx_id, chosen.pharmacy_id)], EXPECT[rx_id][2],
+                                 notifications=[]), ["after_order"])
+
+    # -- transfers in (COLLECT_TRANSFER, then CONFIRM_REQUEST)
+    def transfer(self, patient, drug, bare=False, trap=None, change=None, answer="yes", repeat=False,
+                 withdraw=False):
+        x = self.choice(APP_ELSEWHERE)
+        m = self.form(drug)
+        if bare:
+            turns = [self.t(self.say(APP_TRANSFER_BARE), "COLLECT_TRANSFER"),
+                     self.t(self.say(APP_TRANSFER_MED, m=m), "COLLECT_TRANSFER"),
+                     self.t(self.say(APP_TRANSFER_FROM, x=x), "CONFIRM_REQUEST")]
+        else:
+            turns = [self.t(self.say(ES_APP_TRANSFER if self.es else APP_TRANSFER, m=m, x=x), "CONFIRM_REQUEST")]
+        if trap:
+            turns.append(self.t(self.say(trap), "CONFIRM_REQUEST"))
+        if change:
+            turns.append(self.t(self.say(APP_TRANSFER_TO, p=PH_SAID[change]), "CONFIRM_REQUEST"))
+        if answer == "no":
+            turns.append(self.t("no", "START"))
+            return self.app("transfer", "transfer", patient, turns, self.out("info_only"), ["consent", "requests"])
+        turns.append(self.t(self.yes(APP_REQ_YES), "START", intent="confirm"))
+        if repeat:
+            turns.append(self.t(self.yes(APP_REQ_YES), "START"))
+        status = "sent"
+        if withdraw:
+            turns += [self.t(self.say(APP_WITHDRAW), "CONFIRM_REQUEST", intent="withdraw_request"),
+                      self.t(self.say(APP_WITHDRAW_YES), "START")]
+            status = "withdrawn"
+        return self.app("transfer", "transfer", patient, turns,
+                        self.out("info_only", requests=[{"kind": "transfer", "medication": drug, "status": status}]),
+                        ["requests"] + (["consent"] if trap or change or repeat else []))
+
+    def transfer_controlled(self, patient, drug):
+        """A controlled substance is refused (Schedule II cannot be transferred): nothing written."""
+        turns = [self.t(self.say(APP_TRANSFER, m=drug, x=self.choice(APP_ELSEWHERE)))]
+        return self.app("transfer", "transfer", patient, turns, self.out("info_only"), ["refusal", "requests"])
+
+    # -- caregivers: P002 James Carter acts for his mother, P027 Eleanor Carter
+    def mom_refill(self, rx_id, how, nickname=False, trap=None, deliver=False, then_own=None):
+        """Her record from the first turn on: every summary and order is hers (patient_id P027) until he
+        names one of his own medications (`then_own`: (rx, criterion))."""
+        if self.es:
+            first = self.say(ES_APP_MOM, m=self.med(rx_id))  # dev's phrasing names her blood pressure pill
+        else:
+            first = self.say(APP_MOM_BP) if nickname else self.say(APP_MOM, m=self.med(rx_id))
+        chosen = pick(self.w.offers(rx_id), how)
+        her = {"record": "P027"}
+        turns = [self.t(first, "CONFIRM_DOSAGE", slots={"medication": self.med(rx_id)}, **her),
+                 self.t(self.dose_ok(rx_id), "SELECT_PHARMACY", dosage="consistent", **her),
+                 self.t(self.crit(how), "CONFIRM_ORDER", slots={"pharmacy_id": chosen.pharmacy_id}, **her)]
+        if trap:
+            turns.append(self.t(self.say(trap), "CONFIRM_ORDER", **her))
+        if deliver:
+            turns.append(self.t(self.say(APP_MOM_DELIVER), "CONFIRM_ORDER", slots={"pharmacy_id": chosen.pharmacy_id},
+                                **her))
+        turns.append(self.t(self.yes(), "COMPLETE", intent="confirm", **her))
+        orders = [self.o(rx_id, chosen.pharmacy_id, "delivery" if deliver else "pickup", "P027")]
+        if then_own:
+            own, how2 = then_own
+            mine = pick(self.w.offers(own), how2)
+            turns += [self.t(self.say(APP_OWN, m=self.form(self.med(own))), "CONFIRM_DOSAGE",
+                             slots={"medication": self.med(own)}, record="P002"),
+                      self.t(self.dose_yes(own), "SELECT_PHARMACY", dosage="consistent", record="P002"),
+                      self.t(self.crit(how2), "CONFIRM_ORDER", slots={"pharmacy_id": mine.pharmacy_id}, record="P002"),
+                      self.t(self.yes(), "COMPLETE", intent="confirm", record="P002")]
+            orders.append(self.o(own, mine.pharmacy_id, "pickup", "P002"))
+        extra = (["consent"] if trap else []) + (["delivery"] if deliver else [])
+        return self.app("caregiver", "caregiver", "P002", turns, self.out("order_placed", orders), extra)
+
+    def mom_refused(self, rx_id, state, status, alerts):
+        turns = [self.t(self.say(APP_MOM, m=self.med(rx_id)), state, slots={"medication": self.med(rx_id)},
+                        record="P027")]
+        return self.app("caregiver", "caregiver", "P002", turns, self.out(status, [], alerts), ["refusal"])
+
+    def mom_auto_refill(self, rx_id, pharmacy_id):
+        turns = [self.t(self.say(APP_MOM_AUTO, m=self.med(rx_id)), "CONFIRM_SETTING", record="P027"),
+                 self.t(self.yes(APP_SET_YES), "START", intent="confirm", record="P027")]
+        return self.app("caregiver", "caregiver", "P002", turns,
+                        self.out("info_only", enrolments=[{"medication": self.med(rx_id), "status": "active",
+                                                           "pharmacy_id": pharmacy_id}]), ["auto_refill"])
+
+    def not_authorised(self, patient, drug, name=None):
+        """The same words whether or not the person exists; nothing of theirs is shown."""
+        text = self.say(APP_NAMED_OTHER, name=name, m=drug) if name else self.say(APP_NOT_MINE, m=drug)
+        turns = [self.t(text, "START", record=patient)]
+        return self.app("caregiver", "caregiver", patient, turns, self.out("refused"), ["other_patient"])
+
+
+def generate_app(split: str, world: World) -> list[dict]:
+    g, es = PharmacyAppGen(split, world), PharmacyAppGen(split, world, es=True)
+    p001 = ["RX1001", "RX1002", "RX1003"]  # P001: all three due; metformin is the last refill (renewal_needed)
+    p002 = ["RX2001", "RX2002", "RX2003"]  # P002: all three due; levothyroxine out of stock at Main Street
+    p008 = ["RX8001", "RX8002", "RX8003"]  # P008: all three due; levothyroxine not in stock at CVS Market St
+    renewal = ["renewal_needed"]
+    # Refill everything (pharmacies with every item in stock, read off the world sheet): P001 closest CVS
+    # Market St PH001, cheapest Costco PH004 ($11.46), shortest wait Harbor PH009; P002 closest Walgreens
+    # Broad St PH002, cheapest Costco PH004; P008 closest and cheapest Walgreens Oak Hill PH008, shortest wait
+    # Harbor PH009; P006 (semaglutide, rosuvastatin; apixaban needs prior authorization) cheapest Costco PH004.
+    if split == "train":
+        return [
+            g.refill_all("P001", p001, "closest", "PH001", renewal, trap=APP_Q_TOTAL),
+            g.refill_all("P001", p001, "PH004", "PH004", renewal, exception=("RX1003", "PH001")),
+            g.refill_all("P002", p002, "cheapest", "PH004", drop="RX2003", now=APP_NOW_EVENING),
+            g.refill_all("P008", p008, "fastest", "PH009", repeat=True),
+            g.refill_all_nothing_due("P003"),
+            g.refill_all_delivered("P001", p001, "closest", "PH001", renewal),
+            es.refill_all("P002", p002, "closest", "PH002", trap=ES_APP_HEDGE),
+            g.rx_number("RX1002", "cheapest"),
+            g.rx_number("RX1003", "closest"),
+            g.rx_number("RX3001"),
+            g.rx_number_not_mine("P001", "RX2001", "RX1001", "closest"),
+            es.rx_number("RX8002", "closest"),
+            g.upfront("RX1001", "PH004", trap=APP_HEDGE),
+            g.upfront("RX2001", "PH003", change=("actually, make it costco", "PH004")),
+            g.upfront_mismatch("RX8002", "600 mg", "PH011"),
+            g.upfront_pharmacy_only("RX1003", "PH001"),
+            g.upfront_dose_only("RX1002", "cheapest"),
+            es.upfront("RX1001", "PH004"),
+            g.deliver_while_choosing("RX1001", "closest", "PH001"),
+            g.deliver_from_summary("RX1002", "fastest", then=("name", "PH004")),
+            g.deliver_from_summary("RX2001", "closest", trap=APP_Q_DELIVERY, track=True),
+            g.deliver_from_summary("RX1001", "closest", trap=APP_COND, leave=True, now=APP_NOW_AFTERNOON),
+            es.deliver_from_summary("RX1003", "cheapest"),
+            g.auto_refill("RX1003", "PH001"),
+            g.auto_refill("RX1001", "PH004", named=True, trap=APP_HEDGE),
+            g.auto_refill("RX2001", "PH003", change="PH004"),
+            g.auto_refill("RX1002", "PH001", then="pause", repeat=True),
+            g.auto_refill_refused("RX4003", then_list=True),
+            es.auto_refill("RX8002", "PH008"),
+            g.reminder("RX1001"),
+            g.reminder("RX3001", trap=APP_Q_REMIND, texts_checked=False),  # P003's texts are off: not labelled
+            g.reminder("RX2002", then="cancel"),
+            g.reminder("RX8003", answer="no"),
+            es.reminder("RX1002"),
+            g.texts("P001", "off", trap=APP_HEDGE, repeat=True),
+            g.texts("P003", "on"),
+            g.text_when_ready("RX1001", "closest"),
+            g.texts("P008", "off", answer="no"),
+            es.texts("P002", "off"),
+            g.transfer("P001", "sertraline"),
+            g.transfer("P008", "gabapentin", bare=True, repeat=True),
+            g.transfer("P002", "amlodipine", trap=APP_Q_TRANSFER, withdraw=True),
+            g.transfer_controlled("P004", "oxycodone"),
+            es.transfer("P001", "atorvastatin"),
+            g.mom_refill("RX27001", "closest"),
+            g.mom_refill("RX27001", "cheapest", nickname=True, trap=APP_Q_MOM, then_own=("RX2001", "closest")),
+            g.mom_refused("RX27002", "NOT_ELIGIBLE", "refused", ["refill_too_soon"]),  # until December 6
+            g.not_authorised("P001", "atorvastatin"),
+            g.mom_auto_refill("RX27001", "PH003"),
+            es.mom_refill("RX27001", "closest"),
+        ]
+    return [
+        g.refill_all("P006", ["RX6002", "RX6003"], "cheapest", "PH004", ["non_formulary", "prior_auth_required"]),
+        g.refill_all("P001", p001, "closest", "PH001", drop="RX1003", trap=APP_HEDGE),
+        g.refill_all_one_due("P005", "RX5004", "closest"),
+        es.refill_all("P008", p008, "closest", "PH008", repeat=True),
+        g.rx_number("RX2003", "closest"),
+        g.rx_number_unknown("P001", "RX5004"),
+        es.rx_number("RX1002", "cheapest"),
+        g.upfront("RX2002", "PH003", trap=APP_COND),
+        g.upfront_dose_only("RX8003", "closest"),
+        es.upfront("RX1002", "PH004"),
+        g.deliver_while_choosing("RX7003", "closest", "PH003"),
+        g.deliver_then_pickup("RX2001", "PH004"),
+        es.deliver_from_summary("RX8002", "closest", now=APP_NOW_AFTERNOON),
+        g.auto_refill("RX8003", "PH011", named=True),
+        g.auto_refill("RX1003", "PH001", trap=APP_Q_AUTO, then="stop"),
+        g.auto_refill_refused("RX3003"),
+        es.auto_refill("RX2002", "PH003"),
+        g.reminder("RX1003", trap=APP_HEDGE),
+        g.reminder("RX8001", then="keep"),
+        es.reminder("RX2001"),
+        g.texts("P001", "off", trap=APP_Q_TEXTS),
+        g.texts("P003", "on", repeat=True),
+        es.texts("P008", "off"),
+        g.transfer("P001", "escitalopram", bare=True, change="PH004"),
+        g.transfer("P002", "levothyroxine", trap=APP_HEDGE, answer="no"),
+        es.transfer("P008", "tamsulosin", repeat=True),
+        g.mom_refill("RX27001", "closest", deliver=True),
+        g.not_authorised("P001", "amlodipine", name="James Carter"),
+        es.mom_refill("RX27001", "closest", nickname=True),
+    ]
+
+
 def main() -> None:
     world = World()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -1690,6 +2316,8 @@ def main() -> None:
         rows += generate_spanish(split, world)  # test v2 appended these (datasets/README.md, Versions)
         rows += REQUESTS_HANDWRITTEN.get(split, [])
         rows += THREAD_HANDWRITTEN.get(split, [])
+        if split in ACTS_TARGET:  # issue 19: train and dev only, after every earlier row
+            rows += generate_app(split, world)
         with (OUT / f"{split}.jsonl").open("w") as f:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
