@@ -307,10 +307,10 @@ def test_4_live_sessions_are_capped_with_a_clear_message(store):
     from rxflow.assistant import SessionLimit
 
     a = build(store, mode="demo", max_live_sessions=3)
-    for _ in range(3):
-        a.start("P001")
-    with pytest.raises(SessionLimit):
-        a.start("P002")
+    for client in ("192.0.2.1", "192.0.2.2", "192.0.2.3"):
+        a.start("P001", client=client)
+    with pytest.raises(SessionLimit):  # no client holds more than one (issue 22: else the biggest holder gives one up)
+        a.start("P002", client="192.0.2.4")
 
 
 def test_4_expired_sessions_are_deleted_with_their_turns_and_sandboxes(store):
