@@ -241,6 +241,11 @@ class Assistant:
         global cap the client holding the most gives up its idlest (sessions from before a restart count
         as one holder). Refused (SessionLimit) only when no holder has more than one. Called under the
         start guard."""
+        mine = self._owners.count(client) if client is not None else 0
+        if mine < self.settings.max_sessions_per_client and \
+                self.store.live_sessions(self._idle_since(self.settings.session_timeout)) < \
+                self.settings.max_live_sessions:
+            return  # both counts can only over-count (expired sessions not yet forgotten): there is room
         live = self._live()
         self._owners.keep({r["session_id"] for r in live})
         held: dict[str, list[dict]] = {}
@@ -322,6 +327,7 @@ class Assistant:
         """Delete the rows of sessions expired for longer than the grace period (turns, sandboxed orders)."""
         self._last_sweep = time.monotonic()
         gone = self.store.sweep(self._idle_since(self.settings.session_timeout + self.settings.session_grace))
+        self._owners.keep({r["session_id"] for r in self._live()})  # who holds what: only the live sessions
         if any(gone.values()):
             log.info(json.dumps({"event": "sweep", **gone}))
         return gone
