@@ -376,7 +376,7 @@ class Tab:
 
 class Visitor:
     """A well-behaved second visitor, from an address of its own, chatting through the API once a second
-    while an attack runs: what it sees."""
+    while an attack runs, and starting over (a new session, as Reset does) every three turns: what it sees."""
 
     SCRIPT = ["what are my medications?", "refill my lisinopril", "yes", "the cheapest one please", "no", "stop"]
 
@@ -388,18 +388,16 @@ class Visitor:
         self.thread = threading.Thread(target=self.run, daemon=True)
 
     def run(self) -> None:
-        try:
-            sid = call(self.base, "start_session", "P001", client=self.client)
-        except Exception as e:  # what it saw
-            self.errors.append(f"start: {str(e)[:100]}")
-            return
-        i = 0
+        sid, i = None, 0
         while not self.stop.is_set():
             t = time.perf_counter()
             try:
+                if sid is None or i % 3 == 0:
+                    sid = None
+                    sid = call(self.base, "start_session", "P001", client=self.client, timeout=60)
                 call(self.base, "chat", sid, self.SCRIPT[i % len(self.SCRIPT)], client=self.client, timeout=60)
                 self.latencies.append((time.perf_counter() - t) * 1000)
-            except Exception as e:
+            except Exception as e:  # what it saw
                 self.errors.append(str(e)[:100])
             i += 1
             self.stop.wait(1.0)
