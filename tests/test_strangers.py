@@ -671,6 +671,7 @@ def test_11_in_chromium_a_message_refused_by_the_rate_limit_is_taken_off_the_cha
             page.goto(url)  # 1 place
             _state(page, "START")
             _say(page, "what are my medications?", "START")  # 2
+            _chat_has(page, "Your active prescriptions")  # its reply (the state was START already)
             _say(page, "refill my lisinopril", "CONFIRM_DOSAGE")  # 3: the last one
             page.fill("#message textarea", "refill my metformin please")
             page.click("#send")
