@@ -126,8 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "RXFLOW_DB_PATH": str(Path(tmp) / "load.duckdb"), "GRADIO_SERVER_PORT": str(port),
                "GRADIO_SERVER_NAME": "127.0.0.1", "RXFLOW_LOG_LEVEL": "WARNING",
-               # All clients share one address here: the per-client rate limit would measure itself.
-               "RXFLOW_RATE_PER_MINUTE": "0"}
+               # All clients share one address here: the per-client limits (the rate, the requests, the share
+               # of live sessions) would measure themselves.
+               "RXFLOW_RATE_PER_MINUTE": "0", "RXFLOW_HTTP_RATE_PER_MINUTE": "0",
+               "RXFLOW_MAX_SESSIONS_PER_CLIENT": str(10 * args.sessions + 100)}
         env.pop("RXFLOW_LM", None)
         app = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)

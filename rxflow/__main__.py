@@ -47,6 +47,8 @@ def _depth(value: object) -> int:
 
 
 def cmd_tools(args) -> int:
+    from pydantic import ValidationError
+
     from rxflow.config import get_settings
     from rxflow.tools import REGISTRY, ToolContext, call_tool, list_tools
 
@@ -75,6 +77,12 @@ def cmd_tools(args) -> int:
         return _refuse("bad_input", "invalid_args", "--today must be a date such as 2026-11-24.")
     if args.name not in REGISTRY:
         return _refuse("not_found", "unknown_tool", f"Unknown tool {args.name[:60]!r}; `tools list` shows them.")
+    try:  # JSON's own types, strictly: "confirmed": "yes" is not true, "limit": "5" is not a number
+        REGISTRY[args.name].args_model.model_validate_json(json.dumps(tool_args), strict=True)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(map(str, first["loc"])) or "args"
+        return _refuse("bad_input", "invalid_args", f"{where}: {first['msg']}"[:200])
     store = _store()
     if store.patient(args.patient) is None:
         return _refuse("not_found", "unknown_patient", f"Unknown patient {args.patient[:20]!r}.")

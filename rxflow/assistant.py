@@ -3,10 +3,12 @@
 `Assistant.handle(session_id, message) -> Turn` is the one entry point the UI, the CLI and
 the evals share. The session's context lives in DuckDB, so a restart loses nothing.
 
-Sessions: `start(patient_id)` makes a secret id (rxflow/sessions.py). An id is checked by format
-before any lookup, lock or log line; an expired session is refused (neither resumed nor read) and
-its rows are deleted after a grace period by a sweep that runs when sessions start. In demo mode
-each session writes orders in a sandbox of its own, and only the demo patients can be picked.
+Sessions: `start(patient_id, client=...)` makes a secret id (rxflow/sessions.py). An id is checked by
+format before any lookup, lock or log line; an expired session is refused (neither resumed nor read) and
+its rows are deleted after a grace period by a sweep that runs when sessions start. A session that never
+took a turn expires sooner. Live sessions are shared fairly: a client has a cap of its own, and at the
+global cap the client holding the most gives up its idlest session. In demo mode each session writes
+orders in a sandbox of its own, and only the demo patients can be picked.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from rxflow.flow.context import Conversation
 from rxflow.flow.states import State
 from rxflow.flow.transitions import Trigger
 from rxflow.flow.turn import Turn, TurnWork
+from rxflow.flow.writes import base as writes
 from rxflow.guard import clean
 from rxflow.store import Store, StoreUnavailable
 from rxflow.tools import REGISTRY, ToolContext, ToolResult, call_tool
@@ -40,6 +43,7 @@ log = logging.getLogger("rxflow.turns")
 
 
 RESULT_EXCERPT = 400  # characters of a tool result kept in the stored turn record
+GUARDED_SHOWN = 300  # characters of a refused message kept in the history (the chat shows it)
 
 
 class UnknownSession(KeyError):
@@ -67,7 +71,7 @@ class UnknownPatient(ValueError):
 
 
 class SessionLimit(RuntimeError):
-    """As many sessions are live as the settings allow."""
+    """As many sessions are live as the settings allow, and no client holds more than one."""
 
 
 def resolve_program_name(program: str | None, lm: str | None) -> str:
@@ -84,6 +88,7 @@ class Assistant:
         self.programs = programs
         self.settings = settings or get_settings()
         self._locks = sessions.SessionLocks()
+        self._owners = sessions.Owners()
         self._start_guard = threading.Lock()
         self._last_sweep = float("-inf")
         self._by_mode: dict[str, object] = {}  # the other programs a session may switch to (lazily built)
@@ -195,8 +200,12 @@ class Assistant:
         return list(DEMO_PATIENTS) if self.demo else [p.patient_id for p in self.store.patients()]
 
     # ------------------------------------------------------------------ sessions
-    def start(self, patient_id: str, today: dt.date | None = None, now: dt.datetime | None = None) -> str:
-        """A new session for `patient_id`; returns its id (a secret: only its digest is ever shown)."""
+    def start(self, patient_id: str, today: dt.date | None = None, client: str | None = None,
+              now: dt.datetime | None = None) -> str:
+        """A new session for `patient_id`; returns its id (a secret: only its digest is ever shown).
+        `client`: who asks (the page's and the API's callers, by address): its share of the live
+        sessions is capped. In-process callers (evals, the CLI) pass none. `now`: the world's clock pinned
+        (evals); none: the world's time now."""
         offered = isinstance(patient_id, str) and self.store.patient(patient_id) is not None \
             and (not self.demo or patient_id in DEMO_PATIENTS)
         if not offered:
@@ -211,11 +220,72 @@ class Assistant:
                             today=now.date() if now else today or self.settings.today,
                             sandbox=sandbox)
         with self._start_guard:  # count and insert together, so concurrent starts cannot pass the cap
-            if self.store.live_sessions(self._idle_since(self.settings.session_timeout)) >= \
-                    self.settings.max_live_sessions:
-                raise SessionLimit("too many live sessions")
+            self._make_room(client)
             self.store.create_session(session_id, patient_id, conv.state.value, conv.model_dump(mode="json"), sandbox)
+            if client is not None:
+                self._owners.add(session_id, client)
         return session_id
+
+    def renew(self, session_id: str, client: str | None = None) -> str | None:
+        """A session that expired before its first turn (a page opened and left) is replaced by a new one for
+        the same patient, in the same language: nothing was lost, so the page goes on unasked. None for any
+        other session (expired with a conversation, live, unknown)."""
+        if not sessions.well_formed(session_id):
+            return None
+        row = self.store.load_session(session_id)
+        if row is None or row["turn_count"] or not self._expired(row):
+            return None
+        old = Conversation.model_validate(row["context"])
+        new = self.start(old.patient_id, old.today, client=client)
+        if old.lang != "en":
+            self.choose(new, language=old.lang)
+        return new
+
+    # ------------------------------------------------------------------ fair shares of the live sessions
+    def _live(self) -> list[dict]:
+        """The sessions live now (id, updated_at, turn_count): idle less than the timeout, or, for one
+        that never took a turn, less than the short one."""
+        fresh = self._idle_since(self.settings.fresh_session_timeout)
+        rows = self.store.rows("SELECT session_id, updated_at, turn_count FROM sessions WHERE updated_at >= ?",
+                               [self._idle_since(self.settings.session_timeout)])
+        return [r for r in rows if r["turn_count"] or r["updated_at"] >= fresh]
+
+    def _make_room(self, client: str | None) -> None:
+        """Room for one more session, fairly: a client at its own cap gives up its idlest session; at the
+        global cap the client holding the most gives up its idlest (sessions from before a restart count
+        as one holder). Refused (SessionLimit) only when no holder has more than one. Called under the
+        start guard."""
+        mine = self._owners.count(client) if client is not None else 0
+        if mine < self.settings.max_sessions_per_client and \
+                self.store.live_sessions(self._idle_since(self.settings.session_timeout)) < \
+                self.settings.max_live_sessions:
+            return  # both counts can only over-count (expired sessions not yet forgotten): there is room
+        live = self._live()
+        self._owners.keep({r["session_id"] for r in live})
+        held: dict[str, list[dict]] = {}
+        for r in live:
+            held.setdefault(self._owners.of(r["session_id"]), []).append(r)
+        if client is not None and len(held.get(client, [])) >= self.settings.max_sessions_per_client:
+            gone = self._evict(sessions.idlest(held[client]), "client_cap")
+            held[client].remove(gone)
+            live.remove(gone)
+        if len(live) < self.settings.max_live_sessions:
+            return
+        biggest = max(held.values(), key=len)
+        if len(biggest) < 2:
+            raise SessionLimit("too many live sessions")
+        self._evict(sessions.idlest(biggest), "global_cap")
+
+    def _evict(self, row: dict, why: str) -> dict:
+        """Expire one session now (its tab is told so; one that never took a turn is replaced unasked);
+        the sweep deletes its rows after the grace period, as for any expired session."""
+        long_ago = self._idle_since(self.settings.session_timeout + 1)
+        with self.store.transaction() as cur:
+            cur.execute("UPDATE sessions SET updated_at = ? WHERE session_id = ?", [long_ago, row["session_id"]])
+        self._owners.drop(row["session_id"])
+        log.info(json.dumps({"event": "session_evicted", "why": why, "session": sessions.digest(row["session_id"]),
+                             "turns": row["turn_count"]}))
+        return row
 
     def conversation(self, session_id: str) -> Conversation:
         """The session's context. Refuses a malformed id before any lookup, and an expired session."""
@@ -224,7 +294,7 @@ class Assistant:
         row = self.store.load_session(session_id)
         if row is None:
             raise UnknownSession()
-        if self._expired(row["updated_at"]):
+        if self._expired(row):
             raise SessionExpired()
         return Conversation.model_validate(row["context"])
 
@@ -243,20 +313,35 @@ class Assistant:
             return None
         following = sessions.new_id()
         row = self.store.rotate_resume(sessions.token_digest(token), sessions.token_digest(following))
-        if row is None or self._expired(row["updated_at"]):
+        if row is None:
+            return None
+        try:
+            self.conversation(row["session_id"])  # live (a session that never took a turn expires sooner)
+        except UnknownSession:
             return None
         return row["session_id"], following
+
+    def holds(self, session_id: str, token: object) -> bool:
+        """Does the tab holding `token` own `session_id` (the token this server last gave for it)? The page's
+        events carry both: a Gradio session hash seen elsewhere reaches no conversation without the token."""
+        if not sessions.well_formed(session_id) or not sessions.well_formed(token):
+            return False
+        row = self.store.load_session(session_id)
+        return row is not None and row.get("resume") == sessions.token_digest(token)
 
     def _idle_since(self, seconds: float) -> dt.datetime:
         return dt.datetime.now() - dt.timedelta(seconds=seconds)
 
-    def _expired(self, updated_at: dt.datetime) -> bool:
-        return updated_at < self._idle_since(self.settings.session_timeout)
+    def _expired(self, row: dict) -> bool:
+        """A session row idle longer than the timeout (the short one if it never took a turn)."""
+        timeout = self.settings.session_timeout if row["turn_count"] else self.settings.fresh_session_timeout
+        return row["updated_at"] < self._idle_since(min(timeout, self.settings.session_timeout))
 
     def sweep(self) -> dict[str, int]:
         """Delete the rows of sessions expired for longer than the grace period (turns, sandboxed orders)."""
         self._last_sweep = time.monotonic()
         gone = self.store.sweep(self._idle_since(self.settings.session_timeout + self.settings.session_grace))
+        self._owners.keep({r["session_id"] for r in self._live()})  # who holds what: only the live sessions
         if any(gone.values()):
             log.info(json.dumps({"event": "sweep", **gone}))
         return gone
@@ -267,30 +352,51 @@ class Assistant:
             self.sweep()
 
     # ------------------------------------------------------------------ the turn
-    def handle(self, session_id: str, message: object, at_turn: int | None = None) -> Turn:
+    def handle(self, session_id: str, message: object, at_turn: int | None = None, typed: bool = False) -> Turn:
         """One turn. Raises UnknownSession (also for a malformed id, before any lock or log) or
         SessionExpired. A store that cannot be used gives a Turn with one clear reply, nothing written.
-        `at_turn`: the message answers the step after that many turns (a quick reply); if another turn
-        came first, StaleStep is raised and nothing runs. Checked under the session's lock, so a "yes"
-        drawn for one summary can never answer another."""
+
+        `at_turn`: the step the message was sent against (the turns the page had seen). If another turn
+        came first: a quick reply (drawn for that step) raises StaleStep and nothing runs; a typed
+        message (`typed`) runs, but at a summary a yes is not taken: the summary pending now is shown
+        and asked again. Checked under the session's lock, so a yes sent while one summary was on
+        screen can never answer another."""
         if not sessions.well_formed(session_id):
             raise UnknownSession()
         # One turn at a time per session: a double-clicked "yes" waits for the first.
         with self._locks.hold(session_id):
-            start = time.perf_counter()
-            conv = None
-            try:
-                conv = self.conversation(session_id)
-                if at_turn is not None and conv.turns != at_turn:
-                    raise StaleStep(f"drawn at turn {at_turn}, the conversation is at {conv.turns}")
-                self.store.check()  # a deleted or replaced file: say so before anything runs
-                return self._handle(conv, message, start)
-            except StoreUnavailable as e:
-                log.error(json.dumps({"event": "store_unavailable", "session": sessions.digest(session_id),
-                                      "error": str(e)}))
-                return self._unavailable(session_id, conv, start)
+            return self._turn(session_id, message, at_turn, typed)
 
-    def _handle(self, conv: Conversation, message: object, start: float) -> Turn:
+    def converse(self, session_id: str, message: object, at_turn: int | None = None,
+                 typed: bool = False) -> tuple[Turn, SessionView | None, list[dict] | None]:
+        """A turn (as handle) and what the page shows after it: the view and the stored turn records the
+        chat is drawn from, read under the same lock, so two messages sent at once from one tab each
+        come back with the chat as the server holds it, in order."""
+        if not sessions.well_formed(session_id):
+            raise UnknownSession()
+        with self._locks.hold(session_id):
+            turn = self._turn(session_id, message, at_turn, typed)
+            try:
+                return turn, self.view(session_id, turn), self.store.turn_records(session_id)
+            except StoreUnavailable:  # the turn is answered (it may have written): the page shows its reply alone
+                return turn, None, None
+
+    def _turn(self, session_id: str, message: object, at_turn: int | None, typed: bool) -> Turn:
+        start = time.perf_counter()
+        conv = None
+        try:
+            conv = self.conversation(session_id)
+            stale = at_turn is not None and conv.turns != at_turn
+            if stale and not typed:
+                raise StaleStep(f"drawn at turn {at_turn}, the conversation is at {conv.turns}")
+            self.store.check()  # a deleted or replaced file: say so before anything runs
+            return self._handle(conv, message, start, stale)
+        except StoreUnavailable as e:
+            log.error(json.dumps({"event": "store_unavailable", "session": sessions.digest(session_id),
+                                  "error": str(e)[:300]}))
+            return self._unavailable(session_id, conv, start)
+
+    def _handle(self, conv: Conversation, message: object, start: float, stale: bool = False) -> Turn:
         text, refusal = clean(message, self.settings.max_message_chars)
         record = None
         if refusal is None:
@@ -300,7 +406,7 @@ class Assistant:
                 conv.lang = conversation_language(conv.lang, text, first=not conv.history)
                 refusal = self._other_patient_reply(conv)
         if refusal is not None:
-            return self._finish_guarded(conv, refusal, start)
+            return self._finish_guarded(conv, message, refusal, start)
         switched = None
         if record.kind in ("switch", "back"):
             now = record.dependant.patient_id if record.kind == "switch" else None
@@ -313,19 +419,27 @@ class Assistant:
         w = TurnWork(conv, text, ctx, self.programs_for(conv), record=switched)
         with collect_traces() as traces:
             try:
-                dialogue.run(w)
+                if stale and w.stage.takes_yes and writes.consented(w):
+                    writes.ask_again(w)  # a yes to a summary the patient had not seen yet
+                else:
+                    dialogue.run(w)
+                writes.name_the_yes(w)
             except StepFailed:
                 # LM-only (strict) programs: a step the LM could not answer fails the turn, visibly;
                 # nothing was written and the conversation keeps its place.
                 w.replies = [replies.say(conv.lang, "not_understood")]
             except StoreUnavailable:
-                raise
+                if not wrote(w):
+                    raise
+                # The write is committed: the patient is told so ("Done!"), whatever failed after it.
+                log.exception("turn failed after its write in %s", conv.state)
             except Exception:
                 log.exception("turn failed in %s", conv.state)
-                conv.reset_refill()
-                conv.queue = []
-                w.replies = [replies.say(conv.lang, "error")]
-                w.go(Trigger.ERROR)
+                if not wrote(w):
+                    conv.reset_refill()
+                    conv.queue = []
+                    w.replies = [replies.say(conv.lang, "error")]
+                    w.go(Trigger.ERROR)
         w.traces = traces
         return self._finish(w, start)
 
@@ -343,7 +457,10 @@ class Assistant:
         me = self.store.patient(conv.patient_id)
         return replies.say(conv.lang, "other_patient", name=f", {me.first_name}" if me else "")
 
-    def _finish_guarded(self, conv: Conversation, reply: str, start: float) -> Turn:
+    def _finish_guarded(self, conv: Conversation, message: object, reply: str, start: float) -> Turn:
+        # Kept in the history as the page showed it (clipped), so the chat the server draws has it too.
+        shown = message if isinstance(message, str) else ""
+        conv.remember(shown[:GUARDED_SHOWN] + ("…" if len(shown) > GUARDED_SHOWN else ""), reply)
         conv.turns += 1
         conv.last_active = dt.datetime.now()
         turn = Turn(session_id=sessions.digest(conv.session_id), turn_no=conv.turns, state_before=conv.state,
@@ -363,6 +480,7 @@ class Assistant:
 
     def _finish(self, w: TurnWork, start: float) -> Turn:
         conv = w.conv
+        remember_writes(w)
         reply = w.reply or replies.say(conv.lang, "help_idle", example="lisinopril")
         conv.remember(w.message, reply)
         conv.turns += 1
@@ -387,7 +505,14 @@ class Assistant:
             ms=round((time.perf_counter() - start) * 1000, 2))
         turn._traces = w.traces
         turn._fresh = fresh_reads(w.tool_calls)
-        self._persist(conv, turn)
+        try:
+            self._persist(conv, turn)
+        except StoreUnavailable:
+            if not wrote(w):
+                raise
+            # The write is committed but the session could not be saved (a full disk): the reply still
+            # says what was done. A retried yes finds the same order by its key, and the session lists it.
+            log.exception("session not saved after a write")
         return turn
 
     def _persist(self, conv: Conversation, turn: Turn) -> None:
@@ -411,6 +536,24 @@ class Assistant:
         if self.settings.debug and conv.history:
             line["message"], line["reply"] = conv.history[-1][0], turn.reply
         log.info(json.dumps(line))
+
+
+def wrote(w: TurnWork) -> bool:
+    """Did a write tool succeed in this turn (an order, a cancellation, a request committed)?"""
+    return any(c.kind == "write" and c.ok for c in w.tool_calls)
+
+
+def remember_writes(w: TurnWork) -> None:
+    """The order or request a yes found already written (a retried yes after a crash between the write's
+    commit and the session's save: the idempotency key returns the first one) is listed by the session
+    as if this turn had written it, so Track and Cancel know it."""
+    conv = w.conv
+    placed = (w.order or {}).get("order", {}).get("order_id")
+    if placed and placed not in conv.orders:
+        conv.orders.append(placed)
+    sent = conv.focus.request_id if w.outcome == "request_sent" and conv.focus else None
+    if sent and sent not in conv.requests:
+        conv.requests.append(sent)
 
 
 def fresh_reads(calls: list[ToolResult], tools=("patient_history", "list_requests")) -> dict[str, object]:

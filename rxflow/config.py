@@ -39,8 +39,14 @@ class Settings(BaseSettings):
                                                                 "(turns, sandboxed orders) are deleted.")
     sweep_interval: float = Field(30.0, ge=0, description="At most one expiry sweep per this many seconds "
                                                           "(run when a session starts).")
-    max_live_sessions: int = Field(2000, ge=1, description="Sessions not yet expired; a start beyond it is "
-                                                           "refused with a clear message.")
+    max_live_sessions: int = Field(2000, ge=1, description="Sessions not yet expired. At the cap a new session "
+                                                           "expires the idlest one of the client holding the most; "
+                                                           "when no client holds more than one, it is refused.")
+    max_sessions_per_client: int = Field(30, ge=1, description="Live sessions one client (an address) may hold; its "
+                                                               "next one expires its idlest (page loads, Reset, API).")
+    fresh_session_timeout: int = Field(600, ge=1, le=10**9, description="Seconds before a session that never took "
+                                                                        "a turn expires (a page opened and left); "
+                                                                        "the page replaces it unasked.")
     turns_kept: int = Field(50, ge=1, description="Turn records stored per session (the latest).")
     page_states: int = Field(500, ge=1, description="Gradio states kept, one per browser tab or API caller (~130 KB "
                                                     "each, the least recently used dropped first; a tab whose state "
@@ -50,6 +56,14 @@ class Settings(BaseSettings):
     rate_burst: int = Field(20, ge=1, description="Requests a client may send at once before the rate applies.")
     rate_clients: int = Field(10_000, ge=1, description="Clients the rate limiter remembers (least recent "
                                                         "forgotten first).")
+    # In front of Gradio (rxflow/ui/gate.py): what a request costs before any event function runs.
+    http_rate_per_minute: float = Field(240.0, ge=0, description="HTTP requests per client per minute to the app's "
+                                                                 "routes (a turn makes four); 0 turns it off.")
+    http_burst: int = Field(60, ge=1, description="HTTP requests a client may send at once.")
+    max_request_bytes: int = Field(64_000, ge=1024, description="Largest request body accepted (a message is at "
+                                                                "most max_message_chars characters).")
+    error_lines_per_minute: int = Field(30, ge=1, description="Error lines the app's and Gradio's logs may write a "
+                                                              "minute; the rest are counted, not written.")
     # On a Hugging Face Space (SPACE_ID is set) the TCP peer is HF's proxy, so every visitor would share one
     # rate-limit bucket; the client is the address that proxy adds to X-Forwarded-For.
     proxy_hops: int = Field(default_factory=lambda: 1 if os.environ.get("SPACE_ID") else 0, ge=0, le=5,

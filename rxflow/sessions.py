@@ -65,3 +65,54 @@ class SessionLocks:
     def in_use(self) -> int:
         """Sessions with a turn running or waiting now."""
         return len(self._held)
+
+
+class Owners:
+    """Which client (an address, as the rate limit sees it) started each live session: what fair shares
+    of the live sessions are counted by. In memory, and only for the sessions it is told are live
+    (`keep`), so it never outgrows them; after a restart the older sessions have no owner and count
+    as one holder."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._of: dict[str, str] = {}
+        self._held: dict[str, set[str]] = {}  # client -> its sessions
+
+    def add(self, session_id: str, client: str) -> None:
+        with self._guard:
+            self._of[session_id] = client
+            self._held.setdefault(client, set()).add(session_id)
+
+    def of(self, session_id: str) -> str:
+        return self._of.get(session_id, "")
+
+    def count(self, client: str) -> int:
+        """Sessions `client` started that are not known to be gone (an over-count until the next `keep`)."""
+        return len(self._held.get(client, ()))
+
+    def drop(self, session_id: str) -> None:
+        with self._guard:
+            self._forget(session_id)
+
+    def keep(self, live: set[str]) -> None:
+        """Forget every session not in `live` (expired, swept, evicted)."""
+        with self._guard:
+            for sid in [s for s in self._of if s not in live]:
+                self._forget(sid)
+
+    def _forget(self, session_id: str) -> None:
+        client = self._of.pop(session_id, None)
+        if client is not None:
+            held = self._held[client]
+            held.discard(session_id)
+            if not held:
+                del self._held[client]
+
+    def __len__(self) -> int:
+        return len(self._of)
+
+
+def idlest(sessions: list[dict]) -> dict:
+    """The session to give up first: one that never took a turn (a page opened and left), else the one
+    idle longest. Each is a row with `turn_count` and `updated_at`."""
+    return min(sessions, key=lambda r: (r["turn_count"] > 0, r["updated_at"]))

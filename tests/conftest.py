@@ -82,19 +82,21 @@ def free_port() -> int:
 
 
 def serve(mode: str, limiter=None, **overrides):
-    """Start the Gradio app in this process on a free port over its own in-memory world; returns
-    (url, assistant, close), and the Blocks as close.demo."""
+    """Start the Gradio app in this process on a free port over its own in-memory world, behind the same
+    gate as the app (rxflow/ui/gate.py; its request rate off unless `http_rate_per_minute` is given);
+    returns (url, assistant, close), and the Blocks as close.demo."""
     from rxflow.environment import build
     from rxflow.ratelimit import RateLimiter
-    from rxflow.ui.app import build_demo, page_options
+    from rxflow.ui.app import build_demo, page_options, server_options
 
+    overrides.setdefault("http_rate_per_minute", 0)
     store = Store(":memory:", MOCK)
     assistant = build(store=store, program="offline", mode=mode, **overrides)
     demo = build_demo(assistant, RateLimiter(0, 1) if limiter is None else limiter)
     demo.queue(default_concurrency_limit=16)
     port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, run_history=False, quiet=True,
-                state_session_capacity=assistant.settings.page_states, **page_options())
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **page_options(),
+                **server_options(assistant.settings))
 
     def close():
         demo.close()

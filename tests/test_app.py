@@ -189,17 +189,17 @@ def test_buttons_work_for_a_tab_whose_server_state_was_dropped_and_a_slow_reply_
     sid, token = page[0], page[1]
     for m in ("refill my lisinopril", "yes", "the cheapest", "yes"):
         assistant.handle(sid, m)
-    chat, text, sid2, token2 = fn["act"]("", token, [], req)  # a button, with no server-side session left
+    text, sid2, token2 = fn["act"]("", token, req)  # a button, with no server-side session left
     assert text.endswith("order ORD-30001") and sid2 == sid and token2 != token  # (the last "act": Cancel)
-    out = fn["reply"](text, sid2, token2, chat, req)
+    out = fn["reply"](text, sid2, token2, "", req)
     assert "ORD-30001" in out[0][-1]["content"] and not isinstance(out[1], str)  # the button wrote the session back
-    bound = out[5]  # after the turn and the session's view
+    bound = out[6]  # after the turn and the session's view
     sends = json_.loads(bound)["sends"]
     first_quick = next(f.fn for f in demo.fns.values() if f.name == "pick")
-    out = first_quick(bound, "", token2, chat, req)  # the first quick reply, the state dropped again
+    out = first_quick(bound, "", token2, req)  # the first quick reply, the state dropped again
     assert out[1] == sid and out[2] not in (token, token2) and out[3] is not None  # resumed, answered
     assert sends[0] == "yes" and "is cancelled" in out[0][-1]["content"]  # "Yes, cancel it", through the gate
-    moved = fn["reply"]("what's due?", sid, token2, [], req)  # the tab still has its session: nothing to write
+    moved = fn["reply"]("what's due?", sid, out[2], "", req)  # the tab still has its session: nothing to write
     assert moved[1] is not sid and not isinstance(moved[1], str)  # gr.skip(): the tab keeps whatever it has now
 
 
@@ -230,16 +230,16 @@ def test_a_page_turn_runs_the_refill_rules_once_the_panels_reuse_the_turns_answe
     per_turn = []
     for message in ("refill omeprazole", "yes", "what's the status of my request?", "refill my sertraline"):
         calls.update(dict.fromkeys(calls, 0))
-        out = fn["reply"](message, sid, token, [], req)
-        fn["after"](sid, out[3], out[4])
+        out = fn["reply"](message, sid, token, "", req)
+        fn["after"](sid, token, out[3], out[4], req)
         per_turn.append(dict(calls))
     assert [c["patient_history"] for c in per_turn] == [1, 1, 1, 1]
     assert per_turn[2]["list_requests"] == 1  # the turn listed the requests: the panels reuse that too
     sid, token = fn["start"]("P001", "", "Auto", req)[:2]
     for message in ("refill my lisinopril", "yes", "the cheapest", "yes"):
         calls.update(dict.fromkeys(calls, 0))
-        out = fn["reply"](message, sid, token, [], req)
-        fn["after"](sid, out[3], out[4])
+        out = fn["reply"](message, sid, token, "", req)
+        fn["after"](sid, token, out[3], out[4], req)
     assert calls["patient_history"] == 2 and "ORD-30001" in out[0][-1]["content"]  # before and after the order
 
 

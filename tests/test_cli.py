@@ -27,6 +27,10 @@ BAD = [
     ("huge-patient", ["drug_lookup", "--patient", "P" * 100_000, "--args", '{"query": "a"}']),
     ("wrong-arg-type", ["drug_lookup", "--patient", "P001", "--args", '{"query": 5}']),
     ("unknown-arg", ["drug_lookup", "--patient", "P001", "--args", '{"query": "a", "patient_id": "P003"}']),
+    # Issue 22 ("also seen"): JSON's own types, strictly. A yes in words is not `true`.
+    ("confirmed-in-words", ["submit_order", "--patient", "P001", "--args",
+                            '{"rx_id": "RX1001", "pharmacy_id": "PH004", "confirmed": "yes", "idempotency_key": "k-1"}']),
+    ("number-in-words", ["drug_lookup", "--patient", "P001", "--args", '{"query": "a", "limit": "5"}']),
 ]
 
 

@@ -139,6 +139,18 @@ EN: dict[str, str] = {
     "what.brand": "brand",
     "confirm_unclear": "Nothing is ordered yet. To place this order, reply yes; to change it, name another "
                        "pharmacy (for example \"the cheapest\"); or say \"stop\".",
+    # A question asked again at a summary it did not show names what a yes does (writes/base.py: name_the_yes).
+    "summary_question.named": "Shall I place the order? A yes {does}. (Or no · name another pharmacy · \"stop\" "
+                              "to leave)",
+    "confirm_unclear.named": "Nothing is ordered yet. A yes {does}; to change it, name another pharmacy (for example "
+                             "\"the cheapest\"); or say \"stop\".",
+    "yes_does": "A yes now {does}.",
+    "stale_yes": "That yes was sent before this summary reached you, so I have done nothing yet. This is what a yes "
+                 "does now:",
+    "does.order": "orders {medication} {strength} at {pharmacy} for {price}",
+    "does.cancel": "cancels order {order_id}",
+    "does.request": "sends the request ({what}) for your {medication}",
+    "does.withdraw": "withdraws request {request_id}",
     "declined": "OK, I haven't placed anything. Choose another pharmacy, or say \"stop\":",
     "order_placed": "Done! Order {order_id} is placed: {medication} {strength}, quantity {quantity}, at {pharmacy} "
                     "for {price} ({price_type}).",
@@ -202,6 +214,8 @@ EN: dict[str, str] = {
     "request_note.pharmacist_callback": "\n- The pharmacist can also check with your prescriber, {prescriber}",
     "request_question": "Shall I send it? (yes to send it · no · \"stop\" to leave)",
     "request_unclear": "Nothing is sent yet. To send this request, reply yes; or say no, or \"stop\".",
+    "request_question.named": "Shall I send it? A yes {does}. (Or no · \"stop\" to leave)",
+    "request_unclear.named": "Nothing is sent yet. A yes {does}; or say no, or \"stop\".",
     "request_changed": "Something in this request changed since I showed it:",
     "request_sent": "Done! Request {request_id} is sent: {what} for your {medication}, to {to}.",
     "request_follow": " Ask me \"where is {request_id}?\" to follow it, or \"withdraw {request_id}\" to take it back.",
@@ -577,6 +591,17 @@ ES: dict[str, str] = {
     "what.brand": "de marca",
     "confirm_unclear": "Todavía no se pidió nada. Para hacer este pedido, conteste sí; para cambiarlo, nombre otra "
                        "farmacia (por ejemplo \"la más barata\"); o diga \"alto\".",
+    # Una pregunta repetida ante un resumen que no se mostró nombra lo que hace un sí (writes/base.py: name_the_yes).
+    "summary_question.named": "¿Hago el pedido? Un sí {does}. (O no · nombre otra farmacia · \"alto\" para salir)",
+    "confirm_unclear.named": "Todavía no se pidió nada. Un sí {does}; para cambiarlo, nombre otra farmacia (por "
+                             "ejemplo \"la más barata\"); o diga \"alto\".",
+    "yes_does": "Un sí ahora {does}.",
+    "stale_yes": "Ese sí se mandó antes de que le llegara este resumen, así que todavía no hice nada. Esto es lo que "
+                 "hace un sí ahora:",
+    "does.order": "pide {medication} {strength} en {pharmacy} por {price}",
+    "does.cancel": "cancela el pedido {order_id}",
+    "does.request": "manda la solicitud ({what}) para su {medication}",
+    "does.withdraw": "retira la solicitud {request_id}",
     "declined": "Está bien, no pedí nada. Elija otra farmacia, o diga \"alto\":",
     "order_placed": "¡Listo! El pedido {order_id} está hecho: {medication} {strength}, cantidad {quantity}, en "
                     "{pharmacy} por {price} ({price_type}).",
@@ -638,6 +663,8 @@ ES: dict[str, str] = {
     "request_note.pharmacist_callback": "\n- El farmacéutico también puede consultar con su médico, {prescriber}",
     "request_question": "¿La mando? (sí para mandarla · no · \"alto\" para salir)",
     "request_unclear": "Todavía no se mandó nada. Para mandar esta solicitud, conteste sí; o diga no, o \"alto\".",
+    "request_question.named": "¿La mando? Un sí {does}. (O no · \"alto\" para salir)",
+    "request_unclear.named": "Todavía no se mandó nada. Un sí {does}; o diga no, o \"alto\".",
     "request_changed": "Algo de esta solicitud cambió desde que se la mostré:",
     "request_sent": "¡Listo! La solicitud {request_id} está enviada: {what} para su {medication}, a {to}.",
     "request_follow": " Pregúnteme \"¿dónde está {request_id}?\" para seguirla, o \"retire la {request_id}\" para "

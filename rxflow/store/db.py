@@ -186,6 +186,11 @@ def _unusable(path: str, error: Exception) -> StoreUnavailable:
     return StoreUnavailable(why)
 
 
+def _write_failed(path: str, error: Exception) -> StoreUnavailable:
+    return StoreUnavailable(f"The database {path} could not save a change (a full disk, or a file or its "
+                            f"write-ahead log that cannot be written?): {str(error)[:300]}")
+
+
 class Store:
     def __init__(self, path: str = ":memory:", mock_dir: Path | None = None):
         self.path = path
@@ -267,16 +272,26 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write, all or nothing. Any DuckDB error in it, the COMMIT's own included (a full disk or an
+        unwritable WAL fails there, after every statement succeeded), rolls it back and raises
+        StoreUnavailable: one clear message for the caller, and nothing of the write is in the store."""
         with self._write_lock, self.cursor() as cur:
             self.check()
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
-            except BaseException:
+            except BaseException as e:
                 with suppress(duckdb.Error):  # a failed file: the transaction is gone with it
                     cur.execute("ROLLBACK")
+                if isinstance(e, duckdb.Error) and not isinstance(e, _FILE_ERRORS):  # those: cursor() says so
+                    raise _write_failed(self.path, e) from e
                 raise
-            cur.execute("COMMIT")
+            try:
+                cur.execute("COMMIT")
+            except duckdb.Error as e:
+                with suppress(duckdb.Error):
+                    cur.execute("ROLLBACK")
+                raise _write_failed(self.path, e) from e
 
     def _migrate(self) -> None:
         """Files made before a table gained columns (orders their sandbox, then delivery and who placed them;

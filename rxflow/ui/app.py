@@ -3,7 +3,13 @@
 gr.State holds only the session id, on the server; the conversation lives in DuckDB. The browser
 never sees the session id: the tab's sessionStorage keeps a resume token the server gave it (replaced
 on every reload), so a reload resumes, two tabs never share a conversation, and an id or token seen
-elsewhere resumes nothing. Every event and API call passes a per-client rate limit first.
+elsewhere resumes nothing; every event carries the token, so a Gradio session hash seen elsewhere
+reaches no conversation either. Every event and API call passes a per-client rate limit first (the
+panels step after a turn rides on the turn's), and every request the gate in front (rxflow/ui/gate.py).
+
+The server is the source of the chat: each turn returns the chat as the conversation holds it (what a
+reload shows), never the tab's copy. A typed message carries the step it was typed at, as a quick reply
+does, so a yes sent before a summary reached the page is asked again instead of answering it.
 
 The API: `start_session(patient_id) -> session id` and `chat(session_id, message) -> the Turn as JSON`.
 """
@@ -16,6 +22,7 @@ import sys
 from pathlib import Path
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from rxflow.assistant import (
     Assistant,
@@ -33,6 +40,7 @@ from rxflow.flow.states import IDLE
 from rxflow.flow.transitions import to_mermaid
 from rxflow.ratelimit import RateLimiter
 from rxflow.ui import render
+from rxflow.ui.gate import Gate, client_address
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCORES = ROOT / "programs" / "compiled" / "README.md"
@@ -120,9 +128,19 @@ QUICK_SLOTS = 6  # quick-reply buttons on the page (each shown or hidden per ste
 USER_JS = "(t) => ({role: 'user', metadata: null, content: [{type: 'text', text: t}], options: null})"
 # While a reply is on its way the quick replies are hidden (they belong to the step before it).
 HIDE_QUICK = "document.querySelector('#quick')?.classList.add('rx-pending');"
-SHOW_QUICK = "() => { document.querySelector('#quick')?.classList.remove('rx-pending'); }"
 ECHO_JS = (f"(m, c) => {{ if (!(m && m.trim())) {{ return [m, c, '']; }} {HIDE_QUICK} "
            f"return ['', [...(c || []), ({USER_JS})(m)], m]; }}")
+# The words a Track / Cancel button sends, drawn the same way.
+SAY_JS = f"(t, c) => {{ if (!t) {{ return [c]; }} {HIDE_QUICK} return [[...(c || []), ({USER_JS})(t)]]; }}"
+# After the reply step: the quick replies show again. A message the server refused (the rate limit) is taken
+# off the chat it was drawn in and put back in the message box (unless something new was typed there).
+AFTER_JS = """(u, c, b) => { document.querySelector('#quick')?.classList.remove('rx-pending');
+  if (!u) { return [c, b]; }
+  const chat = [...(c || [])];
+  for (let i = chat.length - 1; i >= 0; i--) {
+    const m = chat[i]; const parts = Array.isArray(m.content) ? m.content : [{text: m.content}];
+    if (m.role === 'user' && parts.map((p) => (p && p.text) || '').join('') === u) { chat.splice(i, 1); break; } }
+  return [chat, b || u]; }"""
 
 
 def quick_js(i: int) -> str:
@@ -131,7 +149,6 @@ def quick_js(i: int) -> str:
             f"if (!s) {{ return [c]; }} {HIDE_QUICK} return [[...(c || []), ({USER_JS})(s)]]; }}")
 LANGUAGES = {"Auto": None, "English": "en", "Español": "es"}
 LABELS = {"en": "English", "es": "Español"}
-MAX_CHAT_MESSAGES = 400  # what the page's chat keeps (each turn carries it to the server and back)
 
 
 def refused(key: str, **facts) -> gr.Error:
@@ -140,17 +157,15 @@ def refused(key: str, **facts) -> gr.Error:
 
 
 def client_of(request: gr.Request | None, proxy_hops: int = 0) -> str:
-    """Who is asking, for the rate limit: the TCP peer, or behind `proxy_hops` trusted proxies the
-    address the outermost of them saw (X-Forwarded-For, counted from the right: the left is the client's
-    own say and can be anything)."""
+    """Who is asking, for the rate limit and the share of live sessions: the TCP peer, or behind
+    `proxy_hops` trusted proxies the address the outermost of them saw (rxflow/ui/gate.py:
+    client_address, which reads every X-Forwarded-For line)."""
     if request is None:
         return "in-process"
-    host = request.client.host if request.client else "unknown"
-    if proxy_hops:
-        seen = [h.strip() for h in (request.headers.get("x-forwarded-for") or "").split(",") if h.strip()]
-        if len(seen) >= proxy_hops:
-            host = seen[-proxy_hops]
-    return host[:64]
+    headers = request.headers
+    getlist = getattr(headers, "getlist", None)
+    forwarded = getlist("x-forwarded-for") if getlist else [headers.get("x-forwarded-for") or ""]
+    return client_address(request.client.host if request.client else None, forwarded, proxy_hops)
 
 
 def busy(conv) -> bool:
@@ -166,18 +181,24 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                if pid in assistant.offered_patients()]
     modes = assistant.program_modes()
 
+    def who(request: gr.Request | None) -> str:
+        return client_of(request, settings.proxy_hops)
+
     def admit(request: gr.Request | None) -> None:
-        if not limiter.allow(client_of(request, settings.proxy_hops)):
+        if not limiter.allow(who(request)):
             raise refused("rate_limited")
 
-    def read(what, sid: str, *args):
-        """One of the Assistant's reads for the tab's session: an ended or unknown one is a clear refusal."""
+    def read(what, sid: str, *args, **kwargs):
+        """One of the Assistant's calls for the tab's session: an ended or unknown one, or a store that
+        cannot be used, is a clear refusal."""
         try:
-            return what(sid, *args)
+            return what(sid, *args, **kwargs)
         except SessionExpired:
             raise refused("session_expired") from None
         except UnknownSession:
             raise refused("session_unknown") from None
+        except StoreUnavailable:
+            raise refused("store_unavailable") from None
 
     def conversation(sid: str):
         return read(assistant.conversation, sid)
@@ -186,9 +207,9 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         """What the page shows for the session (the Assistant's view: it reuses the turn's own reads)."""
         return read(assistant.view, sid, turn)
 
-    def new_session(patient_id: str) -> str:
+    def new_session(patient_id: str, request: gr.Request | None) -> str:
         try:
-            return assistant.start(patient_id)
+            return assistant.start(patient_id, client=who(request))
         except UnknownPatient:
             raise refused("patient_not_offered", patients=", ".join(assistant.offered_patients())) from None
         except SessionLimit:
@@ -197,7 +218,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             raise refused("store_unavailable") from None
 
     def quick(v: SessionView) -> list:
-        """The quick-reply buttons for this step, and the state that binds them to it."""
+        """The quick-reply buttons for this step, and the state that binds them (and typed messages) to it."""
         pairs = render.quick_replies(v)[:QUICK_SLOTS]
         buttons = [gr.update(value=label, visible=True) for label, _ in pairs]
         buttons += [gr.update(visible=False)] * (QUICK_SLOTS - len(pairs))
@@ -227,15 +248,15 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         token this server gave it for a live session; else start one for the picked patient. The
         patient picker and Reset always pass no token."""
         admit(request)
-        resumed = assistant.resume(token) if token else None
+        resumed = read(assistant.resume, token) if token else None
         if resumed is not None:
             sid, token = resumed
             v = view(sid)
-            chat = render.transcript(v.conversation, assistant.turn_records(sid), welcome(v))
+            chat = render.transcript(v.conversation, read(assistant.turn_records, sid), welcome(v))
         else:
-            sid = new_session(patient_id)
-            token = assistant.resume_token(sid)
-            assistant.choose(sid, language=LANGUAGES.get(language))
+            sid = new_session(patient_id, request)
+            token = read(assistant.resume_token, sid)
+            read(assistant.choose, sid, language=LANGUAGES.get(language))
             v = view(sid)
             chat = welcome(v)
         conv = v.conversation
@@ -244,49 +265,97 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                 gr.update(visible=False), *quick(v), *panels(v))
 
     def current(sid: str, token: str) -> tuple[str, str]:
-        """The tab's session and token. Gradio keeps a bounded number of browser states (the oldest is
-        dropped first); a tab whose state was dropped still holds its resume token, and resumes with it."""
+        """The tab's session and token. The session in the tab's server-side state counts only with the
+        token that tab holds (a Gradio session hash is no credential). Gradio keeps a bounded number of
+        browser states (the oldest is dropped first); a tab whose state was dropped still holds its
+        resume token, and resumes with it."""
         if sid:
+            if not read(assistant.holds, sid, token):
+                raise refused("session_unknown")
             return sid, token
-        resumed = assistant.resume(token) if token else None
+        resumed = read(assistant.resume, token) if token else None
         if resumed is None:
             raise refused("no_session")
         return resumed
 
+    def step_of(bound: str) -> int | None:
+        """The turn the page's quick replies (and so the whole page) were drawn at."""
+        try:
+            drawn = json.loads(bound or "{}")
+        except ValueError:
+            return None
+        turn = drawn.get("turn") if isinstance(drawn, dict) else None
+        return turn if isinstance(turn, int) and not isinstance(turn, bool) else None
+
+    def nothing(unsent: str = ""):
+        """The reply step's outputs when no turn ran: the page keeps what it shows (and takes `unsent` off)."""
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), unsent, *[gr.skip()] * (QUICK_SLOTS + 1)
+
     # A turn in three steps, so the page answers at once: the patient's message shows (drawn by the
     # page itself), then the reply and the quick replies, then the panels.
-    def reply(text: str, sid: str, token: str, chat: list, request: gr.Request, at_turn: int | None = None):
-        """The turn. The tab's session and token are written back only when this call resumed them:
-        a slow reply never puts back a session the tab has left meanwhile (Reset, another patient)."""
+    def reply(text: str, sid: str, token: str, bound: str, request: gr.Request, at_turn: int | None = None,
+              typed: bool = True):
+        """The turn, and the chat as the server holds it after it (the tab's copy is never read back).
+        `bound`: the step the page was at when the message was typed. The tab's session and token are
+        written back only when this call resumed or replaced them: a slow reply never puts back a session
+        the tab has left meanwhile (Reset, another patient). A refusal (the rate limit, an ended session)
+        is a notice, and the page takes the message it drew off again."""
         if not text.strip():
-            return gr.update(), gr.skip(), gr.skip(), None, None, gr.update(), *[gr.update()] * QUICK_SLOTS
-        admit(request)
-        resumed = not sid
+            return nothing()
+        if not limiter.allow(who(request)):
+            gr.Warning(replies.say("en", "rate_limited"))
+            return nothing(text)
+        try:
+            return turn_for(text, sid, token, request, step_of(bound) if at_turn is None else at_turn, typed)
+        except gr.Error as e:
+            gr.Warning(e.message)
+            return nothing(text)
+
+    def turn_for(text: str, sid: str, token: str, request: gr.Request, at_turn: int | None, typed: bool):
+        given = sid
         sid, token = current(sid, token)
         try:
-            turn = assistant.handle(sid, text, at_turn=at_turn)
+            turn, v, records = assistant.converse(sid, text, at_turn=at_turn, typed=typed)
+        except StoreUnavailable:
+            raise refused("store_unavailable") from None
         except StaleStep:
             gr.Warning("That button was for an earlier step; please use the current ones.")
-            chat = list(chat or [])
-            if chat and chat[-1].get("role") == "user" and render.text_of(chat[-1]) == text:
-                chat = chat[:-1]  # the button's words, drawn at once by the page: not sent
-            turn = None
+            turn, v, records = None, view(sid), read(assistant.turn_records, sid)
         except SessionExpired:
-            raise refused("session_expired") from None
+            # A session that never took a turn (a page opened and left) expires sooner: nothing was lost,
+            # so the page goes on in a new one. One with a conversation is refused clearly.
+            sid = read(assistant.renew, sid, who(request))
+            if sid is None:
+                raise refused("session_expired") from None
+            token = read(assistant.resume_token, sid)
+            turn, v, records = assistant.converse(sid, text)
         except UnknownSession:
             raise refused("session_unknown") from None
-        chat = list(chat or []) + (render.chat_messages(text, turn)[1:] if turn else [])  # the message is shown
-        kept = (sid, token) if resumed else (gr.skip(), gr.skip())
-        v = view(sid, turn)  # read once: the quick replies now, the panels next
-        return chat[-MAX_CHAT_MESSAGES:], *kept, turn, v, *quick(v)
+        if v is None:  # the store failed after the turn was answered: its reply, as a notice
+            gr.Warning(turn.reply)
+            return nothing()
+        chat = render.transcript(v.conversation, records, welcome(v), turn, text)
+        kept = (sid, token) if sid != given or not given else (gr.skip(), gr.skip())
+        return chat, *kept, turn, v, "", *quick(v)
 
-    def after(sid: str, turn, v: SessionView | None):
+    def after(sid: str, token: str, turn, v: SessionView | None, request: gr.Request):
+        """The panels. After a turn they reuse its view (read with it, under the session's lock): that step
+        rides on the turn's place in the rate limit, once. Called any other way it takes a place of its
+        own, and a refusal leaves the panels as they are."""
         if not sid:
-            return [gr.update()] * len(panel_outputs)
-        return panels(v if v is not None and v.conversation.session_id == sid else view(sid, turn), turn)
+            return [gr.update()] * (len(panel_outputs) + 1)
+        if v is None or v.conversation.session_id != sid:
+            if not limiter.allow(who(request)):
+                return [gr.update()] * (len(panel_outputs) + 1)
+            try:
+                current(sid, token)
+            except gr.Error:
+                return [gr.update()] * (len(panel_outputs) + 1)
+            v = view(sid, turn)
+        return *panels(v, turn), None
 
     def pick_quick(i: int):
-        def pick(bound: str, sid: str, token: str, chat: list, request: gr.Request):
+        def pick(bound: str, sid: str, token: str, request: gr.Request):
             """A quick reply sends its words only for the step it was drawn for: a stale button (an
             earlier step's "yes") is refused, never read as an answer to another question. The check
             runs inside the turn, under the session's lock (Assistant.handle's at_turn)."""
@@ -296,33 +365,32 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                 drawn = None
             ok = isinstance(drawn, dict) and isinstance(drawn.get("turn"), int) and i < len(drawn.get("sends") or [])
             text = drawn["sends"][i] if ok else ""
-            return reply(text if isinstance(text, str) else "", sid, token, chat, request,
-                         at_turn=drawn["turn"] if ok else -1)
+            return reply(text if isinstance(text, str) else "", sid, token, bound, request,
+                         at_turn=drawn["turn"] if ok else -1, typed=False)
 
         return pick
 
     def order_action(kind: str):
-        def act(sid: str, token: str, chat: list, request: gr.Request):
+        def act(sid: str, token: str, request: gr.Request):
             """Track / Cancel: the order's words as the patient's message (a global act in every state,
             never an answer to the question open). The message box keeps any draft."""
             admit(request)
-            resumed = not sid
+            given = sid
             sid, token = current(sid, token)
-            kept = (sid, token) if resumed else (gr.skip(), gr.skip())
+            kept = (sid, token) if sid != given else (gr.skip(), gr.skip())
             oid = read(assistant.open_order, sid)
             if oid is None:  # the button is disabled then; an API caller gets a clear message
                 gr.Info(replies.say("en", "no_order_yet"))
-                return gr.update(), "", *kept
-            text = f"{kind} order {oid}"
-            return list(chat or []) + [{"role": "user", "content": text}], text, *kept
+                return "", *kept
+            return f"{kind} order {oid}", *kept
 
         return act
 
-    def switch(p: str, sid: str, language: str, request: gr.Request):
+    def switch(p: str, sid: str, token: str, language: str, request: gr.Request):
         """Switching patient while a refill is in flight asks first: the picker goes back to the
         current patient and "Switch patient" / "Stay" show. Otherwise the new patient starts at once."""
         admit(request)
-        conv = conversation(sid) if sid else None
+        conv = conversation(sid) if sid and read(assistant.holds, sid, token) else None
         if conv is not None and conv.patient_id != p and busy(conv):
             keep = [gr.skip()] * len(start_outputs)
             keep[start_outputs.index(patient)] = conv.patient_id
@@ -330,17 +398,17 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             return *keep, p
         return *start(p, "", language, request), p
 
-    def choose_language(language: str, sid: str, request: gr.Request):
+    def choose_language(language: str, sid: str, token: str, request: gr.Request):
         admit(request)
-        if sid and LANGUAGES.get(language):
-            conv = assistant.choose(sid, language=LANGUAGES[language])
+        if sid and LANGUAGES.get(language) and read(assistant.holds, sid, token):
+            conv = read(assistant.choose, sid, language=LANGUAGES[language])
             return (*examples_for(conv.patient_id, conv.lang), *quick(view(sid)))
         return gr.update(), gr.update(), *[gr.update()] * (QUICK_SLOTS + 1)
 
-    def choose_program(mode: str, sid: str, request: gr.Request):
+    def choose_program(mode: str, sid: str, token: str, request: gr.Request):
         admit(request)
-        if sid and mode in modes:
-            conv = assistant.choose(sid, program=mode)
+        if sid and mode in modes and read(assistant.holds, sid, token):
+            conv = read(assistant.choose, sid, program=mode)
             return render.program_md(None, conv, assistant.programs_for(conv).label)
         return gr.update()
 
@@ -348,6 +416,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         session, asked = gr.State(""), gr.State("")
         # Read by the page's own scripts, so kept in (hidden) components, not server-side state.
         bound, pending_text = gr.Textbox(visible=False), gr.Textbox(visible=False)
+        unsent = gr.Textbox(visible=False)  # a message the server refused: the page takes it off the chat
         last_turn, last_view = gr.State(None), gr.State(None)
         stored = gr.Textbox(visible=False)
         gr.Markdown("## 💊 RxFlow — medication refill assistant\nPick a demo patient, then chat (English or "
@@ -421,37 +490,40 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         demo.load(start, [patient, stored, language], start_outputs,
                   js="(p, t, l) => [p, sessionStorage.getItem('rxflow_resume') || '', l]", **ui).then(
             None, [stored], [stored], js=remember).then(None, js=FOLD_ON_PHONE)
-        patient.input(switch, [patient, session, language], [*start_outputs, asked], **ui).then(
+        patient.input(switch, [patient, session, stored, language], [*start_outputs, asked], **ui).then(
             None, [stored], [stored], js=remember)
         switch_yes.click(fresh, [asked, language], start_outputs, **ui).then(None, [stored], [stored], js=remember)
         switch_no.click(lambda: gr.update(visible=False), None, [confirm_switch], **fast)
         reset.click(fresh, [patient, language], start_outputs, **ui).then(None, [stored], [stored], js=remember)
         examples.click(lambda x: x[0], [examples], [box], **fast)
-        language.input(choose_language, [language, session], [patient_desc, examples, *quick_outputs], **ui)
+        language.input(choose_language, [language, session, stored], [patient_desc, examples, *quick_outputs], **ui)
         if modes:
-            mode.input(choose_program, [mode, session], [program], **ui)
+            mode.input(choose_program, [mode, session, stored], [program], **ui)
 
-        turn_outputs = [chatbot, session, stored, last_turn, last_view, *quick_outputs]
+        # The chat is never sent to the server: the reply step returns it as the server holds it.
+        turn_outputs = [chatbot, session, stored, last_turn, last_view, unsent, *quick_outputs]
         quiet = {**ui, "show_progress": "hidden"}
 
         def then_panels(event):
-            event.then(None, js=SHOW_QUICK).then(after, [session, last_turn, last_view], panel_outputs, **quiet).then(
+            event.then(None, [unsent, chatbot, box], [chatbot, box], js=AFTER_JS).then(
+                after, [session, stored, last_turn, last_view], [*panel_outputs, last_view], **quiet).then(
                 None, [stored], [stored], js=remember)
 
-        for event in (send_btn.click, box.submit):
+        for event in (send_btn.click, box.submit):  # a typed message carries the step it was typed at (bound)
             then_panels(event(None, [box, chatbot], [box, chatbot, pending_text], js=ECHO_JS, **ui).then(
-                reply, [pending_text, session, stored, chatbot], turn_outputs, **quiet))
+                reply, [pending_text, session, stored, bound], turn_outputs, **quiet))
         for i, b in enumerate(quick_buttons):
             then_panels(b.click(None, [bound, chatbot], [chatbot], js=quick_js(i), **ui).then(
-                pick_quick(i), [bound, session, stored, chatbot], turn_outputs, **quiet))
+                pick_quick(i), [bound, session, stored], turn_outputs, **quiet))
         for b, kind in ((track_btn, "track"), (cancel_btn, "cancel")):
-            then_panels(b.click(order_action(kind), [session, stored, chatbot], [chatbot, pending_text, session, stored],
-                                **fast).then(reply, [pending_text, session, stored, chatbot], turn_outputs, **quiet))
+            then_panels(b.click(order_action(kind), [session, stored], [pending_text, session, stored], **fast).then(
+                None, [pending_text, chatbot], [chatbot], js=SAY_JS, **ui).then(
+                reply, [pending_text, session, stored, bound], turn_outputs, **quiet))
 
         def start_session(patient_id: str, request: gr.Request) -> str:
             """Start a session for a demo patient; returns its id (a secret: keep it to yourself)."""
             admit(request)
-            return new_session(patient_id)
+            return new_session(patient_id, request)
 
         def chat_api(session_id: str, message: str, request: gr.Request) -> dict:
             """One turn through the API: the Turn as JSON (state, reply, slots, tools, alerts, order)."""
@@ -473,13 +545,30 @@ def page_options() -> dict:
     return {"theme": gr.themes.Soft(), "css": CSS}
 
 
+def server_options(settings) -> dict:
+    """What else launch() takes, shared by the app, the tests and the soak: the gate in front of every route
+    (rxflow/ui/gate.py: a request rate per client, bodies bounded in bytes, no uploads, no monitoring page),
+    uploads capped should one get past it, and Gradio's per-tab states bounded in number."""
+    requests = RateLimiter(settings.http_rate_per_minute, settings.http_burst, settings.rate_clients)
+    gate = Middleware(Gate, limiter=requests, proxy_hops=settings.proxy_hops, max_body=settings.max_request_bytes)
+    # Gradio keeps a state per browser session and per API caller (each a copy of the page's config,
+    # ~130 KB): bounded, the least recently used dropped first (a tab resumes with its token).
+    return {"app_kwargs": {"middleware": [gate]}, "max_file_size": "1kb", "run_history": False,
+            "state_session_capacity": settings.page_states}
+
+
 def launch(assistant: Assistant | None = None, **kwargs):
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    # uvicorn would take a loopback peer's X-Forwarded-For as the client's address: the gate and the rate
+    # limit read it themselves, trusting exactly `proxy_hops` proxies.
+    os.environ.setdefault("FORWARDED_ALLOW_IPS", "")
     from rxflow import logs
     from rxflow.config import get_settings
     from rxflow.environment import build
 
-    logs.setup(get_settings().log_level)
+    settings = get_settings()
+    logs.setup(settings.log_level, settings.error_lines_per_minute)
+    logs.quiet_gradio()
     try:
         assistant = assistant or build()
     except StoreUnavailable as e:  # a locked or unreadable database file: say what to do, no traceback
@@ -487,7 +576,4 @@ def launch(assistant: Assistant | None = None, **kwargs):
         raise SystemExit(2) from None
     demo = build_demo(assistant)
     demo.queue(default_concurrency_limit=16)
-    # Gradio keeps a state per browser session and per API caller (each a copy of the page's config,
-    # ~130 KB): bounded, the least recently used dropped first (a tab resumes with its token).
-    kwargs.setdefault("state_session_capacity", assistant.settings.page_states)
-    return demo.launch(**page_options(), run_history=False, **kwargs)
+    return demo.launch(**page_options(), **{**server_options(assistant.settings), **kwargs})

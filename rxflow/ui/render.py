@@ -3,6 +3,7 @@ Gradio). Nothing here calls a tool or reads the store: the Assistant's view hold
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 from typing import Any
@@ -320,15 +321,23 @@ def quick_replies(view: SessionView) -> list[tuple[str, str]]:
     return [pair("refill", m=m) for m in due] + extra + [pair("due"), pair("meds")]
 
 
-# ----------------------------------------------------------------------------- a reload
-def transcript(conv: Conversation, records: list[dict[str, Any]], welcome: list[dict[str, Any]]) -> list[dict]:
-    """The chat as it was before a reload: each turn's message, its tool-call and alert bubbles
-    (from the stored turn records, which keep each call's name, outcome and timing) and its reply."""
+# ----------------------------------------------------------------------------- the chat
+def transcript(conv: Conversation, records: list[dict[str, Any]], welcome: list[dict[str, Any]],
+               turn: Turn | None = None, sent: str = "") -> list[dict]:
+    """The chat as the conversation holds it, on every turn and after a reload alike: each turn's message,
+    its tool-call and alert bubbles (from the stored turn records, which keep each call's name, outcome and
+    timing) and its reply. Bounded: the history keeps the last turns, each clipped.
+
+    `turn`: the turn just taken, drawn in full (its tool results too). One the store could not keep (it was
+    unavailable) is not in the history: it is added at the end, with the message `sent`."""
     chat = list(welcome)
-    answered = [r for r in records if not r.get("guarded")]  # refused by the input guard: not in the history
-    answered = answered[-len(conv.history):] if conv.history else []
+    answered = records[-len(conv.history):] if conv.history else []
     offset = len(conv.history) - len(answered)  # history older than the turn records kept
+    stored = turn is not None and bool(records) and _at(records[-1]) == turn.at
     for k, (user, reply) in enumerate(conv.history):
+        if stored and k == len(conv.history) - 1:
+            chat += chat_messages(user, turn)
+            continue
         chat.append({"role": "user", "content": user})
         rec = answered[k - offset] if k >= offset else {}
         for c in rec.get("tool_calls", []):
@@ -340,7 +349,16 @@ def transcript(conv: Conversation, records: list[dict[str, Any]], welcome: list[
             chat.append({"role": "assistant", "content": f"{alert.reason}\n\n_Rule: {alert.rule}_",
                          "metadata": {"title": alert_title(alert), "status": "done"}})
         chat.append({"role": "assistant", "content": reply})
+    if turn is not None and not stored:
+        chat += chat_messages(sent, turn)
     return chat
+
+
+def _at(record: dict[str, Any]):
+    try:
+        return dt.datetime.fromisoformat(record.get("at") or "")
+    except (TypeError, ValueError):
+        return None
 
 
 REQUEST_COLUMNS = ["request_id", "medication", "strength", "kind", "prescriber", "reason", "status", "created_at",

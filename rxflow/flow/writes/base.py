@@ -23,7 +23,7 @@ from programs import consent
 from rxflow.flow import replies
 from rxflow.flow.pending import Shown
 from rxflow.flow.transitions import Trigger
-from rxflow.tools import ToolFailed
+from rxflow.tools import ToolError, ToolFailed
 
 if TYPE_CHECKING:
     from rxflow.flow.turn import TurnWork
@@ -116,3 +116,59 @@ def carry_out(w: TurnWork) -> None:
     except ToolFailed as e:
         return kind.failed(w, p, check, e)
     kind.done(w, p, result)
+
+
+def ask_again(w: TurnWork) -> None:
+    """A yes sent against an earlier step (the page had not yet shown this summary when it was sent):
+    nothing is written; the summary pending now is shown with its question, so a yes that counts is
+    one to what the patient saw."""
+    w.intent = "confirm"
+    w.say("stale_yes")
+    show(w)
+
+
+# The questions asked again at a summary that do not say what they are about, and their versions that do.
+NAMED = {"summary_question": "summary_question.named", "confirm_unclear": "confirm_unclear.named",
+         "request_question": "request_question.named", "request_unclear": "request_unclear.named"}
+
+
+def name_the_yes(w: TurnWork) -> None:
+    """At the end of a turn that rests at a summary without showing it (a question answered, an unclear
+    answer, a change not caught): the question asked again names what a yes does, or a line saying it is
+    added. A question about another medication, then "yes", must not place an order nobody named."""
+    p = w.conv.pending
+    if p is None or not w.stage.takes_yes or any(p.summary in r for r in w.replies):
+        return
+    does = yes_does(w, p)
+    for i, text in enumerate(w.replies):
+        for key, named in NAMED.items():
+            plain = replies.say(w.lang, key)
+            if plain in text:
+                w.replies[i] = text.replace(plain, replies.say(w.lang, named, does=does))
+                return
+    ident = getattr(p, "order_id", None) if p.kind == "cancel" else getattr(p, "request_id", None)
+    if ident and any(ident in r for r in w.replies):  # "Should I cancel order ORD-30001?" names it already
+        return
+    w.line(replies.say(w.lang, "yes_does", does=does))
+
+
+def yes_does(w: TurnWork, p) -> str:
+    """What a yes to `p` does, in a few words: 'orders lisinopril 10 mg at Costco Pharmacy for $2.10'."""
+    s, lang = w.conv.slots, w.lang
+    if p.kind == "order":
+        o = next((o for o in w.conv.offers if o.pharmacy_id == p.pharmacy_id), None)
+        return replies.say(lang, "does.order", medication=s.medication or "", strength=s.strength or "",
+                           pharmacy=o.pharmacy_name if o else p.pharmacy_id,
+                           price=replies.money(o.price, lang) if o else "?")
+    if p.kind == "cancel":
+        return replies.say(lang, "does.cancel", order_id=p.order_id)
+    if p.kind == "withdraw":
+        return replies.say(lang, "does.withdraw", request_id=p.request_id)
+    medication = s.medication if s.rx_id == p.rx_id else None
+    if medication is None:
+        try:  # read from the prescription itself, not through a tool: nothing is added to the turn's calls
+            medication = w.ctx.drug_of(w.ctx.own_prescription(p.rx_id)).generic_name
+        except ToolError:
+            medication = s.medication or ""
+    return replies.say(lang, "does.request", what=replies.say(lang, f"request_what.{p.request_kind}"),
+                       medication=medication)
