@@ -47,7 +47,7 @@ _REFUSES = re.compile(
     r"think|probably|idk|dunno|unsure|hm+|um+|uh|eh|meh|if|unless|only|but|except|instead|actually|rather|"
     r"change|different|another|other|cheaper|cheapest|closest|fastest|later|yet|keep|yea?h? right|whatever|lol|jk|"
     r"todavia|mejor|pero|quiza\w*|tal|otra|otro|cambi\w*|espera|deja\w*|nunca|creo|solo|cuando|menos|aun|luego|"
-    r"despues|ahorita|sure,? sure|oh sure|as if)\b"
+    r"despues|ahorita|sure,? sure|oh sure|as if|assuming|presuming|supposing)\b"
     r"|n't\b|🙄|😒|/s\b")
 
 

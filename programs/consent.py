@@ -58,7 +58,7 @@ _AGREE_CANCEL = ["cancel", "cancel it", "cancel that", "cancel the order", "canc
 # For a request to a human: sending it, to whom ("yes, send it to my doctor", "sí, mándele la solicitud").
 _AGREE_REQUEST = ["send", "send it", "send that", "send the request", "submit the request", "send the renewal",
                   "send the renewal request", "mandela", "mandala", "mandelo", "enviela", "enviala", "envielo",
-                  "mandesela", "mandele", "enviele", "mandale", "enviale"]
+                  "mandesela", "mandele", "enviele", "mandale", "enviale", "send it over", "send it in"]
 # For withdrawing a request, "withdraw it" and "cancel it" agree.
 _AGREE_WITHDRAW = ["withdraw", "withdraw it", "withdraw that", "withdraw the request", "yes withdraw", "take it back",
                    "retirela", "retirala", "retirala por favor", "retirar", "anulela", "anulala", "cancelela"]
@@ -69,6 +69,10 @@ _AGREE_SETTING = ["turn it on", "turn them on", "turn it off", "turn them off", 
 
 _AGREE_STOP = ["stop", "stop it", "stop them", "stop that", "yes stop", "yes stop it", "detengalo", "detenlo",
                "paralo", "parelo", "cancel the reminder", "stop auto refill", "stop the auto refill"]
+
+# "ok thanks" acknowledges what was said; at a summary it is no yes to it (a goodbye, or a question ahead).
+_ACKNOWLEDGE = {"ok", "okay", "k", "kk", "okk", "alright", "fine", "cool", "great", "vale", "bueno", "va"}
+_THANKS = {"thanks", "thank", "you", "thx", "ty", "tysm", "thnx", "thanx", "gracias", "muchas", "grax"}
 
 # Words around a yes to a request ("send it to my doctor"). Who it goes to ("doctor", "pharmacist")
 # must be a word of the summary shown (its facts): "send it to the pharmacist" is no yes to a renewal.
@@ -98,6 +102,7 @@ _NOT_CONSENT = [
     r"\bsort of\b", r"\blater\b", r"\byet\b", r"\bquiza\w*\b", r"\btal vez\b", r"\bno se\b", r"\bcreo\b",
     # condition
     r"\bif\b", r"\bunless\b", r"\bonly\b", r"\bbut\b", r"\bexcept\b", r"\bas long as\b", r"\bprovided\b",
+    r"\bassuming\b", r"\bpresuming\b", r"\bsupposing\b",
     r"\bsi es\b", r"\bsolo si\b", r"\bpero\b", r"\bcon tal\b",
     # change
     r"\bchange\b", r"\bdifferent\b", r"\banother\b", r"\bother\b", r"\binstead\b", r"\bactually\b",
@@ -152,6 +157,8 @@ def decide(message: str, summary: str = "", kind: WriteKind = "order") -> Consen
         return Consent(False, f"not an unconditional yes: '{hit.group(0)}'")
     # Words, and every other symbol but plain punctuation: an emoji we don't know is not a yes.
     tokens = re.findall(r"[\w']+|[^\w\s.,!;:'\"()-]", text)
+    if set(tokens) <= _ACKNOWLEDGE | _THANKS and set(tokens) & _THANKS:
+        return Consent(False, "an acknowledgement ('ok thanks'), not a yes to the summary")
     summary_words = {w for w in re.findall(r"[\w']+", _fold(summary)) if len(w) > 2 and not w.isdigit()}
     summary_words -= {"yes", "no", "not", "stop", "cancel", "change", "other", "another", "instead"}
     agreed, i = False, 0

@@ -266,7 +266,8 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("transfer", rx(r"\btransfer\w*\b", r"\btransferir\b|\btraspasar\b|\bpasar mi receta\b",
                     r"\b(?:move|moving|switch|bring|get) (?:my |the |a |this )?[\w-]+(?: prescription| rx| script)? "
                     r"(?:over )?(?:here |over )?from (?:the |a |my )?(?!you\b|your\b)",
-                    r"\b(?:pasar|mover|cambiar|traer) (?:mi |la |el )?[\w-]+ (?:aqui |aca )?(?:de|desde) (?:la|el|otra|mi)\b")),
+                    r"\b(?:pasar|mover|cambiar|traer) (?:mi |la |el )?[\w-]+ (?:aqui |aca )?(?:de|desde) (?:la|el|otra|mi)\b",
+                    r"\b(?:cambia|pasa|trae|mueve)me (?:la |mi )?(?:receta|prescripcion)\b.{0,40}\b(?:de|desde)\b")),
     ("dose", rx(r"\bque dosis\b", r"\bcuantos (?:miligramos|mg)\b", r"\bcual es (?:mi|la) dosis\b", r"\bwhat (?:dose|strength|mg)\b", r"\bhow (?:many|much) (?:do i|should i) take\b",
                 r"\bwhat(?:'s| is) (?:my|the) (?:dose|strength)\b")),
     ("why", rx(r"^\s*(?:but |ok |okay |so |and |wait |um+ |hm+ |oh )*why\b", r"\bhow come\b", r"\bwhy not\b",
@@ -372,6 +373,7 @@ CHANGE_PHARMACY = rx(r"\b(?:pharmacy|store|location|place|somewhere|elsewhere|on
 CHANGE_DOSE = rx(r"\b(?:dose|dosage|strength|mg|mcg|milligram|dosis|miligramos|microgramos)\b")
 CHANGE_MEDICATION = rx(r"\b(?:medication|medicine|drug|prescription|med|medicina|medicamento|pastilla|receta)\b")
 CONDITION = rx(r"\bif\b", r"\bunless\b", r"\bonly (?:if|when)\b", r"\bas long as\b", r"\bprovided\b",
+               r"\bassuming\b|\bpresuming\b|\bsupposing\b|\bon condition\b",
                r"\bsolo si\b|\bsiempre y cuando\b|\bcon tal\b|\ba menos que\b",
                r"\bsi (?:esta|es|me|sale|cuesta|tiene|la|lo)\b")
 HEDGE = rx(r"\bmaybe\b|\bperhaps\b|\bi guess\b|\bi think\b|\bnot sure\b|\bidk\b|\bdunno\b|\bhmm+\b|\bhm+\b|\bum+\b",
@@ -421,7 +423,7 @@ EVERYTHING = rx(r"\b(?:everything|every ?thing|all of (?:them|those|these|my \w+
                 r"whatever'?s due|what ?ever is due|all (?:of )?them|them all|"
                 r"all my (?:stuff|meds?|scripts?|prescriptions?|refills?)|all my due)\b",
                 r"\b(?:tod[oa]s? (?:mis|las|los) (?:medicinas|medicamentos|recetas|pastillas|resurtidos|meds|medications|pills)|"
-                r"todo lo que (?:me )?(?:toca|falta|se pueda|se puede)|todas?\b(?= (?:las|lo) que (?:me )?toca)|todas las que)")
+                r"todo lo que (?:ya )?(?:me |le )?(?:toca|falta|se pueda|se puede)|todas?\b(?= (?:las|lo) que (?:me )?toca)|todas las que)")
 EVERYTHING_VERB = rx(r"\b(?:refill\w*|re-?fill|renew\w*|reorder|order|fill|do|get|send|resurt\w+|renuev\w+|"
                      r"surt\w+|pid\w+|pedir|quiero)\b")
 # Delivery instead of pickup; back to pickup.
@@ -436,6 +438,8 @@ DELIVERY_QUESTION = rx(r"\b(?:do|does|can) (?:you|they|it|the [\w -]{2,30}?|[\w-
                        r"\bwho delivers\b|\bwhich (?:ones?|pharmac\w+) deliver\b|\b(?:hacen|tienen) entregas?\b")
 PICKUP = rx(r"\b(?:i'?ll|i will|ill|i can|let me|i'?d rather|i want to|gonna) (?:just )?(?:go )?pick (?:it |them )?up\b",
             r"\bpick ?up instead\b|\bpickup (?:is fine|instead|please)\b|\bno delivery\b|\bin person\b|\bin store\b",
+            r"\b(?:i'?ll|i will|ill|let me|i can) (?:just )?(?:come|go|swing by|stop by) (?:and )?(?:get|grab|pick up) (?:it|them)\b",
+            r"\b(?:get|grab) (?:it|them) myself\b",
             r"\b(?:paso|pasare|voy) a (?:recogerl\w+|buscarl\w+)\b|\blo recojo\b|\bla recojo\b|\brecoger(?:lo|la)? yo\b|"
             r"\bsin entrega\b")
 # Standing settings and transfers: which one, and what to do with it (on is the default).
@@ -466,4 +470,8 @@ REMINDER_DUE = rx(r"\bwhen (?:i|we|she|he) (?:can|could|should|need to) (?:re-?f
                   r"\bcuando (?:pueda|podamos|toque|me toque|le toque|se pueda|sea hora de) (?:resurtir|pedir|surtir)?")
 # A question about what a yes would lead to, not a leave or an answer: "what if i want to stop it later".
 WHAT_IF = rx(r"^\s*(?:and |but |so |ok |okay |hmm |wait )*(?:what if|what happens (?:if|when)|how (?:do|would|can|could) i "
-             r"(?:stop|cancel|turn (?:it )?off|change|undo)|que pasa si|y si|como (?:lo )?(?:detengo|cancelo|paro))\b")
+             r"(?:stop|cancel|turn (?:it )?off|change|undo)|que pasa si|y si|como (?:lo )?(?:detengo|cancelo|paro))\b",
+             r"\b(?:can|could) i (?:still )?(?:stop|cancel|turn (?:it )?off|change|undo)\b.*\?")
+# Only thanks, at a summary: a goodbye that changes nothing ("ok thx", "thanks!", "gracias").
+THANKS_ONLY = rx(r"^\s*(?:ok(?:ay)?|k+|alright|cool|great|fine|vale|bueno)?[\s,!.]*(?:thanks?|thank you|thx|ty|tysm|"
+                 r"gracias|muchas gracias)[\s!.]*$")

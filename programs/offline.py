@@ -65,6 +65,7 @@ _STOP = {
     "refill", "refills", "please", "thanks", "thank", "need", "want", "would", "could", "should", "my", "the",
     "and", "with", "for", "can", "you", "your", "about", "again", "also", "order", "orders", "track", "cancel",
     "tambien",  # Spanish "also": never the Ambien it is one letter from
+    "leave",  # "leave the synthroid off": never the Aleve it is one letter from
     "status", "pharmacy", "pharmacies", "cheapest", "closest", "fastest", "nearest", "cheaper", "price", "cost",
     "much", "how", "what", "which", "when", "where", "this", "that", "those", "these", "them", "they", "there",
     "their", "have", "has", "had", "get", "got", "take", "taking", "takes", "daily", "once", "twice", "times",
@@ -240,6 +241,8 @@ def _act(low: str, asks: str, mentions: bool, offers: list[OfferOption],
     if lx.CANCEL_ORDER.search(low) or (not mid and lx.CANCEL_IT.search(low)) or \
             (mentions and lx.CANCEL_NAMED.search(low)):  # "cancel my montelukast": cancelling wins over the name
         return "cancel_order", "none", 0.95
+    if asks in ("setting_yes", "request_yes") and lx.THANKS_ONLY.search(low):
+        return "leave", "none", 0.85  # "ok thx" at a setting's or a request's summary: nothing changes
     if lx.LEAVE.search(low) or (mid and asks != "order_yes" and lx.NO_THANKS.search(low)):
         return "leave", "none", 0.95
     if lx.REQUEST_HELP.search(low):
@@ -265,6 +268,8 @@ def _act(low: str, asks: str, mentions: bool, offers: list[OfferOption],
     if _fulfilment(low) != "none" and not mentions and not lx.REFILL.search(low):
         return "change", "none", 0.85  # "deliver it", "actually I'll pick it up": how, not what
     topic = _topic(low, asks, vocabulary)
+    if topic in lx.PHARMACY_TOPICS and mentions and lx.REFILL.search(low) and "?" not in low:
+        return "refill", "none", 0.85  # "refill my HCTZ and have it ready at main street": where, not a question
     if topic in ("price", "cash_price"):
         return "ask_price", topic, 0.9
     if topic:

@@ -573,11 +573,20 @@ def _defaults_only(c: ToolResult) -> bool:
     return args.model_validate(c.args) == args()
 
 
+# Pharmacies outside this world a patient may name to transfer a prescription from (two-word names read like
+# a person's: "Rite Aid", "Duane Reade").
+OTHER_PHARMACIES = ["Rite Aid", "Duane Reade", "Hy-Vee", "Publix", "Safeway", "Albertsons", "Meijer", "Wegmans",
+                    "H-E-B", "Giant Eagle", "Harris Teeter", "Sav-On", "Winn-Dixie", "Shoprite", "Food Lion",
+                    "Sam's Club", "Stop & Shop", "Fred Meyer", "Smith's", "King Soopers", "Good Neighbor",
+                    "Health Mart", "Express Scripts", "Optum Rx", "Amazon Pharmacy", "Capsule"]
+
+
 def names_not_people(store: Store) -> list[str]:
     """Names a message may use that are not patients: drugs, pharmacies and their chains, prescribers, plans."""
     names = [n for d in store.catalogue.values() for n in (d.generic_name, *d.brand_names, *d.abbreviations)]
     names += [n for ph in store.pharmacies() for n in (ph.name, ph.chain, ph.address)]
     names += [pr.name for pr in store.ref.prescribers.values()] + [pl.name for pl in store.ref.plans.values()]
+    names += OTHER_PHARMACIES  # a transfer names where a prescription is now: a pharmacy, never a person
     return [n for n in names if n]
 
 

@@ -1398,7 +1398,7 @@ THREAD_HANDWRITTEN: dict[str, list[dict]] = {
     {
      "user": "can you remind me when my metformin is due?",
      "expect": {
-      "state": "START",
+      "state": "CONFIRM_SETTING",
       "intent": "question",
       "topic": "reminder"
      }
@@ -1414,7 +1414,8 @@ THREAD_HANDWRITTEN: dict[str, list[dict]] = {
    "outcome": {
     "status": "info_only",
     "orders": [],
-    "alerts": []
+    "alerts": [],
+    "reminders": []
    }
   },
   {
@@ -1655,7 +1656,7 @@ THREAD_HANDWRITTEN: dict[str, list[dict]] = {
     {
      "user": "set up automatic refills for my lisinopril",
      "expect": {
-      "state": "START",
+      "state": "CONFIRM_SETTING",
       "intent": "question",
       "topic": "auto_refill"
      }
@@ -1671,7 +1672,8 @@ THREAD_HANDWRITTEN: dict[str, list[dict]] = {
    "outcome": {
     "status": "info_only",
     "orders": [],
-    "alerts": []
+    "alerts": [],
+    "enrolments": []
    }
   }
  ]

@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 _EXCEPT = re.compile(r"\b(?:but|except|and|pero|y|excepto|menos|aside from|apart from)\b|[,;]", re.IGNORECASE)
 
 
-def start(w: TurnWork) -> None:
-    """"refill everything that's due": the due list, the blocked ones apart, then the pharmacies for all."""
+def start(w: TurnWork, ext=None) -> None:
+    """"refill everything that's due": the due list, the blocked ones apart, then the pharmacies for all
+    (those that deliver, when delivery was asked for with it)."""
     conv = w.conv
     meds = w.history().medications
     due = [m for m in meds if not refilling.blocked(w, m.rx_id)]
@@ -41,9 +42,15 @@ def start(w: TurnWork) -> None:
         w.say("basket_held")
         for m in held:
             w.add("\n" + _held_line(w, m))
+            for a in m.refill.alerts:  # raised as its refusal would raise them
+                w.alert(a)
     if len(due) == 1:
         return refilling.begin(w, [due[0].rx_id])  # one due: an ordinary refill of that one
     conv.basket = [m.rx_id for m in due]
+    conv.delivery = ext is not None and ext.fulfilment == "delivery"
+    for m in due:  # what the rules note without blocking (the last refill...): raised, and said in the list
+        for a in m.refill.alerts:
+            w.alert(a)
     if not offer(w):
         return
     w.go(T.BASKET)
@@ -89,7 +96,9 @@ def show_offers(w: TurnWork) -> None:
         m = w.med(rx)
         w.add("\n" + replies.say(w.lang, "basket_item", medication=m.name, strength=m.strength,
                                  frequency=replies.world(m.frequency, w.lang), quantity=m.quantity))
-    w.line(replies.say(w.lang, "basket_where"))
+        for a in m.refill.alerts:
+            w.add(" — " + replies.why(a, w.lang))
+    w.line(replies.say(w.lang, "basket_deliver" if conv.delivery else "basket_where"))
     w.add("\n" + replies.offer_lines(conv.offers, w.lang) + "\n"
           + replies.say(w.lang, "basket_hint", example=w.med(conv.basket[-1]).name))
 

@@ -225,7 +225,7 @@ def choose_offer(w: TurnWork, message: str | None = None, by_position: bool = Tr
             return Choice(offer, added=True)
     if p.criterion == "none":
         return Choice()
-    last = w.med(conv.slots.rx_id).last_pharmacy_id
+    last = w.med(conv.slots.rx_id).last_pharmacy_id if conv.slots.rx_id else None  # (everything due: none)
     earlier = conv.chosen_pharmacies[-1][1] if conv.chosen_pharmacies else None
     choice = choose(p.criterion, conv.offers, conv.others, last, earlier)
     if choice.offer is not None and choice.added:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rxflow.flow import refilling, replies
+from rxflow.flow import refilling, replies, writes
 from rxflow.flow.pending import Focus
+from rxflow.flow.transitions import Trigger as T
 from rxflow.flow.writes.setting import propose_setting
 from rxflow.tools import ToolFailed
 
@@ -25,6 +26,10 @@ def take(w: TurnWork, ext, service: str | None = None, action: str | None = None
     """A request about a standing setting (topic auto_refill, reminder or texts; action on, off, pause,
     resume or list)."""
     service, action = service or ext.topic, action or ext.action
+    p = w.conv.pending
+    if p is not None and p.kind == "setting" and "?" in w.message and not ext.mentions:
+        writes.show(w)  # "what time will the text come?" at a reminder's summary: the summary says; still open
+        return w.go(T.SETTING_UNCLEAR)
     {"auto_refill": auto_refill, "reminder": reminder, "texts": texts}[service](w, ext, action)
 
 

@@ -115,7 +115,7 @@ class IdleStage(Stage):
         if ext.intent == "refill" or ext.mentions or ext.rx_number:
             refilling.volunteered(w, ext)
         if ext.intent == "refill" and ext.everything and not ext.mentions:
-            return basket.start(w)  # "refill everything that's due"
+            return basket.start(w, ext)  # "refill everything that's due"
         if ext.intent == "refill" and not ext.mentions and ext.refers and focus and \
                 any(m.rx_id == focus for m in w.history().medications):
             return refilling.begin(w, [focus])  # "ok then just refill it": the one just discussed

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from rxflow.flow import referrals
+from rxflow.flow import referrals, writes
 from rxflow.flow.context import TransferDraft
 from rxflow.flow.transitions import Trigger as T
 from rxflow.flow.writes.transfer import propose_transfer
@@ -30,8 +30,38 @@ def ask(w: TurnWork, ext) -> None:
     if ext.action == "list":
         referrals.track(w, ext)
         return w.stage.reprompt(w)
+    p = w.conv.pending
+    if p is not None and p.kind == "transfer" and not ext.mentions:
+        return at_summary(w, ext)  # "how long does a transfer take?" at its own summary: about this one
     w.stage.set_aside(w, "request")
     start(w, ext)
+
+
+def at_summary(w: TurnWork, ext) -> None:
+    """A message at a transfer's summary that is no yes: another of our pharmacies to send it to ("send it to
+    costco instead": a new summary, its own yes), else the summary stands and is asked again."""
+    p = w.conv.pending
+    pharmacy_id = _our_pharmacy(w, ext) if ext.pharmacy else None
+    if pharmacy_id and pharmacy_id != p.pharmacy_id:
+        try:
+            plan = w.tools.transfer_plan(medication=p.medication, from_pharmacy=p.from_pharmacy, pharmacy_id=pharmacy_id)
+        except ToolFailed as e:
+            return refused(w, e)
+        w.say("summary_changed")
+        return propose_transfer(w, plan)
+    if "?" in w.message:
+        writes.show(w)  # "how long does a transfer take?": the summary says (usually within a business day)
+    else:
+        w.say("transfer_unclear", medication=p.medication, source=p.from_pharmacy)
+    w.go(T.REQUEST_UNCLEAR)
+
+
+def _our_pharmacy(w: TurnWork, ext) -> str | None:
+    """One of our pharmacies the message names (by name, chain or street), nearest first."""
+    found = w.tools.pharmacy_locator(limit=12).pharmacies
+    said = (ext.pharmacy or "").lower().removeprefix("the ").strip()
+    hit = next((p for p in found if said and (said in p.name.lower() or p.chain.lower() in said.split())), None)
+    return hit.pharmacy_id if hit else None
 
 
 def start(w: TurnWork, ext) -> None:
@@ -51,6 +81,9 @@ def fill(w: TurnWork, ext, asked: str | None) -> None:
         d.medication = ext.mentions[0].text[:80]
     elif asked == "medication" and not ext.rx_number:
         d.medication = _drug_named(w, w.message)  # "metoprolol": a drug of the catalogue, by its name
+    if asked == "from" and ext.intent in ("confirm", "deny") and not ext.pharmacy:
+        w.say("transfer_ask.from", medication=d.medication or "")  # "yes please" names no pharmacy
+        return w.go(T.TRANSFER_MISSING)
     if ext.pharmacy and asked != "medication" or (asked == "from" and not ext.mentions):
         # The answer to "which pharmacy is it at now?" is all of it ("the rite aid in dayton ohio").
         said = (w.message if asked == "from" else ext.pharmacy).strip()

@@ -3,7 +3,7 @@ consent gate's yes sends (or withdraws) it."""
 
 from __future__ import annotations
 
-from rxflow.flow import refilling, writes
+from rxflow.flow import refilling, transfers, writes
 from rxflow.flow.stage import Stage, stage
 from rxflow.flow.states import State
 from rxflow.flow.transitions import Trigger as T
@@ -28,6 +28,8 @@ class ConfirmRequest(Stage):
         # How the patient answered, read as at an order summary: a hedge ("hmm not sure") is no "no".
         answer = w.programs.confirm_order(message=w.message, summary=p.summary).answer if p is not None else "no"
         w.intent = {"no": "deny"}.get(answer, w.intent)
+        if p is not None and p.kind == "transfer" and answer != "no" and ext.intent != "leave" and ext.pharmacy:
+            return transfers.at_summary(w, ext)  # "ok but send it to costco instead"
         if answer == "no" or ext.intent == "leave" or (ext.intent == "refill" and ext.mentions):
             self.decline(w)
             if ext.intent == "refill" and ext.mentions:

@@ -21,7 +21,7 @@ class IdentifyMedication(RefillStage):
 
     def handle(self, w, ext) -> None:
         if ext.everything and not ext.mentions:
-            return basket.start(w)  # "all of them"
+            return basket.start(w, ext)  # "all of them"
         if ext.rx_number and not ext.mentions:
             return refilling.by_number(w, ext.rx_number)
         if ext.mentions:

@@ -164,11 +164,18 @@ def yes_does(w: TurnWork, p) -> str:
         return replies.say(lang, "does.cancel", order_id=p.order_id)
     if p.kind == "withdraw":
         return replies.say(lang, "does.withdraw", request_id=p.request_id)
+    if p.kind == "basket":
+        names = ", ".join(w.ctx.drug_of(w.ctx.own_prescription(rx)).generic_name for rx in p.rx_ids)
+        return replies.say(lang, "does.basket", count=len(p.rx_ids), names=names)
+    if p.kind == "transfer":
+        return replies.say(lang, "does.transfer", medication=p.medication, source=p.from_pharmacy)
     medication = s.medication if s.rx_id == p.rx_id else None
-    if medication is None:
+    if medication is None and p.rx_id:
         try:  # read from the prescription itself, not through a tool: nothing is added to the turn's calls
             medication = w.ctx.drug_of(w.ctx.own_prescription(p.rx_id)).generic_name
         except ToolError:
             medication = s.medication or ""
+    if p.kind == "setting":
+        return replies.say(lang, f"does.setting.{p.setting}", medication=medication if p.rx_id else "")
     return replies.say(lang, "does.request", what=replies.say(lang, f"request_what.{p.request_kind}"),
                        medication=medication)

@@ -65,6 +65,8 @@ def propose_basket_write(w: TurnWork, picks: dict[str, str]) -> None:
         w.add("\n" + replies.offer_lines(w.conv.offers, w.lang))
         return w.go(T.PHARMACY_UNCLEAR)
     text, key, facts = basket_summary(w, picks, offers)
+    main = max(set(picks.values()), key=list(picks.values()).count)  # where most of them go
+    w.conv.slots.pharmacy_id = w.conv.focus_pharmacy = main
     p = PendingBasket(digest=key, summary=text, facts=facts, rx_ids=list(picks), pharmacies=list(picks.values()),
                       delivery=w.conv.delivery)
     propose(w, p, T.SUMMARY_CHANGED if w.conv.pending is not None else T.PHARMACY_CHOSEN)
