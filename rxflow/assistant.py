@@ -82,6 +82,8 @@ def resolve_program_name(program: str | None, lm: str | None) -> str:
     return program
 
 
+MAX_CLOCK_SHIFT = 60 * 24 * 400  # minutes the demo's clock may be moved on in all (Conversation.clock_shift)
+
 class Assistant:
     def __init__(self, store: Store, programs, settings: Settings | None = None):
         self.store = store
@@ -160,11 +162,24 @@ class Assistant:
 
         requests = answer("list_requests")
         return SessionView(
-            conversation=conv, program=self.programs_for(conv).label,
+            conversation=conv, now=ctx.clock, outbox=answer("outbox"),
+            record_name=conv.record_name if conv.record_id else None, program=self.programs_for(conv).label,
             first_name=self.store.patient(conv.patient_id).first_name, history=answer("patient_history"),
             requests=[RequestRow.of(line) for line in (requests.requests if requests else [])],
             orders=self.store.orders_frame(conv.record_id or conv.patient_id, conv.sandbox).to_dict("records"),
             receipt=self._receipt(conv), open_order=self._open_order(conv))
+
+    def move_clock(self, session_id: str, minutes: int) -> dt.datetime:
+        """The demo's clock control: move this session's world forward `minutes` (1 to 7 days at a time, 400 days
+        in all), so texts due by then arrive and orders come ready. Other sessions keep their own time. Returns
+        the session's world time now."""
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 7 * 24 * 60:
+            raise ValueError("minutes: 1 to 10080")
+        with self._locks.hold(session_id):
+            conv = self.conversation(session_id)
+            conv.clock_shift = min(conv.clock_shift + minutes, MAX_CLOCK_SHIFT)
+            self.store.save_session(session_id, conv.state.value, conv.model_dump(mode="json"))
+            return self.context(conv).clock
 
     def context(self, conv: Conversation) -> ToolContext:
         """The tools' view for a session: the record in use (the patient's own, or a dependant's they are

@@ -15,6 +15,7 @@ from rxflow.domain import OPEN_ORDER_STATUSES, OPEN_REQUEST_STATUSES
 from rxflow.flow.context import Conversation
 from rxflow.tools.patient import MedicationLine, OrderLine, PatientHistory
 from rxflow.tools.requests import RequestLine
+from rxflow.tools.services import Outbox
 
 
 class OrderRow(BaseModel):
@@ -76,6 +77,13 @@ class RequestRow(BaseModel):
 
 class SessionView(BaseModel):
     conversation: Conversation
+    now: dt.datetime = Field(description="The world's clock for this session (its time zone; moved on by the "
+                                         "demo's clock control).")
+    record_name: str | None = Field(None, description="Whose record is in use, when it is a dependant's "
+                                                      "(a caregiver acting for them).")
+    outbox: Outbox | None = Field(None, description="The texts sent to the phone on file by the world's clock "
+                                                    "(ready for pickup, on its way, reminders); None when the "
+                                                    "tool failed.")
     program: str = Field(description="The label of the program answering this session.")
     first_name: str
     history: PatientHistory | None = Field(description="The patient_history answer: plan, allergies, each "
