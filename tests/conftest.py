@@ -66,9 +66,9 @@ class Talk(list):
 def talk(assistant):
     """talk("P001", "msg1", "msg2", ...) -> the Turns (a list, with .sid), in a fresh session."""
 
-    def run(patient: str, *messages: str, today=None) -> Talk:
+    def run(patient: str, *messages: str, today=None, now=None) -> Talk:
         turns = Talk()
-        turns.sid = assistant.start(patient, today=today)
+        turns.sid = assistant.start(patient, today=today, now=now)
         turns += [assistant.handle(turns.sid, m) for m in messages]
         return turns
 

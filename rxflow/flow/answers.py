@@ -112,7 +112,9 @@ def pharmacies_meant(w: TurnWork, ext) -> list:
 
 def _names(said: str, name: str, chain: str) -> bool:
     said = said.lower().removeprefix("the ").strip()
-    return said in name.lower() or (chain != "independent" and chain.lower() in said)
+    words = set(said.split()) - {"pharmacy", "drug", "store", "the", "farmacia"}
+    return said in name.lower() or (chain != "independent" and chain.lower() in said) or \
+        bool(words) and words <= set(name.lower().replace("-", " ").split())  # "harbor pharmacy"
 
 
 def a_hours(w: TurnWork, ext) -> bool | None:

@@ -44,7 +44,7 @@ class SelectPharmacy(RefillStage):
                 return propose_order(w, choice.offer)
         if skipped:
             w.say("not_listed", names=", ".join(q.pharmacy_name for q in skipped))
-        w.say("where_pickup")
+        w.say("delivery_offers" if conv.delivery else "where_pickup")
         if before is not None:
             w.add(" " + replies.say(w.lang, "same_as_before", medication=earlier[0], pharmacy=before.pharmacy_name,
                                     price=replies.money(before.price, w.lang)))
