@@ -179,7 +179,7 @@ FIRST_RUNS = ROOT / "evals" / "results" / "probes_first_run.json"
 
 
 # Probe sets run once, on finished code, and never looked at before: out-of-sample in the strict sense.
-HOLDOUTS = ("issue18_holdout",)
+HOLDOUTS = ("issue18_holdout", "issue19_holdout")
 
 
 def sample_of(name: str, program: str) -> str:
