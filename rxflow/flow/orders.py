@@ -73,7 +73,8 @@ def track_one(w: TurnWork, order_id: str) -> None:
         d = w.tools.track_order(order_id=order_id)
     except ToolFailed as e:
         return order_error(w, e, order_id)
-    w.say("track_line", status=replies.order_status(d.order, w.lang), medication=d.medication, strength=d.strength,
+    w.say("track_line", status=replies.order_status(d.order, w.lang, d.status_now), medication=d.medication,
+          strength=d.strength,
           pharmacy=d.pharmacy_name, price=replies.money(d.order.price, w.lang))
     w.conv.focus = Focus(kind="shown", rx_id=d.order.rx_id, medication=d.medication, order_id=d.order.order_id)
 

@@ -190,6 +190,9 @@ EN: dict[str, str] = {
     "order_status.received": "Order {order_id} is received; the pharmacy will start filling it shortly",
     "order_status.in_progress": "Order {order_id} is being filled",
     "order_status.ready": "Order {order_id} is ready for pickup",
+    "order_status.on_its_way": "Order {order_id} is on its way",
+    "order_status.delivered": "Order {order_id} was delivered",
+    "order_delivery": "; it is delivered to {address} on {date} between {start} and {end}",
     "order_status.picked_up": "Order {order_id} was picked up",
     "order_status.cancelled": "Order {order_id} is cancelled",
     "order_ready_at": "; expected ready at {time} on {date}",
@@ -650,6 +653,9 @@ ES: dict[str, str] = {
     "order_status.received": "El pedido {order_id} fue recibido; la farmacia empezará a surtirlo pronto",
     "order_status.in_progress": "El pedido {order_id} se está surtiendo",
     "order_status.ready": "El pedido {order_id} está listo para recoger",
+    "order_status.on_its_way": "El pedido {order_id} va en camino",
+    "order_status.delivered": "El pedido {order_id} fue entregado",
+    "order_delivery": "; se entrega en {address} el {date} entre las {start} y las {end}",
     "order_status.picked_up": "El pedido {order_id} ya se recogió",
     "order_status.cancelled": "El pedido {order_id} está cancelado",
     "order_ready_at": "; debería estar listo a las {time} del {date}",
@@ -1059,11 +1065,18 @@ def why(a: Alert, lang: str = "en") -> str:
         return a.reason
 
 
-def order_status(o, lang: str = "en") -> str:
-    """An order's status in words, with its expected ready time while it is being prepared."""
-    text = say(lang, f"order_status.{o.status}", order_id=o.order_id)
-    if o.status in PREPARING_ORDER_STATUSES and o.ready_at:
+def order_status(o, lang: str = "en", now: str | None = None) -> str:
+    """An order's status in words (`now`: as the world's clock has it, from track_order: ready once its ready
+    time passed, a delivery on its way, delivered), with its expected ready time while it is being prepared
+    and, for a delivery, where and when it comes."""
+    status = now or o.status
+    text = say(lang, f"order_status.{status}", order_id=o.order_id)
+    if status in PREPARING_ORDER_STATUSES and o.ready_at:
         text += say(lang, "order_ready_at", time=f"{o.ready_at:%H:%M}", date=date(o.ready_at.date(), lang))
+    if getattr(o, "fulfilment", "pickup") == "delivery" and status in (*PREPARING_ORDER_STATUSES, "on_its_way") \
+            and o.arrives_from:
+        text += say(lang, "order_delivery", address=o.delivery_address or "", start=f"{o.arrives_from:%H:%M}",
+                    end=f"{o.arrives_until:%H:%M}", date=date(o.arrives_from.date(), lang))
     return text
 
 
