@@ -71,7 +71,8 @@ _AGREE_STOP = ["stop", "stop it", "stop them", "stop that", "yes stop", "yes sto
                "paralo", "parelo", "cancel the reminder", "stop auto refill", "stop the auto refill"]
 
 # "ok thanks" acknowledges what was said; at a summary it is no yes to it (a goodbye, or a question ahead).
-_ACKNOWLEDGE = {"ok", "okay", "k", "kk", "okk", "alright", "fine", "cool", "great", "vale", "bueno", "va"}
+_ACKNOWLEDGE = {"ok", "okay", "k", "kk", "okk", "alright", "fine", "cool", "great", "vale", "bueno", "va", "oh", "ah",
+                "oic", "got", "it", "sure"}
 _THANKS = {"thanks", "thank", "you", "thx", "ty", "tysm", "thnx", "thanx", "gracias", "muchas", "grax"}
 
 # Words around a yes to a request ("send it to my doctor"). Who it goes to ("doctor", "pharmacist")

@@ -430,7 +430,8 @@ EVERYTHING_VERB = rx(r"\b(?:refill\w*|re-?fill|renew\w*|reorder|order|fill|do|ge
 DELIVERY = rx(r"\bdeliver(?:y|ed|ing|s)?\b(?! (?:window|fee))", r"\bmail (?:it|them|my|me)\b|\bby mail\b|\bmailed\b",
               r"\bship (?:it|them)\b|\bshipped\b",
               r"\bsend (?:it|them|my \w+) (?:to (?:my|the) (?:house|home|place|address|door)|home|over)\b",
-              r"\b(?:bring|drop) (?:it|them) (?:to|by|off)\b", r"\bto my (?:house|home|door|address|apartment|apt)\b",
+              r"\b(?:bring|drop) (?:it|them) (?:to|by|off)\b",
+              r"\b(?:deliver\w*|send|ship|mail|bring|get) (?:it |them |my \w+ )?(?:straight )?to my (?:house|home|door|address|apartment|apt)\b",
               r"\bentrega\w*\b|\ba domicilio\b|\benvi\w+ a (?:mi |la )?casa\b|\bmand\w+ a (?:mi |la )?casa\b|"
               r"\ba (?:mi|la|su) casa\b|\bpor correo\b|\bllev\w+ a (?:mi |la |su )?casa\b")
 DELIVERY_QUESTION = rx(r"\b(?:do|does|can) (?:you|they|it|the [\w -]{2,30}?|[\w-]+) (?:do )?deliver\b(?! (?:it|them|my))",

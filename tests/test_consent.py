@@ -19,12 +19,12 @@ AGREE = [
     "all right", "go ahead", "go for it", "do it", "please do", "place it", "place the order", "place my order",
     "confirm", "confirmed", "I confirm", "correct", "that's correct", "that's right", "thats right", "sounds good",
     "sounds great", "looks good", "perfect", "great", "absolutely", "definitely", "of course", "yes, thank you",
-    "yes thanks", "ok thanks", "yes please place it", "ok place it", "yup go ahead", "yeah go for it",
+    "yes thanks", "yes please place it", "ok place it", "yup go ahead", "yeah go for it",
     "yes send it", "send it", "book it", "order it", "yes do it now", "yes, please go ahead", "sure, go ahead",
     "alright go ahead", "ok go ahead", "yes confirm", "yes i confirm", "that works", "works for me", "deal",
     "lets do it", "let's do it", "yes yes", "Perfect, please go ahead and send it", "submit it", "proceed",
     # typos patients send
-    "yess", "yesss", "yeahh", "okk", "yepp", "yupp", "okey", "yes pls", "yess plz", "yes ty", "ok thx",
+    "yess", "yesss", "yeahh", "okk", "yepp", "yupp", "okey", "yes pls", "yess plz", "yes ty",
     # restating the summary
     "yes, costco", "yes the lisinopril", "yes at costco please", "yes, the generic",
     # emoji
@@ -36,6 +36,8 @@ AGREE = [
     "ugh fine yes", "sorry, yes go ahead", "sure why not", "sure, why not", "ok then yes", "fine yes", "ay sí, dale",
 ]
 NOT_CONSENT = [
+    # an acknowledgement, not a yes to the summary (issue 19: "set up auto refill" -> summary -> "oh ok, thx")
+    "ok thanks", "ok thx", "oh ok, thx", "thanks!", "gracias", "ok gracias",
     # grudging but not agreeing, or a "why not" that asks
     "why not?", "sure, why not?", "ugh no", "sorry no", "sorry what?", "ugh whatever", "sorry, which one?",
     # refusals
