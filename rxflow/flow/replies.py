@@ -996,7 +996,7 @@ ES: dict[str, str] = {
     "text.on_its_way": "RxFlow: su {medication} {strength} va en camino a {address}; debería llegar {window}.",
     "text.reminder": "Recordatorio de RxFlow: su {medication} {strength} {when}. Responda o abra RxFlow para resurtirlo.",
     "text.reminder_when.refill_allowed": "se puede resurtir desde hoy",
-    "text.reminder_when.supply_ends": "se le acaba hoy",
+    "text.reminder_when.supply_ends": "se acaba hoy",
     "text.reminder_when.tomorrow": "ya toca resurtirlo",
     "text.auto_refill": "RxFlow: hoy toca el resurtido automático de su {medication} {strength} en {pharmacy}; le "
                         "avisaremos cuando esté listo.",
