@@ -233,3 +233,37 @@ def test_the_clock_control_is_no_api_and_the_language_switch_redraws_the_pages_w
     assert output(fns["choose_language"], out, "clock-day") == {"value": "+1 día", "__type__": "update"}
     assert output(fns["choose_language"], out, "phone-tab") == {"label": "📱 Teléfono", "__type__": "update"}
     assert "Todavía no hay mensajes." in output(fns["choose_language"], out, "phone")
+
+
+# ----------------------------------------------------------------------------- Chromium, desktop size
+@pytest.mark.slow
+def test_in_chromium_one_day_on_after_an_order_the_ready_text_arrives_on_the_phone(served_demo):
+    """A stakeholder's demo: order by quick replies, press "+1 day" above the chat, and the Phone tab comes
+    forward with the "ready for pickup" text; the world's time above the chat moves on a day."""
+    from test_app import ARTIFACTS, Page, _browser, _need_chromium
+
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url, _ = served_demo
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser, page = _browser(p)  # 1440 x 900
+        ui = Page(page, url)
+        before = page.inner_text("#world")
+        assert "(Riverton time)" in before and page.locator("#clock-day").is_visible()
+        ui.tap("Refill my lisinopril", "CONFIRM_DOSAGE")
+        ui.tap("Yes, that's my dose", "SELECT_PHARMACY")
+        ui.tap("Costco Pharmacy - Riverton", "CONFIRM_ORDER")
+        ui.tap("Yes, place the order", "COMPLETE")
+        ui.wait_chat("Order ORD-30001 is placed")
+        assert not page.locator("#phone").is_visible()  # the Inspector tab is in front
+        page.click("#clock-day")
+        page.wait_for_function("document.querySelector('#phone') && document.querySelector('#phone').innerText"
+                               ".includes('is ready for pickup at Costco Pharmacy - Riverton')", timeout=30_000)
+        assert page.locator("#phone").is_visible()  # the Phone tab came forward
+        after = page.inner_text("#world")
+        assert after != before and "(Riverton time)" in after
+        page.screenshot(path=str(ARTIFACTS / "phone_tab.png"))
+        browser.close()
+    assert not ui.errors, ui.errors

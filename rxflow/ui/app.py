@@ -73,7 +73,9 @@ footer { display: none !important; }
   #quick { flex-direction: row !important; flex-wrap: wrap !important; gap: 4px !important; }
   #quick button { font-size: 0.8em; padding: 3px 6px; flex: 1 1 40% !important; min-width: 40% !important; }
   #title p { display: none; }
-  #world-row { flex-wrap: wrap !important; }
+  /* The clock goes under the message box, so the chat, the box and the quick replies keep the first screen. */
+  #world-row { order: 1; flex-wrap: wrap !important; }
+  #examples, #reset { order: 2; }
   #world { font-size: 0.85em; }
 }
 """
@@ -508,7 +510,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                     box = gr.Textbox(placeholder="e.g. I need to refill my lisinopril", show_label=False, scale=5,
                                      max_length=assistant.settings.max_message_chars * 2, elem_id="message")
                     send_btn = gr.Button("Send", variant="primary", scale=1, elem_id="send")
-                examples = gr.Dataset(components=[box], samples=[], label="Try")
+                examples = gr.Dataset(components=[box], samples=[], label="Try", elem_id="examples")
                 reset = gr.Button("Reset conversation", elem_id="reset")
             with gr.Column(scale=2, min_width=340, elem_id="inspector"), \
                     gr.Accordion("Inspector", open=True, elem_id="inspector-acc"), gr.Tabs() as tabs:
