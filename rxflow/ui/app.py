@@ -7,6 +7,10 @@ elsewhere resumes nothing; every event carries the token, so a Gradio session ha
 reaches no conversation either. Every event and API call passes a per-client rate limit first (the
 panels step after a turn rides on the turn's), and every request the gate in front (rxflow/ui/gate.py).
 
+The clock control above the chat moves only the tab's own session's world on (Assistant.move_clock; the
+token and the rate limit as for every event) and draws the panels at its new time: the Phone tab shows the
+texts sent by then. Every word of it, and of the Phone tab, is in the session's language (rxflow/flow/replies.py).
+
 The server is the source of the chat: each turn returns the chat as the conversation holds it (what a
 reload shows), never the tab's copy. A typed message carries the step it was typed at, as a quick reply
 does, so a yes sent before a summary reached the page is asked again instead of answering it.
