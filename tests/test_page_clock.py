@@ -185,6 +185,7 @@ def test_ordering_then_one_day_on_shows_the_ready_text_on_the_phone(world, capsy
     assert output(fns["clock_day"], moved, "world") == "🕒 Wed Nov 25, 11:05 (Riverton time)"
     assert "ready for pickup" in set(output(fns["clock_day"], moved, "orders")["status"])
     assert world.view(sid).now == NOW + dt.timedelta(days=1)
+    assert output(fns["clock_day"], moved, "tools") == {"__type__": "update"}  # the last turn's calls stay shown
     tabs = [b for b in fns["clock_day"].outputs if type(b).__name__ == "Tabs"][0]
     assert moved[fns["clock_day"].outputs.index(tabs)].selected == "phone"  # the Phone tab comes forward
     quiet = fns["clock_hour"].fn(sid, token, "Auto", req)  # nothing new arrives: the tab stays where it is

@@ -455,7 +455,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             given = sid
             try:
                 sid, token = current(sid, token)
-                before = assistant.context(conversation(sid)).clock
+                before = read(lambda s: assistant.context(assistant.conversation(s)).clock, sid)
                 read(assistant.move_clock, sid, minutes)
                 v = view(sid)
             except gr.Error as e:
@@ -465,7 +465,10 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                 gr.Info(replies.say(v.conversation.lang, "page.new_texts_one" if arrived == 1 else "page.new_texts_many",
                                     count=arrived))
             kept = (sid, token) if sid != given else (gr.skip(), gr.skip())
-            return (*panels(v), *quick(v), gr.Tabs(selected="phone") if arrived else gr.skip(), *kept)
+            # What the clock changes: the card, the receipt, Explain (today's verdicts), the orders, the world;
+            # the last turn's path, slots, tool calls, alerts and program stay as they are.
+            drawn = [gr.skip() if id(c) in turn_only else x for c, x in zip(panel_outputs, panels(v), strict=True)]
+            return (*drawn, *quick(v), gr.Tabs(selected="phone") if arrived else gr.skip(), *kept)
 
         move.__name__ = move.__qualname__ = f"clock_{step}"
         return move
@@ -595,6 +598,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
 
         # The clock control: the tab's session's world moves on; the panels and quick replies are drawn again.
         clock_outputs = [*panel_outputs, *quick_outputs, tabs, session, stored]
+        turn_only = {id(c) for c in (path, slots, tools, alerts, program)}
         for b, step in zip(clock_buttons, render.CLOCK_STEPS, strict=True):
             b.click(clock_control(step), [session, stored, language], clock_outputs, **quiet).then(
                 None, [stored], [stored], js=remember)
