@@ -37,7 +37,8 @@ from rxflow.flow.writes import base as writes
 from rxflow.guard import clean
 from rxflow.store import Store, StoreUnavailable
 from rxflow.tools import REGISTRY, ToolContext, ToolResult, call_tool
-from rxflow.views import Receipt, RequestRow, SessionView
+from rxflow.tools.orders import status_now
+from rxflow.views import OrderRow, Receipt, RequestRow, SessionView
 
 log = logging.getLogger("rxflow.turns")
 
@@ -163,11 +164,13 @@ class Assistant:
         requests = answer("list_requests")
         return SessionView(
             conversation=conv, now=ctx.clock, outbox=answer("outbox"),
-            record_name=conv.record_name if conv.record_id else None, program=self.programs_for(conv).label,
+            record_name=conv.record_name if conv.record_id else None,
+            record_relation=conv.record_relation if conv.record_id else None, program=self.programs_for(conv).label,
             first_name=self.store.patient(conv.patient_id).first_name, history=answer("patient_history"),
             requests=[RequestRow.of(line) for line in (requests.requests if requests else [])],
-            orders=self.store.orders_frame(conv.record_id or conv.patient_id, conv.sandbox).to_dict("records"),
-            receipt=self._receipt(conv), open_order=self._open_order(conv))
+            orders=[OrderRow.at(row, ctx.clock) for row in
+                    self.store.orders_frame(conv.record_id or conv.patient_id, conv.sandbox).to_dict("records")],
+            receipt=self._receipt(conv, ctx.clock), open_order=self._open_order(conv))
 
     def move_clock(self, session_id: str, minutes: int) -> dt.datetime:
         """The demo's clock control: move this session's world forward `minutes` (1 to 7 days at a time, 400 days
@@ -200,7 +203,7 @@ class Assistant:
                 return oid
         return None
 
-    def _receipt(self, conv: Conversation) -> Receipt | None:
+    def _receipt(self, conv: Conversation, at: dt.datetime) -> Receipt | None:
         if not conv.orders:
             return None
         o = self.store.order(conv.orders[-1], conv.sandbox)
@@ -208,7 +211,8 @@ class Assistant:
         return Receipt(order_id=o.order_id, medication=self.store.drug(product.drug_id).generic_name,
                        strength=product.strength_label, brand=o.dispense_brand, quantity=o.quantity,
                        days_supply=o.days_supply, pharmacy=self.store.pharmacy(o.pharmacy_id).name, price=o.price,
-                       price_type=o.price_type, status=o.status, ready_at=o.ready_at)
+                       price_type=o.price_type, status=o.status, ready_at=o.ready_at, fulfilment=o.fulfilment,
+                       arrives_from=o.arrives_from, arrives_until=o.arrives_until, status_now=status_now(o, at))
 
     def offered_patients(self) -> list[str]:
         """Who a session can be started for: the demo patients in demo mode, everyone otherwise."""

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     # The world's clock (rxflow/clock.py): its zone, and, when pinned, the moment it is (world-local, such as
     # '2026-11-24T21:30'); unpinned, it is `today` at the current time of day in the zone.
     timezone: str = Field("America/New_York", description="The world's time zone (IANA name).")
+    place: str = Field("Riverton", max_length=40, description="The world's town: the page names its clock after "
+                                                              "it ('11:05 (Riverton time)').")
     now: dt.datetime | None = Field(None, description="The world's time, pinned (ISO, world-local, naive); "
                                                       "today is its date.")
     # demo: the public Space. Each session sees the seeded world plus only its own writes, only the demo

@@ -11,8 +11,9 @@ import datetime as dt
 
 from pydantic import BaseModel, Field, field_validator
 
-from rxflow.domain import OPEN_ORDER_STATUSES, OPEN_REQUEST_STATUSES
+from rxflow.domain import OPEN_ORDER_STATUSES, OPEN_REQUEST_STATUSES, Fulfilment
 from rxflow.flow.context import Conversation
+from rxflow.tools.orders import StatusNow, status_now
 from rxflow.tools.patient import MedicationLine, OrderLine, PatientHistory
 from rxflow.tools.requests import RequestLine
 from rxflow.tools.services import Outbox
@@ -31,11 +32,29 @@ class OrderRow(BaseModel):
     status: str
     created_at: dt.datetime
     ready_at: dt.datetime | None
+    fulfilment: Fulfilment = "pickup"
+    arrives_from: dt.datetime | None = None
+    arrives_until: dt.datetime | None = None
+    status_now: StatusNow | None = Field(None, description="The order as it is at the session's world clock: "
+                                                           "track_order's rule (past its ready time it is ready; a "
+                                                           "delivery is then on its way, then delivered).")
 
-    @field_validator("ready_at", mode="before")
+    @field_validator("ready_at", "arrives_from", "arrives_until", mode="before")
     @classmethod
     def _not_a_time(cls, v):
         return None if v is None or v != v else v  # the store's frame says NaT (not equal to itself)
+
+    @field_validator("fulfilment", mode="before")
+    @classmethod
+    def _pickup(cls, v):
+        return v if isinstance(v, str) and v else "pickup"  # orders written before delivery existed
+
+    @classmethod
+    def at(cls, row: dict, clock: dt.datetime) -> OrderRow:
+        """A row of the store's orders frame, with its status at `clock` (status_now reads only the row's
+        status, ready time, fulfilment and end of delivery window, all of which the row has)."""
+        o = cls.model_validate(row)
+        return o.model_copy(update={"status_now": status_now(o, clock)})
 
 
 class Receipt(BaseModel):
@@ -52,6 +71,10 @@ class Receipt(BaseModel):
     price_type: str
     status: str
     ready_at: dt.datetime | None
+    fulfilment: Fulfilment = "pickup"
+    arrives_from: dt.datetime | None = None
+    arrives_until: dt.datetime | None = None
+    status_now: StatusNow | None = Field(None, description="The order at the session's world clock (as OrderRow).")
 
 
 class RequestRow(BaseModel):
@@ -81,6 +104,8 @@ class SessionView(BaseModel):
                                          "demo's clock control).")
     record_name: str | None = Field(None, description="Whose record is in use, when it is a dependant's "
                                                       "(a caregiver acting for them).")
+    record_relation: str | None = Field(None, description="Who the dependant is to the patient, such as 'mother' "
+                                                          "(with record_name).")
     outbox: Outbox | None = Field(None, description="The texts sent to the phone on file by the world's clock "
                                                     "(ready for pickup, on its way, reminders); None when the "
                                                     "tool failed.")

@@ -479,6 +479,36 @@ EN: dict[str, str] = {
     "when.tomorrow": "tomorrow at about {time}",
     "when.later": "on {date} at about {time}",
     "request_to.transfer": "{pharmacy}, from {source}",
+    # --- the page beside the chat (rxflow/ui/render.py): the world's clock and its control, whose record, the phone
+    "page.clock": "🕒 {moment} ({place} time)",
+    "page.clock_hour": "+1 hour",
+    "page.clock_day": "+1 day",
+    "page.clock_week": "+1 week",
+    "page.clock_not_moved": "The clock did not move: {why}",
+    "page.acting_for": "👤 Acting for {name} ({relation})",
+    "page.phone_tab": "📱 Phone",
+    "page.phone": "📱 {phone} · {sms}",
+    "page.sms_on": "texts on",
+    "page.sms_off": "texts off: nothing is sent to this phone",
+    "page.phone_unavailable": "The phone's texts can't be read right now.",
+    "page.no_texts": "No texts yet.",
+    "page.scheduled_none": "No more texts scheduled.",
+    "page.scheduled_one": "1 more text scheduled (next: {moment}).",
+    "page.scheduled_many": "{count} more texts scheduled (next: {moment}).",
+    "page.new_texts_one": "📱 1 new text on the phone.",
+    "page.new_texts_many": "📱 {count} new texts on the phone.",
+    "text.ready": "RxFlow: your {medication} {strength} is ready for pickup at {pharmacy}, {address}.",
+    "text.on_its_way": "RxFlow: your {medication} {strength} is on its way to {address}; it should arrive {window}.",
+    "text.reminder": "RxFlow reminder: your {medication} {strength} {when}. Reply or open RxFlow to refill it.",
+    "text.reminder_when.refill_allowed": "can be refilled from today",
+    "text.reminder_when.supply_ends": "runs out today",
+    "text.reminder_when.tomorrow": "is due for a refill",
+    "text.auto_refill": "RxFlow: your {medication} {strength} is due for its auto refill at {pharmacy} today; we'll text "
+                        "you when it is ready.",
+    "fulfilment.pickup": "pickup",
+    "fulfilment.delivery": "delivery, {day} {start}–{end}",
+    "order_word.on_its_way": "on its way",
+    "order_word.delivered": "delivered",
 }
 
 ES: dict[str, str] = {
@@ -950,6 +980,36 @@ ES: dict[str, str] = {
     "when.tomorrow": "mañana hacia las {time}",
     "when.later": "el {date} hacia las {time}",
     "request_to.transfer": "{pharmacy}, desde {source}",
+    # --- la página junto al chat (rxflow/ui/render.py): el reloj del mundo, el expediente en uso, el teléfono
+    "page.clock": "🕒 {moment} (hora de {place})",
+    "page.clock_hour": "+1 hora",
+    "page.clock_day": "+1 día",
+    "page.clock_week": "+1 semana",
+    "page.clock_not_moved": "El reloj no se movió: {why}",
+    "page.acting_for": "👤 En nombre de {name} ({relation})",
+    "page.phone_tab": "📱 Teléfono",
+    "page.phone": "📱 {phone} · {sms}",
+    "page.sms_on": "mensajes activados",
+    "page.sms_off": "mensajes desactivados: no se envía nada a este teléfono",
+    "page.phone_unavailable": "Los mensajes del teléfono no se pueden leer en este momento.",
+    "page.no_texts": "Todavía no hay mensajes.",
+    "page.scheduled_none": "No hay más mensajes programados.",
+    "page.scheduled_one": "1 mensaje más programado (el próximo: {moment}).",
+    "page.scheduled_many": "{count} mensajes más programados (el próximo: {moment}).",
+    "page.new_texts_one": "📱 1 mensaje nuevo en el teléfono.",
+    "page.new_texts_many": "📱 {count} mensajes nuevos en el teléfono.",
+    "text.ready": "RxFlow: su {medication} {strength} ya está listo para recoger en {pharmacy}, {address}.",
+    "text.on_its_way": "RxFlow: su {medication} {strength} va en camino a {address}; debería llegar {window}.",
+    "text.reminder": "Recordatorio de RxFlow: su {medication} {strength} {when}. Responda o abra RxFlow para resurtirlo.",
+    "text.reminder_when.refill_allowed": "se puede resurtir desde hoy",
+    "text.reminder_when.supply_ends": "se acaba hoy",
+    "text.reminder_when.tomorrow": "ya toca resurtirlo",
+    "text.auto_refill": "RxFlow: hoy toca el resurtido automático de su {medication} {strength} en {pharmacy}; le "
+                        "avisaremos cuando esté listo.",
+    "fulfilment.pickup": "recoger en la farmacia",
+    "fulfilment.delivery": "a domicilio, {day} {start}–{end}",
+    "order_word.on_its_way": "en camino",
+    "order_word.delivered": "entregado",
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {"en": EN, "es": ES}
@@ -962,6 +1022,10 @@ WEEKDAYS = {"en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satu
             "es": ["lunes", "martes", "miércoles", "jueves", "viernes", "sábados", "domingos"]}
 MONTHS_ES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
              "noviembre", "diciembre"]
+# A moment on the page's clock, short: "Tue Nov 24, 11:05" / "mar 24 nov, 11:05".
+DAYS_SHORT = {"en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], "es": ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"]}
+MONTHS_SHORT = {"en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+                "es": ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"]}
 
 
 def say(lang: str, key: str, **facts) -> str:
@@ -995,6 +1059,17 @@ def when(at: dt.datetime, now: dt.datetime, lang: str = "en") -> str:
     days = (at.date() - now.date()).days
     key = "when.today" if days <= 0 else "when.tomorrow" if days == 1 else "when.later"
     return say(lang, key, time=f"{at:%H:%M}", date=date(at.date(), lang))
+
+
+def day(at: dt.date, lang: str = "en") -> str:
+    """A day, short: "Tue Nov 24" / "mar 24 nov"."""
+    wd, month = DAYS_SHORT.get(lang, DAYS_SHORT["en"])[at.weekday()], MONTHS_SHORT.get(lang, MONTHS_SHORT["en"])[at.month - 1]
+    return f"{wd} {at.day} {month}" if lang == "es" else f"{wd} {month} {at.day}"
+
+
+def moment(at: dt.datetime, lang: str = "en") -> str:
+    """A moment of the world's clock, short: "Tue Nov 24, 11:05" / "mar 24 nov, 11:05"."""
+    return f"{day(at, lang)}, {at:%H:%M}"
 
 
 def window(start: dt.datetime, end: dt.datetime, now: dt.datetime, lang: str = "en") -> str:

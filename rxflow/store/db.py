@@ -534,7 +534,8 @@ class Store:
         """A patient's orders with drug, strength and pharmacy names, newest first (pandas, for the UI)."""
         return self.df(
             """SELECT o.order_id, d.generic_name AS medication, p.strength_label AS strength, o.quantity,
-                      ph.name AS pharmacy, o.price, o.price_type, o.status, o.created_at, o.ready_at
+                      ph.name AS pharmacy, o.price, o.price_type, o.status, o.created_at, o.ready_at,
+                      o.fulfilment, o.arrives_from, o.arrives_until
                FROM orders o JOIN products p USING (product_id) JOIN drugs d ON d.drug_id = p.drug_id
                JOIN pharmacies ph USING (pharmacy_id) WHERE o.sandbox = ? AND o.patient_id = ?
                ORDER BY o.created_at DESC""",

@@ -7,6 +7,10 @@ elsewhere resumes nothing; every event carries the token, so a Gradio session ha
 reaches no conversation either. Every event and API call passes a per-client rate limit first (the
 panels step after a turn rides on the turn's), and every request the gate in front (rxflow/ui/gate.py).
 
+The clock control above the chat moves only the tab's own session's world on (Assistant.move_clock; the
+token and the rate limit as for every event) and draws the panels at its new time: the Phone tab shows the
+texts sent by then. Every word of it, and of the Phone tab, is in the session's language (rxflow/flow/replies.py).
+
 The server is the source of the chat: each turn returns the chat as the conversation holds it (what a
 reload shows), never the tab's copy. A typed message carries the step it was typed at, as a quick reply
 does, so a yes sent before a summary reached the page is asked again instead of answering it.
@@ -56,6 +60,16 @@ CSS = """
 #quick button { white-space: normal; text-align: left; min-height: 2.4em; }
 #quick.rx-pending { visibility: hidden; }
 #card table { font-size: 0.85em; }
+#world-row { align-items: center; gap: 6px; }
+#world-row button { flex: 0 0 auto !important; min-width: 4.5em !important; }
+#phone .phone { max-width: 380px; margin: 0 auto; border: 6px solid #1f2937; border-radius: 22px; padding: 8px 10px;
+  background: #f3f4f6; color: #111827; }
+#phone .phone-head, #phone .phone-foot { font-size: 0.8em; color: #4b5563; text-align: center; padding: 2px 0; }
+#phone .sms-list { max-height: 420px; overflow-y: auto; }
+#phone .sms { background: #e5e7eb; border-radius: 14px 14px 14px 4px; padding: 6px 10px; margin: 6px 20% 6px 0; }
+#phone .sms-body { font-size: 0.9em; overflow-wrap: anywhere; }
+#phone .sms-at { font-size: 0.7em; color: #6b7280; text-align: right; }
+#phone .no-texts { font-size: 0.85em; color: #6b7280; text-align: center; }
 footer { display: none !important; }
 @media (max-width: 700px) {
   #chat, #chat > div { height: 40vh !important; max-height: 40vh !important; }
@@ -63,6 +77,10 @@ footer { display: none !important; }
   #quick { flex-direction: row !important; flex-wrap: wrap !important; gap: 4px !important; }
   #quick button { font-size: 0.8em; padding: 3px 6px; flex: 1 1 40% !important; min-width: 40% !important; }
   #title p { display: none; }
+  /* The clock goes under the message box, so the chat, the box and the quick replies keep the first screen. */
+  #world-row { order: 1; flex-wrap: wrap !important; }
+  #examples, #reset { order: 2; }
+  #world { font-size: 0.85em; }
 }
 """
 
@@ -87,6 +105,9 @@ ABOUT = """
 - **Offline by default.** Without `RXFLOW_LM` the offline program answers (rules, with a learned
   student for calibrated confidence). With `RXFLOW_LM=<any LiteLLM model>` the same modules run on that
   LM (plain or compiled), and this page can switch a session between offline, hybrid and LM.
+- **A world with a clock.** Ready times follow opening hours in the world's time zone; the clock above the
+  chat moves this session's world on (+1 hour, +1 day, +1 week), and the Phone tab shows the texts that have
+  arrived by then (ready for pickup, on its way, reminders, auto-refills).
 - **Strangers share this demo.** Each visitor's orders live in a sandbox of their own.
 """
 
@@ -232,7 +253,16 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         slots = {**render.slots_json(conv), "language": conv.lang}
         return (render.patient_card(v), render.path_diagram(conv), slots, render.tools_html(turn),
                 render.alerts_md(conv), receipt, gr.update(interactive=can_act), gr.update(interactive=can_act),
-                program, render.explain_md(v), render.orders_table(v), render.requests_table(v))
+                program, render.explain_md(v), render.orders_table(v), render.requests_table(v), *world_of(v))
+
+    def world_of(v: SessionView):
+        """What the page says in the session's language about its world: the time (and whose record is in
+        use) above the chat, the phone, the Phone tab's name and the clock control's labels."""
+        lang = v.conversation.lang
+        labels = render.clock_labels(lang)
+        return (render.world_md(v, settings.place), render.phone_html(v),
+                gr.update(label=replies.say(lang, "page.phone_tab")),
+                *[gr.update(value=labels[step]) for step in render.CLOCK_STEPS])
 
     def welcome(v: SessionView) -> list[dict]:
         return [{"role": "assistant", "content": WELCOME[v.conversation.lang].format(name=v.first_name)}]
@@ -402,8 +432,46 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         admit(request)
         if sid and LANGUAGES.get(language) and read(assistant.holds, sid, token):
             conv = read(assistant.choose, sid, language=LANGUAGES[language])
-            return (*examples_for(conv.patient_id, conv.lang), *quick(view(sid)))
-        return gr.update(), gr.update(), *[gr.update()] * (QUICK_SLOTS + 1)
+            v = view(sid)
+            return (*examples_for(conv.patient_id, conv.lang), *quick(v), render.orders_table(v), *world_of(v))
+        return gr.update(), gr.update(), *[gr.update()] * (QUICK_SLOTS + 1 + 1 + len(world_outputs))
+
+    def clock_control(step: str):
+        minutes = render.CLOCK_STEPS[step]
+
+        def move(sid: str, token: str, language: str, request: gr.Request):
+            """The clock control: the tab's own session's world moves on (Assistant.move_clock), and the
+            panels are drawn at its new time; the Phone tab comes forward when texts arrived. Like every
+            event it passes the rate limit and needs the tab's token; refused, nothing moves and a notice
+            says so."""
+            lang = LANGUAGES.get(language) or "en"
+
+            def not_moved(why: str):
+                gr.Warning(replies.say(lang, "page.clock_not_moved", why=why))
+                return [gr.skip()] * len(clock_outputs)
+
+            if not limiter.allow(who(request)):
+                return not_moved(replies.say(lang, "rate_limited"))
+            given = sid
+            try:
+                sid, token = current(sid, token)
+                before = read(lambda s: assistant.context(assistant.conversation(s)).clock, sid)
+                read(assistant.move_clock, sid, minutes)
+                v = view(sid)
+            except gr.Error as e:
+                return not_moved(e.message)
+            arrived = render.new_texts(v, before)
+            if arrived:
+                gr.Info(replies.say(v.conversation.lang, "page.new_texts_one" if arrived == 1 else "page.new_texts_many",
+                                    count=arrived))
+            kept = (sid, token) if sid != given else (gr.skip(), gr.skip())
+            # What the clock changes: the card, the receipt, Explain (today's verdicts), the orders, the world;
+            # the last turn's path, slots, tool calls, alerts and program stay as they are.
+            drawn = [gr.skip() if id(c) in turn_only else x for c, x in zip(panel_outputs, panels(v), strict=True)]
+            return (*drawn, *quick(v), gr.Tabs(selected="phone") if arrived else gr.skip(), *kept)
+
+        move.__name__ = move.__qualname__ = f"clock_{step}"
+        return move
 
     def choose_program(mode: str, sid: str, token: str, request: gr.Request):
         admit(request)
@@ -437,6 +505,10 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                 patient_desc = gr.Markdown(elem_id="patient-desc")
                 with gr.Accordion("Patient card", open=True, elem_id="card-acc"):
                     card = gr.Markdown(elem_id="card")
+                with gr.Row(elem_id="world-row", equal_height=True):
+                    world = gr.Markdown(elem_id="world")
+                    clock_buttons = [gr.Button(label, size="sm", scale=0, min_width=70, elem_id=f"clock-{step}")
+                                     for step, label in render.clock_labels("en").items()]
                 chatbot = gr.Chatbot(label="Chat", height=480, latex_delimiters=[], elem_id="chat")
                 with gr.Row(elem_id="quick"):
                     quick_buttons = [gr.Button(visible=False, size="sm", elem_id=f"quick-{i}")
@@ -445,10 +517,10 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                     box = gr.Textbox(placeholder="e.g. I need to refill my lisinopril", show_label=False, scale=5,
                                      max_length=assistant.settings.max_message_chars * 2, elem_id="message")
                     send_btn = gr.Button("Send", variant="primary", scale=1, elem_id="send")
-                examples = gr.Dataset(components=[box], samples=[], label="Try")
+                examples = gr.Dataset(components=[box], samples=[], label="Try", elem_id="examples")
                 reset = gr.Button("Reset conversation", elem_id="reset")
             with gr.Column(scale=2, min_width=340, elem_id="inspector"), \
-                    gr.Accordion("Inspector", open=True, elem_id="inspector-acc"), gr.Tabs():
+                    gr.Accordion("Inspector", open=True, elem_id="inspector-acc"), gr.Tabs() as tabs:
                 with gr.Tab("Inspector"):
                     if modes:
                         mode = gr.Radio(modes, value=assistant.programs.mode if assistant.programs.mode in modes
@@ -466,6 +538,8 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                             track_btn = gr.Button("Track order", size="sm", interactive=False, elem_id="track")
                             cancel_btn = gr.Button("Cancel order", size="sm", interactive=False, elem_id="cancel")
                     program = gr.Markdown(elem_id="program")
+                with gr.Tab(replies.say("en", "page.phone_tab"), id="phone", elem_id="phone-tab") as phone_tab:
+                    phone = gr.HTML(elem_id="phone")
                 with gr.Tab("Explain"):
                     explain = gr.Markdown(elem_id="explain")
                 with gr.Tab("Orders"):
@@ -474,8 +548,9 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                                             elem_id="requests")
                 with gr.Tab("About"):
                     gr.Markdown(about_md(assistant.program_label), elem_id="about")
+        world_outputs = [world, phone, phone_tab, *clock_buttons]
         panel_outputs = [card, path, slots, tools, alerts, order, track_btn, cancel_btn, program, explain, orders,
-                         requests]
+                         requests, *world_outputs]
         quick_outputs = [bound, *quick_buttons]
         start_outputs = [session, stored, patient, language, patient_desc, examples, chatbot, confirm_switch,
                          *quick_outputs, *panel_outputs]
@@ -496,7 +571,8 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         switch_no.click(lambda: gr.update(visible=False), None, [confirm_switch], **fast)
         reset.click(fresh, [patient, language], start_outputs, **ui).then(None, [stored], [stored], js=remember)
         examples.click(lambda x: x[0], [examples], [box], **fast)
-        language.input(choose_language, [language, session, stored], [patient_desc, examples, *quick_outputs], **ui)
+        language.input(choose_language, [language, session, stored],
+                       [patient_desc, examples, *quick_outputs, orders, *world_outputs], **ui)
         if modes:
             mode.input(choose_program, [mode, session, stored], [program], **ui)
 
@@ -519,6 +595,13 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             then_panels(b.click(order_action(kind), [session, stored], [pending_text, session, stored], **fast).then(
                 None, [pending_text, chatbot], [chatbot], js=SAY_JS, **ui).then(
                 reply, [pending_text, session, stored, bound], turn_outputs, **quiet))
+
+        # The clock control: the tab's session's world moves on; the panels and quick replies are drawn again.
+        clock_outputs = [*panel_outputs, *quick_outputs, tabs, session, stored]
+        turn_only = {id(c) for c in (path, slots, tools, alerts, program)}
+        for b, step in zip(clock_buttons, render.CLOCK_STEPS, strict=True):
+            b.click(clock_control(step), [session, stored, language], clock_outputs, **quiet).then(
+                None, [stored], [stored], js=remember)
 
         def start_session(patient_id: str, request: gr.Request) -> str:
             """Start a session for a demo patient; returns its id (a secret: keep it to yourself)."""

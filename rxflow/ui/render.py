@@ -18,7 +18,7 @@ from rxflow.flow.context import Conversation
 from rxflow.flow.states import State
 from rxflow.flow.transitions import to_mermaid
 from rxflow.flow.turn import Turn
-from rxflow.views import SessionView
+from rxflow.views import OrderRow, Receipt, SessionView
 
 # What an alert is about (the kind of its rule in rxflow/alerts.py): a stakeholder reads "Coverage" for a
 # prior authorization, not "Safety".
@@ -120,8 +120,8 @@ def order_md(view: SessionView) -> tuple[str, str | None]:
     ready = f"{o.ready_at:%b %d, %H:%M}" if o.ready_at else "—"
     what = "brand" if o.brand else "generic"
     return (f"**{o.order_id}** — {o.medication} {o.strength} ({what}) × {o.quantity} "
-            f"({o.days_supply} days)\n\n{o.pharmacy}\n\n**{replies.money(o.price)}** ({replies.price_type(o.price_type)}) · "
-            f"status **{o.status.replace('_', ' ')}** · ready about {ready}"), o.order_id
+            f"({o.days_supply} days)\n\n{o.pharmacy} · {fulfilment(o)}\n\n**{replies.money(o.price)}** "
+            f"({replies.price_type(o.price_type)}) · status **{status_word(o)}** · ready about {ready}"), o.order_id
 
 
 def program_md(turn: Turn | None, conv: Conversation, label: str) -> str:
@@ -133,15 +133,31 @@ def program_md(turn: Turn | None, conv: Conversation, label: str) -> str:
             f"{conv.turns} turns")
 
 
-ORDER_COLUMNS = ["order", "medication", "pharmacy", "price", "status", "ready"]
+ORDER_COLUMNS = ["order", "medication", "pharmacy", "fulfilment", "price", "status", "ready"]
+
+
+def status_word(o: OrderRow | Receipt, lang: str = "en") -> str:
+    """An order's status at the session's world clock (the view's status_now), in words."""
+    return replies.say(lang, f"order_word.{o.status_now or o.status}")
+
+
+def fulfilment(o: OrderRow | Receipt, lang: str = "en") -> str:
+    """'pickup', or 'delivery, Wed Nov 25 16:00–20:00' (its delivery window)."""
+    if o.fulfilment == "delivery" and o.arrives_from and o.arrives_until:
+        return replies.say(lang, "fulfilment.delivery", day=replies.day(o.arrives_from, lang),
+                           start=f"{o.arrives_from:%H:%M}", end=f"{o.arrives_until:%H:%M}")
+    return replies.say(lang, f"fulfilment.{o.fulfilment}", day="", start="", end="")
 
 
 def orders_table(view: SessionView) -> pd.DataFrame:
-    """The patient's orders this session can see (in demo mode: its own sandbox), in words."""
+    """The patient's orders this session can see (in demo mode: its own sandbox), in words, in the page's
+    language: pickup or delivery (and its window), and each order's status at the session's world clock."""
+    lang = view.conversation.lang
     return pd.DataFrame([{
         "order": o.order_id, "medication": f"{o.medication} {o.strength} × {o.quantity}", "pharmacy": o.pharmacy,
-        "price": f"{replies.money(o.price)} ({replies.price_type(o.price_type)})", "status": o.status.replace("_", " "),
-        "ready": f"{o.ready_at:%b %d %H:%M}" if o.ready_at else "—"} for o in view.orders], columns=ORDER_COLUMNS)
+        "fulfilment": fulfilment(o, lang), "price": f"{replies.money(o.price)} ({replies.price_type(o.price_type, lang)})",
+        "status": status_word(o, lang), "ready": replies.moment(o.ready_at, lang) if o.ready_at else "—"}
+        for o in view.orders], columns=ORDER_COLUMNS)
 
 
 # ----------------------------------------------------------------------------- the conversation's path
@@ -201,13 +217,17 @@ def patient_card(view: SessionView) -> str:
     h = view.history
     if h is None:
         return "_Patient record unavailable._"
-    lines = [f"**{h.name}** · plan: {h.plan or 'none'} · allergies: {', '.join(h.allergies) or 'none recorded'}", "",
-             "| medication | status | refills left |", "|---|---|---|"]
+    acting = acting_line(view)
+    lines = ([f"**{acting}**", ""] if acting else []) + [
+        f"**{h.name}** · plan: {h.plan or 'none'} · allergies: {', '.join(h.allergies) or 'none recorded'}", "",
+        "| medication | status | refills left |", "|---|---|---|"]
     for m in h.medications:
         due = f"{m.refill.due_date:%b %d}" if m.refill.due_date else "?"
         status = STATUS_WORDS.get(m.refill.status, m.refill.status).format(due=due)
         lines.append(f"| {m.name} {m.strength} | {status} | {m.refills_remaining} |")
-    lines += ["", "**Open orders:** " + (", ".join(f"{o.order_id} {o.medication} ({o.status.replace('_', ' ')})"
+    now = {o.order_id: status_word(o) for o in view.orders}  # each order's status at the world's clock
+    lines += ["", "**Open orders:** " + (", ".join(f"{o.order_id} {o.medication} "
+                                                   f"({now.get(o.order_id) or o.status.replace('_', ' ')})"
                                                    for o in view.open_orders) or "none")]
     if view.requests_sent:
         lines.append("**Requests sent:** " + ", ".join(
@@ -369,3 +389,86 @@ def requests_table(view: SessionView) -> pd.DataFrame:
     """The patient's requests to a human this session can see (in demo mode: only its own), newest
     first: number, medication, kind, who it went to, why, status and dates. No idempotency key."""
     return pd.DataFrame([r.model_dump() for r in view.requests], columns=REQUEST_COLUMNS)
+
+
+# ----------------------------------------------------------------------------- the world's clock, whose record, the phone
+# The clock control's buttons: minutes each moves the session's world on (Assistant.move_clock).
+CLOCK_STEPS = {"hour": 60, "day": 24 * 60, "week": 7 * 24 * 60}
+
+
+def clock_labels(lang: str) -> dict[str, str]:
+    """The clock control's button labels in the page's language: {"hour": "+1 hour", ...}."""
+    return {step: replies.say(lang, f"page.clock_{step}") for step in CLOCK_STEPS}
+
+
+def relation(view: SessionView) -> str:
+    """Who the dependant is to the patient, in the page's language ("your mother" / "su mamá")."""
+    rel, lang = view.record_relation or "", view.conversation.lang
+    return replies.say(lang, f"relation.{rel}") if f"relation.{rel}" in replies.EN else rel
+
+
+def acting_line(view: SessionView) -> str:
+    """'👤 Acting for Eleanor Carter (your mother)' while a caregiver uses a dependant's record, else ''."""
+    if not view.record_name:
+        return ""
+    return replies.say(view.conversation.lang, "page.acting_for", name=view.record_name, relation=relation(view))
+
+
+def world_md(view: SessionView, place: str) -> str:
+    """The strip above the chat: the world's time for this session ('🕒 Tue Nov 24, 11:05 (Riverton time)'),
+    and whose record is in use when it is a dependant's."""
+    lang = view.conversation.lang
+    line = replies.say(lang, "page.clock", moment=replies.moment(view.now, lang), place=place)
+    acting = acting_line(view)
+    return f"{line} · **{acting}**" if acting else line
+
+
+def text_message(m, lang: str) -> str:
+    """One text on the phone, said from its kind and facts in the page's language; the English body the
+    outbox keeps when its facts do not fill the template."""
+    f = m.facts
+    try:
+        if m.kind == "ready":
+            return replies.say(lang, "text.ready", medication=f["medication"], strength=f["strength"],
+                               pharmacy=f["pharmacy_name"], address=f["address"])
+        if m.kind == "on_its_way":
+            start, end = (dt.datetime.fromisoformat(str(f[k])) for k in ("arrives_from", "arrives_until"))
+            return replies.say(lang, "text.on_its_way", medication=f["medication"], strength=f["strength"],
+                               address=f["delivery_address"], window=replies.window(start, end, m.send_at, lang))
+        if m.kind == "reminder":
+            return replies.say(lang, "text.reminder", medication=f["medication"], strength=f["strength"],
+                               when=replies.say(lang, f"text.reminder_when.{f['basis']}"))
+        if m.kind == "auto_refill":
+            return replies.say(lang, "text.auto_refill", medication=f["medication"], strength=f["strength"],
+                               pharmacy=f["pharmacy_name"])
+    except (KeyError, TypeError, ValueError):
+        pass
+    return m.body
+
+
+TEXTS_SHOWN = 30  # the latest texts the phone panel draws
+
+
+def phone_html(view: SessionView) -> str:
+    """The patient's phone: the texts sent by the session's world clock as messages (newest last, each with
+    its world time), the texts still scheduled and when the next comes, and whether texts are on."""
+    lang, box = view.conversation.lang, view.outbox
+    say = lambda key, **facts: html.escape(replies.say(lang, key, **facts))  # noqa: E731
+    if box is None:
+        return f"<div class='phone'><p class='phone-foot'>{say('page.phone_unavailable')}</p></div>"
+    head = say("page.phone", phone=box.phone, sms=replies.say(lang, "page.sms_on" if box.sms_on else "page.sms_off"))
+    texts = "".join(f"<div class='sms'><div class='sms-body'>{html.escape(text_message(m, lang))}</div>"
+                    f"<div class='sms-at'>{html.escape(replies.moment(m.send_at, lang))}</div></div>"
+                    for m in box.messages[-TEXTS_SHOWN:]) or f"<p class='no-texts'>{say('page.no_texts')}</p>"
+    if not box.scheduled or box.next_at is None:
+        later = say("page.scheduled_none")
+    else:
+        later = say("page.scheduled_one" if box.scheduled == 1 else "page.scheduled_many", count=box.scheduled,
+                    moment=replies.moment(box.next_at, lang))
+    return (f"<div class='phone'><div class='phone-head'>{head}</div><div class='sms-list'>{texts}</div>"
+            f"<div class='phone-foot'>{later}</div></div>")
+
+
+def new_texts(view: SessionView, since: dt.datetime) -> int:
+    """How many of the phone's texts were sent after `since` (the clock before it moved)."""
+    return sum(1 for m in view.outbox.messages if m.send_at > since) if view.outbox else 0
