@@ -90,7 +90,7 @@ PAY_CASH = rx(r"\b(?:pay|paying|pay for it|pagar|pago)\b.*\b(?:cash|myself|out o
               r"\b(?:lo|la) pago (?:yo|en efectivo|cash)\b")
 
 # A price asked for ("costco" is not a cost): with PAY_CASH's words it is a question about the cash price, not the decision to pay it.
-PRICE_WORDS = re.compile(r"\b(?:prices?|priced|pricing|costs?|costing|how much|what (?:will|would|do) i (?:pay|owe)|precio|cuesta|cuanto|"
+PRICE_WORDS = re.compile(r"\b(?:prices?|priced|pricing|costs?|costing|how'?s? much|what (?:will|would|do) i (?:pay|owe)|precio|cuesta|cuanto|"
                          r"costo)\b")
 
 # ----------------------------------------------------------------------------- orders
@@ -251,7 +251,7 @@ TOPICS: list[tuple[str, re.Pattern[str]]] = [
                  r"\baddress\b", r"\bwhere(?:'s| is|s)? (?:it|that|the (?:store|pharmacy|one)|they)\b", r"\bphone\b",
                  r"\blate\b", r"\bdrive[ -]?(?:thru|through|up|in)\b|\bdrivethr?u\b")),
     ("price", rx(r"\bcuanto (?:cuesta|cuestan|sale|es|me sale|me cobran|cobran|vale|seria)\b",
-        r"\bprecio\b|\bcosto\b|\bcuesta\b|\bcopago\b", r"\bhow much\b", r"\bprice\w*\b", r"\bcost(?!co)\w*\b",
+        r"\bprecio\b|\bcosto\b|\bcuesta\b|\bcopago\b", r"\bhow'?s? much\b", r"\bprice\w*\b", r"\bcost(?!co)\w*\b",
         r"\bco-?pay\b", r"\bwhat (?:will|do) i (?:pay|owe)\b",
                  r"\bwhat'?ll it (?:be|cost)\b", r"\$")),
     # Following up a refusal: why it was refused, whether it is safe, what to do next.
@@ -424,7 +424,7 @@ EVERYTHING = rx(r"\b(?:everything|every ?thing|all of (?:them|those|these|my \w+
                 r"all my (?:stuff|meds?|scripts?|prescriptions?|refills?)|all my due)\b",
                 r"\b(?:tod[oa]s? (?:mis|las|los) (?:medicinas|medicamentos|recetas|pastillas|resurtidos|meds|medications|pills)|"
                 r"todo lo que (?:ya )?(?:me |le )?(?:toca|falta|se pueda|se puede)|todas?\b(?= (?:las|lo) que (?:me )?toca)|todas las que)")
-EVERYTHING_VERB = rx(r"\b(?:refill\w*|re-?fill|renew\w*|reorder|order|fill|do|get|send|resurt\w+|renuev\w+|"
+EVERYTHING_VERB = rx(r"\b(?:refill\w*|refil\w*|rfill\w*|re-?fill|renew\w*|reorder|order|fill|do|get|send|resurt\w+|renuev\w+|"
                      r"surt\w+|pid\w+|pedir|quiero)\b")
 # Delivery instead of pickup; back to pickup.
 DELIVERY = rx(r"\bdeliver(?:y|ed|ing|s)?\b(?! (?:window|fee))", r"\bmail (?:it|them|my|me)\b|\bby mail\b|\bmailed\b",
@@ -444,7 +444,7 @@ PICKUP = rx(r"\b(?:i'?ll|i will|ill|i can|let me|i'?d rather|i want to|gonna) (?
             r"\b(?:paso|pasare|voy) a (?:recogerl\w+|buscarl\w+)\b|\blo recojo\b|\bla recojo\b|\brecoger(?:lo|la)? yo\b|"
             r"\bsin entrega\b")
 # Standing settings and transfers: which one, and what to do with it (on is the default).
-TEXTS = rx(r"\btext (?:me|us)\b|\btexts?\b|\btexting\b|\bsms\b|\bnotif\w*\b|\btext messages?\b|\bmensaje\w*\b|"
+TEXTS = rx(r"\b(?:text|txt) (?:me|us)\b|\btexts?\b|\btxts?\b|\btexting\b|\bsms\b|\bnotif\w*\b|\btext messages?\b|\bmensaje\w*\b|"
            r"\bmensajito\w*\b|\btextos?\b|\bwhatsapp\b",
            r"\b(?:let me know|tell me|ping me|message me|avisame|me avisan?|me avisas)\b.{0,25}\b(?:ready|lista?o?s?)\b")
 ACTION_LIST = rx(r"\bwhat(?:'s| is| are|s)? (?:on|set up|scheduled|enrolled)\b", r"\bwhich (?:ones?|meds?|of my)\b",

@@ -48,6 +48,10 @@ def a_price(w: TurnWork, ext) -> bool | None:
     conv = w.conv
     cash = ext.topic == "cash_price"
     offer = pending_offer(w)
+    p = conv.pending
+    if p is not None and p.kind == "basket" and not ext.mentions:
+        w.line(p.summary)  # everything due: each item's price and the total, as shown (still open)
+        return None
     if offer is not None and not ext.mentions:
         if not cash:
             w.say("order_price", price=replies.money(offer.price, w.lang),

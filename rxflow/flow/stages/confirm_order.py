@@ -98,6 +98,10 @@ class ConfirmOrder(RefillStage):
                 return name
         return None
 
+    def reprompt(self, w) -> None:
+        p = w.conv.pending
+        w.say("basket_question" if p is not None and p.kind == "basket" else self.question)
+
     def reshow(self, w) -> None:
         p = w.conv.pending
         if p is not None and p.kind == "basket":

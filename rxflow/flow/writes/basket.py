@@ -126,7 +126,7 @@ class BasketWrite(Write):
             w.outcome = "order_placed"
             ready = [d.order.ready_at for d in placed if d.order.ready_at]
             if ready:
-                w.add(replies.say(w.lang, "ready_at", when=replies.when(max(ready), w.ctx.clock, w.lang)))
+                w.line(replies.say(w.lang, "ready_at", when=replies.when(max(ready), w.ctx.clock, w.lang)).strip())
         if failed is not None:
             rx, e = failed
             left = p.rx_ids[p.rx_ids.index(rx):]
