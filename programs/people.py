@@ -160,7 +160,7 @@ _REL = r"(" + "|".join(sorted(map(re.escape, RELATION_NAMES), key=len, reverse=T
 # "la medicina de mi mamá", "mi mamá necesita". A relative only as context ("my sister already picked
 # some up") is not: it names no record of theirs.
 _FOR_RELATION = re.compile(
-    rf"\b(?:my|our)\s+{_REL}(?:'s|s')(?!\w)"
+    rf"\b(?:my|our)\s+{_REL}(?:'s|s'|s)(?!\w)"
     rf"|(?<![\w'])(?<!your )(?<!his )(?<!her )(?<!their ){_REL}'s\s+(?:[\w-]+\s+){{0,2}}?[\w-]+"
     rf"|\b(?:for|of|about)\s+(?:my|our)\s+{_REL}\b"
     rf"|\b(?:my|our)\s+{_REL}\s+(?:needs?|wants?|is out of|ran out|runs out|is running|has run|takes)\b"

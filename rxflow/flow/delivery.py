@@ -34,6 +34,7 @@ def quote(w: TurnWork, rx_id: str, pharmacy_id: str):
 
 def line(w: TurnWork, q) -> str:
     """The summary's delivery line: where, when, for what fee."""
-    fee = replies.money(q.fee, w.lang) if q.fee else replies.say(w.lang, "delivery_free")
+    fee = replies.say(w.lang, f"delivery_fee.{q.method}", fee=replies.money(q.fee, w.lang)) if q.fee else \
+        replies.say(w.lang, f"delivery_no_fee.{q.method}")
     window = replies.window(q.arrives_from, q.arrives_until, w.ctx.clock, w.lang)
     return replies.say(w.lang, f"delivery_line.{q.method}", address=q.address, window=window, fee=fee)

@@ -113,7 +113,7 @@ def med_list(w: TurnWork) -> str:
     meds = w.history().medications
     if not meds:
         return replies.say(w.lang, "no_medications")
-    return replies.say(w.lang, "med_list") + "\n" + "\n".join(
+    return replies.say(w.lang, "med_list", **w.whose()) + "\n" + "\n".join(
         f"- {m.name} {m.strength} — {replies.world(m.frequency, w.lang)}: {status_text(w, m)}" for m in meds)
 
 

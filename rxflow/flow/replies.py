@@ -50,7 +50,7 @@ EN: dict[str, str] = {
     "unknown_medication": "I couldn't find a medication called \"{text}\".",
     # --- the medication list and what is due
     "no_medications": "You have no active prescriptions on file.",
-    "med_list": "Your active prescriptions:",
+    "med_list": "{Whose} active prescriptions:",
     "due_list": "Here is where each of your prescriptions stands today:",
     "status.due": "due now ({refills} refills left)",
     "status.too_soon": "too soon: you can refill it on or after {date}",
@@ -62,7 +62,7 @@ EN: dict[str, str] = {
     "status.needs_prior_auth": "needs prior authorization from your plan (or you can pay cash)",
     "status.inactive": "not active",
     # --- the dose
-    "ask_dose": "Let's refill your {medication}{brand}. The prescription is {strength} {form}: \"{sig}\" — "
+    "ask_dose": "Let's refill {whose} {medication}{brand}. The prescription is {strength} {form}: \"{sig}\" — "
                 "{quantity} for {days} days.",
     "brand_as_written": " (brand as prescribed: dispense as written)",
     "stated_differs": "You mentioned {stated}, but the prescription is for {strength}.",
@@ -117,8 +117,12 @@ EN: dict[str, str] = {
                "({days}-day supply)\n- Directions: {sig}\n- Pharmacy: {pharmacy}, {km} km away\n- Price: {price} "
                "({price_type})\n- {how}",
     "summary_ready": "Ready for pickup {when}",
-    "delivery_line.courier": "Delivery to {address}, {window}; delivery fee {fee}",
-    "delivery_line.mail": "Mailed to {address}, arriving {window}; shipping {fee}",
+    "delivery_line.courier": "Delivery to {address}, {window}; {fee}",
+    "delivery_line.mail": "Mailed to {address}, arriving {window}; {fee}",
+    "delivery_fee.courier": "delivery fee {fee}",
+    "delivery_fee.mail": "shipping {fee}",
+    "delivery_no_fee.courier": "no delivery fee",
+    "delivery_no_fee.mail": "free shipping",
     "delivery_free": "free",
     "delivery_ask_which": "Which pharmacy do you mean? Choosing one, you can say \"deliver it\" and I'll list those that deliver.",
     "delivery_no": "{pharmacy} doesn't deliver; it's pickup only.",
@@ -545,7 +549,7 @@ ES: dict[str, str] = {
     "unknown_medication": "No encontré un medicamento llamado \"{text}\".",
     # --- la lista de medicamentos y lo que toca
     "no_medications": "No tiene recetas activas en su expediente.",
-    "med_list": "Sus recetas activas:",
+    "med_list": "{Whose} recetas activas:",
     "due_list": "Así está cada una de sus recetas hoy:",
     "status.due": "le toca ya ({refills} resurtidos restantes)",
     "status.too_soon": "todavía es pronto: puede resurtirla a partir del {date}",
@@ -557,7 +561,7 @@ ES: dict[str, str] = {
     "status.needs_prior_auth": "su plan necesita autorización previa (o puede pagar en efectivo)",
     "status.inactive": "no está activa",
     # --- la dosis
-    "ask_dose": "Vamos a resurtir su {medication}{brand}. La receta es de {strength} ({form}): \"{sig}\" — "
+    "ask_dose": "Vamos a resurtir {whose} {medication}{brand}. La receta es de {strength} ({form}): \"{sig}\" — "
                 "{quantity} para {days} días.",
     "brand_as_written": " (de marca, como la recetaron: dispensar tal como está escrita)",
     "stated_differs": "Usted mencionó {stated}, pero la receta es de {strength}.",
@@ -613,8 +617,12 @@ ES: dict[str, str] = {
                "(para {days} días)\n- Indicaciones: {sig}\n- Farmacia: {pharmacy}, a {km} km\n- Precio: {price} "
                "({price_type})\n- {how}",
     "summary_ready": "Lista para recoger {when}",
-    "delivery_line.courier": "Entrega a domicilio en {address}, {window}; costo de entrega {fee}",
-    "delivery_line.mail": "Por correo a {address}, llega {window}; envío {fee}",
+    "delivery_line.courier": "Entrega a domicilio en {address}, {window}; {fee}",
+    "delivery_line.mail": "Por correo a {address}, llega {window}; {fee}",
+    "delivery_fee.courier": "costo de entrega {fee}",
+    "delivery_fee.mail": "envío {fee}",
+    "delivery_no_fee.courier": "entrega sin costo",
+    "delivery_no_fee.mail": "envío gratis",
     "delivery_free": "gratis",
     "delivery_ask_which": "¿Qué farmacia? Al elegir una, puede decir \"entréguemelo\" y le digo cuáles hacen entregas.",
     "delivery_no": "{pharmacy} no hace entregas; solo para recoger.",

@@ -171,6 +171,15 @@ class TurnWork:
         p = self.ctx.store.patient(self.conv.patient_id)
         return p.first_name if p else ""
 
+    def whose(self) -> dict[str, str]:
+        """How replies say whose prescriptions these are: "your", or the dependant's name while a caregiver
+        acts for them ("Eleanor's"; in Spanish "su" fits both)."""
+        if self.lang == "es":  # "su" is hers as well as yours
+            return {"whose": "su", "Whose": "Sus"}
+        name = self.conv.record_name if self.conv.record_id else None
+        first = name.split()[0] if name else None
+        return {"whose": f"{first}'s" if first else "your", "Whose": f"{first}'s" if first else "Your"}
+
     @property
     def lang(self) -> str:
         return self.conv.lang

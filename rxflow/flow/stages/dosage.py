@@ -38,7 +38,8 @@ class ConfirmDosage(RefillStage):
                 w.say("dose_as_stated", medication=m.name, strength=m.strength,
                       frequency=replies.world(m.frequency, w.lang))
                 return w.go(T.DOSE_CONFIRMED)
-        w.say("ask_dose", medication=m.name, strength=m.strength, form=m.dose_form, sig=m.sig, quantity=m.quantity,
+        w.say("ask_dose", **w.whose(), medication=m.name, strength=m.strength, form=m.dose_form, sig=m.sig,
+              quantity=m.quantity,
               days=m.days_supply,
               brand=replies.say(w.lang, "brand_as_written") if m.dispense_as_written else "")
         if check is not None and check.verdict == "mismatch":
