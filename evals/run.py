@@ -95,30 +95,87 @@ def evaluate(assistant, conversations, repeats: int = 1, threads: int = 1,
     return runs[0], runs
 
 
+SPAN_TYPES = {"conversation": "CHAIN", "turn": "AGENT", "step": "PARSER"}
+
+
 @contextlib.contextmanager
-def _spans(kind: str, name: str, attributes: dict):
+def _spans(kind: str, name: str, inputs: dict):
+    """A span of a conversation, a turn or a step, its inputs set (the outputs are set by scoring.play)."""
     import mlflow
 
-    with mlflow.start_span(name=name, span_type="CHAIN" if kind == "conversation" else "AGENT") as span:
-        span.set_attributes(attributes)
+    with mlflow.start_span(name=name, span_type=SPAN_TYPES[kind]) as span:
+        span.set_inputs(inputs)
         yield span
+        if kind == "conversation":
+            _TRACES[inputs["id"]] = span.trace_id
 
 
-def git_commit() -> str:
+_TRACES: dict[str, str] = {}  # conversation id -> its trace, for the feedback logged once it is written
+
+
+def git_commit(full: bool = False) -> str:
+    """HEAD's commit (short, or in full); `+dirty` when tracked files differ from it."""
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              timeout=5).stdout.strip() or "unknown"
+        head = subprocess.run(["git", "rev-parse", *([] if full else ["--short"]), "HEAD"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=5).stdout.strip() or "unknown"
+        if full and subprocess.run(["git", "diff", "--quiet", "HEAD"], cwd=ROOT, timeout=5).returncode:
+            head += "+dirty"
+        return head
     except (OSError, subprocess.SubprocessError):
         return "unknown"
+
+
+def _file_sha256(path: Path | None) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path and path.exists() else "none"
+
+
+def score_params(args, assistant) -> dict:
+    """Everything that fixes a score, as MLflow params: with these (and the dataset's sha256) a run can be
+    reproduced. The program's threshold, the student's and the compiled file's digests, the LM's settings."""
+    from programs import COMPILED_DIR
+
+    programs = assistant.programs
+    lm = getattr(programs, "lm", None)
+    compiled = Path(args.program) if args.program.endswith(".json") else None
+    if compiled and not compiled.exists() and (COMPILED_DIR / args.program).exists():
+        compiled = COMPILED_DIR / args.program
+    student = getattr(programs, "student", None)
+    student_path = COMPILED_DIR / "student.joblib"
+    kwargs = dict(getattr(lm, "kwargs", {}) or {})
+    return {
+        "program": args.program, "mode": getattr(programs, "mode", "?"), "git_commit": git_commit(full=True),
+        "hybrid_threshold": getattr(programs, "threshold", "none") if args.program == "hybrid" else "none",
+        "compiled_sha256": _file_sha256(compiled), "student_sha256": _file_sha256(student_path) if student else "none",
+        "lm": args.lm or "none", "lm_model": getattr(lm, "model", "none") if lm is not None else "none",
+        "lm_temperature": kwargs.get("temperature", "default"), "lm_max_tokens": kwargs.get("max_tokens", "default"),
+        "lm_cache": getattr(lm, "cache", "none") if lm is not None else "none",
+        "lm_num_retries": getattr(lm, "num_retries", "none") if lm is not None else "none",
+        "lm_timeout_s": assistant.settings.lm_timeout if lm is not None else "none",
+        "strict_no_fallback": args.no_fallback, "repeats": args.repeats, "threads": args.threads,
+    }
+
+
+def transcript_text(r: Result) -> str:
+    """A conversation as a reader scans it: each message, then the reply, the state and who read it."""
+    lines = []
+    for t in r.transcript:
+        steps = ", ".join(f"{s['step']}:{s['source']}" for s in t.get("steps", []))
+        lines += [f"patient: {t['user']}", f"assistant [{t['state']}; {t.get('intent')}; {steps}]: {t['reply']}"]
+    if r.error:
+        lines.append(f"error: {r.error}")
+    return "\n".join(lines)
 
 
 def print_report(name: str, m: dict, tags: dict, results: list[Result], wall_s: float) -> None:
     print(f"\n== {name}: {m['conversations']} conversations, {m['turns']} turns, {wall_s:.1f}s "
           f"({m['conversations'] / max(wall_s, 1e-9):.1f} conv/s)")
-    width = max(len(k) for k in m)
-    for k, v in m.items():
-        if k not in ("conversations", "turns"):
-            print(f"  {k:<{width}}  {v}")
+    shown = [k for k in m if k not in ("conversations", "turns") and not k.endswith(("_n", "_ci"))]
+    width = max(len(k) for k in shown)
+    for k in shown:  # a rate with its Wilson 95% interval and the count it is out of
+        ci = f"  [{m[k + '_ci'][0]:.3f}, {m[k + '_ci'][1]:.3f}]  n={m[k + '_n']}" if m.get(f"{k}_n") else ""
+        print(f"  {k:<{width}}  {m[k]}{ci}")
     print("  per tag (task_success, n):")
     for t, v in tags.items():
         print(f"    {t:<28} {v['task_success']:.3f}  ({v['n']})")
@@ -130,42 +187,72 @@ def print_report(name: str, m: dict, tags: dict, results: list[Result], wall_s: 
 
 
 @contextlib.contextmanager
-def eval_run(name: str, args, path: Path, conversations):
-    """An MLflow run for one dataset, opened before the conversations are played: the LM calls
-    are traced inside it. Yields a function that logs the results."""
+def eval_run(name: str, args, path: Path, conversations, assistant=None):
+    """An MLflow run for one dataset, opened before the conversations are played: every conversation is a
+    trace in it (conversation -> turn -> step, and the LM calls below for an LM program), and each trace gets
+    its result as feedback (`task_success`, `strict_success`, `unsafe_writes`), so the UI filters failures.
+    Yields a function that logs the results."""
     import mlflow
     import pandas as pd
 
     from evals.tracking import mlflow_run
 
     lm_program = bool(args.lm) and args.program != "offline"
+    sha = dataset.sha256(path)
     with mlflow_run("rxflow-evals", f"{args.program}-{name}", {} if lm_program else None) as run:
-        mlflow.log_params({"program": args.program, "lm": args.lm or "none", "dataset": name,
+        mlflow.log_params({"dataset": name, "dataset_sha256": sha, "no_fallback": args.no_fallback,
                            "dataset_path": str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path),
-                           "dataset_sha256": dataset.digest(path), "git_commit": git_commit(),
-                           "repeats": args.repeats, "threads": args.threads, "no_fallback": args.no_fallback})
+                           **(score_params(args, assistant) if assistant is not None else
+                              {"program": args.program, "lm": args.lm or "none", "git_commit": git_commit(full=True),
+                               "repeats": args.repeats, "threads": args.threads})})
+        # The whole dataset is the run's input: one row per conversation, its JSON line kept whole.
+        lines = [line for line in path.read_text().splitlines() if line.strip()]
         rows = pd.DataFrame([{"id": c.id, "patient_id": c.patient_id, "tags": ",".join(c.tags), "turns": len(c.turns),
-                              "status": c.outcome.status} for c in conversations])
+                              "status": c.outcome.status, "conversation": line}
+                             for c, line in zip(conversations, lines, strict=True)])
         mlflow.log_input(mlflow.data.from_pandas(rows, source=str(path), name=name, digest=dataset.digest(path)),
-                         context="eval")
+                         context="eval", tags={"sha256": sha})
         compiled = compiled_model_of(args.program)
         if compiled:  # link this evaluation to the run that compiled (and logged) the program
             mlflow.set_tags({"compiled_model_uri": compiled.get("model_uri", ""),
                              "compile_run_id": compiled.get("run_id", "")})
+        _TRACES.clear()
 
         def log(m: dict, tags: dict, results: list[Result]) -> str:
             mlflow.log_metrics({k: float(v) for k, v in m.items() if isinstance(v, int | float)})
+            mlflow.log_metrics({f"{k}_ci_low": v[0] for k, v in m.items() if k.endswith("_ci")} |
+                               {f"{k}_ci_high": v[1] for k, v in m.items() if k.endswith("_ci")})
             mlflow.log_metrics({f"tag.{t}.task_success": v["task_success"] for t, v in tags.items()})
-            mlflow.log_table(pd.DataFrame([r.row() for r in results]), artifact_file="conversations.json")
+            table = pd.DataFrame([{**r.row(), "first_failure": "" if r.success else metrics.first_failure(r),
+                                   "transcript": transcript_text(r), "trace_id": _TRACES.get(r.id, "")}
+                                  for r in results])
+            mlflow.log_table(table, artifact_file="conversations.json")
             failures = [{"id": r.id, "first_failure": metrics.first_failure(r), "transcript": r.transcript}
                         for r in results if not r.success]
             mlflow.log_dict({"failures": failures}, "failures.json")
             mlflow.log_dict(tags, "per_tag.json")
-            if lm_program:
-                mlflow.flush_trace_async_logging()
+            mlflow.flush_trace_async_logging()
+            feedback(results)
             return run.info.run_id
 
-        yield log, lm_program
+        yield log, True
+
+
+def feedback(results: list[Result]) -> None:
+    """Each conversation's result on its trace, as feedback from the code that judged it."""
+    import mlflow
+    from mlflow.entities import AssessmentSource
+
+    source = AssessmentSource(source_type="CODE", source_id="evals.scoring")
+    for r in results:
+        trace_id = _TRACES.get(r.id)
+        if trace_id is None:
+            continue
+        why = "" if r.success else metrics.first_failure(r)
+        mlflow.log_feedback(trace_id=trace_id, name="task_success", value=r.success, source=source,
+                            rationale=why or None)
+        mlflow.log_feedback(trace_id=trace_id, name="strict_success", value=r.strict_success, source=source)
+        mlflow.log_feedback(trace_id=trace_id, name="unsafe_writes", value=r.unsafe_orders, source=source)
 
 
 def compiled_model_of(program: str) -> dict | None:
@@ -263,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, path in sources:
         conversations = dataset.load(path)
         with (contextlib.nullcontext((None, False)) if args.no_mlflow
-              else eval_run(name, args, path, conversations)) as (log, traced):
+              else eval_run(name, args, path, conversations, assistant)) as (log, traced):
             start = time.perf_counter()
             results, runs = evaluate(assistant, conversations, args.repeats, args.threads, traced)
             wall = time.perf_counter() - start
