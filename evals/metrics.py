@@ -152,6 +152,16 @@ def per_tag(results: list[Result]) -> dict[str, dict[str, float]]:
             for t, rs in sorted(tags.items())}
 
 
+def confusion(results: list[Result], step: str) -> dict[tuple[str, str], int]:
+    """How often the step answered each class for each labelled class: {(labelled, answered): count}, for the
+    steps with a class field (intent, dose verdict, answer to a summary, pharmacy criterion)."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for r in results:
+        for pair in r.step_classes.get(step, []):
+            counts[tuple(pair)] += 1
+    return dict(counts)
+
+
 def first_failure(r: Result) -> str:
     for tc in r.turn_checks:
         bad = [k for k, ok in tc.checks.items() if not ok]

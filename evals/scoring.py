@@ -152,6 +152,8 @@ class Result:
     settings: dict[str, list[dict]] = field(default_factory=dict)
     step_checks: dict[str, list[bool]] = field(default_factory=dict)  # per signature: each labelled step right?
     step_sources: dict[str, list[str]] = field(default_factory=dict)  # beside step_checks: who answered each
+    # beside step_checks, for the steps with a class field (labels.CLASS_FIELD): (labelled class, answered class)
+    step_classes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     lm_steps: int = 0  # steps sent to the LM
     fallback_steps: int = 0  # of those, the ones the LM did not answer (offline fallback or failed)
     not_understood: int = 0  # turns answered "Sorry, I didn't catch that" (an LM-only step that failed)
@@ -173,6 +175,7 @@ class Result:
         d.pop("turn_checks")
         d.pop("step_checks")
         d.pop("step_sources")
+        d.pop("step_classes")
         d["strict_success"] = self.strict_success
         d["settings"] = sum(len(v) for v in self.settings.values())
         d["tags"] = ",".join(self.tags)
@@ -266,6 +269,7 @@ def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisi
     transcript: list[dict] = []
     step_checks: dict[str, list[bool]] = {}
     step_sources: dict[str, list[str]] = {}
+    step_classes: dict[str, list[tuple[str, str]]] = {}
     lm_steps = fallback_steps = not_understood = 0
     error = None
     for i, spec in enumerate(conv_spec.turns):
@@ -329,6 +333,10 @@ def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisi
                 ok = trace.source != "failed" and labels.correct(trace.step, want, trace.outputs, trace.inputs)
                 step_checks.setdefault(trace.step, []).append(ok)
                 step_sources.setdefault(trace.step, []).append(trace.source)
+                if labels.CLASS_FIELD.get(trace.step):
+                    key = labels.CLASS_FIELD[trace.step]
+                    got = trace.outputs.get(key) if trace.source != "failed" else "(failed)"
+                    step_classes.setdefault(trace.step, []).append((str(want.get(key)), str(got)))
 
     conv = assistant.conversation(sid)
     written = []
@@ -388,4 +396,5 @@ def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisi
         turn_checks=checks, turns=len(turns), lm_calls=sum(t.lm_calls for t in turns),
         tokens=None if any(t.tokens is None for t in turns) else sum(t.tokens for t in turns),
         latencies_ms=[t.ms for t in turns], transcript=transcript, error=error, step_checks=step_checks, step_sources=step_sources,
+        step_classes=step_classes,
         lm_steps=lm_steps, fallback_steps=fallback_steps)
