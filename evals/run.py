@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import subprocess
@@ -220,8 +221,9 @@ def eval_run(name: str, args, path: Path, conversations, assistant=None):
 
         def log(m: dict, tags: dict, results: list[Result]) -> str:
             mlflow.log_metrics({k: float(v) for k, v in m.items() if isinstance(v, int | float)})
-            mlflow.log_metrics({f"{k}_ci_low": v[0] for k, v in m.items() if k.endswith("_ci")} |
-                               {f"{k}_ci_high": v[1] for k, v in m.items() if k.endswith("_ci")})
+            intervals = {k.removesuffix("_ci"): v for k, v in m.items() if k.endswith("_ci") and v[0] == v[0]}
+            mlflow.log_metrics({f"{k}_ci_low": v[0] for k, v in intervals.items()} |
+                               {f"{k}_ci_high": v[1] for k, v in intervals.items()})
             mlflow.log_metrics({f"tag.{t}.task_success": v["task_success"] for t, v in tags.items()})
             table = pd.DataFrame([{**r.row(), "first_failure": "" if r.success else metrics.first_failure(r),
                                    "transcript": transcript_text(r), "trace_id": _TRACES.get(r.id, "")}
@@ -279,6 +281,15 @@ def sample_of(name: str, program: str) -> str:
     return "out-of-sample, run once" if name in HOLDOUTS else "out-of-sample first run, worked on after"
 
 
+def _with_ci(score: dict, key: str) -> str:
+    """A recorded rate with its Wilson interval when the record has one ("0.990 [0.95, 1.00]")."""
+    v = score.get(key)
+    if v is None:
+        return "—"
+    ci = score.get("ci", {}).get(key)
+    return f"{v:.3f} [{ci[0]:.2f}, {ci[1]:.2f}]" if ci and ci[0] == ci[0] else f"{v:.3f}"
+
+
 def record(program: str, lm: str | None, name: str, m: dict) -> None:
     """Keep programs/compiled/scores.json and its README table in step with the latest run."""
     scores = json.loads(SCORES.read_text()) if SCORES.exists() else {}
@@ -290,7 +301,9 @@ def record(program: str, lm: str | None, name: str, m: dict) -> None:
                                                              "unsafe_orders")}
                       for lang in metrics.LANGUAGES if f"conversations_{lang}" in m},
         **({"first_run": first[name]["task_success"], "first_run_commit": first[name]["commit"]}
-           if name in first and program == "offline" else {})}
+           if name in first and program == "offline" else {}),
+        "conversations": m["conversations"], "task_success_strict": m.get("task_success_strict"),
+        "ci": {k: list(m[f"{k}_ci"]) for k in (*HEADLINE, "task_success_strict") if f"{k}_ci" in m}}
     SCORES.parent.mkdir(parents=True, exist_ok=True)
     SCORES.write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n")
     lines = ["# Programs and their scores", "",
@@ -300,16 +313,20 @@ def record(program: str, lm: str | None, name: str, m: dict) -> None:
              "the predictors, before the code that handles them, and never tuned on. *First run*: the probe set's "
              "score on the code before any of its families were handled. Cost is LM calls and tokens per turn; "
              "latency is per turn, in process.", "",
-             "| program | LM | dataset | sample | first run | task success | state acc. | intent acc. | slot acc. | "
-             "safety recall | unsafe orders | LM calls/turn | tokens/turn | p50 ms | p95 ms | date | commit |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "Rates carry their Wilson 95% interval in brackets (rows recorded before issue 21 have none); *strict*: "
+             "task success and every labelled turn check.", "",
+             "| program | LM | dataset | sample | first run | task success | strict | state acc. | intent acc. | "
+             "slot acc. | safety recall | unsafe orders | LM calls/turn | tokens/turn | p50 ms | p95 ms | date | commit |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     order = {"in-sample": 0, "held out": 1, "out-of-sample": 2}
     for s in sorted(scores.values(), key=lambda s: (s["program"], s["lm"], order.get(s.get("sample"), 3),
                                                       s["dataset"])):
         fr = f"{s['first_run']:.3f} ({s['first_run_commit']})" if "first_run" in s else "—"
+        rate = functools.partial(_with_ci, s)
         lines.append(f"| {s['program']} | {s['lm']} | {s['dataset']} | {s.get('sample', '')} | {fr} | "
-                     f"{s['task_success']:.3f} | {s['turn_state_accuracy']:.3f} | {s['intent_accuracy']:.3f} | "
-                     f"{s['slot_accuracy']:.3f} | {s['safety_recall']:.3f} | {s['unsafe_orders']} | "
+                     f"{rate('task_success')} | {rate('task_success_strict')} | {rate('turn_state_accuracy')} | "
+                     f"{rate('intent_accuracy')} | {rate('slot_accuracy')} | {rate('safety_recall')} | "
+                     f"{s['unsafe_orders']} | "
                      f"{s['lm_calls_per_turn']} | {s['tokens_per_turn']} | {s['latency_ms_p50']} | "
                      f"{s['latency_ms_p95']} | {s['date']} | {s['commit']} |")
     lines += ["", "## Per language", "",
