@@ -107,8 +107,8 @@ def _spans(kind: str, name: str, inputs: dict):
     with mlflow.start_span(name=name, span_type=SPAN_TYPES[kind]) as span:
         span.set_inputs(inputs)
         yield span
-        if kind == "conversation":
-            _TRACES[inputs["id"]] = span.trace_id
+        if kind == "conversation":  # with --repeats, the first run's trace (the one the results report)
+            _TRACES.setdefault(inputs["id"], span.trace_id)
 
 
 _TRACES: dict[str, str] = {}  # conversation id -> its trace, for the feedback logged once it is written
