@@ -112,6 +112,22 @@ def _spans(kind: str, name: str, inputs: dict):
 
 
 _TRACES: dict[str, str] = {}  # conversation id -> its trace, for the feedback logged once it is written
+_SEE_LM = "(the prompt: the messages of the LM call below)"
+
+
+def lean(span) -> None:
+    """Keep each prompt once in a trace. DSPy's autolog writes it three times per step: the adapter's format
+    (its output), the LM call (its input) and the adapter's parse (the completion again, as input); and the step's
+    inputs at every module level. The LM call keeps the prompt and the completion, Predict.forward the inputs."""
+    name = span.name or ""
+    if name.endswith("Adapter.format"):
+        inputs = span.inputs if isinstance(span.inputs, dict) else {}
+        span.set_inputs({k: v for k, v in inputs.items() if k == "inputs"})
+        span.set_outputs(_SEE_LM)
+    elif name.endswith("Adapter.parse"):
+        span.set_inputs("(the completion: the output of the LM call above)")
+    elif name.endswith(".forward") and name != "Predict.forward":
+        span.set_inputs("(the step's inputs: Predict.forward below)")
 
 
 def git_commit(full: bool = False) -> str:
@@ -218,6 +234,7 @@ def eval_run(name: str, args, path: Path, conversations, assistant=None):
             mlflow.set_tags({"compiled_model_uri": compiled.get("model_uri", ""),
                              "compile_run_id": compiled.get("run_id", "")})
         _TRACES.clear()
+        lean_traces = mlflow.tracing.configure(span_processors=[lean])
 
         def log(m: dict, tags: dict, results: list[Result]) -> str:
             mlflow.log_metrics({k: float(v) for k, v in m.items() if isinstance(v, int | float)})
@@ -237,7 +254,8 @@ def eval_run(name: str, args, path: Path, conversations, assistant=None):
             feedback(results)
             return run.info.run_id
 
-        yield log, True
+        with lean_traces:
+            yield log, True
 
 
 def feedback(results: list[Result]) -> None:

@@ -45,3 +45,31 @@ def test_an_offline_eval_is_traced_and_judged_per_conversation(tmp_path, monkeyp
     assert [t.data.spans[0].name for t in failed] == ["conversation wrong-on-purpose"]
     table = mlflow.load_table("conversations.json", run_ids=[run_id])
     assert table["transcript"].str.contains("patient: ").all() and table["trace_id"].str.len().gt(0).all()
+
+
+def test_a_trace_keeps_each_prompt_once():
+    """DSPy's autolog writes the prompt as the adapter's output, the LM call's input and (the completion) the
+    parser's input: the span processor keeps the LM call's and leaves pointers elsewhere."""
+
+    class Span:
+        def __init__(self, name, inputs, outputs):
+            self.name, self.inputs, self.outputs = name, inputs, outputs
+
+        def set_inputs(self, v):
+            self.inputs = v
+
+        def set_outputs(self, v):
+            self.outputs = v
+
+    prompt = [{"role": "system", "content": "x" * 5000}]
+    spans = [Span("ChatAdapter.format", {"signature": "S", "demos": ["d"] * 50, "inputs": {"message": "hi"}}, prompt),
+             Span("LM.__call__", {"messages": prompt}, ["[[ ## intent ## ]] refill"]),
+             Span("JSONAdapter.parse", {"completion": "x" * 5000}, {"intent": "refill"}),
+             Span("Step.forward", {"message": "hi", "medications": ["m"] * 50}, {"intent": "refill"}),
+             Span("Predict.forward", {"message": "hi"}, {"intent": "refill"})]
+    for s in spans:
+        run.lean(s)
+    fmt, lm, parse, step, predict = spans
+    assert fmt.inputs == {"inputs": {"message": "hi"}} and "LM call" in fmt.outputs
+    assert lm.inputs == {"messages": prompt} and parse.outputs == {"intent": "refill"} and len(parse.inputs) < 100
+    assert isinstance(step.inputs, str) and predict.inputs == {"message": "hi"}
