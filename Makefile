@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint eval bench clean
+.PHONY: run test lint eval bench notebooks clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,6 +30,10 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m evals.bench
+
+# Execute every notebook and write its HTML copy (outputs and charts inline) to docs/notebooks/.
+notebooks: $(STAMP)
+	$(BIN)/python scripts/render_notebooks.py
 
 clean:
 	rm -rf $(VENV) var mlflow.db .pytest_cache

@@ -117,8 +117,14 @@ def split_path(split: str) -> Path:
     return CONVERSATIONS / f"{split}.jsonl"
 
 
+def sha256(path: Path) -> str:
+    """The file's full sha256: what a recorded score names its dataset by."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def digest(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    """The first 16 hex digits of its sha256: a short name (MLflow keeps at most 36 characters of a digest)."""
+    return sha256(path)[:16]
 
 
 def check_references(conversations: list[Conversation], store) -> list[str]:

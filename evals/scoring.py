@@ -18,6 +18,7 @@ from typing import Any
 from evals import labels
 from evals.dataset import SLOT_KEYS, Conversation
 from rxflow import policy
+from rxflow.flow import replies
 from rxflow.flow.turn import Turn
 from rxflow.tools import ToolContext
 
@@ -38,10 +39,7 @@ _YES_WORDS = set(_OPENERS) | {
     "acuerdo", "por", "favor", "gracias", "que", "lo", "el", "pedido", "porfa", "supuesto", "asi", "es", "eso",
     "please", "🙏", "🙂", "😊", "👌", "at", "pls", "plz", "ty", "tysm", "thnx", "thanx", "hazlo", "hagalo", "pidelo",
     "pidalo", "mandalo", "mandelo", "hagale", "esa", "ese", "senor", "senora", "senorita", "mil", "muchas", "ya",
-    "then", "over",  # "yes, send it over"
-    # Spanish imperatives with the pronoun attached, with or without the accent ("sí, mándela", "retírela")
-    "mandela", "mandala", "enviela", "envielo", "enviala", "envialo", "retirela", "retirala",
-    "cancelela", "cancelelo", "cancelala", "cancelalo"}
+    "then", "over"}  # "yes, send it over"; Spanish imperatives with a pronoun: _IMPERATIVES, per kind
 _REFUSES = re.compile(
     r"[?¿]|\b(?:no|not|nope|nah|never|don'?t|dont|can'?t|cant|cannot|won'?t|wait|hold|stop|maybe|perhaps|guess|"
     r"think|probably|idk|dunno|unsure|hm+|um+|uh|eh|meh|if|unless|only|but|except|instead|actually|rather|"
@@ -49,6 +47,26 @@ _REFUSES = re.compile(
     r"todavia|mejor|pero|quiza\w*|tal|otra|otro|cambi\w*|espera|deja\w*|nunca|creo|solo|cuando|menos|aun|luego|"
     r"despues|ahorita|sure,? sure|oh sure|as if|assuming|presuming|supposing)\b"
     r"|n't\b|🙄|😒|/s\b")
+
+
+# Spanish imperatives with the pronoun attached, read after accents are folded ("mándela", "retírela",
+# "cancélela", "actívelo"), per kind of write: the verb must do what the summary asks (to an order "cancélelo" is
+# a refusal) and the pronoun must agree with what it points at: an order is "el pedido" (lo), a request to a
+# human "la solicitud" (la; lo, le: "it", "to them"). Narrower than Spanish allows, so that every form read here
+# is one the gate takes too (tests/test_metrics_honest.py checks each): never looser than the gate.
+_IMPERATIVES = {
+    "order": r"(?:mand[ae]|pid[ae]|haga|haz|envia|ordena)lo",
+    "request": r"(?:mand[ae]|envi[ae])(?:lo|la|le)|mandesela|(?:pid[ae]|haga|haz)lo",
+    "withdraw": r"(?:retir|anul)[ae]la|cancelela|cancelalo",
+    "cancel": r"cancelalo",
+    "setting": r"(?:activ|program)[ae]lo|activ[ae]la",
+    "setting_off": r"(?:desactiv|paus|par)[ae]lo|apag(?:ue|a)lo|detengalo|detenlo|cancelalo",
+}
+
+
+def _imperative(word: str, kind: str) -> bool:
+    """`word` is a yes-verb of this kind of write in the imperative, with its pronoun attached."""
+    return kind in _IMPERATIVES and re.fullmatch(_IMPERATIVES[kind], word) is not None
 
 
 _ACK = {"ok", "okay", "k", "kk", "okk", "alright", "fine", "cool", "great", "vale", "bueno", "va", "oh", "ah", "sure"}
@@ -72,12 +90,13 @@ def explicit_yes(said: str, shown: str = "", kind: str = "order") -> bool:
     words = re.findall(r"[\w']+|[^\w\s.,!;:'\"()-]", text)
     if set(words) <= _ACK | _THANKS_WORDS and set(words) & _THANKS_WORDS:
         return False  # "ok thanks": an acknowledgement, not a yes to the summary
-    if not words or len(words) > 14 or re.sub(r"(\w)\1+$", r"\1", words[0]) not in _OPENERS:
+    if not words or len(words) > 14 or (re.sub(r"(\w)\1+$", r"\1", words[0]) not in _OPENERS
+                                        and not _imperative(words[0], kind)):
         return False
-    check = re.sub(r"\bcancel\w*\b", "", text) if kind in ("cancel", "setting", "setting_off") else text
+    check = re.sub(r"\bcancel\w*\b", "", text) if kind in ("cancel", "withdraw", "setting_off") else text
     if kind == "setting_off":  # "yes stop it" to "stop auto-refill?": stopping is what was asked
         check = re.sub(r"\b(?:stop|pause)\b", "", check)
-    if _REFUSES.search(check) or (kind == "order" and re.search(r"\bcancel", text)):
+    if _REFUSES.search(check) or (kind in ("order", "request", "setting") and re.search(r"\bcancel", text)):
         return False
     if kind in ("setting", "setting_off"):  # "yes turn it on", "yes pause it", "sí, actívelo"
         shown += " turn on off pause resume schedule set up activelo activalo desactivelo apaguelo pauselo"
@@ -87,9 +106,11 @@ def explicit_yes(said: str, shown: str = "", kind: str = "order") -> bool:
         "keep", "change", "other", "another", "instead", "cancel"} if kind == "order" else _YES_WORDS | {
         w for w in re.findall(r"[\w']+", _fold(shown)) if len(w) > 3} - {"keep"}
     # A stretched yes ("yesss", "okk") is read as the word it stretches.
-    return all(w in allowed or re.sub(r"(\w)\1+$", r"\1", w) in allowed for w in words)
+    return all(w in allowed or re.sub(r"(\w)\1+$", r"\1", w) in allowed or _imperative(w, kind) for w in words)
 
 
+# What an LM-only turn says when a step failed (rxflow/assistant.py), in every language.
+NOT_UNDERSTOOD = {replies.say(lang, "not_understood") for lang in replies.CATALOGUE}
 EVAL_TIME = dt.time(11, 0)
 # Settings whose yes stops something: "yes stop it" agrees (as "yes cancel it" does to a cancellation).
 SETTINGS_OFF = ("setting_auto_refill_pause", "setting_auto_refill_stop", "setting_reminder_off", "setting_texts_off")  # a conversation's clock when it gives none: today at 11:00, world time
@@ -130,14 +151,32 @@ class Result:
     settings_ok: bool = True  # enrolments, reminders and texts settings match the outcome (when labelled)
     settings: dict[str, list[dict]] = field(default_factory=dict)
     step_checks: dict[str, list[bool]] = field(default_factory=dict)  # per signature: each labelled step right?
+    step_sources: dict[str, list[str]] = field(default_factory=dict)  # beside step_checks: who answered each
+    # beside step_checks, for the steps with a class field (labels.CLASS_FIELD): (labelled class, answered class)
+    step_classes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     lm_steps: int = 0  # steps sent to the LM
     fallback_steps: int = 0  # of those, the ones the LM did not answer (offline fallback or failed)
+    not_understood: int = 0  # turns answered "Sorry, I didn't catch that" (an LM-only step that failed)
+    understood_ok: bool = True  # an info-only conversation needs every turn understood (nothing else shows it)
+
+    @property
+    def checks_ok(self) -> bool:
+        """Every labelled turn check (state, intent, slots, dosage, language, record) held."""
+        return all(all(tc.checks.values()) for tc in self.turn_checks)
+
+    @property
+    def strict_success(self) -> bool:
+        """Task success, and every labelled turn check too: the world and the way to it."""
+        return self.success and self.checks_ok
 
     def row(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("transcript")
         d.pop("turn_checks")
         d.pop("step_checks")
+        d.pop("step_sources")
+        d.pop("step_classes")
+        d["strict_success"] = self.strict_success
         d["settings"] = sum(len(v) for v in self.settings.values())
         d["tags"] = ",".join(self.tags)
         d["orders"] = len(self.orders)
@@ -202,12 +241,20 @@ def pristine_decisions(store, today) -> dict[str, policy.Decision]:
 
 
 def play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decision], mock_dir, span=None) -> Result:
-    """Play one conversation from the seeded world and judge it. `span(kind, name, attributes)`, if
-    given, wraps the conversation and each turn (MLflow traces: conversation -> turn -> steps)."""
-    span = span or (lambda kind, name, attributes: contextlib.nullcontext())
-    with span("conversation", f"conversation {conv_spec.id}", {"patient": conv_spec.patient_id,
-                                                               "tags": ",".join(conv_spec.tags)}):
-        return _play(assistant, conv_spec, decisions, mock_dir, span)
+    """Play one conversation from the seeded world and judge it. `span(kind, name, inputs)`, if given,
+    wraps the conversation, each turn and each step (MLflow traces: conversation -> turn -> step) and
+    yields something with `set_outputs` (or None)."""
+    span = span or (lambda kind, name, inputs: contextlib.nullcontext())
+    with span("conversation", f"conversation {conv_spec.id}",
+              {"id": conv_spec.id, "patient_id": conv_spec.patient_id, "tags": conv_spec.tags,
+               "messages": [t.user for t in conv_spec.turns]}) as sp:
+        r = _play(assistant, conv_spec, decisions, mock_dir, span)
+        if sp is not None:
+            sp.set_outputs({"success": r.success, "strict_success": r.strict_success, "status": r.status,
+                            "gold_status": r.gold_status, "orders": r.orders, "requests": r.requests,
+                            "unsafe_writes": r.unsafe_orders, "error": r.error,
+                            "replies": [t["reply"] for t in r.transcript]})
+        return r
 
 
 def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decision], mock_dir, span) -> Result:
@@ -221,19 +268,33 @@ def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisi
     checks: list[TurnCheck] = []
     transcript: list[dict] = []
     step_checks: dict[str, list[bool]] = {}
-    lm_steps = fallback_steps = 0
+    step_sources: dict[str, list[str]] = {}
+    step_classes: dict[str, list[tuple[str, str]]] = {}
+    lm_steps = fallback_steps = not_understood = 0
     error = None
     for i, spec in enumerate(conv_spec.turns):
         start = time.perf_counter()
         try:
-            with span("turn", f"turn {i}", {"message": spec.user}):
+            with span("turn", f"turn {i}", {"message": spec.user}) as sp:
                 turn = assistant.handle(sid, spec.user)
+                if sp is not None:
+                    for trace in turn.traces:  # each step, with who answered it (lm, offline, fallback, failed)
+                        with span("step", f"step {trace.step}", trace.inputs or {}) as st:
+                            st.set_attributes({"source": trace.source, "ms": trace.ms, "lm_calls": trace.lm_calls,
+                                               **({"error": trace.error} if trace.error else {})})
+                            st.set_outputs({**trace.outputs, "source": trace.source})
+                    sp.set_outputs({"reply": turn.reply, "state": turn.state.value, "intent": turn.intent,
+                                    "slots": turn.slots, "language": turn.language,
+                                    "steps": [f"{t.step}:{t.source}" for t in turn.traces]})
         except Exception as e:  # a crash is a failed conversation, not a crashed eval
             error = f"turn {i}: {type(e).__name__}: {e}"
             break
         turn.ms = round((time.perf_counter() - start) * 1000, 3)
         turns.append(turn)
+        not_understood += turn.reply.strip() in NOT_UNDERSTOOD
         transcript.append({"user": spec.user, "state": turn.state.value, "reply": turn.reply,
+                           "intent": turn.intent, "language": turn.language,
+                           "steps": [{"step": t.step, "source": t.source, "outputs": t.outputs} for t in turn.traces],
                            "expect": spec.expect.model_dump(exclude_none=True) if spec.expect else None})
         tc = TurnCheck(i, spec.user)
         e = spec.expect
@@ -271,6 +332,11 @@ def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisi
             if want is not None:
                 ok = trace.source != "failed" and labels.correct(trace.step, want, trace.outputs, trace.inputs)
                 step_checks.setdefault(trace.step, []).append(ok)
+                step_sources.setdefault(trace.step, []).append(trace.source)
+                if labels.CLASS_FIELD.get(trace.step):
+                    key = labels.CLASS_FIELD[trace.step]
+                    got = trace.outputs.get(key) if trace.source != "failed" else "(failed)"
+                    step_classes.setdefault(trace.step, []).append((str(want.get(key)), str(got)))
 
     conv = assistant.conversation(sid)
     written = []
@@ -295,7 +361,7 @@ def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisi
             unsafe += 1
     # A cancellation is a write too: the turn that cancelled must be an explicit yes to "cancel it?";
     # so are a request to a human and its withdrawal (a yes to the request's summary, to "withdraw it?").
-    kinds = {"order_cancelled": "cancel", "request_sent": "request", "request_withdrawn": "cancel"}
+    kinds = {"order_cancelled": "cancel", "request_sent": "request", "request_withdrawn": "withdraw"}
     for i, t in enumerate(turns):
         kind = ("setting_off" if t.outcome in SETTINGS_OFF else "setting") if (t.outcome or "").startswith("setting_") \
             else kinds.get(t.outcome)
@@ -317,13 +383,18 @@ def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisi
                       for k in ("enrolments", "reminders", "notifications"))
     raised = {a.code for a in conv.alerts}
     alerts_ok = set(gold.alerts) <= raised
+    # An info-only conversation writes nothing and raises nothing, so a program that understood none of it
+    # ("Sorry, I didn't catch that" every turn) would match its outcome: it must have understood every turn.
+    understood_ok = gold.status != "info_only" or not not_understood
     return Result(
         id=conv_spec.id, patient_id=conv_spec.patient_id, tags=conv_spec.tags,
-        success=status_ok and orders_ok and alerts_ok and requests_ok and settings_ok and error is None,
+        success=status_ok and orders_ok and alerts_ok and requests_ok and settings_ok and understood_ok
+        and error is None, understood_ok=understood_ok, not_understood=not_understood,
         status_ok=status_ok, orders_ok=orders_ok, alerts_ok=alerts_ok, requests_ok=requests_ok, settings_ok=settings_ok,
         requests=sent, settings=settings, status=status, gold_status=gold.status,
         orders=written, gold_orders=len(gold.orders), unsafe_orders=unsafe, wrote_when_it_must_not=not gold.orders and bool(written),
         turn_checks=checks, turns=len(turns), lm_calls=sum(t.lm_calls for t in turns),
         tokens=None if any(t.tokens is None for t in turns) else sum(t.tokens for t in turns),
-        latencies_ms=[t.ms for t in turns], transcript=transcript, error=error, step_checks=step_checks,
+        latencies_ms=[t.ms for t in turns], transcript=transcript, error=error, step_checks=step_checks, step_sources=step_sources,
+        step_classes=step_classes,
         lm_steps=lm_steps, fallback_steps=fallback_steps)

@@ -89,13 +89,16 @@ def test_mlflow_run_and_record(tmp_path, monkeypatch):
     runs = mlflow.search_runs(experiment_names=["rxflow-evals"])
     assert len(runs) == 1
     r = runs.iloc[0]
-    assert r["params.program"] == "offline" and r["params.dataset_sha256"] and r["metrics.task_success"] == 1.0
+    assert r["params.program"] == "offline" and len(r["params.dataset_sha256"]) == 64 and r["metrics.task_success"] == 1.0
+    assert r["metrics.task_success_ci_low"] == 0.2065 and r["metrics.task_success_ci_high"] == 1.0
     assert r["metrics.pass_k"] == 1.0
     client = mlflow.tracking.MlflowClient()
     names = {a.path for a in client.list_artifacts(r["run_id"])}
     assert {"conversations.json", "failures.json", "per_tag.json"} <= names
     table = (tmp_path / "README.md").read_text()
-    assert "| offline | - | mini | out-of-sample first run, worked on after | — | 1.000 |" in table
+    # task success, then strict success, each with its Wilson 95% interval (one conversation: [0.21, 1.00])
+    assert ("| offline | - | mini | out-of-sample first run, worked on after | — | 1.000 [0.21, 1.00] | "
+            "1.000 [0.21, 1.00] |") in table
 
 
 @pytest.mark.slow
@@ -165,9 +168,13 @@ def test_a_broken_lm_does_not_look_perfect(fake_lm_server):
     dev = dataset.load(dataset.split_path("dev"))[:20]
     fallback = metrics.aggregate(run.evaluate(run.build_assistant("zero-shot", fake_lm_server.lm()), dev)[0])
     assert fallback["fallback_rate"] >= 0.9 and fallback["lm_calls_per_turn"] > 0
+    # The LM's own step accuracy is 0: the fallback's answers are reported apart, never as the LM's.
+    own = {k: v for k, v in fallback.items() if k.startswith("step_accuracy_") and not k.endswith(("_n", "_ci"))
+           and not k.startswith(("step_accuracy_fallback_", "step_accuracy_offline_"))}
+    assert own and set(own.values()) == {0.0}, own
     strict = metrics.aggregate(run.evaluate(run.build_assistant("zero-shot", fake_lm_server.lm(), strict=True),
                                             dev)[0])
-    assert strict["task_success"] <= 0.5 and strict["unsafe_orders"] == 0
+    assert strict["task_success"] <= 0.05 and strict["unsafe_orders"] == 0
 
 
 def test_tokens_are_unknown_when_the_lm_reports_no_usage(fake_lm_server):
