@@ -55,6 +55,36 @@ def demo_assistant(store):
     return build(store=store, program="offline", mode="demo")
 
 
+@pytest.fixture(scope="session")
+def example_sets():
+    """The train and dev splits' compile examples (evals.examples), replayed once per test process: the
+    replay itself is cached by the dataset's digest, so compile runs and the student's training in the
+    same process reuse it too."""
+    from evals import examples
+
+    return examples.build("train"), examples.build("dev")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test`: -n 2 --dist loadgroup), tests that share a costly thing run on one
+    worker: the compile and student tests share one cached replay of the splits; the browser tests run one
+    Chromium at a time, beside the rest of the suite instead of against each other."""
+    import inspect
+
+    for item in items:
+        module = item.path.name
+        if module in ("test_compile.py", "test_student.py"):
+            item.add_marker(pytest.mark.xdist_group("replay"))
+            continue
+        fn = getattr(item, "function", None)
+        try:
+            source = inspect.getsource(fn) if fn is not None else ""
+        except (OSError, TypeError):
+            source = ""
+        if "sync_playwright" in source or "chromium" in item.name:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 class Talk(list):
     """The Turns of one conversation, and `sid`: the session id start() returned (a Turn carries only
     a digest of it)."""

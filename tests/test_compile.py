@@ -17,8 +17,8 @@ from programs.modules import STEPS
 
 
 @pytest.fixture(scope="module")
-def sets():
-    return ex_mod.build("train"), ex_mod.build("dev")
+def sets(example_sets):
+    return example_sets
 
 
 @pytest.fixture(scope="module")
