@@ -118,24 +118,38 @@ def example_sets():
     return examples.build("train"), examples.build("dev")
 
 
-def pytest_collection_modifyitems(config, items):
+def pytest_itemcollected(item):
     """Under pytest-xdist (`make test`: -n 2 --dist loadgroup), tests that share a costly thing run on one
     worker: the compile and student tests share one cached replay of the splits; the browser tests run one
-    Chromium at a time, beside the rest of the suite instead of against each other."""
+    Chromium at a time, beside the rest of the suite instead of against each other. (Marked as each test is
+    collected: xdist reads the groups into the test ids when collection ends.)"""
     import inspect
 
+    if item.path.name in ("test_compile.py", "test_student.py"):
+        item.add_marker(pytest.mark.xdist_group("replay"))
+        return
+    fn = getattr(item, "function", None)
+    try:
+        source = inspect.getsource(fn) if fn is not None else ""
+    except (OSError, TypeError):
+        source = ""
+    if "sync_playwright" in source or "chromium" in item.name:
+        item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """pytest-xdist 3.8 puts a test's group into its id by setting `item._nodeid`, which pytest 9 no longer
+    reads (ids live in `item._id`): without this the groups are silently ignored."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import coerce_node_id
+
     for item in items:
-        module = item.path.name
-        if module in ("test_compile.py", "test_student.py"):
-            item.add_marker(pytest.mark.xdist_group("replay"))
-            continue
-        fn = getattr(item, "function", None)
-        try:
-            source = inspect.getsource(fn) if fn is not None else ""
-        except (OSError, TypeError):
-            source = ""
-        if "sync_playwright" in source or "chromium" in item.name:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+        groups = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                         for m in item.iter_markers("xdist_group")})
+        if groups and "@" not in item.nodeid and hasattr(item, "_id"):
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(groups)}")
 
 
 class Talk(list):
