@@ -19,7 +19,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 	$(BIN)/python -m evals.run --program offline --split dev --split test --gate --no-mlflow
 
 lint: $(STAMP)

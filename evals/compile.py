@@ -1,16 +1,20 @@
-"""Compile (optimize) the whole program against the labelled conversations.
+"""Compile (optimize) the program against the labelled conversations, one predictor at a time.
 
     python -m evals.compile --lm openai/gpt-4o-mini --optimizer bootstrap --out programs/compiled/bootstrap-4o-mini.json
     python -m evals.compile --optimizer student --out programs/compiled/student.joblib   # no LM: the learned offline student
 
-What is compiled is RxPrograms itself: one program whose forward(step, **inputs) runs any of its
-five steps, on one training set that mixes every step's examples (evals/examples.py: inputs
-captured from replays, answers from the labels, balanced per class), judged by each step's own
-metric. Dev is the validation set; dev scores before and after come from dspy.Evaluate. The steps
-run strict (no offline fallback), so the scores are the LM's own. The result is the program's
-saved state (`save_program=False`: demos and instructions per predictor), which
-`programs.load(PATH, lm=...)` reads; with MLflow on, it is also logged as a model
-(`mlflow.dspy.log_model`), and the model's URI is written beside the JSON so eval runs of it link back.
+Each of the five steps of RxPrograms is compiled on its own: its own training set (evals/examples.py:
+inputs captured from replays, answers from the labels, balanced per class), its own metric (the
+labels' verdict on that step, evals.examples.metric), its own validation set (its dev examples: the
+first VALSET for the search optimizers, all of them for the scores before and after, from
+dspy.Evaluate). The compiled predictors are then put together into the whole program, and the whole
+program is judged end to end: the dev conversations are replayed with the same LM before (zero-shot)
+and after (compiled), LM-only (strict: no offline fallback, so the scores are the LM's own), and
+scored like any eval (evals.run / evals.metrics). The result is the program's saved state
+(`save_program=False`: demos and instructions per predictor), which `programs.load(PATH, lm=...)`
+reads; with MLflow on, the run holds the settings and data digests as params, the per-step and
+end-to-end scores as metrics, the state file, and the program logged as a model (`mlflow.dspy.log_model`;
+no autologged traces), whose URI is written beside the JSON so eval runs of it link back.
 
 It lives in evals/ because it reads the datasets by replaying them through the runtime (rxflow/):
 the programs package itself knows nothing of DuckDB, tools or the datasets.
@@ -29,37 +33,30 @@ import dspy
 from programs.modules import STEPS as _TABLE
 
 OPTIMIZERS = ("bootstrap", "mipro", "simba", "gepa", "student")
-VALSET = 40  # dev examples the search optimizers (mipro, gepa) score candidates on; all of dev scores the result
+VALSET = 40  # a step's dev examples the search optimizers (mipro, gepa) score candidates on; all of them score the result
 STEPS = tuple(_TABLE)  # every step of the program, from the one step table
+E2E_KEYS = ("task_success", "turn_state_accuracy", "intent_accuracy", "slot_accuracy", "safety_recall",
+            "unsafe_orders", "errors", "lm_calls_per_turn")
 
 
-def mixed(sets: dict[str, list[dspy.Example]], steps) -> list[dspy.Example]:
-    """One set of examples for the whole program, each carrying the step it is for, the steps taken
-    in turn (an optimizer that stops after N successes then has met every step)."""
-    from itertools import chain, zip_longest
+def _sha256(path: Path) -> str:
+    import hashlib
 
-    from programs.modules import STEPS as TABLE
-
-    columns = [[ex.copy(step=step).with_inputs("step", *TABLE[step].inputs) for ex in sets.get(step, [])]
-               for step in steps]
-    return [ex for ex in chain.from_iterable(zip_longest(*columns)) if ex is not None]
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def teacher_for(program, train: dict[str, list[dspy.Example]], k: int):
-    """The program with k labelled demos per step, drawn from that step's own examples: the teacher
-    whose traces bootstrap the student's demos (a mixed set would give a step another's demos)."""
-    teacher = program.deepcopy()
-    for step, rows in train.items():
-        getattr(teacher, step).predict.demos = rows[:k]
+def teacher_for(step_module, rows: list[dspy.Example], k: int):
+    """The step with k labelled demos of its own: the teacher whose traces bootstrap the student's demos."""
+    teacher = step_module.deepcopy()
+    teacher.predict.demos = rows[:k]
     return teacher
 
 
 def make_optimizer(name: str, metric, lm, max_demos: int, budget: str):
     light = budget == "light"
     if name == "bootstrap":
-        # The demo budget counts successes over the whole mixed set: room for max_demos per step.
-        return dspy.BootstrapFewShot(metric=metric, max_bootstrapped_demos=max_demos * len(STEPS),
-                                     max_labeled_demos=0, max_rounds=1)
+        return dspy.BootstrapFewShot(metric=metric, max_bootstrapped_demos=max_demos, max_labeled_demos=0,
+                                     max_rounds=1)
     if name == "mipro":
         return dspy.MIPROv2(metric=metric, prompt_model=lm, task_model=lm, auto=None, num_candidates=3 if light else 8,
                             max_bootstrapped_demos=max_demos, max_labeled_demos=0, num_threads=1, verbose=False)
@@ -72,10 +69,8 @@ def make_optimizer(name: str, metric, lm, max_demos: int, budget: str):
             want = {k: v for k, v in gold["_gold"].items() if k != "chosen"}
             return dspy.Prediction(score=float(ok), feedback="Correct." if ok else f"Expected {want}.")
 
-        # Each example exercises one step, so a minibatch may hold no call of a given predictor:
-        # reflect on every predictor the minibatch reached, with minibatches large enough to reach most.
-        return dspy.GEPA(metric=feedback, reflection_lm=lm, max_metric_calls=200 if light else 2000, num_threads=1,
-                         component_selector="all", reflection_minibatch_size=10, track_stats=False)
+        return dspy.GEPA(metric=feedback, reflection_lm=lm, max_metric_calls=60 if light else 600, num_threads=1,
+                         component_selector="all", reflection_minibatch_size=5, track_stats=False)
     raise ValueError(name)
 
 
@@ -88,20 +83,54 @@ def score(program, devset, metric, lm) -> float:
     return round(float(result.score) / 100, 4)
 
 
+def compile_step(optimizer: str, module, trainset, valset, metric, lm, max_demos: int, budget: str,
+                 teacher: str = "labelled"):
+    """One step's module compiled by `optimizer` on its own examples, metric and validation set.
+    `teacher`: "labelled" (bootstrap and mipro start from a teacher shown k labelled demos) or "self"
+    (the zero-shot step teaches itself: its traces are the candidate demos, which the metric must sort)."""
+    opt = make_optimizer(optimizer, metric, lm, max_demos, budget)
+    with dspy.context(lm=lm):
+        if optimizer in ("bootstrap", "mipro"):
+            kwargs = {"teacher": teacher_for(module, trainset, max_demos) if teacher == "labelled" else None}
+            if optimizer == "mipro":
+                kwargs |= {"valset": valset, "num_trials": 4 if budget == "light" else 20,
+                           "minibatch_size": min(25, len(valset)), "requires_permission_to_run": False}
+            compiled = opt.compile(module, trainset=trainset, **kwargs)
+        elif optimizer == "gepa":
+            compiled = opt.compile(module, trainset=trainset, valset=valset)
+        else:
+            compiled = opt.compile(module, trainset=trainset, seed=0)
+    compiled.predict.demos = compiled.predict.demos[:max_demos]
+    return compiled
+
+
+def replay_dev(program: str, lm, limit: int | None = None, split: str = "dev") -> dict:
+    """The split's conversations replayed end to end with `program` ("zero-shot" or a compiled state file)
+    on `lm`, LM-only (strict), scored as an eval scores them: the headline numbers."""
+    from evals import dataset, metrics, run
+
+    conversations = dataset.load(dataset.split_path(split))[:limit]
+    results, _ = run.evaluate(run.build_assistant(program, lm, strict=True), conversations)
+    m = metrics.aggregate(results)
+    return {"conversations": len(conversations), **{k: m[k] for k in E2E_KEYS if k in m}}
+
+
 def compile_program(lm, optimizer: str, out: Path, steps=STEPS, max_demos: int = 4, train_limit: int | None = None,
-                    dev_limit: int | None = None, log_mlflow: bool = True, budget: str = "light") -> dict:
-    """Compile RxPrograms with `optimizer`; save its state to `out`; return dev scores before/after."""
+                    dev_limit: int | None = None, log_mlflow: bool = True, budget: str = "light",
+                    replay: int | None = 0, teacher: str = "labelled") -> dict:
+    """Compile each step of RxPrograms with `optimizer`, one at a time; save the whole program's state to
+    `out`; return dev scores before/after per step and for the steps together, and (unless `replay`
+    is 0) the end-to-end replay of the first `replay` dev conversations (None: all) before and after."""
     import programs
+    from evals import dataset
     from evals import examples as ex_mod
 
     train = ex_mod.build("train", train_limit)
     dev = ex_mod.build("dev", dev_limit)
-    trainset, devset = mixed(train, steps), mixed(dev, steps)
-    valset = devset[:VALSET]  # what search optimizers score candidates on (the steps in turn)
-    per_step = {s: mixed(dev, (s,)) for s in steps if dev.get(s)}
-    student = programs.load("zero-shot", lm=lm, strict=True)
-    metric = ex_mod.program_metric
-    report: dict = {"optimizer": optimizer, "train": len(trainset), "dev": len(devset), "steps": {}}
+    program = programs.load("zero-shot", lm=lm, strict=True)
+    steps = tuple(s for s in steps if train.get(s))
+    report: dict = {"optimizer": optimizer, "train": sum(len(train[s]) for s in steps),
+                    "dev": sum(len(dev.get(s, [])) for s in steps), "steps": {}}
     with contextlib.ExitStack() as stack:
         run = None
         if log_mlflow:
@@ -109,46 +138,50 @@ def compile_program(lm, optimizer: str, out: Path, steps=STEPS, max_demos: int =
 
             from evals.tracking import mlflow_run
 
-            run = stack.enter_context(mlflow_run("rxflow-compile", f"{optimizer}-{out.stem}",
-                                                 {"log_compiles": True, "log_evals": True}))
+            # No autolog: the optimizers' own calls would be hundreds of traces and params. What fixes
+            # the result is logged here, once.
+            run = stack.enter_context(mlflow_run("rxflow-compile", f"{optimizer}-{out.stem}"))
             mlflow.log_params({"optimizer": optimizer, "lm": getattr(lm, "model", str(lm)), "out": str(out),
-                               "train_examples": len(trainset), "dev_examples": len(devset), "budget": budget})
-        before = {s: score(student, rows, metric, lm) for s, rows in per_step.items()}
-        with dspy.context(lm=lm):
-            opt = make_optimizer(optimizer, metric, lm, max_demos, budget)
-            if optimizer in ("bootstrap", "mipro"):
-                kwargs = {"teacher": teacher_for(student, train, max_demos)}
-                if optimizer == "mipro":
-                    kwargs |= {"valset": valset, "num_trials": 4 if budget == "light" else 20,
-                               "minibatch_size": min(25, len(valset)), "requires_permission_to_run": False}
-                compiled = opt.compile(student, trainset=trainset, **kwargs)
-            elif optimizer == "gepa":
-                compiled = opt.compile(student, trainset=trainset, valset=valset)
-            else:
-                compiled = opt.compile(student, trainset=trainset, seed=0)
-        for s in steps:  # at most max_demos demos per step (the budget above was for the whole program)
-            getattr(compiled, s).predict.demos = getattr(compiled, s).predict.demos[:max_demos]
-        after = {s: score(compiled, rows, metric, lm) for s, rows in per_step.items()}
-        for s in per_step:
-            predict = getattr(compiled, s).predict
-            report["steps"][s] = {"dev_before": before[s], "dev_after": after[s], "train": len(train.get(s, [])),
-                                  "dev": len(dev.get(s, [])), "demos": len(predict.demos),
-                                  "instruction_changed": predict.signature.instructions
-                                  != getattr(student, s).predict.signature.instructions}
-        weights = {s: len(per_step[s]) for s in per_step}
-        report["dev_before"] = round(sum(before[s] * weights[s] for s in per_step) / sum(weights.values()), 4)
-        report["dev_after"] = round(sum(after[s] * weights[s] for s in per_step) / sum(weights.values()), 4)
+                               "budget": budget, "max_demos": max_demos, "teacher": teacher, "steps": ",".join(steps),
+                               "train_examples": report["train"], "dev_examples": report["dev"],
+                               "train_limit": train_limit, "dev_limit": dev_limit, "replay_conversations": replay,
+                               "train_sha256": _sha256(dataset.split_path("train")),
+                               "dev_sha256": _sha256(dataset.split_path("dev"))})
+        for s in steps:
+            metric, devset = ex_mod.metric(s), dev.get(s, [])
+            module = getattr(program, s)
+            zero_instructions = module.predict.signature.instructions
+            before = score(module, devset, metric, lm)
+            compiled = compile_step(optimizer, module, train[s], devset[:VALSET], metric, lm, max_demos, budget,
+                                    teacher)
+            module.predict.demos = list(compiled.predict.demos)  # into the whole program
+            module.predict.signature = compiled.predict.signature
+            after = score(module, devset, metric, lm)
+            report["steps"][s] = {"dev_before": before, "dev_after": after, "train": len(train[s]), "dev": len(devset),
+                                  "demos": len(module.predict.demos),
+                                  "instruction_changed": module.predict.signature.instructions != zero_instructions}
+        scored = {s: r for s, r in report["steps"].items() if r["dev"]}
+        weights = sum(r["dev"] for r in scored.values()) or 1
+        report["dev_before"] = round(sum(r["dev_before"] * r["dev"] for r in scored.values()) / weights, 4)
+        report["dev_after"] = round(sum(r["dev_after"] * r["dev"] for r in scored.values()) / weights, 4)
         out.parent.mkdir(parents=True, exist_ok=True)
-        compiled.save(str(out), save_program=False)
+        program.save(str(out), save_program=False)
+        if replay != 0:
+            report["e2e_before"] = replay_dev("zero-shot", lm, replay)
+            report["e2e_after"] = replay_dev(str(out), lm, replay)
         if run is not None:
             import mlflow
 
-            mlflow.log_metrics({"dev_before": report["dev_before"], "dev_after": report["dev_after"]})
+            metrics = {"dev_before": report["dev_before"], "dev_after": report["dev_after"]}
             for s, r in report["steps"].items():
-                mlflow.log_metrics({f"{s}.dev_before": r["dev_before"], f"{s}.dev_after": r["dev_after"],
-                                    f"{s}.demos": r["demos"]})
+                metrics |= {f"{s}.dev_before": r["dev_before"], f"{s}.dev_after": r["dev_after"], f"{s}.demos": r["demos"]}
+            for when in ("before", "after"):
+                for k, v in report.get(f"e2e_{when}", {}).items():
+                    if k != "conversations":
+                        metrics[f"e2e_{k}_{when}"] = v
+            mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v == v})
             mlflow.log_artifact(str(out))
-            info = mlflow.dspy.log_model(compiled, name="program")
+            info = mlflow.dspy.log_model(program, name="program")
             side = {"run_id": run.info.run_id, "model_uri": info.model_uri, "optimizer": optimizer,
                     "lm": getattr(lm, "model", str(lm))}
             out.with_suffix(".mlflow.json").write_text(json.dumps(side, indent=2) + "\n")
@@ -160,20 +193,29 @@ def print_report(report: dict) -> None:
     for s, r in report["steps"].items():
         print(f"{s:<9} train={r['train']:<4} dev={r['dev']:<4} before={r['dev_before']} after={r['dev_after']} "
               f"demos={r['demos']} instruction_changed={r['instruction_changed']}")
-    print(f"whole program on dev: before={report['dev_before']} after={report['dev_after']}")
+    print(f"the steps together on dev: before={report['dev_before']} after={report['dev_after']}")
+    if "e2e_before" in report:
+        for when in ("before", "after"):
+            e = report[f"e2e_{when}"]
+            print(f"end to end, {e['conversations']} dev conversations (LM only) {when}: "
+                  + " ".join(f"{k}={v}" for k, v in e.items() if k != "conversations"))
 
 
 def main(argv: list[str] | None = None) -> int:
     import programs
 
     ap = argparse.ArgumentParser(prog="python -m evals.compile")
-    ap.add_argument("--lm", help="DSPy/LiteLLM model string, e.g. openai/gpt-4o-mini (not for --optimizer student)")
+    ap.add_argument("--lm", help="DSPy/LiteLLM model string, e.g. openai/gpt-4o-mini, or 'scripted' (evals.scripted_lm."
+                                 "DemoSensitiveLM: no network); not for --optimizer student")
     ap.add_argument("--optimizer", choices=OPTIMIZERS, default="bootstrap")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--steps", default=",".join(STEPS))
     ap.add_argument("--max-demos", type=int, default=4)
     ap.add_argument("--budget", choices=("light", "full"), default="light")
     ap.add_argument("--train-limit", type=int, default=None, help="use only the first N train conversations")
+    ap.add_argument("--replay", type=int, default=None,
+                    help="replay only the first N dev conversations end to end (default: all; 0: none)")
+    ap.add_argument("--teacher", choices=("labelled", "self"), default="labelled")
     ap.add_argument("--no-mlflow", action="store_true")
     args = ap.parse_args(argv)
     if args.optimizer == "student":
@@ -184,9 +226,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.lm:
         ap.error("--lm is required for the LM optimizers")
-    lm = programs.make_lm(args.lm)
+    if args.lm == "scripted":  # no network: the stand-in LM that only a well-chosen prompt helps
+        from evals.scripted_lm import DemoSensitiveLM
+
+        lm = DemoSensitiveLM.from_labels().lm
+    else:
+        lm = programs.make_lm(args.lm)
     report = compile_program(lm, args.optimizer, args.out, tuple(args.steps.split(",")), args.max_demos,
-                             args.train_limit, log_mlflow=not args.no_mlflow, budget=args.budget)
+                             args.train_limit, log_mlflow=not args.no_mlflow, budget=args.budget,
+                             replay=args.replay, teacher=args.teacher)
     print_report(report)
     print(f"saved {args.out}")
     return 0

@@ -9,8 +9,11 @@ per class (intent, verdict, answer, criterion), so the majority class does not d
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import random
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import dspy
 
@@ -24,29 +27,48 @@ BALANCE_CAP = 3  # no class may have more than this many times the (lower) media
 
 def replay(split: str, limit: int | None = None):
     """(step, inputs, gold) for every step of every labelled turn of a split (or a JSONL path), replayed
-    offline with the rules alone (no learned student: what a step is asked must not depend on it)."""
+    offline with the rules alone (no learned student: what a step is asked must not depend on it).
+    A dataset is replayed once per process, whatever `limit` asks: the rows are kept under the file's
+    sha256 (an edited file is replayed again), so the compile, the student's training and the tests
+    that use both share one replay."""
+    path = dataset.split_path(split) if split in ("train", "dev", "test") else split
+    for rows in _replayed(hashlib.sha256(Path(path).read_bytes()).hexdigest(), str(path))[:limit]:
+        yield from rows
+
+
+@functools.lru_cache(maxsize=16)
+def _replayed(sha256: str, path: str) -> tuple[tuple[tuple[str, dict, dict], ...], ...]:
+    """Per conversation of the file at `path` (whose digest is `sha256`, the cache's key), its rows."""
+    return tuple(tuple(_replay_one(c)) for c in _conversations(sha256, path))
+
+
+def _conversations(sha256: str, path: str):
     assistant = build_assistant("offline", None, capture=True)
     assistant.programs.student = None
+    for spec in dataset.load(Path(path)):
+        yield assistant, spec
+
+
+def _replay_one(item):
+    assistant, spec = item
     store = assistant.store
-    path = dataset.split_path(split) if split in ("train", "dev", "test") else split
-    for spec in dataset.load(path)[:limit]:
-        store.reset_runtime(assistant.settings.mock_dir)
-        sid = assistant.start(spec.patient_id, today=spec.today)
-        for t in spec.turns:
-            conv = assistant.conversation(sid)
-            before, pending = conv.state.value, conv.pending
-            turn = assistant.handle(sid, t.user)
-            traces = list(turn.traces)
-            if pending is not None and labels.asks_of(before) == "order_yes" and not any(x.step == "confirm" for x in traces):
-                # The consent gate took this answer before any program read it; the confirm step
-                # still learns from it (it is what an LM would have been asked).
-                traces.append(StepTrace("confirm", "offline", 0.0,
-                                        inputs={"message": t.user, "summary": pending.summary}))
-            calls = Counter(x.step for x in traces)
-            for trace in traces:
-                want = labels.gold(trace.step, trace.inputs, t.expect, before, turn.state.value, calls[trace.step])
-                if want is not None:
-                    yield trace.step, trace.inputs, want
+    store.reset_runtime(assistant.settings.mock_dir)
+    sid = assistant.start(spec.patient_id, today=spec.today)
+    for t in spec.turns:
+        conv = assistant.conversation(sid)
+        before, pending = conv.state.value, conv.pending
+        turn = assistant.handle(sid, t.user)
+        traces = list(turn.traces)
+        if pending is not None and labels.asks_of(before) == "order_yes" and not any(x.step == "confirm" for x in traces):
+            # The consent gate took this answer before any program read it; the confirm step
+            # still learns from it (it is what an LM would have been asked).
+            traces.append(StepTrace("confirm", "offline", 0.0,
+                                    inputs={"message": t.user, "summary": pending.summary}))
+        calls = Counter(x.step for x in traces)
+        for trace in traces:
+            want = labels.gold(trace.step, trace.inputs, t.expect, before, turn.state.value, calls[trace.step])
+            if want is not None:
+                yield trace.step, trace.inputs, want
 
 
 def build(split: str = "train", limit: int | None = None, balance: bool = True,

@@ -139,24 +139,71 @@ _OUTPUT_FIELDS = re.compile(r"Your output fields are:(.*?)(?:All interactions|$)
 
 
 class DemoSensitiveLM:
-    """A stand-in LM that does a step well only when the compiled prompt helps it: it answers with
-    the gold label when the prompt carries demos (an example of the task) or an instruction with
-    TUNED in it; without them it is right on about a quarter of the questions (a fixed, hashed
-    subset: a weak model, not a hopeless one) and gives a fixed wrong answer on the rest.
-    Optimizers' own requests (instruction proposals, reflections, rules) are answered with an
-    instruction carrying TUNED. So a compiled program scores higher than zero-shot only if
-    compiling really changed its prompts."""
+    """A stand-in LM that does a step well only when the compiled prompt helps it, and that wrong demos
+    mislead, so an optimizer must pick the right demos (not merely put some in the prompt).
+
+    - Without demos or a tuned instruction it is right on about a quarter of the questions (a fixed,
+      hashed subset: a weak model, not a hopeless one) and gives a fixed wrong answer on the rest.
+    - With demos it reads them as a model reads examples: it knows each demo's question (from the labels)
+      and judges the demo's answer with the step's own metric (evals.labels.correct). If every demo is
+      right it answers with the gold label; if any demo is wrong it is misled and copies that demo's
+      answer (the wrong class) instead, even on the questions it gets right alone.
+    - An instruction with TUNED in it (what it answers an optimizer's own requests with: instruction
+      proposals, reflections, rules) helps like right demos do; wrong demos mislead it all the same.
+
+    So a compiled program scores higher than zero-shot only if compiling really changed its prompts,
+    and only with demos an optimizer checked: unchecked ones (a zero-shot teacher's guesses) hurt."""
 
     TUNED = "TUNED: read the patient's words against the options listed and answer with the field values only."
 
     def __init__(self, examples: dict):
         self.gold: dict[tuple[str, str], dict] = {}
+        self.want: dict[tuple, tuple[dict, dict]] = {}  # question -> (the labels' gold, the example's inputs)
         for step, rows in examples.items():
             for ex in rows:
                 labelled = {k: ex[k] for k in ex.labels() if k in STEP_DEFAULTS[step]}
-                self.gold.setdefault(question_key(step, ex), {**STEP_DEFAULTS[step], **labelled})
-        self.helped = self.unhelped = 0
+                key = question_key(step, ex)
+                self.gold.setdefault(key, {**STEP_DEFAULTS[step], **labelled})
+                if "_gold" in ex:
+                    self.want.setdefault(key, (ex["_gold"], {k: ex[k] for k in ex.inputs()}))
+        self.helped = self.unhelped = self.misled = 0
         self.lm, self.engine = scripted_lm(self.answer_request, raw=True)
+
+    @classmethod
+    def from_labels(cls, splits=("train", "dev")) -> DemoSensitiveLM:
+        """One that knows every labelled question of the splits (unbalanced: every one the replay asks)."""
+        from evals import examples
+
+        known: dict[str, list] = {}
+        for split in splits:
+            for step, rows in examples.build(split, balance=False).items():
+                known.setdefault(step, []).extend(rows)
+        return cls(known)
+
+    def demos(self, request, step: str) -> list[tuple[dict, dict]]:
+        """The (question fields, answer fields) of each demo in the prompt (a user then an assistant message)."""
+        msgs = request.messages
+        out = []
+        for user, answer in zip(msgs, msgs[1:], strict=False):
+            if user.role == "user" and answer.role == "assistant":
+                fields = dict(FIELD.findall(user.text or ""))
+                shown = {k: _value(v) for k, v in FIELD.findall(answer.text or "")
+                         if not v.strip().startswith("Not supplied for this particular example")}
+                out.append(({k: v.strip() for k, v in fields.items()}, shown))
+        return out
+
+    def demo_is_right(self, step: str, question: dict, answer: dict) -> bool:
+        """The step's metric on a demo (a demo whose question has no label counts as right: it cannot be judged)."""
+        from evals import labels
+
+        known = self.want.get(question_key(step, question))
+        if known is None:
+            return True
+        want, inputs = known
+        try:
+            return bool(labels.correct(step, want, answer, inputs))
+        except Exception:
+            return False
 
     def answer_request(self, request) -> str:
         system = request.system if isinstance(request.system, str) else str(request.system or "")
@@ -173,13 +220,19 @@ class DemoSensitiveLM:
             return json.dumps(values) if "Outputs will be a JSON object" in system else format_answer(values)
         question = fields.get(GoldLM.KEY[step], "").strip()
         lucky = zlib.crc32(f"{step}:{question}".encode()) % 4 == 0
-        helped = any(m.role == "assistant" for m in request.messages) or "TUNED" in system
+        shown = self.demos(request, step)
+        wrong = [a for q, a in shown if not self.demo_is_right(step, q, a)]
+        helped = bool(shown) or "TUNED" in system
         gold = self.gold.get(question_key(step, fields))
-        if helped:
+        if wrong:
+            self.misled += 1
+            out = {**STEP_DEFAULTS[step], **(gold or {}), **{k: v for k, v in wrong[0].items() if k in task_fields}}
+        elif helped:
             self.helped += 1
+            out = gold if gold is not None else STEP_DEFAULTS[step]
         else:
             self.unhelped += 1
-        out = gold if (helped or lucky) and gold is not None else STEP_DEFAULTS[step]
+            out = gold if lucky and gold is not None else STEP_DEFAULTS[step]
         return format_answer({k: v for k, v in out.items() if k in wanted})
 
     def _meta_value(self, field: str, system: str):
@@ -196,3 +249,14 @@ class DemoSensitiveLM:
         if kind.startswith("bool"):
             return True
         return self.TUNED
+
+
+def _value(text: str):
+    """A field's value as the adapter wrote it: JSON where it parses (lists, numbers, booleans), else the text."""
+    text = text.strip()
+    if text in ("None", "null"):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text

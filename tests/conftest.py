@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -23,12 +24,64 @@ MOCK = ROOT / "datasets" / "mock"
 TODAY = dt.date(2026, 11, 24)
 
 
+_CACHED = ("catalogue", "name_index", "ref")  # the Store's cached_properties (read from the reference tables)
+_POOL: dict[str, tuple[Store, dict, tuple]] = {}
+_PRISTINE_CACHE: dict[str, object] = {}  # a copy of each cached property as a new store reads it
+
+
+def _fingerprint(s: Store) -> tuple:
+    """Every table of the database, its row count and an order-free hash of its rows (one query)."""
+    cur = s._con.cursor()
+    try:
+        names = [r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables "
+                                           "WHERE table_schema = 'main' ORDER BY 1").fetchall()]
+        sql = " UNION ALL ".join(f"SELECT {i} AS i, '{n}' AS name, count(*) AS n, bit_xor(hash(t)) AS h FROM \"{n}\" AS t"
+                                 for i, n in enumerate(names))
+        return tuple(cur.execute(f"SELECT name, n, h FROM ({sql}) ORDER BY i").fetchall())
+    finally:
+        cur.close()
+
+
+def _pristine(name: str):
+    """A cached property of the store as a new store reads it (from a store of its own, never handed out)."""
+    if name not in _PRISTINE_CACHE:
+        _PRISTINE_CACHE[name] = getattr(Store(":memory:", MOCK), name)
+    return _PRISTINE_CACHE[name]
+
+
+def _fresh_world() -> Store:
+    """A world equal to a new Store(":memory:", MOCK) (seeding one, then reading its reference data, costs
+    ~0.3 s: most of the suite's time): the process's last store, back to its seed (Store.reset_runtime), if
+    afterwards every table's rows, the object's own attributes and its cached reference data are exactly a
+    new store's; else a new store."""
+    held = _POOL.pop("store", None)
+    if held is not None:
+        s, attrs, pristine = held
+        try:
+            for name in _CACHED:  # read again unless equal to what a new store reads
+                if name in s.__dict__ and s.__dict__[name] != _pristine(name):
+                    del s.__dict__[name]
+            own = {k: v for k, v in s.__dict__.items() if k not in _CACHED}
+            if own.keys() == attrs.keys() and all(own[k] is v for k, v in attrs.items()):
+                s.reset_runtime(MOCK)
+                if _fingerprint(s) == pristine:
+                    _POOL["store"] = held
+                    return s
+        except Exception:  # closed, broken or rebuilt by the last test: a new one
+            pass
+        with contextlib.suppress(Exception):
+            s.close()
+    s = Store(":memory:", MOCK)
+    attrs = {k: v for k, v in s.__dict__.items() if k not in _CACHED}
+    _POOL["store"] = (s, attrs, _fingerprint(s))
+    return s
+
+
 @pytest.fixture
 def store() -> Store:
-    """A fresh in-memory world per test: writes in one test never leak into another."""
-    s = Store(":memory:", MOCK)
-    yield s
-    s.close()
+    """A fresh in-memory world per test: writes in one test never leak into another (a reused store is
+    checked to be exactly a new one, table by table, before it is handed out)."""
+    return _fresh_world()  # closed when the next test finds it changed for good, or with the process
 
 
 @pytest.fixture
@@ -53,6 +106,50 @@ def demo_assistant(store):
     from rxflow.environment import build
 
     return build(store=store, program="offline", mode="demo")
+
+
+@pytest.fixture(scope="session")
+def example_sets():
+    """The train and dev splits' compile examples (evals.examples), replayed once per test process: the
+    replay itself is cached by the dataset's digest, so compile runs and the student's training in the
+    same process reuse it too."""
+    from evals import examples
+
+    return examples.build("train"), examples.build("dev")
+
+
+def pytest_itemcollected(item):
+    """Under pytest-xdist (`make test`: -n 2 --dist loadgroup), tests that share a costly thing run on one
+    worker: the compile and student tests share one cached replay of the splits; the browser tests run one
+    Chromium at a time, beside the rest of the suite instead of against each other. (Marked as each test is
+    collected: xdist reads the groups into the test ids when collection ends.)"""
+    import inspect
+
+    if item.path.name in ("test_compile.py", "test_student.py"):
+        item.add_marker(pytest.mark.xdist_group("replay"))
+        return
+    fn = getattr(item, "function", None)
+    try:
+        source = inspect.getsource(fn) if fn is not None else ""
+    except (OSError, TypeError):
+        source = ""
+    if "sync_playwright" in source or "chromium" in item.name:
+        item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """pytest-xdist 3.8 puts a test's group into its id by setting `item._nodeid`, which pytest 9 no longer
+    reads (ids live in `item._id`): without this the groups are silently ignored."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        groups = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                         for m in item.iter_markers("xdist_group")})
+        if groups and "@" not in item.nodeid and hasattr(item, "_id"):
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(groups)}")
 
 
 class Talk(list):

@@ -1,6 +1,8 @@
-"""Compiling can fail: the whole program, compiled against the labels with an LM that only does well
-when its prompt is really improved (evals.scripted_lm.DemoSensitiveLM), must beat zero-shot on dev.
-An optimizer that changes nothing scores exactly zero-shot, and the check says so."""
+"""Compiling can fail: each step, compiled on its own against the labels with an LM that only does well
+when its prompt is really improved and that wrong demos mislead (evals.scripted_lm.DemoSensitiveLM),
+must beat zero-shot on dev. An optimizer that changes nothing scores exactly zero-shot, one that does
+not check its demos against the metric scores below it, and the checks say so; the compiled program,
+replayed end to end on dev conversations, beats zero-shot there too."""
 
 from __future__ import annotations
 
@@ -17,14 +19,20 @@ from programs.modules import STEPS
 
 
 @pytest.fixture(scope="module")
-def sets():
-    return ex_mod.build("train"), ex_mod.build("dev")
+def sets(example_sets):
+    return example_sets
 
 
 @pytest.fixture(scope="module")
 def demo_lm(sets):
     train, dev = sets
     return DemoSensitiveLM({k: train.get(k, []) + dev.get(k, []) for k in set(train) | set(dev)})
+
+
+@pytest.fixture(scope="module")
+def knowing_lm(sets):
+    """One that knows every labelled question of train and dev (what an end-to-end replay asks)."""
+    return DemoSensitiveLM.from_labels()
 
 
 def improved(report: dict, margin: float = 0.3) -> bool:
@@ -61,6 +69,37 @@ def test_bootstrap_beats_zero_shot_on_dev_and_saves_the_whole_program(demo_lm, t
         f"{s}.predict": r["demos"] for s, r in report["steps"].items()}
 
 
+def test_wrong_demos_mislead_the_lm_and_right_ones_help(demo_lm, sets):
+    train, dev = sets
+    zero = programs.load("zero-shot", lm=demo_lm.lm, strict=True)
+    for step in ("extract", "dosage", "confirm"):
+        metric, rows = ex_mod.metric(step), dev[step]
+        before = comp.score(getattr(zero, step), rows, metric, demo_lm.lm)
+        right, wrong = getattr(zero, step).deepcopy(), getattr(zero, step).deepcopy()
+        right.predict.demos = train[step][:3]
+        field = ex_mod.labels.CLASS_FIELD[step]
+        flip = {"extract": "question", "dosage": "unclear", "confirm": "unclear"}[step]
+        wrong.predict.demos = [*train[step][:2], next(ex.copy(**{field: flip}) for ex in train[step] if ex[field] != flip)]
+        helped, misled = comp.score(right, rows, metric, demo_lm.lm), comp.score(wrong, rows, metric, demo_lm.lm)
+        assert helped >= before + 0.3, step
+        # One wrong demo among right ones takes the gain away: no better than zero-shot (it copies the wrong
+        # class, right only where that class is the answer anyway).
+        assert misled <= before + 0.1 and misled < helped - 0.5, (step, before, helped, misled)
+
+
+def test_an_optimizer_that_does_not_check_its_demos_scores_below_zero_shot(demo_lm, tmp_path, monkeypatch):
+    """Each step teaches itself (its zero-shot traces are the candidate demos, mostly wrong): with the metric
+    bootstrap keeps the right ones and wins; taking traces unchecked, it is misled."""
+    checked = comp.compile_program(demo_lm.lm, "bootstrap", tmp_path / "checked.json", log_mlflow=False,
+                                   teacher="self")
+    assert improved(checked), checked
+    make = comp.make_optimizer
+    monkeypatch.setattr(comp, "make_optimizer", lambda name, metric, *a: make(name, lambda *x, **k: True, *a))
+    unchecked = comp.compile_program(demo_lm.lm, "bootstrap", tmp_path / "unchecked.json", log_mlflow=False,
+                                     teacher="self")
+    assert unchecked["dev_after"] < unchecked["dev_before"] == checked["dev_before"], unchecked
+
+
 def test_the_check_fails_when_the_optimizer_changes_nothing(demo_lm, tmp_path, monkeypatch):
     class Nothing:
         def compile(self, student, **kwargs):
@@ -83,22 +122,34 @@ def test_every_optimizer_runs(demo_lm, tmp_path, optimizer, must_improve):
         assert report["dev_after"] >= report["dev_before"]
 
 
-def test_compile_logs_the_model_and_evals_link_to_it(demo_lm, tmp_path, monkeypatch):
+def test_compile_logs_the_model_and_evals_link_to_it(knowing_lm, tmp_path, monkeypatch):
     import mlflow
 
     from evals import run
 
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
     out = tmp_path / "c.json"
-    report = comp.compile_program(demo_lm.lm, "bootstrap", out, steps=("extract", "dosage"), train_limit=30,
-                                  dev_limit=15)
+    report = comp.compile_program(knowing_lm.lm, "bootstrap", out, steps=("extract", "dosage"), train_limit=30,
+                                  dev_limit=15, replay=25)
+    # The end-to-end replay of dev conversations, before and after, in the report and the run.
+    before, after = report["e2e_before"], report["e2e_after"]
+    assert before["conversations"] == after["conversations"] == 25
+    # Only extract and dosage were compiled: the conversations' intents are read far better, and nothing
+    # the whole conversation scores gets worse (the full compile: see the README's scripted-LM table).
+    assert after["intent_accuracy"] >= before["intent_accuracy"] + 0.5, (before, after)
+    assert all(after[k] >= before[k] for k in ("task_success", "turn_state_accuracy", "safety_recall")), (before, after)
     side = json.loads(out.with_suffix(".mlflow.json").read_text())
     assert side["model_uri"] == report["model_uri"] and side["run_id"]
     compiled = mlflow.dspy.load_model(side["model_uri"])
     assert isinstance(compiled, dspy.Module) and compiled.extract.predict.demos
     [row] = mlflow.search_runs(experiment_names=["rxflow-compile"]).to_dict("records")
     assert row["metrics.dev_after"] > row["metrics.dev_before"]
-    monkeypatch.setattr(run, "build_assistant", lambda *a, **k: _assistant(out, demo_lm))
+    assert row["metrics.e2e_task_success_after"] == after["task_success"]
+    assert row["metrics.e2e_task_success_before"] == before["task_success"]
+    params = {k.removeprefix("params."): v for k, v in row.items() if k.startswith("params.")}
+    assert len(params) <= 20 and len(params["dev_sha256"]) == 64 and params["replay_conversations"] == "25", params
+    assert mlflow.search_traces(locations=[row["experiment_id"]]).empty  # no autologged optimizer traces
+    monkeypatch.setattr(run, "build_assistant", lambda *a, **k: _assistant(out, knowing_lm))
     convo = tmp_path / "one.jsonl"
     convo.write_text((run.dataset.split_path("dev")).read_text().splitlines()[0])
     run.main(["--dataset", str(convo), "--program", str(out), "--lm", "scripted"])
