@@ -466,10 +466,11 @@ class Assistant:
         """Whose record the message asks about (rxflow/flow/caregiving.py): a request about anyone but the
         signed-in patient and the dependants they are authorised for is refused before anything runs, in the
         same words whether or not that person exists (programs/people.py reads the message)."""
-        own = ToolContext(self.store, conv.patient_id, conv.today, conv.sandbox)
-        found = call_tool(own, "my_dependants")
-        dependants = [caregiving.Dependant(d.patient_id, d.first_name, d.last_name, d.relationship)
-                      for d in (found.output.dependants if found.ok else [])]
+        def dependants() -> list[caregiving.Dependant]:
+            found = call_tool(ToolContext(self.store, conv.patient_id, conv.today, conv.sandbox), "my_dependants")
+            return [caregiving.Dependant(d.patient_id, d.first_name, d.last_name, d.relationship)
+                    for d in (found.output.dependants if found.ok else [])]
+
         return caregiving.meant(self._people, text, conv.patient_id, conv.record_id, dependants)
 
     def _other_patient_reply(self, conv: Conversation) -> str:

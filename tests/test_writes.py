@@ -28,7 +28,7 @@ def test_one_write_per_kind_and_pending_writes_round_trip_by_kind():
     assert set(WRITES) == {"order", "basket", "cancel", "request", "withdraw", "setting", "transfer"}
     shown = {"digest": "d", "summary": "s"}
     for p in (PendingOrder(rx_id="RX1", pharmacy_id="PH1", delivery=True, **shown), PendingCancel(order_id="ORD-1", **shown),
-              PendingBasket(rx_ids=["RX1", "RX2"], pharmacies=["PH1", "PH4"], **shown),
+              PendingBasket(rx_ids=["RX1", "RX2"], pharmacies=["PH1", "PH4"], delivered_from=["PH1"], **shown),
               PendingRequest(rx_id="RX1", request_kind="renewal", reason="expired", **shown),
               PendingWithdraw(request_id="REQ-1", rx_id="RX1", request_kind="renewal", **shown),
               PendingSetting(setting="auto_refill_pause", rx_id="RX1", target_id="AR-40001", **shown),

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from rxflow.flow import answers, fulfilment, orders, referrals, refilling, services, transfers
 from rxflow.flow.transitions import Trigger as T
-from rxflow.guard import safe_echo
 
 if TYPE_CHECKING:
     from rxflow.flow.turn import TurnWork
@@ -98,10 +97,8 @@ def take(w: TurnWork, ext) -> bool:
 def switch_by_number(w: TurnWork, number: str) -> bool:
     """"actually rx 1003" mid-flow: that prescription instead (one not on the record is said, the place kept)."""
     conv = w.conv
-    own = next((m for m in w.history().medications if m.rx_id == number.upper()), None)
+    own = refilling.own_numbered(w, number)
     if own is None:
-        w.say("rx_not_found", number=safe_echo(number))
-        w.line(refilling.med_list(w))
         return reprompt(w)
     if own.rx_id == conv.slots.rx_id:
         return reprompt(w)

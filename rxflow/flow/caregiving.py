@@ -13,11 +13,12 @@ The programs read who is meant (programs/people.py); the caregivers table says w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from programs.people import People, back_to_self, relation_meant
-from rxflow.flow import replies
+from rxflow.flow import refilling, replies
 
 if TYPE_CHECKING:
     from rxflow.flow.turn import TurnWork
@@ -41,18 +42,20 @@ class Record:
     dependant: Dependant | None = None
 
 
-def meant(people: People, text: str, me: str, acting_for: str | None, dependants: list[Dependant]) -> Record:
-    """Whose record `text` asks about, for patient `me` now acting for `acting_for` (None: themself)."""
+def meant(people: People, text: str, me: str, acting_for: str | None,
+          dependants: Callable[[], list[Dependant]]) -> Record:
+    """Whose record `text` asks about, for patient `me` now acting for `acting_for` (None: themself).
+    `dependants` is asked only when the message names someone (most turns never read the table)."""
     relation = relation_meant(text)
     if relation is not None:
-        dep = next((d for d in dependants if d.relationship == relation), None)
+        dep = next((d for d in dependants() if d.relationship == relation), None)
         return Record("switch", dep) if dep is not None else Record("refuse")
     if acting_for and back_to_self(text):
         return Record("back")
     if not people.someone_else(text, me):
         return Record("keep")
     low = text.lower()
-    named = next((d for d in dependants if f"{d.first_name} {d.last_name}".lower() in low
+    named = next((d for d in dependants() if f"{d.first_name} {d.last_name}".lower() in low
                   or f"{d.first_name.lower()}'s" in low), None)
     if named is not None:
         return Record("switch", named)
@@ -72,8 +75,6 @@ def say_record(w: TurnWork, record: Record) -> None:
 
 def settle(w: TurnWork) -> None:
     """Only the record changed: show what is on it (a dependant's medications), and rest."""
-    from rxflow.flow import refilling  # refilling reads the turn's record; imported where used
-
     if w.switched is not None and w.switched.kind == "switch":
         w.line(refilling.med_list(w))
     w.stage.settle(w)

@@ -20,10 +20,6 @@ def delivers(o: Offer) -> bool:
     return bool(o.delivery)
 
 
-def delivers_from(w: TurnWork, pharmacy_id: str) -> bool:
-    return bool(w.tools.pharmacy_details(pharmacy_id=pharmacy_id).delivery)
-
-
 def quote(w: TurnWork, rx_id: str, pharmacy_id: str):
     """When and where a delivery from `pharmacy_id` would arrive (None: it does not deliver)."""
     try:

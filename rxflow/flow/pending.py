@@ -30,7 +30,8 @@ class PendingBasket(Shown):
     kind: Literal["basket"] = "basket"
     rx_ids: list[str] = Field(max_length=20)
     pharmacies: list[str] = Field(max_length=20, description="each item's pharmacy, in rx_ids order")
-    delivery: bool = False
+    delivered_from: list[str] = Field(default_factory=list, max_length=20,
+                                      description="the pharmacies whose items are delivered (as the summary says)")
 
 
 class PendingCancel(Shown):

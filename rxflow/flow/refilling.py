@@ -18,6 +18,7 @@ from rxflow.tools import ToolFailed
 
 if TYPE_CHECKING:
     from rxflow.flow.turn import TurnWork
+    from rxflow.tools.patient import MedicationLine
 
 
 def example(w: TurnWork) -> str:
@@ -154,12 +155,20 @@ def volunteered(w: TurnWork, ext) -> None:
     w.conv.wanted_delivery = ext.fulfilment == "delivery"
 
 
-def by_number(w: TurnWork, number: str) -> None:
-    """"refill rx 1001": that prescription, when it is on the patient's own record (never whose it is)."""
+def own_numbered(w: TurnWork, number: str, say_missing: bool = True) -> MedicationLine | None:
+    """The patient's own prescription with this number ("rx 1001"). One not on their record is said to be
+    missing, with their list, in the same words whether it is someone else's or no one's."""
     own = next((m for m in w.history().medications if m.rx_id == number.upper()), None)
-    if own is None:
+    if own is None and say_missing:
         w.say("rx_not_found", number=safe_echo(number))
         w.line(med_list(w))
+    return own
+
+
+def by_number(w: TurnWork, number: str) -> None:
+    """"refill rx 1001": that prescription, when it is on the patient's own record."""
+    own = own_numbered(w, number)
+    if own is None:
         return w.go(T.INFO)
     begin(w, [own.rx_id])
 

@@ -56,12 +56,8 @@ def _which_rx(w: TurnWork, ext, service: str, action: str = "on") -> str | None:
     """The prescription a setting is for: one named (or numbered), else the one in play or just discussed.
     None: asked which (the next message naming one answers it)."""
     if ext.rx_number:
-        own = next((m for m in w.history().medications if m.rx_id == ext.rx_number.upper()), None)
-        if own is None:
-            w.say("rx_not_found", number=ext.rx_number)
-            w.line(refilling.med_list(w))
-            return None
-        return own.rx_id
+        own = refilling.own_numbered(w, ext.rx_number)
+        return own.rx_id if own is not None else None
     if ext.mentions:
         groups = refilling.resolve_mentions(w, list(ext.mentions))
         if groups and len(groups[0][0]) == 1:

@@ -135,6 +135,36 @@ class IdleStage(Stage):
         w.go(T.INFO)  # nothing to ask again: the answer stands alone
 
 
+class SummaryStage(Stage):
+    """Resting at the summary of a write that is no order (a request to a human, a setting): only the
+    consent gate's yes writes it. The answer is read as at an order summary (a hedge is no "no"); a no, a
+    leave or a new refill named declines it (`decline`), and the refill starts."""
+
+    takes_yes = True
+    mid_flow = True
+
+    def answer(self, w: TurnWork) -> str:
+        p = w.conv.pending
+        answer = w.programs.confirm_order(message=w.message, summary=p.summary).answer if p is not None else "no"
+        w.intent = {"no": "deny"}.get(answer, w.intent)
+        return answer
+
+    def declined(self, w: TurnWork, ext, answer: str) -> bool:
+        """A no, a leave or a new refill: declined (and the refill started). False: none of them."""
+        if answer == "no" or ext.intent == "leave" or (ext.intent == "refill" and ext.mentions):
+            self.decline(w)
+            if ext.intent == "refill" and ext.mentions:
+                refilling.start_refill(w, list(ext.mentions))
+            return True
+        return False
+
+    def decline(self, w: TurnWork) -> None:
+        raise NotImplementedError
+
+    def leave(self, w: TurnWork, skip: bool = False) -> None:
+        self.decline(w)
+
+
 class RefillStage(Stage):
     """A state of a refill in flight (which medication, the dose, the pharmacy, the summary)."""
 

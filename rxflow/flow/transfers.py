@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from rxflow.flow import referrals, writes
+from rxflow.flow import referrals, refilling, writes
 from rxflow.flow.context import TransferDraft
 from rxflow.flow.transitions import Trigger as T
 from rxflow.flow.writes.transfer import propose_transfer
@@ -74,7 +74,7 @@ def fill(w: TurnWork, ext, asked: str | None) -> None:
     `asked`: what the assistant just asked for ('medication' or 'from'), which a bare answer gives."""
     d = w.conv.transfer
     if ext.rx_number:
-        own = next((m for m in w.history().medications if m.rx_id == ext.rx_number.upper()), None)
+        own = refilling.own_numbered(w, ext.rx_number, say_missing=False)
         if own is not None:
             d.medication = own.name
     if ext.mentions:

@@ -3,8 +3,8 @@ consent gate's yes sends (or withdraws) it."""
 
 from __future__ import annotations
 
-from rxflow.flow import refilling, transfers, writes
-from rxflow.flow.stage import Stage, stage
+from rxflow.flow import transfers, writes
+from rxflow.flow.stage import SummaryStage, stage
 from rxflow.flow.states import State
 from rxflow.flow.transitions import Trigger as T
 from rxflow.flow.writes.request import propose_request
@@ -12,11 +12,9 @@ from rxflow.flow.writes.withdraw import propose_withdrawal
 
 
 @stage
-class ConfirmRequest(Stage):
+class ConfirmRequest(SummaryStage):
     state = State.CONFIRM_REQUEST
     asks = "request_yes"
-    takes_yes = True
-    mid_flow = True
 
     def enter(self, w, trigger, **facts) -> None:
         if trigger in (T.REQUEST_ASKED, T.WITHDRAW_ASKED):
@@ -25,15 +23,10 @@ class ConfirmRequest(Stage):
     def handle(self, w, ext) -> None:
         """Anything but a yes: a no sends (or withdraws) nothing; a new refill starts; anything else asks again."""
         p = w.conv.pending
-        # How the patient answered, read as at an order summary: a hedge ("hmm not sure") is no "no".
-        answer = w.programs.confirm_order(message=w.message, summary=p.summary).answer if p is not None else "no"
-        w.intent = {"no": "deny"}.get(answer, w.intent)
+        answer = self.answer(w)
         if p is not None and p.kind == "transfer" and answer != "no" and ext.intent != "leave" and ext.pharmacy:
             return transfers.at_summary(w, ext)  # "ok but send it to costco instead"
-        if answer == "no" or ext.intent == "leave" or (ext.intent == "refill" and ext.mentions):
-            self.decline(w)
-            if ext.intent == "refill" and ext.mentions:
-                refilling.start_refill(w, list(ext.mentions))
+        if self.declined(w, ext, answer):
             return
         if p is not None and p.kind == "withdraw":
             w.say("withdraw_unclear", request_id=p.request_id)
@@ -62,9 +55,6 @@ class ConfirmRequest(Stage):
             w.say("transfer_question")
         else:
             w.say("request_question")
-
-    def leave(self, w, skip: bool = False) -> None:
-        self.decline(w)
 
     def abandon(self, w) -> None:
         w.conv.pending = None

@@ -3,19 +3,17 @@ reminder; texts on or off); only the consent gate's yes changes it."""
 
 from __future__ import annotations
 
-from rxflow.flow import refilling, services, writes
-from rxflow.flow.stage import Stage, stage
+from rxflow.flow import services, writes
+from rxflow.flow.stage import SummaryStage, stage
 from rxflow.flow.states import State
 from rxflow.flow.transitions import Trigger as T
 from rxflow.flow.writes.setting import propose_setting
 
 
 @stage
-class ConfirmSetting(Stage):
+class ConfirmSetting(SummaryStage):
     state = State.CONFIRM_SETTING
     asks = "setting_yes"
-    takes_yes = True
-    mid_flow = True
 
     def enter(self, w, trigger, **facts) -> None:
         if trigger == T.SETTING_ASKED:
@@ -25,18 +23,14 @@ class ConfirmSetting(Stage):
         """Anything but a yes: a no changes nothing; a new refill starts; anything else asks again,
         saying what a yes would do."""
         p = w.conv.pending
-        answer = w.programs.confirm_order(message=w.message, summary=p.summary).answer if p is not None else "no"
-        w.intent = {"no": "deny"}.get(answer, w.intent)
+        answer = self.answer(w)
         if p is not None and p.setting == "auto_refill_on" and ext.pharmacy and not ext.mentions:
             # "yes but at the cvs on market": the same enrolment at that pharmacy, a new summary (its own yes)
             pharmacy_id = services.pharmacy_named(w, ext, p.rx_id)
             if pharmacy_id and pharmacy_id != p.pharmacy_id:
                 w.say("summary_changed")
                 return propose_setting(w, "auto_refill_on", rx_id=p.rx_id, pharmacy_id=pharmacy_id)
-        if answer == "no" or ext.intent == "leave" or (ext.intent == "refill" and ext.mentions):
-            self.decline(w)
-            if ext.intent == "refill" and ext.mentions:
-                refilling.start_refill(w, list(ext.mentions))
+        if self.declined(w, ext, answer):
             return
         self.reprompt(w)
         w.go(T.SETTING_UNCLEAR)
@@ -50,9 +44,6 @@ class ConfirmSetting(Stage):
         p = w.conv.pending
         if p is not None:
             w.say(f"setting_question.{p.setting}")
-
-    def leave(self, w, skip: bool = False) -> None:
-        self.decline(w)
 
     def abandon(self, w) -> None:
         w.conv.pending = None

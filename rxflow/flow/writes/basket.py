@@ -31,7 +31,10 @@ def _quotes(w: TurnWork, picks: dict[str, str]) -> dict[str, object] | None:
     return out
 
 
-def basket_summary(w: TurnWork, picks: dict[str, str], offers: dict[str, object]) -> tuple[str, str, str]:
+def basket_summary(w: TurnWork, picks: dict[str, str],
+                   offers: dict[str, object]) -> tuple[str, str, str, list[str]]:
+    """The summary, the digest of what a yes would write, the words a yes may restate, and the pharmacies
+    that deliver their items (delivery asked for: each one's window and fee are in the summary)."""
     lines, facts, total = [], [], 0.0
     for rx, o in offers.items():
         m = w.med(rx)
@@ -55,7 +58,7 @@ def basket_summary(w: TurnWork, picks: dict[str, str], offers: dict[str, object]
                        total=replies.money(total, w.lang), how=how)
     key = digest(kind="basket", items=sorted((rx, o.pharmacy_id, o.price, o.price_type, o.dispense_brand)
                                              for rx, o in offers.items()), delivery=shipped)
-    return text, key, " ".join(facts)
+    return text, key, " ".join(facts), [ph for ph, *_ in shipped]
 
 
 def propose_basket_write(w: TurnWork, picks: dict[str, str]) -> None:
@@ -64,11 +67,11 @@ def propose_basket_write(w: TurnWork, picks: dict[str, str]) -> None:
         w.say("basket_no_stock")
         w.add("\n" + replies.offer_lines(w.conv.offers, w.lang))
         return w.go(T.PHARMACY_UNCLEAR)
-    text, key, facts = basket_summary(w, picks, offers)
+    text, key, facts, shipped = basket_summary(w, picks, offers)
     main = max(set(picks.values()), key=list(picks.values()).count)  # where most of them go
     w.conv.slots.pharmacy_id = w.conv.focus_pharmacy = main
     p = PendingBasket(digest=key, summary=text, facts=facts, rx_ids=list(picks), pharmacies=list(picks.values()),
-                      delivery=w.conv.delivery)
+                      delivered_from=shipped)
     propose(w, p, T.SUMMARY_CHANGED if w.conv.pending is not None else T.PHARMACY_CHOSEN)
 
 
@@ -97,7 +100,7 @@ class BasketWrite(Write):
             try:
                 placed.append(w.tools.submit_order(rx_id=rx, pharmacy_id=ph, confirmed=True,
                                                    idempotency_key=f"{w.conv.write_token}:{p.digest}:{rx}",
-                                                   delivery=p.delivery and delivery.delivers_from(w, ph)))
+                                                   delivery=ph in p.delivered_from))
             except ToolFailed as e:
                 failed = (rx, e)
                 break  # nothing after a failure: the patient hears which were placed and which not

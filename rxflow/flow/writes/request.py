@@ -114,15 +114,21 @@ class RequestWrite(Write):
         w.go(T.REQUEST_DONE)
 
     def failed(self, w: TurnWork, p: PendingRequest, check: Recheck, e: ToolFailed) -> None:
-        sent = e.details.get("request_id") if e.reason == "request_exists" else None
-        found = None
-        if sent:
-            try:
-                found = w.tools.list_requests(request_id=sent)
-            except ToolFailed:
-                found = None
-        if found is not None:
-            say_request_exists(w, found.requests[0])
-        else:
-            w.say("request_failed")
-        w.go(T.REQUEST_DECLINED)
+        say_not_sent(w, e, "request_failed")
+
+
+def say_not_sent(w: TurnWork, e: ToolFailed, otherwise: str) -> None:
+    """A request's write tool refused: the same request already sent is named (its number and date); any
+    other failure is said with the `otherwise` reply. Nothing was sent."""
+    sent = e.details.get("request_id") if e.reason == "request_exists" else None
+    found = None
+    if sent:
+        try:
+            found = w.tools.list_requests(request_id=sent)
+        except ToolFailed:
+            found = None
+    if found is not None:
+        say_request_exists(w, found.requests[0])
+    else:
+        w.say(otherwise)
+    w.go(T.REQUEST_DECLINED)

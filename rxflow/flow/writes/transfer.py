@@ -9,7 +9,7 @@ from rxflow.flow import replies
 from rxflow.flow.pending import Focus, PendingTransfer
 from rxflow.flow.transitions import Trigger as T
 from rxflow.flow.writes.base import Recheck, Write, digest, propose, write
-from rxflow.flow.writes.request import say_request_exists
+from rxflow.flow.writes.request import say_not_sent
 from rxflow.tools import ToolFailed
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class TransferWrite(Write):
     def done(self, w: TurnWork, p: PendingTransfer, d) -> None:
         q = d.request
         w.say("transfer_sent", request_id=q.request_id, medication=d.medication, source=p.from_pharmacy,
-              pharmacy=check_name(w, p.pharmacy_id))
+              pharmacy=d.to_pharmacy)  # the receipt names our pharmacy it comes to
         w.add(replies.say(w.lang, "request_follow", request_id=q.request_id))
         if d.created:
             w.conv.requests.append(q.request_id)
@@ -69,19 +69,4 @@ class TransferWrite(Write):
         w.go(T.REQUEST_DONE)
 
     def failed(self, w: TurnWork, p: PendingTransfer, check: Recheck, e: ToolFailed) -> None:
-        sent = e.details.get("request_id") if e.reason == "request_exists" else None
-        found = None
-        if sent:
-            try:
-                found = w.tools.list_requests(request_id=sent)
-            except ToolFailed:
-                found = None
-        if found is not None:
-            say_request_exists(w, found.requests[0])
-        else:
-            w.say("transfer_failed")
-        w.go(T.REQUEST_DECLINED)
-
-
-def check_name(w: TurnWork, pharmacy_id: str) -> str:
-    return w.tools.pharmacy_details(pharmacy_id=pharmacy_id).name
+        say_not_sent(w, e, "transfer_failed")
