@@ -63,6 +63,7 @@ def measure(chromium: str, width: int = 1440, height: int = 900) -> dict:
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **page_options())
     times: list[float] = []
     echoes: list[float] = []  # send to the patient's own message shown
+    panels: list[float] = []  # send to the inspector's panels drawn again
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=[
@@ -85,28 +86,38 @@ def measure(chromium: str, width: int = 1440, height: int = 900) -> dict:
             turn_js = """async ([msg, mark]) => {
                 const chat = document.querySelector('#chat');
                 const count = (m) => chat.innerText.split(m).length - 1;
-                const mine = count(msg), before = count(mark);
-                const box = document.querySelector('#message textarea');
-                box.value = msg;
-                box.dispatchEvent(new Event('input', {bubbles: true}));
-                await new Promise((r) => setTimeout(r, 100));
+                const mine = count(msg);
+                // The panels: the tool-call table is drawn again after every turn (its timings differ).
+                const tools = () => (document.querySelector('#tools') || {}).innerHTML || '';
+                const drawn = tools();
                 const t0 = performance.now();
                 document.querySelector('#send').click();
-                let shown = null, replied = null;
-                while (replied === null && performance.now() - t0 < 30000) {
+                let shown = null, replied = null, panels = null;
+                while ((replied === null || panels === null) && performance.now() - t0 < 30000) {
                     await new Promise((r) => requestAnimationFrame(r));
                     const t = performance.now() - t0;
                     if (shown === null && count(msg) > mine) shown = t;
-                    if (count(mark) > before) replied = t;
+                    // The chat holds the last turns only (the server draws it): the reply is the marker after
+                    // the message just sent, once that message has shown.
+                    const rows = [...chat.querySelectorAll('.message-row')];
+                    const last = rows.map((r) => r.classList.contains('user-row')).lastIndexOf(true);
+                    const after = rows.slice(last + 1).map((r) => r.innerText).join(' ');
+                    if (replied === null && last >= 0 && rows[last].innerText.trim() === msg && after.includes(mark)) {
+                        replied = t; }
+                    if (panels === null && tools() !== drawn) panels = t;
                 }
-                return [shown, replied];
+                return [shown, replied, panels];
             }"""
             for msg, mark in zip(SCRIPT, markers, strict=True):
-                shown, replied = page.evaluate(turn_js, [msg, mark])
+                page.fill("#message textarea", msg)  # typed as a patient would (the page's own input events)
+                page.wait_for_timeout(100)
+                shown, replied, drawn = page.evaluate(turn_js, [msg, mark])
                 if replied is None:
-                    raise RuntimeError(f"no reply to {msg!r} within 30 s")
+                    raise RuntimeError(f"no reply to {msg!r} within 30 s: the chat shows {page.inner_text('#chat')[-600:]!r}")
                 echoes.append((shown if shown is not None else replied) / 1000)
                 times.append(replied / 1000)
+                if drawn is not None:
+                    panels.append(drawn / 1000)
                 page.wait_for_timeout(600)  # a patient reads the reply; the panels finish drawing
             browser.close()
     finally:
@@ -115,6 +126,8 @@ def measure(chromium: str, width: int = 1440, height: int = 900) -> dict:
     return {"turns": len(times), "send_to_reply_s_p50": round(statistics.median(times), 3),
             "send_to_reply_s_p90": round(q[8], 3), "send_to_reply_s_max": round(max(times), 3),
             "send_to_message_s_p50": round(statistics.median(echoes), 3),
+            "send_to_panels_s_p50": round(statistics.median(panels), 3) if panels else None,
+            "send_to_panels_s_p90": round(statistics.quantiles(panels, n=10)[8], 3) if len(panels) > 1 else None,
             "page_load_s": round(load_s, 2), "page_bytes": weight["bytes"], "page_requests": weight["requests"],
             "viewport": f"{width}x{height}", "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores"}
 
