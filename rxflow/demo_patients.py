@@ -34,3 +34,15 @@ EXAMPLES_ES: dict[str, list[str]] = {
     "P007": ["resurtir el omeprazol", "necesito mi lexapro"],
     "P008": ["necesito mi levotiroxina", "necesito levotiroxina, gabapentina y tamsulosina"],
 }
+
+# What each demo patient shows, in Spanish (the examples' label when the page is in Spanish).
+ABOUT_ES: dict[str, str] = {
+    "P001": "Maria Gonzalez — todos los resurtidos permitidos (lisinopril, atorvastatina, metformina)",
+    "P002": "James Carter — ambigüedad y marca: dos pastillas para la presión, Synthroid sin sustitución",
+    "P003": "Linda Park — las reglas dicen que no: demasiado pronto, sin resurtidos, vencida",
+    "P004": "Robert Chen — sustancias controladas: Lista II, el límite de seis meses, un resurtido permitido",
+    "P005": "Aisha Mohammed — alergia e interacciones: alergia a la penicilina, warfarina + AINE",
+    "P006": "David Kim — seguro: autorización previa (Eliquis), fuera del formulario (Ozempic)",
+    "P007": "Susan Miller — terapia duplicada (dos IBP) y una farmacia sin existencias",
+    "P008": "Thomas Wright — una dosis que no coincide, y luego varias medicinas a la vez",
+}

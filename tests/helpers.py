@@ -32,3 +32,17 @@ def err(ctx, name: str, **args) -> dict:
 def lm_assistant(store, lm, program: str = "zero-shot", **settings) -> Assistant:
     """An Assistant whose program answers with `lm` (a scripted or fake LM: nothing leaves the machine)."""
     return Assistant(store, programs.load(program, lm=lm, vocabulary=vocabulary_of(store)), Settings(**settings))
+
+
+def page_functions(demo) -> dict:
+    """The page's event functions by name, and `reply(text, sid, token, bound, request)`: a typed message sent
+    the way the page sends it, through its outbox's dispatch step (rxflow/ui/app.py: OUTBOX)."""
+    import json
+
+    fn = {f.name: f.fn for f in demo.fns.values() if f.name}
+
+    def reply(text, sid, token, bound, request):
+        return fn["dispatch"](json.dumps({"kind": "typed", "text": text, "bound": bound}), sid, token, request)
+
+    fn["reply"] = reply
+    return fn

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from helpers import lm_assistant
+from helpers import lm_assistant, page_functions
 
 from rxflow.flow.states import State
 from rxflow.ui import render
@@ -24,9 +24,11 @@ def test_render_functions(talk, assistant):
     conv = assistant.conversation(turns.sid)
     msgs = render.chat_messages("yes", turns[-1])
     assert msgs[0] == {"role": "user", "content": "yes"}
-    assert any(m.get("metadata", {}).get("title", "").startswith("🔧 price_lookup") for m in msgs)
-    assert any("Safety · drug interaction with ibuprofen" in m.get("metadata", {}).get("title", "") for m in msgs)
-    assert msgs[-1]["content"] == turns[-1].reply
+    # One folded line between the message and the reply: what was checked, and the alerts raised.
+    [line] = [m["metadata"]["title"] for m in msgs if "metadata" in m]
+    assert line.startswith("checked: patient history") and "price lookup" in line
+    assert "Safety · drug interaction with ibuprofen" in line
+    assert len(msgs) == 3 and msgs[-1]["content"] == turns[-1].reply
     assert "class SELECT_PHARMACY current" in render.diagram(conv)
     assert render.slots_json(conv)["medication"] == "lisinopril"
     table = render.tool_table(turns[-1])
@@ -41,9 +43,8 @@ def test_render_functions(talk, assistant):
 
 def test_two_alerts_of_one_rule_are_told_apart_and_titled_by_kind(talk, assistant):
     turns = talk("P005", "I need my warfarin")  # refused at once: no dose question first
-    titles = [m["metadata"]["title"] for m in render.chat_messages("I need my warfarin", turns[-1]) if "metadata" in m
-              and not m["metadata"]["title"].startswith("🔧")]
-    assert titles == ["⛔ Safety · drug interaction with ibuprofen", "⛔ Safety · drug interaction with meloxicam"]
+    [line] = [m["metadata"]["title"] for m in render.chat_messages("I need my warfarin", turns[-1]) if "metadata" in m]
+    assert line.endswith("⛔ Safety · drug interaction with ibuprofen, ⛔ Safety · drug interaction with meloxicam")
     coverage = talk("P006", "refill eliquis")
     assert {render.ALERT_KIND[a.code] for a in coverage[-1].alerts} == {"Coverage"}  # not "Safety"
     panel = render.alerts_md(assistant.conversation(coverage.sid))
@@ -183,7 +184,7 @@ def test_buttons_work_for_a_tab_whose_server_state_was_dropped_and_a_slow_reply_
 
     assistant = build(store=store, program="offline", mode="demo")
     demo = build_demo(assistant, RateLimiter(0, 1))
-    fn = {f.name: f.fn for f in demo.fns.values()}
+    fn = page_functions(demo)
     req = SimpleNamespace(client=SimpleNamespace(host="203.0.113.5"), headers={})
     page = fn["start"]("P001", "", "Auto", req)
     sid, token = page[0], page[1]
@@ -195,8 +196,8 @@ def test_buttons_work_for_a_tab_whose_server_state_was_dropped_and_a_slow_reply_
     assert "ORD-30001" in out[0][-1]["content"] and not isinstance(out[1], str)  # the button wrote the session back
     bound = out[6]  # after the turn and the session's view
     sends = json_.loads(bound)["sends"]
-    first_quick = next(f.fn for f in demo.fns.values() if f.name == "pick")
-    out = first_quick(bound, "", token2, req)  # the first quick reply, the state dropped again
+    first_quick = json_.dumps({"kind": "quick", "i": 0, "text": sends[0], "bound": bound})
+    out = fn["dispatch"](first_quick, "", token2, req)  # the first quick reply, the state dropped again
     assert out[1] == sid and out[2] not in (token, token2) and out[3] is not None  # resumed, answered
     assert sends[0] == "yes" and "is cancelled" in out[0][-1]["content"]  # "Yes, cancel it", through the gate
     moved = fn["reply"]("what's due?", sid, out[2], "", req)  # the tab still has its session: nothing to write
@@ -224,7 +225,7 @@ def test_a_page_turn_runs_the_refill_rules_once_the_panels_reuse_the_turns_answe
 
         monkeypatch.setattr(REGISTRY[name], "fn", counted)
     demo = build_demo(build(store=store, program="offline", mode="demo"), RateLimiter(0, 1))
-    fn = {f.name: f.fn for f in demo.fns.values()}
+    fn = page_functions(demo)
     req = SimpleNamespace(client=SimpleNamespace(host="203.0.113.9"), headers={})
     sid, token = fn["start"]("P003", "", "Auto", req)[:2]
     per_turn = []
@@ -265,13 +266,14 @@ def test_the_path_diagram_names_every_state():
     assert all(f'"{render.stage_name(s)}"' in render.path_diagram(conv, last=len(State)) for s in State)
 
 
-def test_a_reload_redraws_the_tool_and_alert_bubbles(talk, assistant):
+def test_a_reload_redraws_each_turns_checked_line(talk, assistant):
     turns = talk("P005", "I need my warfarin", "yes")
     conv = assistant.conversation(turns.sid)
     chat = render.transcript(conv, assistant.turn_records(turns.sid), [])
-    titles = [m.get("metadata", {}).get("title", "") for m in chat]
+    titles = [m["metadata"]["title"] for m in chat if m.get("metadata")]
     assert [m["content"] for m in chat if m["role"] == "user"] == ["I need my warfarin", "yes"]
-    assert "🔧 patient_history" in titles and "⛔ Safety · drug interaction with meloxicam" in titles
+    assert len(chat) == 6 and len(titles) == 2  # per turn: the message, one line, the reply
+    assert titles[0].startswith("checked: patient history") and "drug interaction with meloxicam" in titles[0]
     assert chat[-1]["content"] == turns[-1].reply  # in full, not cut at 300 characters
 
 
@@ -455,15 +457,18 @@ def test_browser_drives_the_page(served_demo):
         ui.wait_state("START")
         ui.say("refill my sertraline", "NOT_ELIGIBLE")  # refused at once: too soon, no dose question first
         page.wait_for_function("document.querySelector('#alerts').innerText.includes('Eligibility')", timeout=15_000)
-        assert "too soon" in page.inner_text("#card")
+        page.get_by_role("tab", name="Patient").click()  # the whole card is the inspector's Patient tab
+        page.wait_for_function("document.querySelector('#card') && "
+                               "document.querySelector('#card').innerText.includes('too soon')", timeout=15_000)
+        page.get_by_role("tab", name="Inspector").click()
         assert page.locator("#path svg").count() >= 1  # mermaid drew this conversation's path
         page.screenshot(path=str(ARTIFACTS / "browser.png"), full_page=True)
-        # A reload resumes this tab's conversation with its tool and alert bubbles.
+        # A reload resumes this tab's conversation with each turn's "checked" line (tools and alerts).
         page.reload()
         ui.wait_state("NOT_ELIGIBLE")
         chat = page.inner_text("#chat")
-        assert "patient_history" in chat and "Eligibility · refill too soon" in chat and "Linda Park" in page.inner_text(
-            "body")
+        assert "checked: patient history" in chat and "Eligibility · refill too soon" in chat
+        assert "Linda Park" in page.inner_text("body")
         # A second tab is a new conversation, never this one.
         other = Page(browser.new_page(), url)
         assert "NOT_ELIGIBLE" not in other.page.inner_text("#slots")

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import MOCK
+from helpers import page_functions
 
 from rxflow.ratelimit import RateLimiter
 from rxflow.store import Store
@@ -157,6 +158,7 @@ def page(a, limiter=None):
 
     demo = build_demo(a, limiter or RateLimiter(0, 1))
     fns = {f.name: f for f in demo.fns.values() if f.name}
+    fns["reply"] = SimpleNamespace(fn=page_functions(demo)["reply"])  # a typed message, as the page sends it
     return demo, fns
 
 

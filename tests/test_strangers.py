@@ -22,6 +22,7 @@ from types import SimpleNamespace
 import duckdb
 import pytest
 from conftest import MOCK, ROOT, serve
+from helpers import page_functions
 
 from rxflow.flow import replies
 from rxflow.flow.states import State
@@ -55,7 +56,7 @@ def page_fns(assistant, limiter=None):
     from rxflow.ui.app import build_demo
 
     demo = build_demo(assistant, limiter or RateLimiter(0, 1))
-    return demo, {f.name: f.fn for f in demo.fns.values() if f.name}
+    return demo, page_functions(demo)
 
 
 def at_summary(a, client="203.0.113.7"):

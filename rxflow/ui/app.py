@@ -20,6 +20,7 @@ The API: `start_session(patient_id) -> session id` and `chat(session_id, message
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -38,7 +39,7 @@ from rxflow.assistant import (
     UnknownPatient,
     UnknownSession,
 )
-from rxflow.demo_patients import DEMO_PATIENTS, EXAMPLES_ES
+from rxflow.demo_patients import ABOUT_ES, DEMO_PATIENTS, EXAMPLES_ES
 from rxflow.flow import replies
 from rxflow.flow.states import IDLE
 from rxflow.flow.transitions import to_mermaid
@@ -50,6 +51,32 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 SCORES = ROOT / "programs" / "compiled" / "README.md"
 
 CSS = """
+.rx-hidden { display: none !important; }
+#top { align-items: center; gap: 8px; flex-wrap: nowrap; }
+#title { flex: 1 1 auto !important; min-width: 180px; }
+#patient { flex: 0 0 300px !important; }
+#language { flex: 0 0 130px !important; }
+#title p { margin: 0; font-size: 1.1em; }
+#world-row { align-items: center; gap: 6px; flex-wrap: nowrap; }
+/* One line: the patient gives way (cut with "…"; the Patient tab has the whole card), the clock does not. */
+#strip { flex: 1 1 0 !important; min-width: 0 !important; overflow: hidden; }
+#strip p { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+#strip p, #world p { margin: 0; font-size: 0.85em; }
+#world { flex: 0 0 auto !important; width: auto !important; }
+#world p { white-space: nowrap; }
+#world-row button { flex: 0 0 auto !important; min-width: 0 !important; padding: 1px 6px !important;
+  font-size: 0.8em !important; }
+/* "New conversation" is the one reset: the chat's own clear icon would empty the page, not the conversation. */
+#chat button[aria-label="Clear"], #chat button[title="Clear"] { display: none !important; }
+/* The one "checked: ..." line a turn adds to the chat stays one small line until opened. */
+#chat .thought-group { padding: 2px 8px !important; margin: 2px 0 !important; font-size: 0.8em; opacity: 0.8; }
+#chat .thought-group .title { min-height: 0 !important; height: auto !important; }
+#quick button { white-space: normal; text-align: left; min-height: 2.4em; }
+#quick.rx-pending { visibility: hidden; }
+/* Beside the chat on a desktop, the inspector scrolls on its own, so the chat stays on the screen. */
+@media (min-width: 701px) {
+  #inspector { position: sticky; top: 0; max-height: 100vh; overflow-y: auto; }
+}
 #inspector .prose table { font-size: 0.85em; }
 #path { min-height: 120px; }
 #path svg { max-height: 420px; }
@@ -57,11 +84,7 @@ CSS = """
 #tools td { overflow-wrap: anywhere; }
 #tools td, #tools th { border-bottom: 1px solid #e5e7eb; padding: 4px; vertical-align: top; text-align: left; }
 #tools pre { white-space: pre-wrap; max-height: 260px; overflow: auto; font-size: 0.9em; }
-#quick button { white-space: normal; text-align: left; min-height: 2.4em; }
-#quick.rx-pending { visibility: hidden; }
 #card table { font-size: 0.85em; }
-#world-row { align-items: center; gap: 6px; }
-#world-row button { flex: 0 0 auto !important; min-width: 4.5em !important; }
 #phone .phone { max-width: 380px; margin: 0 auto; border: 6px solid #1f2937; border-radius: 22px; padding: 8px 10px;
   background: #f3f4f6; color: #111827; }
 #phone .phone-head, #phone .phone-foot { font-size: 0.8em; color: #4b5563; text-align: center; padding: 2px 0; }
@@ -72,21 +95,24 @@ CSS = """
 #phone .no-texts { font-size: 0.85em; color: #6b7280; text-align: center; }
 footer { display: none !important; }
 @media (max-width: 700px) {
-  #chat, #chat > div { height: 40vh !important; max-height: 40vh !important; }
-  #patient-desc { font-size: 0.85em; }
+  #chat, #chat > div { height: 48vh !important; max-height: 48vh !important; min-height: 240px !important; }
+  #top { flex-wrap: wrap !important; }
+  #title { display: none; }
+  #top > div { min-width: 30% !important; }
   #quick { flex-direction: row !important; flex-wrap: wrap !important; gap: 4px !important; }
   #quick button { font-size: 0.8em; padding: 3px 6px; flex: 1 1 40% !important; min-width: 40% !important; }
-  #title p { display: none; }
   /* The clock goes under the message box, so the chat, the box and the quick replies keep the first screen. */
+  #talk { display: flex; flex-direction: column; }
   #world-row { order: 1; flex-wrap: wrap !important; }
-  #examples, #reset { order: 2; }
-  #world { font-size: 0.85em; }
+  #strip p, #world p { white-space: normal; }
+  #examples { order: 2; }
+  #world, #strip { font-size: 0.85em; }
 }
 """
 
-# On a phone the inspector and the patient card start folded, so the chat, the message box and the
+# On a phone the inspector starts folded (under the chat), so the chat, the message box and the
 # quick replies fit the first screen.
-FOLD_ON_PHONE = """() => { if (window.innerWidth < 700) { for (const id of ['card-acc', 'inspector-acc']) {
+FOLD_ON_PHONE = """() => { if (window.innerWidth < 700) { for (const id of ['inspector-acc']) {
   const b = document.querySelector('#' + id + ' > button, #' + id + ' .label-wrap');
   if (b && b.getAttribute('aria-expanded') !== 'false') { b.click(); } } } }"""
 
@@ -140,34 +166,51 @@ def about_md(program_label: str) -> str:
             f"JSON from `programs/compiled/`.\n\n{scores_md()}")
 
 
-WELCOME = {"en": "Hello {name}! I'm RxFlow, your pharmacy refill assistant. Which prescription would you like to "
-                 "refill? (Tap a suggestion below or type; English or Spanish.)",
-           "es": "¡Hola, {name}! Soy RxFlow, su asistente para resurtir recetas. ¿Qué receta quiere resurtir? "
-                 "(Toque una sugerencia o escriba; en español o en inglés.)"}
 QUICK_SLOTS = 6  # quick-reply buttons on the page (each shown or hidden per step)
-# The patient's message shows at once, drawn in the browser (no round trip); the reply follows.
-USER_JS = "(t) => ({role: 'user', metadata: null, content: [{type: 'text', text: t}], options: null})"
-# While a reply is on its way the quick replies are hidden (they belong to the step before it).
-HIDE_QUICK = "document.querySelector('#quick')?.classList.add('rx-pending');"
-ECHO_JS = (f"(m, c) => {{ if (!(m && m.trim())) {{ return [m, c, '']; }} {HIDE_QUICK} "
-           f"return ['', [...(c || []), ({USER_JS})(m)], m]; }}")
-# The words a Track / Cancel button sends, drawn the same way.
-SAY_JS = f"(t, c) => {{ if (!t) {{ return [c]; }} {HIDE_QUICK} return [[...(c || []), ({USER_JS})(t)]]; }}"
-# After the reply step: the quick replies show again. A message the server refused (the rate limit) is taken
-# off the chat it was drawn in and put back in the message box (unless something new was typed there).
-AFTER_JS = """(u, c, b) => { document.querySelector('#quick')?.classList.remove('rx-pending');
-  if (!u) { return [c, b]; }
+# The page's outbox. Every message (typed, a quick reply, Track/Cancel, the language switch) is drawn in the
+# chat at once and waits here for its turn: the hidden #dispatch button sends the first to the server, and
+# the next goes when its reply is in, so messages sent while a reply is on its way are answered one by one,
+# in the order sent, none lost. While any is waiting the quick replies are hidden (they belong to the step
+# before it). A dispatch that never came back (a dropped connection) stops blocking after a minute.
+OUTBOX = """const Q = (window.rxQ = window.rxQ || []);
+const pump = () => setTimeout(() => {
+  if (window.rxBusy && Date.now() - (window.rxSince || 0) < 60000) { return; }
+  if (!Q.length) { window.rxBusy = false; return; }
+  window.rxBusy = true; window.rxSince = Date.now(); document.querySelector('#dispatch')?.click(); }, 0);
+const mine = (t) => ({role: 'user', metadata: null, content: [{type: 'text', text: t}], options: null});
+const post = (item, c) => { Q.push(item); document.querySelector('#quick')?.classList.add('rx-pending'); pump();
+  return [...(c || []), mine(item.text)]; };"""
+# A typed message carries the step the page showed when it was sent (`b`, the quick replies' binding).
+SEND_JS = f"(m, c, b) => {{ {OUTBOX} if (!(m && m.trim())) {{ return [m, c]; }} return ['', post({{kind: 'typed', text: m, bound: b}}, c)]; }}"
+# The words a Track / Cancel button sends, queued the same way.
+SAY_JS = f"(t, c, b) => {{ {OUTBOX} if (!t) {{ return [c]; }} return [post({{kind: 'typed', text: t, bound: b}}, c)]; }}"
+# The first message waiting, for the server (the dispatch step's input).
+NEXT_JS = f"() => {{ {OUTBOX} return [Q.length ? JSON.stringify(Q[0]) : '']; }}"
+# After a reply: the message answered leaves the outbox; the chat is the server's, with the messages still
+# waiting drawn after it; the next is sent. A message the server refused (the rate limit, an ended session)
+# goes back into the message box (unless something new was typed there) with any still waiting, and the
+# outbox is emptied: nothing is sent behind the patient's back after a refusal.
+AFTER_JS = f"""(u, c, b) => {{ {OUTBOX} Q.shift(); window.rxBusy = false;
   const chat = [...(c || [])];
-  for (let i = chat.length - 1; i >= 0; i--) {
-    const m = chat[i]; const parts = Array.isArray(m.content) ? m.content : [{text: m.content}];
-    if (m.role === 'user' && parts.map((p) => (p && p.text) || '').join('') === u) { chat.splice(i, 1); break; } }
-  return [chat, b || u]; }"""
+  while (chat.length && chat[chat.length - 1].role === 'user') {{ chat.pop(); }}
+  if (u) {{ const back = [u, ...Q.splice(0).map((x) => x.text)].join(' '); b = b || back; }}
+  for (const x of Q) {{ chat.push(mine(x.text)); }}
+  if (Q.length) {{ pump(); }} else {{ document.querySelector('#quick')?.classList.remove('rx-pending'); }}
+  return [chat, b]; }}"""
 
 
 def quick_js(i: int) -> str:
-    """Quick reply `i`: show the words it sends (from the step's bound list) at once."""
-    return (f"(b, c) => {{ let s; try {{ s = JSON.parse(b || '{{}}').sends[{i}]; }} catch (e) {{}} "
-            f"if (!s) {{ return [c]; }} {HIDE_QUICK} return [[...(c || []), ({USER_JS})(s)]]; }}")
+    """Quick reply `i`: the words it sends (from the step's bound list), queued and drawn at once."""
+    return (f"(b, c) => {{ {OUTBOX} let s; try {{ s = JSON.parse(b || '{{}}').sends[{i}]; }} catch (e) {{}} "
+            f"if (!s) {{ return [c]; }} return [post({{kind: 'quick', i: {i}, text: s, bound: b}}, c)]; }}")
+
+
+# Choosing a language in the dropdown once the conversation has begun says so in the chat, the way a patient
+# would type it: the open question (a summary included) is shown again in that language and needs a new yes.
+SWITCH_WORDS = {"English": "in English", "Español": "en español"}
+LANGUAGE_JS = (f"(l, c, b) => {{ {OUTBOX} const said = {SWITCH_WORDS!r}[l]; "
+               "if (!said || !(c || []).some((m) => m.role === 'user')) { return [l, c]; } "
+               "return [l, post({kind: 'typed', text: said, bound: b}, c)]; }")
 LANGUAGES = {"Auto": None, "English": "en", "Español": "es"}
 LABELS = {"en": "English", "es": "Español"}
 
@@ -245,15 +288,19 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         buttons += [gr.update(visible=False)] * (QUICK_SLOTS - len(pairs))
         return [json.dumps({"turn": v.conversation.turns, "sends": [m for _, m in pairs]}), *buttons]
 
-    def panels(v: SessionView, turn=None):
+    def panels(v: SessionView, turn=None, drawn: str | None = None, **values):
+        """The inspector, the patient strip and the world for the view; the page's words too when the
+        conversation's language is not the one the page is drawn in (`drawn`), with `values` (chrome's)."""
         conv = v.conversation
         receipt, _ = render.order_md(v)
         can_act = v.open_order is not None
         program = render.program_md(turn, conv, v.program)
         slots = {**render.slots_json(conv), "language": conv.lang}
-        return (render.patient_card(v), render.path_diagram(conv), slots, render.tools_html(turn),
-                render.alerts_md(conv), receipt, gr.update(interactive=can_act), gr.update(interactive=can_act),
-                program, render.explain_md(v), render.orders_table(v), render.requests_table(v), *world_of(v))
+        words = chrome(conv.lang, **values) if conv.lang != drawn or values else [gr.skip()] * CHROME
+        return (render.patient_card(v), render.patient_strip(v), render.path_diagram(conv), slots,
+                render.tools_html(turn), render.alerts_md(conv), receipt, gr.update(interactive=can_act),
+                gr.update(interactive=can_act), program, render.explain_md(v), render.orders_table(v),
+                render.requests_table(v), *world_of(v), *words)
 
     def world_of(v: SessionView):
         """What the page says in the session's language about its world: the time (and whose record is in
@@ -265,13 +312,32 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                 *[gr.update(value=labels[step]) for step in render.CLOCK_STEPS])
 
     def welcome(v: SessionView) -> list[dict]:
-        return [{"role": "assistant", "content": WELCOME[v.conversation.lang].format(name=v.first_name)}]
+        return [{"role": "assistant", "content": replies.say(v.conversation.lang, "page.welcome", name=v.first_name)}]
 
     def examples_for(patient_id: str, lang: str):
+        """What to try with this demo patient, and what the patient shows, in the page's language."""
         desc, examples = DEMO_PATIENTS.get(patient_id, ("", []))
         if lang == "es":
-            examples = EXAMPLES_ES.get(patient_id, examples)
-        return f"**{desc}**", gr.Dataset(samples=[[e] for e in examples])
+            desc, examples = ABOUT_ES.get(patient_id, desc), EXAMPLES_ES.get(patient_id, examples)
+        about = desc.split(" — ", 1)[-1]
+        return gr.Dataset(samples=[[e] for e in examples], label=replies.say(lang, "page.try", about=about))
+
+    def chrome(lang: str, patient: str | None = None, shown: str | None = None, chat: list | None = None) -> tuple:
+        """Every word of the page around the chat, in the conversation's language (chrome_outputs' order), with
+        the values a start gives the patient picker, the language picker and the chat."""
+        say = functools.partial(replies.say, lang)
+
+        def with_value(x, **labels):
+            return gr.update(**labels, **({} if x is None else {"value": x}))
+
+        return (say("page.title"), with_value(patient, label=say("page.patient")),
+                with_value(shown, label=say("page.language")), gr.update(value=say("page.reset")),
+                with_value(chat, label=say("page.chat")),
+                gr.update(placeholder=say("page.placeholder")), gr.update(value=say("page.send")),
+                gr.update(label=say("page.inspector")), say("page.switch_ask"), gr.update(value=say("page.switch_yes")),
+                gr.update(value=say("page.switch_no")), lang)
+
+    CHROME = len(chrome("en"))
 
     def start(patient_id: str, token: str, language: str, request: gr.Request):
         """Resume the tab's session after a reload (whichever patient it was for) when the tab holds a
@@ -290,9 +356,9 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             v = view(sid)
             chat = welcome(v)
         conv = v.conversation
-        shown_language = LABELS[conv.lang] if resumed is not None else gr.skip()  # a reload shows the session's
-        return (sid, token, conv.patient_id, shown_language, *examples_for(conv.patient_id, conv.lang), chat,
-                gr.update(visible=False), *quick(v), *panels(v))
+        shown_language = LABELS[conv.lang] if resumed is not None else None  # a reload shows the session's
+        return (sid, token, examples_for(conv.patient_id, conv.lang), gr.update(visible=False), *quick(v),
+                *panels(v, patient=conv.patient_id, shown=shown_language, chat=chat))
 
     def current(sid: str, token: str) -> tuple[str, str]:
         """The tab's session and token. The session in the tab's server-side state counts only with the
@@ -349,8 +415,8 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         except StoreUnavailable:
             raise refused("store_unavailable") from None
         except StaleStep:
-            gr.Warning("That button was for an earlier step; please use the current ones.")
             turn, v, records = None, view(sid), read(assistant.turn_records, sid)
+            gr.Warning(replies.say(v.conversation.lang, "page.stale_button"))
         except SessionExpired:
             # A session that never took a turn (a page opened and left) expires sooner: nothing was lost,
             # so the page goes on in a new one. One with a conversation is refused clearly.
@@ -368,10 +434,10 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         kept = (sid, token) if sid != given or not given else (gr.skip(), gr.skip())
         return chat, *kept, turn, v, "", *quick(v)
 
-    def after(sid: str, token: str, turn, v: SessionView | None, request: gr.Request):
+    def after(sid: str, token: str, turn, v: SessionView | None, request: gr.Request, drawn: str | None = None):
         """The panels. After a turn they reuse its view (read with it, under the session's lock): that step
         rides on the turn's place in the rate limit, once. Called any other way it takes a place of its
-        own, and a refusal leaves the panels as they are."""
+        own, and a refusal leaves the panels as they are. `drawn`: the language the page's words are in."""
         if not sid:
             return [gr.update()] * (len(panel_outputs) + 1)
         if v is None or v.conversation.session_id != sid:
@@ -382,23 +448,32 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             except gr.Error:
                 return [gr.update()] * (len(panel_outputs) + 1)
             v = view(sid, turn)
-        return *panels(v, turn), None
+        return *panels(v, turn, drawn), None
 
-    def pick_quick(i: int):
-        def pick(bound: str, sid: str, token: str, request: gr.Request):
-            """A quick reply sends its words only for the step it was drawn for: a stale button (an
-            earlier step's "yes") is refused, never read as an answer to another question. The check
-            runs inside the turn, under the session's lock (Assistant.handle's at_turn)."""
-            try:
-                drawn = json.loads(bound or "{}")
-            except ValueError:
-                drawn = None
-            ok = isinstance(drawn, dict) and isinstance(drawn.get("turn"), int) and i < len(drawn.get("sends") or [])
-            text = drawn["sends"][i] if ok else ""
-            return reply(text if isinstance(text, str) else "", sid, token, bound, request,
-                         at_turn=drawn["turn"] if ok else -1, typed=False)
-
-        return pick
+    def dispatch(item: str, sid: str, token: str, request: gr.Request):
+        """The first message of the page's outbox (OUTBOX): typed, a quick reply or an order button's words.
+        A typed message carries the step it was typed at. A quick reply sends its words only for the step it
+        was drawn for: a stale button (an earlier step's "yes") is refused, never read as an answer to
+        another question; the check runs inside the turn, under the session's lock (Assistant.handle's
+        at_turn). The page hides the quick replies while anything waits, so a button is never queued behind
+        a typed message."""
+        try:
+            queued = json.loads(item or "{}")
+        except ValueError:
+            queued = None
+        if not isinstance(queued, dict) or not isinstance(queued.get("text"), str):
+            return nothing()
+        text, bound = queued["text"], queued.get("bound") if isinstance(queued.get("bound"), str) else ""
+        if queued.get("kind") != "quick":
+            return reply(text, sid, token, bound, request)
+        try:
+            drawn = json.loads(bound or "{}")
+        except ValueError:
+            drawn = None
+        i = queued.get("i")
+        ok = (isinstance(drawn, dict) and isinstance(drawn.get("turn"), int) and isinstance(i, int)
+              and 0 <= i < len(drawn.get("sends") or []) and drawn["sends"][i] == text)
+        return reply(text if ok else "", sid, token, bound, request, at_turn=drawn["turn"] if ok else -1, typed=False)
 
     def order_action(kind: str):
         def act(sid: str, token: str, request: gr.Request):
@@ -429,12 +504,19 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         return *start(p, "", language, request), p
 
     def choose_language(language: str, sid: str, token: str, request: gr.Request):
+        """The language dropdown: the whole page in that language at once (its words, the examples, the
+        quick replies, the patient and the inspector); before the first message the greeting too. Once
+        the conversation has begun, the page has also queued the switch in words (LANGUAGE_JS), so the
+        open question is shown again in the new language, and a summary needs a new yes."""
         admit(request)
         if sid and LANGUAGES.get(language) and read(assistant.holds, sid, token):
             conv = read(assistant.choose, sid, language=LANGUAGES[language])
             v = view(sid)
-            return (*examples_for(conv.patient_id, conv.lang), *quick(v), render.orders_table(v), *world_of(v))
-        return gr.update(), gr.update(), *[gr.update()] * (QUICK_SLOTS + 1 + 1 + len(world_outputs))
+            chat = welcome(v) if conv.turns == 0 else None
+            drawn = [gr.skip() if id(c) in turn_only else x
+                     for c, x in zip(panel_outputs, panels(v, chat=chat), strict=True)]
+            return examples_for(conv.patient_id, conv.lang), *quick(v), *drawn
+        return [gr.update()] * (1 + len(quick_outputs) + len(panel_outputs))
 
     def clock_control(step: str):
         minutes = render.CLOCK_STEPS[step]
@@ -484,43 +566,52 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         session, asked = gr.State(""), gr.State("")
         # Read by the page's own scripts, so kept in (hidden) components, not server-side state.
         bound, pending_text = gr.Textbox(visible=False), gr.Textbox(visible=False)
+        queued = gr.Textbox(visible=False)  # the outbox's first message, for the dispatch step
         unsent = gr.Textbox(visible=False)  # a message the server refused: the page takes it off the chat
         last_turn, last_view = gr.State(None), gr.State(None)
+        drawn_lang = gr.State(None)  # the language the page's words are drawn in
         stored = gr.Textbox(visible=False)
-        gr.Markdown("## 💊 RxFlow — medication refill assistant\nPick a demo patient, then chat (English or "
-                    "Spanish). The inspector shows what the assistant understood, which tools it called and why.",
-                    elem_id="title")
-        with gr.Row():
-            with gr.Column(scale=3, min_width=340):
-                with gr.Row():
-                    patient = gr.Dropdown(choices=choices, value="P001", label="Demo patient", scale=3,
-                                          elem_id="patient")
-                    language = gr.Dropdown(list(LANGUAGES), value="Auto", label="Language", scale=1, min_width=110,
-                                           elem_id="language")
-                with gr.Group(visible=False) as confirm_switch:
-                    gr.Markdown("A refill is in progress for this patient. Switch patient and drop it?")
-                    with gr.Row():
-                        switch_yes = gr.Button("Switch patient", variant="stop", size="sm", elem_id="switch-yes")
-                        switch_no = gr.Button("Stay", size="sm", elem_id="switch-no")
-                patient_desc = gr.Markdown(elem_id="patient-desc")
-                with gr.Accordion("Patient card", open=True, elem_id="card-acc"):
-                    card = gr.Markdown(elem_id="card")
+        # The first screen is the conversation: one header row, the patient in one line with the world's clock,
+        # then the chat, the quick replies and the message box. The full patient card is the inspector's first
+        # tab; the inspector sits beside the chat on a desktop and folds under it on a phone.
+        with gr.Row(elem_id="top", equal_height=True):
+            title = gr.Markdown(replies.say("en", "page.title"), elem_id="title")
+            # Labelled for screen readers; the choices say what they are, so no label takes a line.
+            patient = gr.Dropdown(choices=choices, value="P001", label=replies.say("en", "page.patient"), scale=2,
+                                  show_label=False, container=False, elem_id="patient")
+            language = gr.Dropdown(list(LANGUAGES), value="Auto", label=replies.say("en", "page.language"), scale=1,
+                                   min_width=110, show_label=False, container=False, elem_id="language")
+            reset = gr.Button(replies.say("en", "page.reset"), size="sm", scale=0, min_width=120, elem_id="reset")
+        with gr.Group(visible=False, elem_id="confirm-switch") as confirm_switch:
+            switch_ask = gr.Markdown(replies.say("en", "page.switch_ask"))
+            with gr.Row():
+                switch_yes = gr.Button(replies.say("en", "page.switch_yes"), variant="stop", size="sm",
+                                       elem_id="switch-yes")
+                switch_no = gr.Button(replies.say("en", "page.switch_no"), size="sm", elem_id="switch-no")
+        with gr.Row(elem_id="main"):
+            with gr.Column(scale=3, min_width=340, elem_id="talk"):
                 with gr.Row(elem_id="world-row", equal_height=True):
+                    strip = gr.Markdown(elem_id="strip")
                     world = gr.Markdown(elem_id="world")
                     clock_buttons = [gr.Button(label, size="sm", scale=0, min_width=70, elem_id=f"clock-{step}")
                                      for step, label in render.clock_labels("en").items()]
-                chatbot = gr.Chatbot(label="Chat", height=480, latex_delimiters=[], elem_id="chat")
+                # The chat grows with the window (never under 400 px); the chat's own clear icon is hidden
+                # by CSS: "New conversation" is the one reset.
+                chatbot = gr.Chatbot(label=replies.say("en", "page.chat"), height="calc(100vh - 330px)",
+                                     min_height=400, show_label=False, latex_delimiters=[], buttons=["copy_all"], elem_id="chat")
                 with gr.Row(elem_id="quick"):
                     quick_buttons = [gr.Button(visible=False, size="sm", elem_id=f"quick-{i}")
                                      for i in range(QUICK_SLOTS)]
-                with gr.Row():
-                    box = gr.Textbox(placeholder="e.g. I need to refill my lisinopril", show_label=False, scale=5,
+                with gr.Row(elem_id="compose", equal_height=True):
+                    box = gr.Textbox(placeholder=replies.say("en", "page.placeholder"), show_label=False, scale=5,
                                      max_length=assistant.settings.max_message_chars * 2, elem_id="message")
-                    send_btn = gr.Button("Send", variant="primary", scale=1, elem_id="send")
+                    send_btn = gr.Button(replies.say("en", "page.send"), variant="primary", scale=1, min_width=80,
+                                         elem_id="send")
                 examples = gr.Dataset(components=[box], samples=[], label="Try", elem_id="examples")
-                reset = gr.Button("Reset conversation", elem_id="reset")
+                dispatch_btn = gr.Button("dispatch", elem_id="dispatch", elem_classes="rx-hidden")
             with gr.Column(scale=2, min_width=340, elem_id="inspector"), \
-                    gr.Accordion("Inspector", open=True, elem_id="inspector-acc"), gr.Tabs() as tabs:
+                    gr.Accordion(replies.say("en", "page.inspector"), open=True, elem_id="inspector-acc") as inspector, \
+                    gr.Tabs() as tabs:
                 with gr.Tab("Inspector"):
                     if modes:
                         mode = gr.Radio(modes, value=assistant.programs.mode if assistant.programs.mode in modes
@@ -538,6 +629,8 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                             track_btn = gr.Button("Track order", size="sm", interactive=False, elem_id="track")
                             cancel_btn = gr.Button("Cancel order", size="sm", interactive=False, elem_id="cancel")
                     program = gr.Markdown(elem_id="program")
+                with gr.Tab("Patient", elem_id="card-tab"):
+                    card = gr.Markdown(elem_id="card")
                 with gr.Tab(replies.say("en", "page.phone_tab"), id="phone", elem_id="phone-tab") as phone_tab:
                     phone = gr.HTML(elem_id="phone")
                 with gr.Tab("Explain"):
@@ -549,56 +642,59 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                 with gr.Tab("About"):
                     gr.Markdown(about_md(assistant.program_label), elem_id="about")
         world_outputs = [world, phone, phone_tab, *clock_buttons]
-        panel_outputs = [card, path, slots, tools, alerts, order, track_btn, cancel_btn, program, explain, orders,
-                         requests, *world_outputs]
+        chrome_outputs = [title, patient, language, reset, chatbot, box, send_btn, inspector, switch_ask, switch_yes,
+                          switch_no, drawn_lang]
+        panel_outputs = [card, strip, path, slots, tools, alerts, order, track_btn, cancel_btn, program, explain, orders,
+                         requests, *world_outputs, *chrome_outputs]
         quick_outputs = [bound, *quick_buttons]
-        start_outputs = [session, stored, patient, language, patient_desc, examples, chatbot, confirm_switch,
-                         *quick_outputs, *panel_outputs]
+        start_outputs = [session, stored, examples, confirm_switch, *quick_outputs, *panel_outputs]
+        turn_only = {id(c) for c in (path, slots, tools, alerts, program)}
         # The tab keeps the resume token (never the session id) in sessionStorage: per tab, survives a reload.
         remember = "(t) => { if (t) { sessionStorage.setItem('rxflow_resume', t); } return t; }"
         ui = {"api_visibility": "private"}  # the page's own events; the API is start_session and chat
         fast = {**ui, "queue": False, "show_progress": "hidden"}
+        quiet = {**ui, "show_progress": "hidden"}
 
         def fresh(p: str, language: str, request: gr.Request):
             return start(p, "", language, request)
 
+        # A new conversation (or another patient) starts with an empty outbox.
+        forget = f"() => {{ {OUTBOX} Q.splice(0); window.rxBusy = false; }}"
         demo.load(start, [patient, stored, language], start_outputs,
                   js="(p, t, l) => [p, sessionStorage.getItem('rxflow_resume') || '', l]", **ui).then(
             None, [stored], [stored], js=remember).then(None, js=FOLD_ON_PHONE)
         patient.input(switch, [patient, session, stored, language], [*start_outputs, asked], **ui).then(
-            None, [stored], [stored], js=remember)
-        switch_yes.click(fresh, [asked, language], start_outputs, **ui).then(None, [stored], [stored], js=remember)
+            None, [stored], [stored], js=remember).then(None, js=forget)
+        switch_yes.click(fresh, [asked, language], start_outputs, **ui).then(None, [stored], [stored], js=remember).then(
+            None, js=forget)
         switch_no.click(lambda: gr.update(visible=False), None, [confirm_switch], **fast)
-        reset.click(fresh, [patient, language], start_outputs, **ui).then(None, [stored], [stored], js=remember)
+        reset.click(fresh, [patient, language], start_outputs, **ui).then(None, [stored], [stored], js=remember).then(
+            None, js=forget)
         examples.click(lambda x: x[0], [examples], [box], **fast)
-        language.input(choose_language, [language, session, stored],
-                       [patient_desc, examples, *quick_outputs, orders, *world_outputs], **ui)
+        language.input(None, [language, chatbot, bound], [language, chatbot], js=LANGUAGE_JS, **ui).then(
+            choose_language, [language, session, stored], [examples, *quick_outputs, *panel_outputs], **ui)
         if modes:
             mode.input(choose_program, [mode, session, stored], [program], **ui)
 
-        # The chat is never sent to the server: the reply step returns it as the server holds it.
+        # Sending draws the message and queues it (OUTBOX); the dispatch step sends the outbox's first message,
+        # then the page takes it off the outbox, sends the next, and the panels are drawn. The chat is never
+        # sent to the server: the reply step returns it as the server holds it.
         turn_outputs = [chatbot, session, stored, last_turn, last_view, unsent, *quick_outputs]
-        quiet = {**ui, "show_progress": "hidden"}
-
-        def then_panels(event):
-            event.then(None, [unsent, chatbot, box], [chatbot, box], js=AFTER_JS).then(
-                after, [session, stored, last_turn, last_view], [*panel_outputs, last_view], **quiet).then(
-                None, [stored], [stored], js=remember)
-
-        for event in (send_btn.click, box.submit):  # a typed message carries the step it was typed at (bound)
-            then_panels(event(None, [box, chatbot], [box, chatbot, pending_text], js=ECHO_JS, **ui).then(
-                reply, [pending_text, session, stored, bound], turn_outputs, **quiet))
+        for event in (send_btn.click, box.submit):
+            event(None, [box, chatbot, bound], [box, chatbot], js=SEND_JS, **ui)
         for i, b in enumerate(quick_buttons):
-            then_panels(b.click(None, [bound, chatbot], [chatbot], js=quick_js(i), **ui).then(
-                pick_quick(i), [bound, session, stored], turn_outputs, **quiet))
+            b.click(None, [bound, chatbot], [chatbot], js=quick_js(i), **ui)
         for b, kind in ((track_btn, "track"), (cancel_btn, "cancel")):
-            then_panels(b.click(order_action(kind), [session, stored], [pending_text, session, stored], **fast).then(
-                None, [pending_text, chatbot], [chatbot], js=SAY_JS, **ui).then(
-                reply, [pending_text, session, stored, bound], turn_outputs, **quiet))
+            b.click(order_action(kind), [session, stored], [pending_text, session, stored], **fast).then(
+                None, [pending_text, chatbot, bound], [chatbot], js=SAY_JS, **ui)
+        dispatch_btn.click(None, None, [queued], js=NEXT_JS, **ui).then(
+            dispatch, [queued, session, stored], turn_outputs, **quiet).then(
+            None, [unsent, chatbot, box], [chatbot, box], js=AFTER_JS).then(
+            after, [session, stored, last_turn, last_view, drawn_lang], [*panel_outputs, last_view], **quiet).then(
+            None, [stored], [stored], js=remember)
 
         # The clock control: the tab's session's world moves on; the panels and quick replies are drawn again.
         clock_outputs = [*panel_outputs, *quick_outputs, tabs, session, stored]
-        turn_only = {id(c) for c in (path, slots, tools, alerts, program)}
         for b, step in zip(clock_buttons, render.CLOCK_STEPS, strict=True):
             b.click(clock_control(step), [session, stored, language], clock_outputs, **quiet).then(
                 None, [stored], [stored], js=remember)

@@ -42,19 +42,28 @@ def text_of(message: dict[str, Any]) -> str:
     return content if isinstance(content, str) else ""
 
 
-def chat_messages(user: str, turn: Turn) -> list[dict[str, Any]]:
-    """The turn as chat messages: the user's, one collapsible bubble per tool call, alerts, the reply."""
-    out: list[dict[str, Any]] = [{"role": "user", "content": user}]
-    for c in turn.tool_calls:
-        title = f"🔧 {c['name']}" + ("" if c["ok"] else f" — {c['error']['code']}")
-        body = summarize_result(c)
-        out.append({"role": "assistant", "content": body,
-                    "metadata": {"title": title, "duration": round(c["ms"] / 1000, 3), "status": "done"}})
-    for a in turn.alerts:
-        out.append({"role": "assistant", "content": f"{a.reason}\n\n_Rule: {a.rule}_",
-                    "metadata": {"title": alert_title(a), "status": "done"}})
-    out.append({"role": "assistant", "content": turn.reply})
-    return out
+def checked(calls: list[dict[str, Any]], alerts: list[Alert], lang: str = "en") -> list[dict[str, Any]]:
+    """At most one folded line per turn under the patient's message: what the assistant checked ("checked:
+    patient history, price lookup") and the alerts it raised. The inspector has every call in full; the chat
+    keeps the conversation, so a turn never adds more than this one line to it."""
+    if not calls and not alerts:
+        return []
+    names = list(dict.fromkeys(c["name"].replace("_", " ") for c in calls))
+    failed = sum(1 for c in calls if not c.get("ok", True))
+    title = replies.say(lang, "page.checked", tools=", ".join(names) or "—")
+    if failed:
+        title += " · " + replies.say(lang, "page.checked_failed", count=failed)
+    if alerts:
+        title += " · " + ", ".join(dict.fromkeys(alert_title(a) for a in alerts))
+    body = [f"- `{c['name']}` {c.get('ms', 0):.0f} ms" + ("" if c.get("ok", True) else " ❌") for c in calls]
+    body += [f"- {alert_title(a)}: {a.reason}" for a in alerts]
+    return [{"role": "assistant", "content": "\n".join(body), "metadata": {"title": title, "status": "done"}}]
+
+
+def chat_messages(user: str, turn: Turn, lang: str = "en") -> list[dict[str, Any]]:
+    """The turn as chat messages: the patient's, one folded "checked: ..." line, the reply."""
+    return [{"role": "user", "content": user}, *checked(turn.tool_calls, turn.alerts, lang),
+            {"role": "assistant", "content": turn.reply}]
 
 
 def summarize_result(call: dict[str, Any], limit: int = 600) -> str:
@@ -345,8 +354,8 @@ def quick_replies(view: SessionView) -> list[tuple[str, str]]:
 def transcript(conv: Conversation, records: list[dict[str, Any]], welcome: list[dict[str, Any]],
                turn: Turn | None = None, sent: str = "") -> list[dict]:
     """The chat as the conversation holds it, on every turn and after a reload alike: each turn's message,
-    its tool-call and alert bubbles (from the stored turn records, which keep each call's name, outcome and
-    timing) and its reply. Bounded: the history keeps the last turns, each clipped.
+    its one "checked" line (from the stored turn records, which keep each call's name, outcome and timing,
+    and the alerts) and its reply. Bounded: the history keeps the last turns, each clipped.
 
     `turn`: the turn just taken, drawn in full (its tool results too). One the store could not keep (it was
     unavailable) is not in the history: it is added at the end, with the message `sent`."""
@@ -356,21 +365,14 @@ def transcript(conv: Conversation, records: list[dict[str, Any]], welcome: list[
     stored = turn is not None and bool(records) and _at(records[-1]) == turn.at
     for k, (user, reply) in enumerate(conv.history):
         if stored and k == len(conv.history) - 1:
-            chat += chat_messages(user, turn)
+            chat += chat_messages(user, turn, conv.lang)
             continue
         chat.append({"role": "user", "content": user})
         rec = answered[k - offset] if k >= offset else {}
-        for c in rec.get("tool_calls", []):
-            title = f"🔧 {c['name']}" + ("" if c.get("ok") else " — failed")
-            chat.append({"role": "assistant", "content": f"args: `{json.dumps(c.get('args'), default=str)}`",
-                         "metadata": {"title": title, "duration": round(c.get("ms", 0) / 1000, 3), "status": "done"}})
-        for a in rec.get("alerts", []):
-            alert = Alert.model_validate(a)
-            chat.append({"role": "assistant", "content": f"{alert.reason}\n\n_Rule: {alert.rule}_",
-                         "metadata": {"title": alert_title(alert), "status": "done"}})
+        chat += checked(rec.get("tool_calls", []), [Alert.model_validate(a) for a in rec.get("alerts", [])], conv.lang)
         chat.append({"role": "assistant", "content": reply})
     if turn is not None and not stored:
-        chat += chat_messages(sent, turn)
+        chat += chat_messages(sent, turn, conv.lang)
     return chat
 
 
@@ -421,6 +423,17 @@ def world_md(view: SessionView, place: str) -> str:
     line = replies.say(lang, "page.clock", moment=replies.moment(view.now, lang), place=place)
     acting = acting_line(view)
     return f"{line} · **{acting}**" if acting else line
+
+
+def patient_strip(view: SessionView) -> str:
+    """The patient in one line above the chat (the full card is the inspector's Patient tab): name, plan and
+    allergies, in the page's language, from the patient's own record."""
+    h, lang = view.history, view.conversation.lang
+    if h is None:
+        return replies.say(lang, "page.record_unavailable")
+    allergies = ", ".join(h.allergies) or replies.say(lang, "page.no_allergies")
+    return replies.say(lang, "page.strip", name=h.name, plan=h.plan or replies.say(lang, "page.no_plan"),
+                       allergies=allergies)
 
 
 def text_message(m, lang: str) -> str:
