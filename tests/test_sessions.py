@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import serve
+from helpers import page_functions
 
 from rxflow.flow.states import State
 
@@ -82,14 +83,19 @@ def test_1_a_tab_resumes_only_with_the_token_the_server_gave_it(served_demo):
     _, assistant = served_demo
     demo = build_demo(assistant)
     start = ui_fn(demo, "start")
+    shown = [getattr(b, "elem_id", None) for b in next(f for f in demo.fns.values() if f.name == "start").outputs]
+
+    def patient(out) -> str:  # the patient the page shows (the picker's value)
+        return out[shown.index("patient")]["value"]
+
     victim = start("P001", "", "Auto", browser_request())
     sid, token = victim[0], victim[1]
     assistant.handle(sid, "refill my lisinopril")
     for stolen in (sid, sid[:31], "x" * 100_000, ""):
         other = start("P002", stolen, "Auto", browser_request("198.51.100.2"))
-        assert other[0] != sid and other[2] == "P002", "a session id resumed someone's conversation"
+        assert other[0] != sid and patient(other) == "P002", "a session id resumed someone's conversation"
     again = start("P002", token, "Auto", browser_request())  # the tab itself, after a reload
-    assert again[0] == sid and again[2] == "P001" and again[1] != token
+    assert again[0] == sid and patient(again) == "P001" and again[1] != token
     assert start("P002", token, "Auto", browser_request())[0] != sid  # the old token is spent
     assert assistant.resume(sid) is None
 
@@ -253,7 +259,7 @@ def test_4_api_and_page_are_rate_limited_per_client():
             c.predict("P001", api_name="/start_session")
         # The page's own events pass the same limit (per client address).
         demo = build_demo(assistant, RateLimiter(per_minute=6, burst=2))
-        start, send = ui_fn(demo, "start"), ui_fn(demo, "reply")
+        start, send = ui_fn(demo, "start"), page_functions(demo)["reply"]
         page = start("P001", "", "Auto", browser_request("192.0.2.1"))
         send("hello", page[0], page[1], "", browser_request("192.0.2.1"))
         # A refused message is a notice (gr.Warning) and comes back as "unsent": the page takes it off the chat.
@@ -284,7 +290,7 @@ def test_4_page_states_are_bounded_and_a_tab_whose_state_was_dropped_resumes():
     from rxflow.ui.app import build_demo
 
     demo = build_demo(_small_world_assistant())
-    start, send = ui_fn(demo, "start"), ui_fn(demo, "reply")
+    start, send = ui_fn(demo, "start"), page_functions(demo)["reply"]
     page = start("P001", "", "Auto", browser_request())
     out = send("refill my lisinopril", "", page[1], "", browser_request())  # no server-side state left
     assert out[1] == page[0] and out[2] != page[1] and "lisinopril" in out[0][-1]["content"]
@@ -423,7 +429,7 @@ def test_3_two_tabs_as_one_patient_each_order_and_neither_sees_the_other(served_
 
     def new_order_row(page) -> str:
         """The Orders tab's row for ORD-30001 (the table's cells, as text, up to the next order)."""
-        page.get_by_role("tab", name="Orders").click()
+        page.get_by_role("tab", name="Patient").click()
         page.wait_for_function("document.querySelector('#orders') && "
                                "document.querySelector('#orders').innerText.includes('ORD-30001')", timeout=15_000)
         text = page.inner_text("#orders")

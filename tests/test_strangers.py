@@ -397,7 +397,7 @@ def test_5_malformed_page_events_write_one_short_line_each_under_a_budget(app, b
     bounded_logs.setup("INFO", 10)
     bounded_logs.quiet_gradio()
     capfd.readouterr()
-    reply_index = next(i for i, f in demo.fns.items() if f.name == "reply")
+    reply_index = next(i for i, f in demo.fns.items() if f.name == "dispatch")
     for k in range(40):
         body = json.dumps({"data": ["M" * 60_000], "fn_index": reply_index, "session_hash": f"malformed{k:04d}",
                            "event_data": None, "trigger_id": 1}).encode()
@@ -476,13 +476,15 @@ def test_6_through_the_page_a_failing_store_is_a_notice_never_a_bare_error():
     sid, token = fn["start"]("P001", "", "Auto", req)[:2]
     for m in TO_SUMMARY:
         fn["reply"](m, sid, token, "", req)
+    fresh, fresh_token = fn["start"]("P001", "", "Auto", request_from("203.0.113.99"))[:2]  # no turn yet
     real = a.store._con
     a.store._con = CommitFails(real)
     try:
         out = fn["reply"]("yes", sid, token, "", req)
         assert out[0][-1]["content"] == UNAVAILABLE
+        # Before the first message the dropdown writes the language itself (after it, a turn says it).
         with pytest.raises(gr.Error, match="can't reach the pharmacy records"):
-            fn["choose_language"]("Español", sid, token, req)
+            fn["choose_language"]("Español", fresh, fresh_token, request_from("203.0.113.99"))
     finally:
         a.store._con = real
 

@@ -208,9 +208,10 @@ def quick_js(i: int) -> str:
 # Choosing a language in the dropdown once the conversation has begun says so in the chat, the way a patient
 # would type it: the open question (a summary included) is shown again in that language and needs a new yes.
 SWITCH_WORDS = {"English": "in English", "Español": "en español"}
+# (The dropdown reports one choice twice, on choosing and on leaving it: the same choice again says nothing.)
 LANGUAGE_JS = (f"(l, c, b) => {{ {OUTBOX} const said = {SWITCH_WORDS!r}[l]; "
-               "if (!said || !(c || []).some((m) => m.role === 'user')) { return [l, c]; } "
-               "return [l, post({kind: 'typed', text: said, bound: b}, c)]; }")
+               "if (!said || said === window.rxSaid || !(c || []).some((m) => m.role === 'user')) { return [c]; } "
+               "window.rxSaid = said; return [post({kind: 'typed', text: said, bound: b}, c)]; }")
 LANGUAGES = {"Auto": None, "English": "en", "Español": "es"}
 LABELS = {"en": "English", "es": "Español"}
 
@@ -510,9 +511,11 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         open question is shown again in the new language, and a summary needs a new yes."""
         admit(request)
         if sid and LANGUAGES.get(language) and read(assistant.holds, sid, token):
+            if conversation(sid).turns:  # the switch in words does it, as a turn (the page's words follow it)
+                return [gr.skip()] * (1 + len(quick_outputs) + len(panel_outputs))
             conv = read(assistant.choose, sid, language=LANGUAGES[language])
             v = view(sid)
-            chat = welcome(v) if conv.turns == 0 else None
+            chat = welcome(v)
             drawn = [gr.skip() if id(c) in turn_only else x
                      for c, x in zip(panel_outputs, panels(v, chat=chat), strict=True)]
             return examples_for(conv.patient_id, conv.lang), *quick(v), *drawn
@@ -629,13 +632,13 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                             track_btn = gr.Button("Track order", size="sm", interactive=False, elem_id="track")
                             cancel_btn = gr.Button("Cancel order", size="sm", interactive=False, elem_id="cancel")
                     program = gr.Markdown(elem_id="program")
-                with gr.Tab("Patient", elem_id="card-tab"):
-                    card = gr.Markdown(elem_id="card")
                 with gr.Tab(replies.say("en", "page.phone_tab"), id="phone", elem_id="phone-tab") as phone_tab:
                     phone = gr.HTML(elem_id="phone")
                 with gr.Tab("Explain"):
                     explain = gr.Markdown(elem_id="explain")
-                with gr.Tab("Orders"):
+                # The whole patient card, then the patient's orders and requests (tabs are few, so all show).
+                with gr.Tab("Patient", elem_id="card-tab"):
+                    card = gr.Markdown(elem_id="card")
                     orders = gr.Dataframe(label="This patient's orders", wrap=True, elem_id="orders")
                     requests = gr.Dataframe(label="Requests to a human (prescriber, plan, pharmacist)", wrap=True,
                                             elem_id="requests")
@@ -659,7 +662,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             return start(p, "", language, request)
 
         # A new conversation (or another patient) starts with an empty outbox.
-        forget = f"() => {{ {OUTBOX} Q.splice(0); window.rxBusy = false; }}"
+        forget = f"() => {{ {OUTBOX} Q.splice(0); window.rxBusy = false; window.rxSaid = null; }}"
         demo.load(start, [patient, stored, language], start_outputs,
                   js="(p, t, l) => [p, sessionStorage.getItem('rxflow_resume') || '', l]", **ui).then(
             None, [stored], [stored], js=remember).then(None, js=FOLD_ON_PHONE)
@@ -671,7 +674,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         reset.click(fresh, [patient, language], start_outputs, **ui).then(None, [stored], [stored], js=remember).then(
             None, js=forget)
         examples.click(lambda x: x[0], [examples], [box], **fast)
-        language.input(None, [language, chatbot, bound], [language, chatbot], js=LANGUAGE_JS, **ui).then(
+        language.input(None, [language, chatbot, bound], [chatbot], js=LANGUAGE_JS, **ui).then(
             choose_language, [language, session, stored], [examples, *quick_outputs, *panel_outputs], **ui)
         if modes:
             mode.input(choose_program, [mode, session, stored], [program], **ui)

@@ -1,0 +1,245 @@
+"""Issue 20 in a real browser: the conversation is the first screen (desktop and phone), tool calls leave
+the chat, nothing sent is lost (the page's outbox), the page speaks the patient's language, one reset.
+
+Every test drives headless Chromium against the app served in this process (demo mode, as on the Space)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import serve
+from test_app import Page, _browser, _need_chromium
+
+from rxflow.ui.app import SWITCH_WORDS
+
+pytestmark = pytest.mark.slow
+SLOW = 0.8  # seconds a turn takes, so a second message is sent while the first is pending (an LM's speed)
+
+
+@pytest.fixture(scope="module")
+def app():
+    url, assistant, close = serve("demo")
+    yield url, assistant
+    close()
+
+
+@pytest.fixture
+def slow_turns(app):
+    """Every turn takes SLOW seconds (the program is slow, as an LM is)."""
+    _, assistant = app
+    real = assistant.programs_for
+
+    def slow(conv):
+        time.sleep(SLOW)
+        return real(conv)
+
+    assistant.programs_for = slow
+    yield
+    assistant.programs_for = real
+
+
+def rect(page, selector: str) -> dict:
+    return page.evaluate("(s) => { const r = document.querySelector(s).getBoundingClientRect(); "
+                         "return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height}; }",
+                         selector)
+
+
+def first_screen(page, width: int, height: int) -> dict:
+    """Where the chat, a quick reply and the message box are with the page scrolled to its top."""
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(200)
+    return {"chat": rect(page, "#chat"), "quick": rect(page, "#quick button:not([hidden])"),
+            "box": rect(page, "#message textarea"), "send": rect(page, "#send"),
+            "inspector": rect(page, "#inspector"), "scroll": page.evaluate("window.scrollY")}
+
+
+def user_messages(page) -> list[str]:
+    return page.evaluate("() => [...document.querySelectorAll('#chat .user-row .message-content')]"
+                         ".map((r) => r.innerText.trim())")
+
+
+def wait(page, js: str, timeout: int = 30_000):
+    page.wait_for_function(js, timeout=timeout)
+
+
+def chat_has(text: str) -> str:
+    return f"document.querySelector('#chat').innerText.includes({text!r})"
+
+
+def test_on_a_desktop_the_chat_the_quick_replies_and_the_box_are_the_first_screen_beside_the_inspector(app):
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app
+    with sync_playwright() as p:
+        browser, page = _browser(p, 1440, 900)
+        ui = Page(page, url)
+        for at in ("start", "pharmacies"):  # the pharmacy step has the longest quick replies
+            s = first_screen(page, 1440, 900)
+            assert s["scroll"] == 0 and s["chat"]["height"] >= 400, (at, s)
+            assert s["quick"]["bottom"] <= 900 and s["box"]["bottom"] <= 900 and s["send"]["bottom"] <= 900, (at, s)
+            assert s["inspector"]["left"] >= s["chat"]["right"] - 1, (at, s)  # beside the chat, not under it
+            if at == "start":
+                ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
+                ui.say("yes", "SELECT_PHARMACY")
+        # The chat grows with the window.
+        page.set_viewport_size({"width": 1440, "height": 1200})
+        page.wait_for_timeout(300)
+        assert first_screen(page, 1440, 1200)["chat"]["height"] >= 400 + 250
+        browser.close()
+    assert not ui.errors, ui.errors
+
+
+def test_on_a_phone_the_chat_the_quick_replies_and_the_box_come_first_and_the_inspector_folds_under(app):
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app
+    with sync_playwright() as p:
+        browser, page = _browser(p, 390, 844, is_mobile=True, has_touch=True)
+        ui = Page(page, url)
+        page.wait_for_timeout(500)  # the fold-on-phone script runs after load
+        ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
+        s = first_screen(page, 390, 844)
+        assert s["quick"]["bottom"] <= 844 and s["box"]["bottom"] <= 844 and s["chat"]["height"] >= 240, s
+        assert s["inspector"]["top"] >= s["box"]["bottom"], s  # under the chat
+        assert page.locator("#inspector-acc .label-wrap, #inspector-acc > button").first.get_attribute(
+            "aria-expanded") != "true" or not page.locator("#slots").is_visible()  # folded
+        browser.close()
+    assert not ui.errors, ui.errors
+
+
+def test_tool_calls_leave_the_chat_one_checked_line_per_turn_and_the_inspector_has_them(app):
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app
+    with sync_playwright() as p:
+        browser, page = _browser(p)
+        ui = Page(page, url)
+        ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
+        ui.say("yes", "SELECT_PHARMACY")
+        chat = page.inner_text("#chat")
+        assert "🔧" not in chat and "ms)" not in chat
+        assert chat.count("checked: ") == 2 and "checked: patient history, price lookup" in chat
+        wait(page, "document.querySelector('#tools').innerText.includes('price_lookup')")
+        browser.close()
+    assert not ui.errors, ui.errors
+
+
+def test_two_messages_sent_back_to_back_are_both_answered_in_order(app, slow_turns):
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app
+    with sync_playwright() as p:
+        browser, page = _browser(p)
+        ui = Page(page, url)
+        page.fill("#message textarea", "what are my medications?")
+        page.press("#message textarea", "Enter")
+        page.wait_for_timeout(50)  # the first is on its way (a turn takes SLOW s)
+        page.fill("#message textarea", "refill my lisinopril")
+        page.click("#send")
+        # Both show at once, in the order sent, and the box is free again.
+        wait(page, chat_has("refill my lisinopril"), 5_000)
+        assert user_messages(page) == ["what are my medications?", "refill my lisinopril"]
+        assert page.input_value("#message textarea") == ""
+        ui.wait_state("CONFIRM_DOSAGE")
+        wait(page, chat_has("Is that the dose you take?"))
+        chat = page.inner_text("#chat")
+        first, second = chat.index("what are my medications?"), chat.index("refill my lisinopril")
+        assert first < chat.index("Your active prescriptions") < second < chat.index("Is that the dose you take?")
+        assert user_messages(page) == ["what are my medications?", "refill my lisinopril"]  # each once
+        wait(page, "!document.querySelector('#quick').classList.contains('rx-pending')")
+        browser.close()
+    assert not ui.errors, ui.errors
+
+
+def test_a_quick_reply_and_a_typed_message_in_the_same_moment_are_both_answered(app, slow_turns):
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app
+    with sync_playwright() as p:
+        browser, page = _browser(p)
+        ui = Page(page, url)
+        page.locator("#quick button", has_text="My medications").first.click()
+        page.fill("#message textarea", "what's due?")
+        page.press("#message textarea", "Enter")
+        wait(page, chat_has("what's due?"), 5_000)
+        assert user_messages(page) == ["what are my medications?", "what's due?"]
+        wait(page, "document.querySelectorAll('#chat .message-row.bot-row').length >= 3")
+        wait(page, "!document.querySelector('#quick').classList.contains('rx-pending')")
+        chat = page.inner_text("#chat")
+        assert chat.index("Your active prescriptions") < chat.index("what's due?")
+        assert user_messages(page) == ["what are my medications?", "what's due?"]
+        assert "earlier step" not in page.inner_text("body")
+        browser.close()
+    assert not ui.errors, ui.errors
+
+
+def test_espanol_turns_the_whole_patient_side_spanish(app):
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app
+    with sync_playwright() as p:
+        browser, page = _browser(p)
+        ui = Page(page, url)
+        page.click("#language input")
+        page.get_by_role("option", name="Español").click()
+        wait(page, chat_has("¡Hola, Maria!"))
+        wait(page, "document.querySelector('#strip').innerText.includes('alergias')")
+        assert page.get_attribute("#message textarea", "placeholder").startswith("Escriba aquí")
+        assert page.inner_text("#send").strip() == "Enviar" and "Nueva conversación" in page.inner_text("#reset")
+        assert "Resurtir" in page.inner_text("#quick") and "Pruebe" in page.inner_text("#examples")
+        assert "asistente de resurtido" in page.inner_text("#title")
+        assert "Hello" not in page.inner_text("#chat") and "allergies" not in page.inner_text("#strip")
+        ui.say("necesito resurtir mi lisinopril", "CONFIRM_DOSAGE")
+        wait(page, chat_has("consultado: patient history"))
+        browser.close()
+    assert not ui.errors, ui.errors
+
+
+def test_the_language_dropdown_at_a_summary_shows_it_again_and_needs_a_new_yes(app):
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url, assistant = app
+    with sync_playwright() as p:
+        browser, page = _browser(p)
+        ui = Page(page, url)
+        ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
+        ui.say("yes", "SELECT_PHARMACY")
+        ui.say("the cheapest", "CONFIRM_ORDER")
+        page.click("#language input")
+        page.get_by_role("option", name="Español").click()
+        wait(page, chat_has(SWITCH_WORDS["Español"]))  # said in the chat, as the patient would type it
+        wait(page, chat_has("Por favor confirme este pedido"))
+        ui.wait_state("CONFIRM_ORDER")  # shown again: nothing placed
+        wait(page, "document.querySelector('#quick').innerText.includes('Sí, haga el pedido')")
+        assert "ORD-" not in page.inner_text("#chat")
+        ui.tap("Sí, haga el pedido", "COMPLETE")
+        ui.wait_chat("¡Listo! El pedido ORD-")
+        browser.close()
+    assert not ui.errors, ui.errors
+
+
+def test_one_reset_the_chats_own_clear_is_hidden_and_new_conversation_starts_over(app):
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app
+    with sync_playwright() as p:
+        browser, page = _browser(p)
+        ui = Page(page, url)
+        ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
+        assert page.locator("#chat button[aria-label='Clear']").count() == 0 or not page.locator(
+            "#chat button[aria-label='Clear']").first.is_visible()
+        page.click("#reset")
+        ui.wait_state("START")
+        wait(page, "!" + chat_has("refill my lisinopril"))
+        assert user_messages(page) == [] and "Hello Maria" in page.inner_text("#chat")
+        browser.close()
+    assert not ui.errors, ui.errors
