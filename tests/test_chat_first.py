@@ -243,3 +243,20 @@ def test_one_reset_the_chats_own_clear_is_hidden_and_new_conversation_starts_ove
         assert user_messages(page) == [] and "Hello Maria" in page.inner_text("#chat")
         browser.close()
     assert not ui.errors, ui.errors
+
+
+def test_on_a_phone_the_path_diagram_is_drawn_when_the_inspector_is_opened(app):
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app
+    with sync_playwright() as p:
+        browser, page = _browser(p, 390, 844, is_mobile=True, has_touch=True)
+        ui = Page(page, url)
+        page.wait_for_timeout(500)  # folded by then
+        ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
+        page.locator("#inspector-acc .label-wrap, #inspector-acc > button").first.click()
+        wait(page, "(() => { const s = document.querySelector('#path svg'); "
+                   "return s && s.getBoundingClientRect().height > 50 && s.textContent.includes('Confirm the dose'); })()")
+        browser.close()
+    assert not ui.errors, ui.errors

@@ -696,6 +696,15 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             after, [session, stored, last_turn, last_view, drawn_lang], [*panel_outputs, last_view], **quiet).then(
             None, [stored], [stored], js=remember)
 
+        # A diagram drawn while folded away (the inspector starts folded on a phone) has no size: drawn again
+        # when opened (cleared first, so the same text counts as new).
+        def redraw_path(sid: str, token: str, request: gr.Request):
+            if not sid or not limiter.allow(who(request)) or not read(assistant.holds, sid, token):
+                return gr.skip()
+            return render.path_diagram(conversation(sid))
+
+        inspector.expand(lambda: "", None, [path], **fast).then(redraw_path, [session, stored], [path], **quiet)
+
         # The clock control: the tab's session's world moves on; the panels and quick replies are drawn again.
         clock_outputs = [*panel_outputs, *quick_outputs, tabs, session, stored]
         for b, step in zip(clock_buttons, render.CLOCK_STEPS, strict=True):
