@@ -105,6 +105,7 @@ footer { display: none !important; }
   #talk { display: flex; flex-direction: column; }
   #world-row { order: 1; flex-wrap: wrap !important; }
   #strip p, #world p { white-space: normal; }
+  #strip { flex: 1 1 100% !important; }
   #examples { order: 2; }
   #world, #strip { font-size: 0.85em; }
 }
