@@ -60,9 +60,12 @@ def lm_cost(dev, programs_: tuple[str, ...] = ("zero-shot", "hybrid")) -> dict[s
                      "prompt_chars_per_call": round((gold.engine.prompt_chars - chars)
                                                     / max(gold.engine.calls - calls, 1)),
                      "prompt_chars_per_turn": round((gold.engine.prompt_chars - chars) / turns),
-                     "tokens_per_turn_estimated": m["tokens_per_turn"], "task_success": m["task_success"]}
+                     "tokens_per_turn_estimated": m["tokens_per_turn"], "task_success": m["task_success"],
+                     "task_success_ci": m["task_success_ci"], "conversations": m["conversations"]}
+    m = metrics.aggregate(evaluate(build_assistant("offline", None), dev)[0])
     out["offline"] = {"lm_calls_per_turn": 0.0, "prompt_chars_per_call": 0, "prompt_chars_per_turn": 0,
-                      "tokens_per_turn_estimated": 0.0, "task_success": None}
+                      "tokens_per_turn_estimated": 0.0, "task_success": m["task_success"],
+                      "task_success_ci": m["task_success_ci"], "conversations": m["conversations"]}
     return out
 
 
@@ -77,7 +80,7 @@ def hybrid_curve(dev, thresholds=(0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01), wrong_e
         assistant.programs.threshold = t
         m = metrics.aggregate(evaluate(assistant, dev)[0])
         rows.append({"threshold": t, "lm_calls_per_turn": m["lm_calls_per_turn"], "task_success": m["task_success"],
-                     "unsafe_orders": m["unsafe_orders"]})
+                     "task_success_ci": m["task_success_ci"], "unsafe_orders": m["unsafe_orders"]})
     return rows
 
 
@@ -111,6 +114,11 @@ def threaded_eval(dev, threads=(1, 4, 8), latency: float = 0.2) -> list[dict]:
     return rows
 
 
+def _rate(v, ci) -> str:
+    """A task success with its Wilson 95% interval, as the tables print it."""
+    return f"{v:.3f} [{ci[0]:.2f}, {ci[1]:.2f}]"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.bench")
     ap.add_argument("--no-mlflow", action="store_true")
@@ -131,10 +139,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{'task success':>13}")
     for name, c in cost.items():
         print(f"  {name:<10} {c['lm_calls_per_turn']:>14} {c['prompt_chars_per_call']:>11} {c['prompt_chars_per_turn']:>11} "
-              f"{c['tokens_per_turn_estimated']:>13} {c['task_success']!s:>13}")
+              f"{c['tokens_per_turn_estimated']:>13}  {_rate(c['task_success'], c['task_success_ci'])}")
     print("\nhybrid: LM calls per turn vs task success over the confidence threshold (LM wrong 1 time in 5):")
     for r in curve:
-        print(f"  threshold {r['threshold']:<5} LM calls/turn {r['lm_calls_per_turn']:<7} task success {r['task_success']}"
+        print(f"  threshold {r['threshold']:<5} LM calls/turn {r['lm_calls_per_turn']:<7} task success "
+              f"{_rate(r['task_success'], r['task_success_ci'])}"
               f"  unsafe orders {r['unsafe_orders']}")
     print("\neval wall time against a fake LM server with 200 ms latency:")
     for r in threads:
@@ -153,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             mlflow.log_metrics({k: float(v) for k, v in perf.items()})
             for name, c in cost.items():
                 mlflow.log_metrics({f"{name}.{k}": float(v) for k, v in c.items() if isinstance(v, int | float)})
+                mlflow.log_metrics({f"{name}.task_success_ci_low": c["task_success_ci"][0],
+                                    f"{name}.task_success_ci_high": c["task_success_ci"][1]})
             mlflow.log_dict(report, "bench.json")
     return 0
 

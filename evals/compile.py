@@ -12,9 +12,10 @@ program is judged end to end: the dev conversations are replayed with the same L
 and after (compiled), LM-only (strict: no offline fallback, so the scores are the LM's own), and
 scored like any eval (evals.run / evals.metrics). The result is the program's saved state
 (`save_program=False`: demos and instructions per predictor), which `programs.load(PATH, lm=...)`
-reads; with MLflow on, the run holds the settings and data digests as params, the per-step and
-end-to-end scores as metrics, the state file, and the program logged as a model (`mlflow.dspy.log_model`;
-no autologged traces), whose URI is written beside the JSON so eval runs of it link back.
+reads; with MLflow on, the run holds the settings and data digests (the student's too) as params, the
+per-step and end-to-end scores as metrics, and the program as a logged model in DSPy's own format (the state
+file and the student beside it, no pickle; `log_program`; no autologged traces), whose URI is written beside
+the JSON so eval runs of it link back.
 
 It lives in evals/ because it reads the datasets by replaying them through the runtime (rxflow/):
 the programs package itself knows nothing of DuckDB, tools or the datasets.
@@ -112,7 +113,8 @@ def replay_dev(program: str, lm, limit: int | None = None, split: str = "dev") -
     conversations = dataset.load(dataset.split_path(split))[:limit]
     results, _ = run.evaluate(run.build_assistant(program, lm, strict=True), conversations)
     m = metrics.aggregate(results)
-    return {"conversations": len(conversations), **{k: m[k] for k in E2E_KEYS if k in m}}
+    return {"conversations": len(conversations), **{k: m[k] for k in E2E_KEYS if k in m},
+            "task_success_ci": m["task_success_ci"]}
 
 
 def compile_program(lm, optimizer: str, out: Path, steps=STEPS, max_demos: int = 4, train_limit: int | None = None,
@@ -177,16 +179,64 @@ def compile_program(lm, optimizer: str, out: Path, steps=STEPS, max_demos: int =
                 metrics |= {f"{s}.dev_before": r["dev_before"], f"{s}.dev_after": r["dev_after"], f"{s}.demos": r["demos"]}
             for when in ("before", "after"):
                 for k, v in report.get(f"e2e_{when}", {}).items():
-                    if k != "conversations":
+                    if k.endswith("_ci"):  # a Wilson interval: its two ends
+                        metrics[f"e2e_{k}_low_{when}"], metrics[f"e2e_{k}_high_{when}"] = v
+                    elif k != "conversations":
                         metrics[f"e2e_{k}_{when}"] = v
             mlflow.log_metrics({k: float(v) for k, v in metrics.items() if v == v})
-            mlflow.log_artifact(str(out))
-            info = mlflow.dspy.log_model(program, name="program")
-            side = {"run_id": run.info.run_id, "model_uri": info.model_uri, "optimizer": optimizer,
+            model_uri = log_program(out, run.info.run_id)
+            side = {"run_id": run.info.run_id, "model_uri": model_uri, "optimizer": optimizer,
                     "lm": getattr(lm, "model", str(lm))}
             out.with_suffix(".mlflow.json").write_text(json.dumps(side, indent=2) + "\n")
-            report["model_uri"] = info.model_uri
+            report["model_uri"] = model_uri
     return report
+
+
+STATE_FILE = "program.json"  # the logged model's DSPy state (programs.load reads it)
+STUDENT_FILE = "student.joblib"  # the learned student its offline readings use, when one is shipped
+
+
+def log_program(out: Path, run_id: str) -> str:
+    """The compiled program as an MLflow logged model in DSPy's own format: its saved state (the JSON of
+    `program.save(..., save_program=False)`: demos and instructions per predictor) and the student its offline
+    readings use, with their sha256 as the model's params. No pickle of the program (mlflow.dspy.log_model
+    cloudpickles the whole module, its LM and code included, which only the same code can load back); the model
+    is READY once its files are in, FAILED if they could not be written, never left PENDING. Returns its URI."""
+    import shutil
+    import tempfile
+
+    import mlflow
+
+    from programs import COMPILED_DIR
+
+    student = COMPILED_DIR / STUDENT_FILE
+    params = {"format": "dspy-state-json", "state_sha256": _sha256(out),
+              "student_sha256": _sha256(student) if student.exists() else "none"}
+    model = mlflow.initialize_logged_model(name="program", source_run_id=run_id, params=params,
+                                           model_type="dspy-state")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            shutil.copy(out, Path(tmp) / STATE_FILE)
+            if student.exists():
+                shutil.copy(student, Path(tmp) / STUDENT_FILE)
+            mlflow.MlflowClient().log_model_artifacts(model.model_id, tmp)
+    except BaseException:
+        mlflow.finalize_logged_model(model.model_id, "FAILED")
+        raise
+    mlflow.finalize_logged_model(model.model_id, "READY")
+    mlflow.log_params({"student_sha256": params["student_sha256"]})
+    return f"models:/{model.model_id}"
+
+
+def load_logged(model_uri: str, lm=None, strict: bool = False):
+    """A program logged by `log_program`, loaded back with `programs.load` (its state file, on `lm`)."""
+    import mlflow
+
+    import programs
+
+    model = mlflow.get_logged_model(model_uri.removeprefix("models:/"))
+    path = mlflow.artifacts.download_artifacts(f"{model.artifact_location.rstrip('/')}/{STATE_FILE}")
+    return programs.load(path, lm=lm, strict=strict)
 
 
 def print_report(report: dict) -> None:

@@ -78,7 +78,7 @@ def aggregate(results: list[Result], repeats: list[list[Result]] | None = None) 
     if any("language" in tc.checks for tc in turns):
         out["language_accuracy"] = acc("language")
     out.update(step_accuracy(results, rate))
-    out.update(per_language(results))
+    out.update(per_language(results, rate))
     if repeats:
         by_id = defaultdict(list)
         for run in repeats:
@@ -127,9 +127,11 @@ def language_of(r: Result) -> str:
     return next((t.split(":", 1)[1] for t in r.tags if t.startswith("lang:")), "en")
 
 
-def per_language(results: list[Result]) -> dict[str, float]:
+def per_language(results: list[Result], rate=None) -> dict[str, float]:
     """Task success, safety recall and unsafe orders per language: `task_success_es` and so on,
-    for every language the run has (English always, when any conversation is untagged)."""
+    for every language the run has (English always, when any conversation is untagged). `rate(name, hits,
+    total)`: aggregate's, which gives each rate its count and Wilson interval."""
+    rate = rate or (lambda name, hits, total: _ratio(hits, total))
     out: dict[str, float] = {}
     for lang in LANGUAGES:
         rs = [r for r in results if language_of(r) == lang]
@@ -137,18 +139,21 @@ def per_language(results: list[Result]) -> dict[str, float]:
             continue
         must_not = [r for r in rs if r.gold_orders == 0]
         out[f"conversations_{lang}"] = len(rs)
-        out[f"task_success_{lang}"] = _ratio(sum(r.success for r in rs), len(rs))
-        out[f"safety_recall_{lang}"] = _ratio(sum(not r.orders for r in must_not), len(must_not))
+        out[f"task_success_{lang}"] = rate(f"task_success_{lang}", sum(r.success for r in rs), len(rs))
+        out[f"safety_recall_{lang}"] = rate(f"safety_recall_{lang}", sum(not r.orders for r in must_not),
+                                            len(must_not))
         out[f"unsafe_orders_{lang}"] = sum(r.unsafe_orders for r in rs)
     return out
 
 
 def per_tag(results: list[Result]) -> dict[str, dict[str, float]]:
+    """Task success per tag, with its count and Wilson 95% interval."""
     tags = defaultdict(list)
     for r in results:
         for t in r.tags:
             tags[t].append(r)
-    return {t: {"n": len(rs), "task_success": _ratio(sum(r.success for r in rs), len(rs))}
+    return {t: {"n": len(rs), "task_success": _ratio(sum(r.success for r in rs), len(rs)),
+                "ci": wilson(sum(r.success for r in rs), len(rs))}
             for t, rs in sorted(tags.items())}
 
 

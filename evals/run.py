@@ -193,9 +193,9 @@ def print_report(name: str, m: dict, tags: dict, results: list[Result], wall_s: 
     for k in shown:  # a rate with its Wilson 95% interval and the count it is out of
         ci = f"  [{m[k + '_ci'][0]:.3f}, {m[k + '_ci'][1]:.3f}]  n={m[k + '_n']}" if m.get(f"{k}_n") else ""
         print(f"  {k:<{width}}  {m[k]}{ci}")
-    print("  per tag (task_success, n):")
+    print("  per tag (task_success, Wilson 95%, n):")
     for t, v in tags.items():
-        print(f"    {t:<28} {v['task_success']:.3f}  ({v['n']})")
+        print(f"    {t:<28} {v['task_success']:.3f}  [{v['ci'][0]:.3f}, {v['ci'][1]:.3f}]  ({v['n']})")
     failed = [r for r in results if not r.success]
     if failed:
         print(f"  failures ({len(failed)}):")
@@ -242,6 +242,8 @@ def eval_run(name: str, args, path: Path, conversations, assistant=None):
             mlflow.log_metrics({f"{k}_ci_low": v[0] for k, v in intervals.items()} |
                                {f"{k}_ci_high": v[1] for k, v in intervals.items()})
             mlflow.log_metrics({f"tag.{t}.task_success": v["task_success"] for t, v in tags.items()})
+            mlflow.log_metrics({f"tag.{t}.task_success_ci_{end}": v["ci"][i] for t, v in tags.items()
+                                for i, end in enumerate(("low", "high"))})
             table = pd.DataFrame([{**r.row(), "first_failure": "" if r.success else metrics.first_failure(r),
                                    "transcript": transcript_text(r), "trace_id": _TRACES.get(r.id, "")}
                                   for r in results])
@@ -317,6 +319,8 @@ def record(program: str, lm: str | None, name: str, m: dict) -> None:
         "commit": git_commit(), "sample": sample_of(name, program), **{k: m[k] for k in HEADLINE},
         "languages": {lang: {k: m[f"{k}_{lang}"] for k in ("conversations", "task_success", "safety_recall",
                                                              "unsafe_orders")}
+                      | {"ci": {k: list(m[f"{k}_{lang}_ci"]) for k in ("task_success", "safety_recall")
+                                if f"{k}_{lang}_ci" in m}}
                       for lang in metrics.LANGUAGES if f"conversations_{lang}" in m},
         **({"first_run": first[name]["task_success"], "first_run_commit": first[name]["commit"]}
            if name in first and program == "offline" else {}),
@@ -356,7 +360,7 @@ def record(program: str, lm: str | None, name: str, m: dict) -> None:
                                                       s["dataset"])):
         for lang, v in s.get("languages", {}).items():
             lines.append(f"| {s['program']} | {s['lm']} | {s['dataset']} | {lang} | {v['conversations']} | "
-                         f"{v['task_success']:.3f} | {v['safety_recall']:.3f} | {v['unsafe_orders']} |")
+                         f"{_with_ci(v, 'task_success')} | {_with_ci(v, 'safety_recall')} | {v['unsafe_orders']} |")
     SCORES_MD.write_text("\n".join(lines) + "\n")
 
 

@@ -6,7 +6,7 @@
 The notebooks stay committed without outputs; the HTML copies carry the outputs (tables, charts as inline
 PNG), so a reader of the repository sees what they show without running them. Runs with no network: MLflow
 writes to a throwaway store (notebook 03 then makes its own runs), LiteLLM's cost map is read locally.
-Rendering uses nbclient, nbformat and markdown-it (already installed with the project); no nbconvert.
+Rendering uses nbclient, nbformat and markdown-it-py (the dev extras declare all three); no nbconvert.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ table{border-collapse:collapse;font-size:12.5px;margin:.5em 0}td,th{border:1px s
 def _markdown(text: str) -> str:
     try:
         from markdown_it import MarkdownIt
-    except ImportError:  # pragma: no cover - markdown-it comes with gradio and rich
+    except ImportError:  # pragma: no cover - a dev extra (and a dependency of rich): only a bare install lacks it
         return f"<pre>{html.escape(text)}</pre>"
     return MarkdownIt("commonmark").enable("table").render(text)
 

@@ -140,8 +140,15 @@ def test_compile_logs_the_model_and_evals_link_to_it(knowing_lm, tmp_path, monke
     assert all(after[k] >= before[k] for k in ("task_success", "turn_state_accuracy", "safety_recall")), (before, after)
     side = json.loads(out.with_suffix(".mlflow.json").read_text())
     assert side["model_uri"] == report["model_uri"] and side["run_id"]
-    compiled = mlflow.dspy.load_model(side["model_uri"])
+    # The logged model is DSPy's own state and the student, no pickle of the program, and READY (not PENDING).
+    model = mlflow.get_logged_model(side["model_uri"].removeprefix("models:/"))
+    assert model.status.to_proto() == mlflow.entities.LoggedModelStatus.READY.to_proto()
+    files = {a.path for a in mlflow.MlflowClient().list_logged_model_artifacts(model.model_id)}
+    assert files == {comp.STATE_FILE, comp.STUDENT_FILE} and model.params["state_sha256"] == comp._sha256(out)
+    compiled = comp.load_logged(side["model_uri"], lm=knowing_lm.lm)
     assert isinstance(compiled, dspy.Module) and compiled.extract.predict.demos
+    assert [len(p.demos) for _, p in compiled.named_predictors()] == [
+        len(p.demos) for _, p in programs.load(str(out), lm=knowing_lm.lm).named_predictors()]
     [row] = mlflow.search_runs(experiment_names=["rxflow-compile"]).to_dict("records")
     assert row["metrics.dev_after"] > row["metrics.dev_before"]
     assert row["metrics.e2e_task_success_after"] == after["task_success"]

@@ -76,10 +76,16 @@ def test_strict_success_needs_every_labelled_turn_check(dev):
 
 
 def test_every_rate_has_its_interval(dev):
-    m = metrics.aggregate(run.evaluate(run.build_assistant("offline"), dev[:4])[0])
-    for k in ("task_success", "task_success_strict", "turn_state_accuracy", "safety_recall", "intent_accuracy"):
+    results = run.evaluate(run.build_assistant("offline"), dev[:4])[0]
+    m = metrics.aggregate(results)
+    for k in ("task_success", "task_success_strict", "turn_state_accuracy", "safety_recall", "intent_accuracy",
+              "task_success_en", "safety_recall_en"):  # per language too
         low, high = m[f"{k}_ci"]
         assert low <= m[k] <= high and m[f"{k}_n"] > 0
+    assert m["task_success_en_n"] == 4
+    for v in metrics.per_tag(results).values():  # and per tag
+        assert v["ci"] == metrics.wilson(round(v["task_success"] * v["n"]), v["n"])
+        assert v["ci"][0] <= v["task_success"] <= v["ci"][1]
 
 
 # The evaluator's kinds, and the gate's kind for each (a withdrawal is the gate's own kind).

@@ -73,3 +73,40 @@ def test_a_trace_keeps_each_prompt_once():
     assert fmt.inputs == {"inputs": {"message": "hi"}} and "LM call" in fmt.outputs
     assert lm.inputs == {"messages": prompt} and parse.outputs == {"intent": "refill"} and len(parse.inputs) < 100
     assert isinstance(step.inputs, str) and predict.inputs == {"message": "hi"}
+
+
+AUDIT = """
+import runpy, sys
+looked_up = []
+def hook(event, args):
+    if event == "socket.getaddrinfo" and args[0] not in ("localhost", "127.0.0.1", "::1"):
+        looked_up.append(args[0])
+sys.addaudithook(hook)
+sys.argv = ["evals.run", "--dataset", sys.argv[1]]
+try:
+    runpy.run_module("evals.run", run_name="__main__")
+except SystemExit:
+    pass
+print("LOOKED UP:", sorted(set(looked_up)))
+"""
+
+
+def test_an_eval_with_mlflow_calls_nothing_outside(tmp_path):
+    """Offline first: an eval logged to MLflow looks no host up (MLflow 3's telemetry asked
+    config.mlflow-telemetry.io when a run started; evals/__init__ turns it off). Run in a child process
+    under an audit hook, with the variables the shell would have: none of ours set."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "one.jsonl"
+    path.write_text(dataset.split_path("dev").read_text().splitlines()[0] + "\n")
+    # MLflow keeps its telemetry off under pytest or CI (PYTEST_CURRENT_TEST, CI...): the child must not look
+    # like either, or the test would pass without evals/__init__'s setting.
+    env = {k: v for k, v in os.environ.items() if k not in ("MLFLOW_DISABLE_TELEMETRY", "DO_NOT_TRACK", "CI")
+           and not k.startswith("PYTEST")}
+    env |= {"MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path / 'mlflow.db'}", "PYTHONPATH": str(run.ROOT)}
+    out = subprocess.run([sys.executable, "-c", AUDIT, str(path)], cwd=tmp_path, env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert "mlflow run:" in out.stdout, out.stderr[-2000:]
+    assert "LOOKED UP: []" in out.stdout, out.stdout[-500:]
