@@ -19,7 +19,6 @@ from rxflow.flow.context import Conversation, Decided
 from rxflow.flow.states import State
 from rxflow.flow.transitions import arrows
 from rxflow.flow.turn import Turn
-from rxflow.policy import Check
 from rxflow.views import OrderRow, Receipt, RequestRow, SessionView
 
 # What an alert is about (the kind of its rule in rxflow/alerts.py): a stakeholder reads "Coverage" for a
@@ -366,8 +365,8 @@ def fact_value(key: str, value: Any, lang: str) -> str:
     return replies.world(str(value), lang)
 
 
-def check_rows(checks: list[Check], lang: str, numbers: list[int] | None = None) -> list[str]:
-    """Rules as a markdown table: number, rule, stage, outcome, the data it used (each in words)."""
+def check_rows(checks: list, lang: str, numbers: list[int] | None = None) -> list[str]:
+    """Rules (the policy's Checks, as the view and the record carry them) as a markdown table: number, rule, stage, outcome, the data it used (each in words)."""
     say = lambda key: replies.say(lang, key)  # noqa: E731
     rows = [say("page.explain_head"), "|---|---|---|---|---|"]
     for i, c in zip(numbers or range(1, len(checks) + 1), checks, strict=True):
