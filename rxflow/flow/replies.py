@@ -535,8 +535,8 @@ EN: dict[str, str] = {
     "order_word.on_its_way": "on its way",
     "order_word.delivered": "delivered",
     # --- the inspector beside the chat (rxflow/ui/render.py, issue 20): every label and word it shows
-    "page.inspector": "Inspector",
     "page.tab_inspector": "Inspector",
+    "page.tab_patient": "Patient",
     "page.tab_explain": "Explain",
     "page.tab_orders": "Orders",
     "page.tab_about": "About",
@@ -544,7 +544,9 @@ EN: dict[str, str] = {
     "page.program_mode": "Program for this session",
     "page.path": "This conversation's path",
     "page.machine": "The whole state machine",
-    "page.machine_hint": "Each box is a stage; where this conversation is now is dark blue, where it has been light blue.",
+    "page.machine_hint": "Each box is a group of stages; ▶ and amber: where this conversation is now; light blue: where it "
+                         "has been. From a stage where nothing is in flight (done, refused) a new request starts as "
+                         "from Start.",
     "page.zoom_in": "Zoom in",
     "page.zoom_out": "Zoom out",
     "page.zoom_full": "Open full size",
@@ -555,6 +557,8 @@ EN: dict[str, str] = {
     "page.cancel": "Cancel order",
     "page.orders": "This patient's orders",
     "page.requests": "Requests to a human (prescriber, plan, pharmacist)",
+    "page.orders_none": "No orders yet.",
+    "page.requests_none": "No requests sent yet.",
     "page.order_col.order": "Order",
     "page.order_col.status": "Status",
     "page.order_col.price": "Price",
@@ -1264,8 +1268,8 @@ ES: dict[str, str] = {
     "order_word.on_its_way": "en camino",
     "order_word.delivered": "entregado",
     # --- el inspector junto al chat (rxflow/ui/render.py, issue 20)
-    "page.inspector": "Inspector",
     "page.tab_inspector": "Inspector",
+    "page.tab_patient": "Patient",
     "page.tab_explain": "Explicación",
     "page.tab_orders": "Pedidos",
     "page.tab_about": "Acerca de",
@@ -1273,7 +1277,9 @@ ES: dict[str, str] = {
     "page.program_mode": "Programa de esta sesión",
     "page.path": "El camino de esta conversación",
     "page.machine": "La máquina de estados completa",
-    "page.machine_hint": "Cada recuadro es una etapa; donde está esta conversación ahora va en azul oscuro, donde ya estuvo en azul claro.",
+    "page.machine_hint": "Cada recuadro es un grupo de etapas; ▶ y ámbar: donde está esta conversación ahora; azul "
+                         "claro: donde ya estuvo. Desde una etapa sin nada en curso (listo, rechazado) una solicitud "
+                         "nueva empieza como desde el inicio.",
     "page.zoom_in": "Acercar",
     "page.zoom_out": "Alejar",
     "page.zoom_full": "Abrir a tamaño completo",
@@ -1284,6 +1290,8 @@ ES: dict[str, str] = {
     "page.cancel": "Cancelar el pedido",
     "page.orders": "Pedidos de este paciente",
     "page.requests": "Solicitudes a una persona (médico, plan, farmacéutico)",
+    "page.orders_none": "Todavía no hay pedidos.",
+    "page.requests_none": "Todavía no se ha enviado ninguna solicitud.",
     "page.order_col.order": "Pedido",
     "page.order_col.status": "Estado",
     "page.order_col.price": "Precio",

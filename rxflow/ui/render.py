@@ -16,7 +16,7 @@ from rxflow.alerts import RULES as ALERT_RULES
 from rxflow.domain import Alert, NextStep
 from rxflow.flow import replies
 from rxflow.flow.context import Conversation, Decided
-from rxflow.flow.states import State
+from rxflow.flow.states import IDLE, State
 from rxflow.flow.transitions import arrows
 from rxflow.flow.turn import Turn
 from rxflow.views import OrderRow, Receipt, RequestRow, SessionView
@@ -232,35 +232,49 @@ STAGE_GROUPS: dict[str, tuple[State, ...]] = {
     "end": (State.COMPLETE, State.ERROR),
 }
 GROUP_OF = {s: g for g, states in STAGE_GROUPS.items() for s in states}
+TIGHT = "%%{init: {'flowchart': {'nodeSpacing': 12, 'rankSpacing': 28, 'padding': 6}}}%%"
 
 
-def machine_diagram(lang: str = "en", current: State | None = None, visited: list[State] | None = None) -> str:
-    """The whole state machine, legible in a side panel: each group of stages a box, its stages named in words
-    (the session's language), the arrows inside a group between its stages and one arrow per pair of groups
-    between groups (the transition table's own arrows, rxflow/flow/transitions.py: arrows). Where the
-    conversation is now is dark, where it has been light. Ids are s0..., g_find...: no code name on the page."""
+def machine_diagram(lang: str = "en", current: State | None = None, visited: list[State] | None = None,
+                    detail: bool = False) -> str:
+    """The whole state machine, legible in a side panel, in the session's language: one box per group of
+    stages listing its stages in words, and one arrow per pair of groups a transition joins (the transition
+    table's own arrows, rxflow/flow/transitions.py: arrows). `detail`: every stage its own box inside its
+    group's, with the arrows between stages of one group (a larger drawing, for full size). Where the
+    conversation is now is amber (its stage marked ▶), where it has been light blue. Ids are s0, g_find...: no code
+    name reaches the page."""
     ids = {s: f"s{i}" for i, s in enumerate(State)}
-    lines = ["flowchart TB", f'    {ids[State.START]}(["{stage_name(State.START, lang)}"])']
+    seen = {State(v) for v in visited or []}
+    now = State(current) if current is not None else None
+    node = lambda s: ids[s] if detail or s not in GROUP_OF else f"g_{GROUP_OF[s]}"  # noqa: E731
+    mark = lambda s: ("▶ " if s == now else "") + stage_name(s, lang)  # noqa: E731
+    # Left to right, spaced tightly (mermaid's own init directive): about 800 px wide, legible at the
+    # inspector's width with INSPECTOR_CSS's minimum width and a short sideways scroll.
+    lines = [TIGHT, "flowchart TB" if detail else "flowchart LR", f'    {ids[State.START]}(["{mark(State.START)}"])']
     for group, states in STAGE_GROUPS.items():
-        lines.append(f'    subgraph g_{group}["{replies.say(lang, f"page.group.{group}")}"]')
-        lines.append("        direction LR")
-        lines += [f'        {ids[s]}["{stage_name(s, lang)}"]' for s in states]
-        lines.append("    end")
-    between: dict[tuple[str, str], None] = {}
-    for t in arrows(compact=True):
-        src, dst = GROUP_OF.get(t.src), GROUP_OF.get(t.dst)
-        if src is not None and src == dst:
-            lines.append(f"    {ids[t.src]} --> {ids[t.dst]}")
+        title = replies.say(lang, f"page.group.{group}")
+        if detail:
+            lines += [f'    subgraph g_{group}["{title}"]', "        direction LR",
+                      *(f'        {ids[s]}["{mark(s)}"]' for s in states), "    end"]
         else:
-            between[(f"g_{src}" if src else ids[t.src], f"g_{dst}" if dst else ids[t.dst])] = None
-    lines += [f"    {a} --> {b}" for a, b in between]
-    lines.append("    classDef current fill:#2563eb,color:#fff,stroke:#1e3a8a,stroke-width:3px")
+            lines.append(f'    g_{group}["<b>{title}</b><br>' + "<br>".join(mark(s) for s in states) + '"]')
+    drawn: dict[tuple[str, str], None] = {}
+    for t in arrows(compact=True):
+        if not detail and t.src in IDLE and t.src != State.START:
+            continue  # a resting stage (done, refused) starts a new request as Start does: drawn once, from Start
+        same = GROUP_OF.get(t.src) is not None and GROUP_OF.get(t.src) == GROUP_OF.get(t.dst)
+        if detail and same:
+            drawn[(ids[t.src], ids[t.dst])] = None
+        elif not same:
+            drawn[(f"g_{GROUP_OF[t.src]}" if t.src in GROUP_OF else ids[t.src],
+                   f"g_{GROUP_OF[t.dst]}" if t.dst in GROUP_OF else ids[t.dst])] = None
+    lines += [f"    {a} --> {b}" for a, b in drawn]
+    lines.append("    classDef current fill:#fde68a,stroke:#b45309,stroke-width:3px")
     lines.append("    classDef visited fill:#dbeafe,stroke:#2563eb")
-    for s in dict.fromkeys(State(v) for v in visited or []):
-        if s != current:
-            lines.append(f"    class {ids[s]} visited")
-    if current is not None:
-        lines.append(f"    class {ids[State(current)]} current")
+    marked = {node(s): "visited" for s in seen}
+    if now is not None:
+        marked[node(now)] = "current"
+    lines += [f"    class {n} {kind}" for n, kind in marked.items()]
     return "```mermaid\n" + "\n".join(lines) + "\n```"
 
 
@@ -563,10 +577,35 @@ def requests_table(view: SessionView) -> pd.DataFrame:
         for r in view.requests], columns=[head[f"request_col.{c}"] for c in REQUEST_COLUMNS])
 
 
+def table_html(frame: pd.DataFrame, caption: str, empty: str, elem_class: str) -> str:
+    """A table of words as plain HTML, captioned: the browser sizes its columns to their words (INSPECTOR_CSS),
+    so a narrow inspector wraps cells between words, never inside one, and needs no sideways scroll."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    body = (f"<table class='rx-table {elem_class}'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>" if rows
+            else f"<p class='rx-empty'>{html.escape(empty)}</p>")
+    return f"<div class='rx-table-box'><p class='rx-caption'>{html.escape(caption)}</p>{body}</div>"
+
+
+def orders_html(view: SessionView) -> str:
+    """The Orders tab's orders (orders_table's words) as a table that fits the inspector's column."""
+    lang = view.conversation.lang
+    return table_html(orders_table(view), replies.say(lang, "page.orders"), replies.say(lang, "page.orders_none"),
+                      "rx-orders")
+
+
+def requests_html(view: SessionView) -> str:
+    """The Orders tab's requests to a human (requests_table's words) as a table that fits the inspector's column."""
+    lang = view.conversation.lang
+    return table_html(requests_table(view), replies.say(lang, "page.requests"), replies.say(lang, "page.requests_none"),
+                      "rx-requests")
+
+
 # ----------------------------------------------------------------------------- the inspector's own labels
 # Each label of the inspector's components (app.py sets them per session language): tab names, headings,
 # buttons, the tables' column headers. The catalogue's page.* keys hold the words (tab_phone: page.phone_tab).
-LABELS = ("inspector", "tab_inspector", "tab_phone", "tab_explain", "tab_orders", "tab_about", "card", "program_mode",
+LABELS = ("tab_inspector", "tab_patient", "tab_phone", "tab_explain", "tab_orders", "tab_about", "card", "program_mode",
           "path", "machine", "machine_hint", "zoom_in", "zoom_out", "zoom_full", "slots", "tools", "tools_hint",
           "track", "cancel", "orders", "requests", *(f"order_col.{c}" for c in ORDER_COLUMNS),
           *(f"request_col.{c}" for c in REQUEST_COLUMNS))
@@ -581,15 +620,16 @@ def inspector_labels(lang: str) -> dict[str, str]:
 # fit the column, so status and price show without scrolling sideways; the whole machine is drawn at its own
 # size in a box that scrolls both ways (zoom_js scales it), instead of shrunk to a thumbnail.
 INSPECTOR_CSS = """
-#orders, #requests { overflow-x: hidden; }
-#orders table, #requests table { table-layout: auto; width: 100% !important; min-width: 0 !important; }
-#orders th, #orders td, #requests th, #requests td { word-break: normal !important; overflow-wrap: normal !important;
-  hyphens: none; white-space: normal !important; min-width: 0 !important; font-size: 0.85em; }
-#orders th *, #orders td *, #requests th *, #requests td * { word-break: normal !important;
-  overflow-wrap: normal !important; white-space: normal !important; }
+.rx-table-box { margin-bottom: 12px; }
+.rx-caption { font-weight: 600; margin: 4px 0; }
+.rx-empty { color: #6b7280; font-size: 0.9em; }
+table.rx-table { width: 100%; border-collapse: collapse; table-layout: auto; font-size: 0.85em; }
+table.rx-table th, table.rx-table td { text-align: left; vertical-align: top; padding: 4px 6px;
+  border-bottom: 1px solid #e5e7eb; word-break: normal; overflow-wrap: normal; hyphens: none; white-space: normal; }
+table.rx-table th { white-space: nowrap; }
 #tools td { overflow-wrap: break-word !important; word-break: normal !important; }
 #machine { max-height: 70vh; overflow: auto; resize: vertical; border: 1px solid #e5e7eb; border-radius: 6px; }
-#machine svg { max-width: none !important; height: auto; }
+#machine svg { min-width: 640px; max-width: none !important; height: auto; }
 #machine-zoom { gap: 4px; }
 #machine-zoom button { flex: 0 0 auto !important; min-width: 3em !important; }
 """
