@@ -1269,7 +1269,7 @@ ES: dict[str, str] = {
     "order_word.delivered": "entregado",
     # --- el inspector junto al chat (rxflow/ui/render.py, issue 20)
     "page.tab_inspector": "Inspector",
-    "page.tab_patient": "Patient",
+    "page.tab_patient": "Paciente",
     "page.tab_explain": "Explicación",
     "page.tab_orders": "Pedidos",
     "page.tab_about": "Acerca de",
