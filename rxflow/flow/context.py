@@ -21,7 +21,7 @@ HISTORY_TURNS = 6  # what the programs see of the conversation
 SHOWN_TURNS, SHOWN_CHARS = 12, 2000  # what a reloaded page shows of it
 KEEP = 20  # alerts, outcomes, orders and requests remembered
 KEEP_PATH = 30  # states remembered for the inspector's path
-KEEP_DECIDED = 6  # refill verdicts remembered for the inspector's Explain panel (one per prescription)
+KEEP_DECIDED = 4  # refill verdicts remembered for the Explain panel (one per prescription; ~2 KB each)
 
 
 class Slots(BaseModel):
