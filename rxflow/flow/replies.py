@@ -583,7 +583,6 @@ EN: dict[str, str] = {
     "page.language.es": "Spanish",
     # the patient card
     "page.card_line": "**{name}** · plan: {plan} · allergies: {allergies}",
-    "page.allergies_none": "none recorded",
     "page.card_head": "| medication | status | refills left |",
     "page.med_status.due": "✅ due now",
     "page.med_status.too_soon": "⏳ too soon (from {due})",
@@ -1316,7 +1315,6 @@ ES: dict[str, str] = {
     "page.language.es": "español",
     # la ficha del paciente
     "page.card_line": "**{name}** · plan: {plan} · alergias: {allergies}",
-    "page.allergies_none": "ninguna registrada",
     "page.card_head": "| medicamento | estado | resurtidos restantes |",
     "page.med_status.due": "✅ ya le toca",
     "page.med_status.too_soon": "⏳ demasiado pronto (desde el {due})",

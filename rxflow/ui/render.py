@@ -331,7 +331,7 @@ def patient_card(view: SessionView) -> str:
     acting = acting_line(view)
     lines = ([f"**{acting}**", ""] if acting else []) + [
         say("page.card_line", name=h.name, plan=h.plan or say("page.none"),
-            allergies=", ".join(replies.world(a, lang) for a in h.allergies) or say("page.allergies_none")), "",
+            allergies=", ".join(replies.world(a, lang) for a in h.allergies) or say("page.no_allergies")), "",
         say("page.card_head"), "|---|---|---|"]
     for m in h.medications:
         due = replies.day(m.refill.due_date, lang) if m.refill.due_date else "?"
