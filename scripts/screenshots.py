@@ -22,8 +22,10 @@ def main() -> int:
 
     from rxflow.config import get_settings
     from rxflow.environment import build
+    from rxflow.flow.states import State
     from rxflow.ratelimit import RateLimiter
     from rxflow.store import Store
+    from rxflow.ui import render
     from rxflow.ui.app import build_demo, page_options
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -36,6 +38,7 @@ def main() -> int:
         port = s.getsockname()[1]
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **page_options())
     url = f"http://127.0.0.1:{port}/"
+    # The Slots panel names the conversation's stage in words (render.stage_name), never its code name.
     slots = "(s) => document.querySelector('#slots') && document.querySelector('#slots').innerText.includes(s)"
     try:
         with sync_playwright() as p:
@@ -45,7 +48,7 @@ def main() -> int:
                                       ("screenshot-phone.png", (390, 844), {"is_mobile": True, "has_touch": True})):
                 page = browser.new_page(viewport={"width": size[0], "height": size[1]}, device_scale_factor=1, **extra)
                 page.goto(url)
-                page.wait_for_function(slots, arg="START", timeout=60_000)
+                page.wait_for_function(slots, arg=render.stage_name(State.START), timeout=60_000)
                 page.click("#patient input")
                 page.get_by_role("option", name="P005 · Aisha Mohammed").click()
                 page.wait_for_function("document.body.innerText.includes('Aisha')", timeout=15_000)
@@ -53,7 +56,7 @@ def main() -> int:
                 for text, state in (("refill my lisinopril", "CONFIRM_DOSAGE"), ("yes 20 mg once a day", "SELECT_PHARMACY")):
                     page.fill("#message textarea", text)
                     page.click("#send")
-                    page.wait_for_function(slots, arg=state, timeout=30_000)
+                    page.wait_for_function(slots, arg=render.stage_name(State(state)), timeout=30_000)
                 page.wait_for_timeout(1500)  # the panels and the path diagram follow the reply
                 page.screenshot(path=str(ROOT / "docs" / name), full_page=size[0] > 1000)
                 page.close()

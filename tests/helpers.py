@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import programs
 from rxflow.assistant import Assistant, vocabulary_of
 from rxflow.config import Settings
@@ -46,3 +48,14 @@ def page_functions(demo) -> dict:
 
     fn["reply"] = reply
     return fn
+
+
+def at_stage(state: str) -> str:
+    """A page check (JS): the Slots panel shows the conversation at `state` ('CONFIRM_DOSAGE'), by its stage's
+    name in words in either language (the inspector shows no code names)."""
+    from rxflow.flow.states import State
+    from rxflow.ui import render
+
+    names = json.dumps(sorted({render.stage_name(State(state), lang) for lang in ("en", "es")}))
+    return (f"(() => {{ const e = document.querySelector('#slots'); "
+            f"return !!e && {names}.some((n) => e.innerText.includes(n)); }})()")

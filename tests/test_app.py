@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from helpers import lm_assistant, page_functions
+from helpers import at_stage, lm_assistant, page_functions
 
 from rxflow.flow.states import State
 from rxflow.ui import render
@@ -29,7 +29,8 @@ def test_render_functions(talk, assistant):
     assert line.startswith("checked: patient history") and "price lookup" in line
     assert "Safety · drug interaction with ibuprofen" in line
     assert len(msgs) == 3 and msgs[-1]["content"] == turns[-1].reply
-    assert "class SELECT_PHARMACY current" in render.diagram(conv)
+    machine = render.diagram(conv)  # the whole machine in words, where the conversation is marked
+    assert "▶ Choose a pharmacy" in machine and "class g_order current" in machine and "SELECT_PHARMACY" not in machine
     assert render.slots_json(conv)["medication"] == "lisinopril"
     table = render.tool_table(turns[-1])
     assert list(table["tool"])[-1] == "price_lookup" and "patient_history" in list(table["tool"])
@@ -38,7 +39,8 @@ def test_render_functions(talk, assistant):
     view = assistant.view(turns.sid, turns[-1])
     assert render.order_md(view) == ("_No order placed in this session yet._", None)
     assert "offline" in render.program_md(turns[-1], conv, "offline")
-    assert list(render.orders_table(view).columns) == render.ORDER_COLUMNS
+    labels = render.inspector_labels("en")
+    assert list(render.orders_table(view).columns) == [labels[f"order_col.{c}"] for c in render.ORDER_COLUMNS]
 
 
 def test_two_alerts_of_one_rule_are_told_apart_and_titled_by_kind(talk, assistant):
@@ -65,7 +67,7 @@ def test_the_inspector_speaks_in_words_not_raw_values(talk, assistant):
     assert oid == "ORD-30001" and "$2.10" in receipt and "with a discount card" in receipt
     assert "discount_card" not in receipt and "2.1 " not in receipt
     row = render.orders_table(view).iloc[0]
-    assert row["price"] == "$2.10 (with a discount card)" and row["status"] == "received"
+    assert row["Price"] == "$2.10 (with a discount card)" and row["Status"] == "received"
     path = render.path_diagram(conv)
     assert path.startswith("```mermaid\nflowchart") and '"Confirm the order"' in path and '"Done"' in path
     # Start, dose, the rules, pharmacy, order, Done: the last one is where the conversation is.
@@ -79,10 +81,10 @@ def test_the_patient_card_and_the_explain_panel_come_from_the_tools(talk, assist
     view = assistant.view(turns.sid, turns[-1])
     card = render.patient_card(view)
     assert "Linda Park" in card and "sulfa" in card and "Acme Health PPO" in card
-    assert "too soon (from Dec 07)" in card and "no refills left" in card and "expired" in card
+    assert "too soon (from Mon Dec 7)" in card and "no refills left" in card and "expired" in card
     explain = render.explain_md(view)
-    assert "sertraline 50 mg" in explain and "not allowed" in explain
-    assert "| Not too soon | eligibility | ❌ fail |" in explain and "earliest: 2026-12-07" in explain
+    assert "sertraline 50 mg" in explain and "verdict when decided (Tue Nov 24, " in explain and "not allowed" in explain
+    assert "| Not too soon | eligibility | ❌ fail |" in explain and "earliest: December 7, 2026" in explain
     assert "⏸ not reached" in explain  # eligibility stops at its first failure
     assert "No prescription in play" in render.explain_md(assistant.view(assistant.start("P003")))
 
@@ -135,7 +137,7 @@ def test_after_a_refusal_the_next_step_is_one_tap_and_a_request_still_needs_its_
     done = assistant.handle(sid, "yes")
     assert "REQ-40001" in done.reply
     view = assistant.view(sid, done)
-    assert list(render.requests_table(view)["request_id"]) == ["REQ-40001"]
+    assert [cell.split(" · ")[0] for cell in render.requests_table(view)["Request"]] == ["REQ-40001"]
     assert "REQ-40001" in render.patient_card(view)
     assert "Where's my request?" in dict(render.quick_replies(view))
 
@@ -398,8 +400,7 @@ class Page:
         self.wait_state("START")
 
     def wait_state(self, state: str, timeout=30_000):
-        self.page.wait_for_function("document.querySelector('#slots') && "
-                                    f"document.querySelector('#slots').innerText.includes('{state}')", timeout=timeout)
+        self.page.wait_for_function(at_stage(state), timeout=timeout)
 
     def wait_chat(self, text: str, timeout=30_000):
         self.page.wait_for_function(f"document.querySelector('#chat').innerText.includes({json.dumps(text)})",
@@ -471,7 +472,7 @@ def test_browser_drives_the_page(served_demo):
         assert "Linda Park" in page.inner_text("body")
         # A second tab is a new conversation, never this one.
         other = Page(browser.new_page(), url)
-        assert "NOT_ELIGIBLE" not in other.page.inner_text("#slots")
+        assert render.stage_name(State.NOT_ELIGIBLE) not in other.page.inner_text("#slots")
         browser.close()
     assert (ARTIFACTS / "browser.png").stat().st_size > 10_000
     assert not ui.errors and not other.errors, ui.errors + other.errors
@@ -496,7 +497,7 @@ def test_a_spanish_refill_in_the_browser(served_demo):
         ui.wait_chat("¿Hago el pedido?")
         ui.say("sí, hágalo", "COMPLETE")
         ui.wait_chat("¡Listo! El pedido ORD-")
-        assert '"es"' in page.inner_text("#slots")
+        assert "español" in page.inner_text("#slots")  # the Slots panel says the language in words
         browser.close()
     assert not ui.errors, ui.errors
 

@@ -111,26 +111,31 @@ def test_a_phone_with_texts_off_says_so(world):
 
 
 def test_the_orders_table_shows_pickup_or_delivery_and_the_status_at_the_worlds_clock(world):
+    # The table's headers are in the session's language (issue 20); pickup or delivery follows the pharmacy.
+    en, es = render.inspector_labels("en"), render.inspector_labels("es")
+    cell = lambda row, lang, column: row[lang[f"order_col.{column}"]]  # noqa: E731
     sid = session(world, "P001", *DELIVERY)
     row = render.orders_table(world.view(sid)).iloc[0]
-    assert list(render.orders_table(world.view(sid)).columns) == render.ORDER_COLUMNS
-    assert (row["fulfilment"], row["status"]) == ("delivery, Tue Nov 24 16:00–20:00", "received")
+    assert list(render.orders_table(world.view(sid)).columns) == [en[f"order_col.{c}"] for c in render.ORDER_COLUMNS]
+    assert cell(row, en, "pharmacy").endswith(" · delivery, Tue Nov 24 16:00–20:00") and cell(row, en, "status") == "received"
     world.move_clock(sid, 60)  # 12:05: ready, so on its way (a delivery)
-    assert render.orders_table(world.view(sid)).iloc[0]["status"] == "on its way"
+    assert cell(render.orders_table(world.view(sid)).iloc[0], en, "status") == "on its way"
     world.move_clock(sid, DAY)
     view = world.view(sid)
-    assert render.orders_table(view).iloc[0]["status"] == "delivered"
+    assert cell(render.orders_table(view).iloc[0], en, "status") == "delivered"
     receipt, _ = render.order_md(view)
     assert "delivery, Tue Nov 24 16:00–20:00" in receipt and "status **delivered**" in receipt
     world.choose(sid, language="es")
     row = render.orders_table(world.view(sid)).iloc[0]
-    assert (row["fulfilment"], row["status"]) == ("a domicilio, mar 24 nov 16:00–20:00", "entregado")
+    assert cell(row, es, "pharmacy").endswith(" · a domicilio, mar 24 nov 16:00–20:00")
+    assert cell(row, es, "status") == "entregado"
     pickup = session(world, "P001", *ORDER)
     row = render.orders_table(world.view(pickup)).iloc[0]
-    assert (row["fulfilment"], row["status"], row["ready"]) == ("pickup", "received", "Tue Nov 24, 11:55")
+    assert (cell(row, en, "pharmacy"), cell(row, en, "status"), cell(row, en, "ready")) == (
+        "Costco Pharmacy - Riverton · pickup", "received", "Tue Nov 24, 11:55")
     world.move_clock(pickup, 60)
     view = world.view(pickup)
-    assert render.orders_table(view).iloc[0]["status"] == "ready for pickup"
+    assert cell(render.orders_table(view).iloc[0], en, "status") == "ready for pickup"
     assert "ORD-30001 lisinopril (ready for pickup)" in render.patient_card(view)  # the card agrees
 
 
@@ -185,7 +190,7 @@ def test_ordering_then_one_day_on_shows_the_ready_text_on_the_phone(world, capsy
     phone = output(fns["clock_day"], moved, "phone")
     assert "RxFlow: your lisinopril 10 mg is ready for pickup at Costco Pharmacy - Riverton" in phone
     assert output(fns["clock_day"], moved, "world") == "🕒 Wed Nov 25, 11:05 (Riverton time)"
-    assert "ready for pickup" in set(output(fns["clock_day"], moved, "orders")["status"])
+    assert "ready for pickup" in set(output(fns["clock_day"], moved, "orders")[render.inspector_labels("en")["order_col.status"]])
     assert world.view(sid).now == NOW + dt.timedelta(days=1)
     assert output(fns["clock_day"], moved, "tools") == {"__type__": "update"}  # the last turn's calls stay shown
     tabs = [b for b in fns["clock_day"].outputs if type(b).__name__ == "Tabs"][0]

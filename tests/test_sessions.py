@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import serve
-from helpers import page_functions
+from helpers import at_stage, page_functions
 
 from rxflow.flow.states import State
 
@@ -418,14 +418,13 @@ def test_3_two_tabs_as_one_patient_each_order_and_neither_sees_the_other(served_
     from playwright.sync_api import sync_playwright
 
     url, assistant = served_demo
-    slots = "document.querySelector('#slots') && document.querySelector('#slots').innerText.includes('{}')"
 
     def say(page, text, state):
         page.fill("#message textarea", text)
         page.click("#send")
         page.wait_for_function(f"document.querySelector('#chat').innerText.includes({json.dumps(text)})",
                                timeout=15_000)
-        page.wait_for_function(slots.format(state), timeout=30_000)
+        page.wait_for_function(at_stage(state), timeout=30_000)
 
     def new_order_row(page) -> str:
         """The Orders tab's row for ORD-30001 (the table's cells, as text, up to the next order)."""
@@ -445,7 +444,7 @@ def test_3_two_tabs_as_one_patient_each_order_and_neither_sees_the_other(served_
         for page in tabs.values():
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(url)
-            page.wait_for_function(slots.format("START"), timeout=30_000)
+            page.wait_for_function(at_stage("START"), timeout=30_000)
         for name, choice in (("costco", "the cheapest one please"), ("cvs", "the closest one")):
             page = tabs[name]
             say(page, "refill my lisinopril", "CONFIRM_DOSAGE")
@@ -463,10 +462,10 @@ def test_3_two_tabs_as_one_patient_each_order_and_neither_sees_the_other(served_
         thief.evaluate("(s) => { sessionStorage.setItem('rxflow_session', s); "
                        "sessionStorage.setItem('rxflow_resume', s); }", victim)
         thief.reload()
-        thief.wait_for_function(slots.format("START"), timeout=30_000)
+        thief.wait_for_function(at_stage("START"), timeout=30_000)
         assert "ORD-30001" not in thief.inner_text("#chat") and "Costco" not in thief.inner_text("#order")
         tabs["costco"].reload()  # the owner's reload resumes, with its token
-        tabs["costco"].wait_for_function(slots.format("COMPLETE"), timeout=30_000)
+        tabs["costco"].wait_for_function(at_stage("COMPLETE"), timeout=30_000)
         assert "Costco" in tabs["costco"].inner_text("#order")
         browser.close()
     assert not errors, errors

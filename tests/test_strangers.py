@@ -22,7 +22,7 @@ from types import SimpleNamespace
 import duckdb
 import pytest
 from conftest import MOCK, ROOT, serve
-from helpers import page_functions
+from helpers import at_stage, page_functions
 
 from rxflow.flow import replies
 from rxflow.flow.states import State
@@ -179,7 +179,7 @@ def _wait(page, js: str, timeout=30_000):
 
 
 def _state(page, state):
-    _wait(page, f"document.querySelector('#slots') && document.querySelector('#slots').innerText.includes('{state}')")
+    _wait(page, at_stage(state))
 
 
 def _chat_has(page, text, timeout=30_000):

@@ -33,6 +33,8 @@ def start(w: TurnWork, ext=None) -> None:
     held = [m for m in meds if refilling.blocked(w, m.rx_id)]
     conv.reset_refill()
     conv.queue, conv.basket = [], []
+    for m in held if len(due) == 1 else meds:  # decided here (one due alone is decided at its own rules step)
+        w.decide(m)
     if not due:
         w.say("basket_nothing_due")
         for m in held:

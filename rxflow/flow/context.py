@@ -15,11 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from rxflow.domain import Alert, Offer
 from rxflow.flow.pending import Focus, Outcome, Pending
 from rxflow.flow.states import State
+from rxflow.policy import Check
 
 HISTORY_TURNS = 6  # what the programs see of the conversation
 SHOWN_TURNS, SHOWN_CHARS = 12, 2000  # what a reloaded page shows of it
 KEEP = 20  # alerts, outcomes, orders and requests remembered
 KEEP_PATH = 30  # states remembered for the inspector's path
+KEEP_DECIDED = 4  # refill verdicts remembered for the Explain panel (one per prescription; ~2 KB each)
 
 
 class Slots(BaseModel):
@@ -42,6 +44,18 @@ class TransferDraft(BaseModel):
     medication: str | None = Field(None, max_length=80)
     from_pharmacy: str | None = Field(None, max_length=80)
     pharmacy_id: str | None = None
+
+
+class Decided(BaseModel):
+    """The refill rules' verdict on one prescription as this conversation decided its refill (the rules' checks
+    as they stood then). The Explain panel shows this one: asked again after the order, the same rules refuse,
+    since the order just placed is now in progress."""
+
+    rx_id: str
+    at: dt.datetime = Field(description="the world's clock when the refill was decided")
+    allowed: bool
+    cash_only: bool = False
+    checks: list[Check] = Field(default_factory=list, description="every rule in order, as it was applied then")
 
 
 class Conversation(BaseModel):
@@ -91,6 +105,8 @@ class Conversation(BaseModel):
     settings: list[str] = Field(default_factory=list, description="enrolments and reminders written in this conversation")
     transfer: TransferDraft | None = Field(None, description="a transfer in, while its details are asked")
     outcomes: list[Outcome] = Field(default_factory=list)
+    decided: list[Decided] = Field(default_factory=list, description="the refill verdicts this conversation acted "
+                                                                     "on, the latest per prescription last")
     history: list[tuple[str, str]] = Field(default_factory=list)
     visited: list[State] = Field(default_factory=lambda: [State.START])
     lm_calls: int = 0
@@ -112,6 +128,16 @@ class Conversation(BaseModel):
         """A new request begins: what the last one volunteered (a pharmacy) no longer holds."""
         self.wanted_pharmacy, self.wanted_delivery = None, False
 
+    def decide(self, rx_id: str, refill, at: dt.datetime) -> None:
+        """Record the rules' verdict a refill was decided on (`refill`: patient_history's RefillStatus for it,
+        already computed this turn: the rules do not run again for the record)."""
+        self.decided = [d for d in self.decided if d.rx_id != rx_id][-(KEEP_DECIDED - 1):] + [Decided(
+            rx_id=rx_id, at=at, allowed=refill.allowed, cash_only=refill.cash_only, checks=refill.checks)]
+
+    def decision(self, rx_id: str | None) -> Decided | None:
+        """The verdict this conversation decided `rx_id`'s refill on, if it did."""
+        return next((d for d in reversed(self.decided) if d.rx_id == rx_id), None) if rx_id else None
+
     def remember(self, user: str, assistant: str) -> None:
         # Kept as shown (bounded), so a reloaded page shows the chat as it was; the programs see less.
         self.history = (self.history + [(user[:SHOWN_CHARS], assistant[:SHOWN_CHARS])])[-SHOWN_TURNS:]
@@ -122,6 +148,7 @@ class Conversation(BaseModel):
         self.requests, self.settings = self.requests[-KEEP:], self.settings[-KEEP:]
         self.chosen_pharmacies = self.chosen_pharmacies[-KEEP:]
         self.visited = self.visited[-KEEP_PATH:]
+        self.decided = self.decided[-KEEP_DECIDED:]
 
     def history_text(self) -> str:
         return "\n".join(f"patient: {u[:300]}\nassistant: {a[:300]}" for u, a in self.history[-HISTORY_TURNS:])

@@ -179,19 +179,14 @@ def triggers_from(state: State) -> list[str]:
     return sorted({t.trigger.value for t in TRANSITIONS if t.src == state})
 
 
-def to_mermaid(current: State | None = None, visited: list[State] | None = None, compact: bool = False,
-               only: list[State] | None = None) -> str:
-    """A mermaid state diagram of the table, the current state highlighted, the visited path marked.
-
-    The many rows that only restate "any idle state can start a new request" or "any state
-    can fail into ERROR" are drawn once, from START, to keep the picture readable. `compact`
-    (for the inspector panel) draws one unlabelled arrow per pair of states and leaves out the
-    ways back to START, which every state has. `only` draws just the given states and the
-    arrows between them (a conversation's own path).
-    """
-    lines = ["stateDiagram-v2", "    direction TB" if compact else "    direction LR", "    [*] --> START"]
+def arrows(compact: bool = False, only: list[State] | None = None) -> list[Transition]:
+    """The transitions a drawing of the table shows, each once. The many rows that only restate "any idle
+    state can start a new request" or "any state can fail into ERROR" are drawn once, from START. `compact`:
+    one arrow per pair of states, leaving out the ways back to START, which every state has. `only`: just the
+    arrows between the given states."""
     seen: set[tuple[str, ...]] = set()
     keep = set(only) if only else None
+    out: list[Transition] = []
     for t in TRANSITIONS:
         if keep is not None and (t.src not in keep or t.dst not in keep):
             continue
@@ -204,14 +199,25 @@ def to_mermaid(current: State | None = None, visited: list[State] | None = None,
         if compact and (t.dst == State.START or t.trigger == T.ERROR or t.src == t.dst):
             continue
         key = (t.src.value, t.dst.value) if compact else (t.src.value, t.dst.value, t.trigger.value)
-        if key in seen:
-            continue
-        seen.add(key)
+        if key not in seen:
+            seen.add(key)
+            out.append(t)
+    return out
+
+
+def to_mermaid(current: State | None = None, visited: list[State] | None = None, compact: bool = False,
+               only: list[State] | None = None) -> str:
+    """A mermaid state diagram of the table (its states and triggers by their code names, for developers),
+    the current state highlighted, the visited path marked; `arrows` says which transitions it draws. The
+    inspector draws the machine in words instead (rxflow/ui/render.py: machine_diagram)."""
+    lines = ["stateDiagram-v2", "    direction TB" if compact else "    direction LR", "    [*] --> START"]
+    for t in arrows(compact, only):
         if compact:
             lines.append(f"    {t.src.value} --> {t.dst.value}")
             continue
         label = t.trigger.value + (f" [{t.guard}]" if t.guard else "")
         lines.append(f"    {t.src.value} --> {t.dst.value}: {label}")
+    keep = set(only) if only else None
     lines.append("    classDef current fill:#2563eb,color:#fff,stroke:#1e3a8a,stroke-width:3px")
     lines.append("    classDef visited fill:#dbeafe,stroke:#2563eb")
     for s in dict.fromkeys(visited or []):

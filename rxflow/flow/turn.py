@@ -152,6 +152,11 @@ class TurnWork:
         self.conv.visited.append(self.conv.state)
         self.stage.enter(self, trigger, **facts)
 
+    def decide(self, m: MedicationLine) -> None:
+        """This turn decides `m`'s refill on the rules' verdict its patient_history carries: kept on the
+        conversation, so the inspector explains the decision as it was taken, not as the rules stand later."""
+        self.conv.decide(m.rx_id, m.refill, self.ctx.clock)
+
     def end_refill(self, status: str) -> None:
         """Record how the medication in flight ended (the evals judge these)."""
         self.outcome = status

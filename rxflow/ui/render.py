@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from typing import Any
 
 import pandas as pd
@@ -14,24 +15,25 @@ from rxflow.alerts import ALERT_KINDS, SEVERITY_ICON
 from rxflow.alerts import RULES as ALERT_RULES
 from rxflow.domain import Alert, NextStep
 from rxflow.flow import replies
-from rxflow.flow.context import Conversation
-from rxflow.flow.states import State
-from rxflow.flow.transitions import to_mermaid
+from rxflow.flow.context import Conversation, Decided
+from rxflow.flow.states import IDLE, State
+from rxflow.flow.transitions import arrows
 from rxflow.flow.turn import Turn
-from rxflow.views import OrderRow, Receipt, SessionView
+from rxflow.views import OrderRow, Receipt, RequestRow, SessionView
 
 # What an alert is about (the kind of its rule in rxflow/alerts.py): a stakeholder reads "Coverage" for a
-# prior authorization, not "Safety".
-KIND_TITLES = tuple(kind.capitalize() for kind in ALERT_KINDS)
+# prior authorization, not "Safety". English here; alert_title and alerts_md say it in the session's language.
 ALERT_KIND = {code: rule.kind.capitalize() for code, rule in ALERT_RULES.items()}
 
 
-def alert_title(a: Alert) -> str:
+def alert_title(a: Alert, lang: str = "en") -> str:
     """'⛔ Safety · drug interaction with ibuprofen': the kind, the rule, and what tells two apart."""
     d = a.details
-    tail = (f" with {d['with_drug']}" if d.get("with_drug") else f" ({d['allergen']})" if d.get("allergen")
+    tail = (" " + replies.say(lang, "page.alert_with", drug=d["with_drug"]) if d.get("with_drug")
+            else f" ({replies.world(d['allergen'], lang)})" if d.get("allergen")
             else f" ({d['drug']})" if d.get("drug") else "")
-    return f"{SEVERITY_ICON[a.severity]} {ALERT_KIND[a.code]} · {a.code.value.replace('_', ' ')}{tail}"
+    kind = replies.say(lang, f"page.alert_kind.{ALERT_RULES[a.code].kind}")
+    return f"{SEVERITY_ICON[a.severity]} {kind} · {replies.say(lang, f'page.code.{a.code.value}')}{tail}"
 
 
 def text_of(message: dict[str, Any]) -> str:
@@ -78,12 +80,23 @@ def summarize_result(call: dict[str, Any], limit: int = 600) -> str:
 
 
 def diagram(conv: Conversation) -> str:
-    return "```mermaid\n" + to_mermaid(conv.state, conv.visited[-12:], compact=True) + "\n```"
+    """The whole machine, in words, with where this conversation is and has been (machine_diagram)."""
+    return machine_diagram(conv.lang, conv.state, conv.visited)
 
 
 def slots_json(conv: Conversation) -> dict[str, Any]:
-    return {"state": conv.state.value, **conv.slots.model_dump(),
-            "queue": conv.queue, "candidates": conv.candidates, "pay_cash": conv.pay_cash, "dosage": conv.dosage}
+    """What the conversation has gathered, labelled in its language: the stage in words, not its code name."""
+    lang = conv.lang
+    dosage = replies.say(lang, f"page.dosage.{conv.dosage}") if f"page.dosage.{conv.dosage}" in replies.EN \
+        else conv.dosage
+    values = {"stage": stage_name(conv.state, lang), "language": replies.say(lang, f"page.language.{lang}"),
+              **conv.slots.model_dump(), "queue": conv.queue, "candidates": conv.candidates,
+              "pay_cash": yes_no(conv.pay_cash, lang), "dosage": dosage}
+    return {replies.say(lang, f"page.slot.{k}"): v for k, v in values.items()}
+
+
+def yes_no(value: bool, lang: str) -> str:
+    return replies.say(lang, "page.yes" if value else "page.no")
 
 
 def tool_table(turn: Turn | None) -> pd.DataFrame:
@@ -104,45 +117,56 @@ def short(data: dict[str, Any] | None) -> str:
 
 
 def alerts_md(conv: Conversation) -> str:
-    """This conversation's alerts, grouped by what they are about (safety, coverage, stock, eligibility)."""
+    """This conversation's alerts, grouped by what they are about (safety, coverage, stock, eligibility),
+    in its language."""
+    lang = conv.lang
+    say = lambda key, **facts: replies.say(lang, key, **facts)  # noqa: E731
     if not conv.alerts:
-        return "**Alerts**\n\n_No alerts in this conversation._"
-    lines = ["**Alerts**"]
+        return f"**{say('page.alerts')}**\n\n{say('page.alerts_none')}"
+    lines = [f"**{say('page.alerts')}**"]
     recent = list({(a.code, a.rx_id, a.reason): a for a in conv.alerts[-8:]}.values())  # the same alert once
-    for kind in KIND_TITLES:
-        mine = [a for a in recent if ALERT_KIND[a.code] == kind]
+    for kind in ALERT_KINDS:
+        mine = [a for a in recent if ALERT_RULES[a.code].kind == kind]
         if not mine:
             continue
-        lines += ["", f"*{kind}*"]
+        lines += ["", f"*{say(f'page.alert_kind.{kind}')}*"]
         for a in mine:
-            step = f" → next: {a.next_step.replace('_', ' ')}" if a.next_step != "none" else ""
-            block = "blocks the refill" if a.blocking else "shown, not blocking"
-            lines.append(f"- {alert_title(a)} · {a.severity} · {block}{step}  \n  {a.reason}  \n  _Rule: {a.rule}_")
+            step = f" → {say('page.next', step=say(f'page.step.{a.next_step.value}'))}" \
+                if a.next_step != NextStep.NONE else ""
+            block = say("page.blocks" if a.blocking else "page.not_blocking")
+            lines.append(f"- {alert_title(a, lang)} · {say(f'page.severity.{a.severity.value}')} · {block}{step}  \n"
+                         f"  {replies.why(a, lang)}  \n  _{say('page.rule_line', rule=replies.rule(a, lang))}_")
     return "\n".join(lines)
 
 
 def order_md(view: SessionView) -> tuple[str, str | None]:
-    """The latest order this session placed: a receipt in words, and its id."""
-    o = view.receipt
+    """The latest order this session placed: a receipt in words (the session's language), and its id."""
+    lang, o = view.conversation.lang, view.receipt
     if o is None:
-        return "_No order placed in this session yet._", None
-    ready = f"{o.ready_at:%b %d, %H:%M}" if o.ready_at else "—"
-    what = "brand" if o.brand else "generic"
-    return (f"**{o.order_id}** — {o.medication} {o.strength} ({what}) × {o.quantity} "
-            f"({o.days_supply} days)\n\n{o.pharmacy} · {fulfilment(o)}\n\n**{replies.money(o.price)}** "
-            f"({replies.price_type(o.price_type)}) · status **{status_word(o)}** · ready about {ready}"), o.order_id
+        return replies.say(lang, "page.no_order"), None
+    return replies.say(lang, "page.receipt", order_id=o.order_id, medication=o.medication, strength=o.strength,
+                       what=replies.say(lang, "what.brand" if o.brand else "what.generic"), quantity=o.quantity,
+                       days=o.days_supply, pharmacy=o.pharmacy, fulfilment=fulfilment(o, lang),
+                       price=replies.money(o.price, lang), price_type=replies.price_type(o.price_type, lang),
+                       status=status_word(o, lang),
+                       ready=replies.moment(o.ready_at, lang) if o.ready_at else "—"), o.order_id
 
 
 def program_md(turn: Turn | None, conv: Conversation, label: str) -> str:
-    this = f"{turn.lm_calls} LM calls, {turn.tokens} tokens this turn" if turn else "no turn yet"
-    fb = f"; **fallbacks this turn:** {', '.join(f['step'] for f in turn.fallbacks)}" if turn and turn.fallbacks else ""
+    lang = conv.lang
+    say = lambda key, **facts: replies.say(lang, key, **facts)  # noqa: E731
+    this = say("page.program_turn", calls=turn.lm_calls, tokens=turn.tokens) if turn else say("page.program_no_turn")
+    fb = say("page.program_fallbacks", steps=", ".join(f["step"] for f in turn.fallbacks)) \
+        if turn and turn.fallbacks else ""
     sources = ", ".join(f"{s['step']}→{s['source']}" for s in turn.steps) if turn and turn.steps else "—"
-    return (f"**Program:** `{label}`\n\n{this}{fb}\n\n**Steps:** {sources}\n\n"
-            f"**Session total:** {conv.lm_calls} LM calls, {conv.tokens} tokens, {conv.fallbacks} fallbacks, "
-            f"{conv.turns} turns")
+    return (f"{say('page.program', label=label)}\n\n{this}{fb}\n\n{say('page.program_steps', steps=sources)}\n\n"
+            + say("page.program_total", calls=conv.lm_calls, tokens=conv.tokens, fallbacks=conv.fallbacks,
+                  turns=conv.turns))
 
 
-ORDER_COLUMNS = ["order", "medication", "pharmacy", "fulfilment", "price", "status", "ready"]
+# The orders table's columns (their headers in the session's language: inspector_labels' "order_col.*"). Status
+# and price come right after the order, so a narrow inspector shows them first; each cell is words, not codes.
+ORDER_COLUMNS = ["order", "status", "price", "pharmacy", "ready"]
 
 
 def status_word(o: OrderRow | Receipt, lang: str = "en") -> str:
@@ -160,13 +184,15 @@ def fulfilment(o: OrderRow | Receipt, lang: str = "en") -> str:
 
 def orders_table(view: SessionView) -> pd.DataFrame:
     """The patient's orders this session can see (in demo mode: its own sandbox), in words, in the page's
-    language: pickup or delivery (and its window), and each order's status at the session's world clock."""
+    language, headers too: each order's status at the session's world clock, its price, its pharmacy with
+    pickup or delivery (and its window), and when it is ready, on the world's clock."""
     lang = view.conversation.lang
-    return pd.DataFrame([{
-        "order": o.order_id, "medication": f"{o.medication} {o.strength} × {o.quantity}", "pharmacy": o.pharmacy,
-        "fulfilment": fulfilment(o, lang), "price": f"{replies.money(o.price)} ({replies.price_type(o.price_type, lang)})",
-        "status": status_word(o, lang), "ready": replies.moment(o.ready_at, lang) if o.ready_at else "—"}
-        for o in view.orders], columns=ORDER_COLUMNS)
+    head = inspector_labels(lang)
+    return pd.DataFrame([[
+        replies.say(lang, "page.order_cell", order_id=o.order_id, medication=f"{o.medication} {o.strength} × {o.quantity}"),
+        status_word(o, lang), f"{replies.money(o.price, lang)} ({replies.price_type(o.price_type, lang)})",
+        f"{o.pharmacy} · {fulfilment(o, lang)}", replies.moment(o.ready_at, lang) if o.ready_at else "—"]
+        for o in view.orders], columns=[head[f"order_col.{c}"] for c in ORDER_COLUMNS])
 
 
 # ----------------------------------------------------------------------------- the conversation's path
@@ -176,7 +202,8 @@ def stage_name(state: State, lang: str = "en") -> str:
 
 
 def path_diagram(conv: Conversation, last: int = 8) -> str:
-    """This conversation's own path, large and readable: the last `last` states it went through."""
+    """This conversation's own path, large and readable: the last `last` states it went through, each by its
+    stage's name in the conversation's language (the nodes' ids are n0, n1...: no code name reaches the page)."""
     path: list[State] = []
     for s in conv.visited:
         if not path or path[-1] != s:
@@ -193,54 +220,131 @@ def path_diagram(conv: Conversation, last: int = 8) -> str:
     return "```mermaid\n" + "\n".join(lines) + "\n```"
 
 
+# ----------------------------------------------------------------------------- the whole machine, by stage group
+# The machine's states in groups a stakeholder can read at a glance; START stands alone above them.
+STAGE_GROUPS: dict[str, tuple[State, ...]] = {
+    "find": (State.IDENTIFY_MEDICATION, State.CLARIFY_MEDICATION),
+    "check": (State.CONFIRM_DOSAGE, State.CHECK_AUTHORIZATION),
+    "order": (State.SELECT_PHARMACY, State.CONFIRM_ORDER),
+    "refer": (State.NOT_ELIGIBLE, State.REFER_PRESCRIBER, State.REFER_PHARMACIST, State.ESCALATE_PA),
+    "request": (State.CONFIRM_REQUEST, State.CONFIRM_SETTING, State.COLLECT_TRANSFER),
+    "cancel": (State.CHOOSE_ORDER, State.CONFIRM_CANCEL),
+    "end": (State.COMPLETE, State.ERROR),
+}
+GROUP_OF = {s: g for g, states in STAGE_GROUPS.items() for s in states}
+TIGHT = "%%{init: {'flowchart': {'nodeSpacing': 12, 'rankSpacing': 28, 'padding': 6}}}%%"
+
+
+def machine_diagram(lang: str = "en", current: State | None = None, visited: list[State] | None = None,
+                    detail: bool = False) -> str:
+    """The whole state machine, legible in a side panel, in the session's language: one box per group of
+    stages listing its stages in words, and one arrow per pair of groups a transition joins (the transition
+    table's own arrows, rxflow/flow/transitions.py: arrows). `detail`: every stage its own box inside its
+    group's, with the arrows between stages of one group (a larger drawing, for full size). Where the
+    conversation is now is amber (its stage marked ▶), where it has been light blue. Ids are s0, g_find...: no code
+    name reaches the page."""
+    ids = {s: f"s{i}" for i, s in enumerate(State)}
+    seen = {State(v) for v in visited or []}
+    now = State(current) if current is not None else None
+    node = lambda s: ids[s] if detail or s not in GROUP_OF else f"g_{GROUP_OF[s]}"  # noqa: E731
+    mark = lambda s: ("▶ " if s == now else "") + stage_name(s, lang)  # noqa: E731
+    # Left to right, spaced tightly (mermaid's own init directive): about 800 px wide, legible at the
+    # inspector's width with INSPECTOR_CSS's minimum width and a short sideways scroll.
+    lines = [TIGHT, "flowchart TB" if detail else "flowchart LR", f'    {ids[State.START]}(["{mark(State.START)}"])']
+    for group, states in STAGE_GROUPS.items():
+        title = replies.say(lang, f"page.group.{group}")
+        if detail:
+            lines += [f'    subgraph g_{group}["{title}"]', "        direction LR",
+                      *(f'        {ids[s]}["{mark(s)}"]' for s in states), "    end"]
+        else:
+            lines.append(f'    g_{group}["<b>{title}</b><br>' + "<br>".join(mark(s) for s in states) + '"]')
+    drawn: dict[tuple[str, str], None] = {}
+    for t in arrows(compact=True):
+        if not detail and t.src in IDLE and t.src != State.START:
+            continue  # a resting stage (done, refused) starts a new request as Start does: drawn once, from Start
+        same = GROUP_OF.get(t.src) is not None and GROUP_OF.get(t.src) == GROUP_OF.get(t.dst)
+        if detail and same:
+            drawn[(ids[t.src], ids[t.dst])] = None
+        elif not same:
+            drawn[(f"g_{GROUP_OF[t.src]}" if t.src in GROUP_OF else ids[t.src],
+                   f"g_{GROUP_OF[t.dst]}" if t.dst in GROUP_OF else ids[t.dst])] = None
+    lines += [f"    {a} --> {b}" for a, b in drawn]
+    lines.append("    classDef current fill:#fde68a,stroke:#b45309,stroke-width:3px")
+    lines.append("    classDef visited fill:#dbeafe,stroke:#2563eb")
+    marked = {node(s): "visited" for s in seen}
+    if now is not None:
+        marked[node(now)] = "current"
+    lines += [f"    class {n} {kind}" for n, kind in marked.items()]
+    return "```mermaid\n" + "\n".join(lines) + "\n```"
+
+
+# The whole machine's zoom (the page's buttons run these in the browser; nothing is fetched): the diagram is
+# drawn at its own size in a scrolling box (INSPECTOR_CSS), each press scales it, "open full size" shows the
+# drawing alone in a new tab.
+MACHINE = "#machine svg"
+
+
+def zoom_js(factor: float) -> str:
+    """The browser-side script of a zoom button: scale the whole machine's drawing by `factor`."""
+    return (f"() => {{ const svg = document.querySelector('{MACHINE}'); if (!svg) {{ return; }} "
+            f"const w = svg.getBoundingClientRect().width; svg.style.width = Math.max(200, w * {factor}) + 'px'; "
+            f"svg.style.height = 'auto'; }}")
+
+
+FULL_SIZE_JS = (f"() => {{ const svg = document.querySelector('{MACHINE}'); if (!svg) {{ return; }} "
+                "const url = URL.createObjectURL(new Blob([svg.outerHTML], {type: 'image/svg+xml'})); "
+                "window.open(url, '_blank'); }")
+
+
 # ----------------------------------------------------------------------------- tool calls, expandable
-def tools_html(turn: Turn | None) -> str:
-    """The last turn's tool calls as a table; each row's arguments and result expand."""
+def tools_html(turn: Turn | None, lang: str | None = None) -> str:
+    """The last turn's tool calls as a table, headed in the session's language (`lang`, else the turn's);
+    each row's arguments and result expand."""
+    lang = lang or (turn.language if turn is not None else "en")
+    say = lambda key: html.escape(replies.say(lang, key))  # noqa: E731
     if turn is None or not turn.tool_calls:
-        return "<p class='muted'>No tool calls this turn.</p>"
+        return f"<p class='muted'>{say('page.tools_none')}</p>"
     rows = []
     for c in turn.tool_calls:
         result = c["data"] if c["ok"] else c["error"]
-        outcome = "ok" if c["ok"] else f"⚠ {html.escape(str(c['error']['code']))}"
+        outcome = say("page.tool_ok") if c["ok"] else f"⚠ {html.escape(str(c['error']['code']).replace('_', ' '))}"
+        kind = say(f"page.tool_kind.{c['kind']}") if f"page.tool_kind.{c['kind']}" in replies.EN else c["kind"]
         rows.append(
-            f"<tr><td><code>{html.escape(c['name'])}</code><br><small>{c['kind']}</small></td>"
+            f"<tr><td><code>{html.escape(c['name'])}</code><br><small>{kind}</small></td>"
             f"<td>{outcome}<br><small>{c['ms']:.1f} ms</small></td>"
-            f"<td><details><summary>{html.escape(short(c['args']) or '(none)')}</summary>"
+            f"<td><details><summary>{html.escape(short(c['args'])) or say('page.tool_no_args')}</summary>"
             f"<pre>{html.escape(json.dumps(c['args'], indent=1, default=str))}</pre></details></td>"
             f"<td><details><summary>{html.escape(short(result if isinstance(result, dict) else {}))}</summary>"
             f"<pre>{html.escape(json.dumps(result, indent=1, default=str)[:6000])}</pre></details></td></tr>")
-    return ("<table class='tools'><thead><tr><th>tool</th><th>result</th><th>arguments</th><th>data</th></tr>"
-            "</thead><tbody>" + "".join(rows) + "</tbody></table>")
+    head = "".join(f"<th>{say(f'page.tools_col.{k}')}</th>" for k in ("tool", "result", "arguments", "data"))
+    return f"<table class='tools'><thead><tr>{head}</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
 
 
 # ----------------------------------------------------------------------------- the patient, from the view
-STATUS_WORDS = {"due": "✅ due now", "too_soon": "⏳ too soon (from {due})", "no_refills": "⛔ no refills left",
-                "expired": "⛔ expired", "controlled": "⛔ controlled: new prescription", "in_progress":
-                "📦 order in progress", "needs_pharmacist": "⚠️ needs a pharmacist", "needs_prior_auth":
-                "📝 needs prior authorization", "inactive": "— inactive"}
-
-
 def patient_card(view: SessionView) -> str:
-    """Who the patient is, from the tools' answers: plan, allergies, each medication's refill status
-    today, open orders and requests sent."""
-    h = view.history
+    """Who the patient is, from the tools' answers, in the session's language: plan, allergies, each
+    medication's refill status today, open orders and requests sent."""
+    h, lang = view.history, view.conversation.lang
+    say = lambda key, **facts: replies.say(lang, key, **facts)  # noqa: E731
     if h is None:
-        return "_Patient record unavailable._"
+        return "_Patient record unavailable._" if lang == "en" else "_El expediente del paciente no está disponible._"
     acting = acting_line(view)
     lines = ([f"**{acting}**", ""] if acting else []) + [
-        f"**{h.name}** · plan: {h.plan or 'none'} · allergies: {', '.join(h.allergies) or 'none recorded'}", "",
-        "| medication | status | refills left |", "|---|---|---|"]
+        say("page.card_line", name=h.name, plan=h.plan or say("page.none"),
+            allergies=", ".join(replies.world(a, lang) for a in h.allergies) or say("page.no_allergies")), "",
+        say("page.card_head"), "|---|---|---|"]
     for m in h.medications:
-        due = f"{m.refill.due_date:%b %d}" if m.refill.due_date else "?"
-        status = STATUS_WORDS.get(m.refill.status, m.refill.status).format(due=due)
-        lines.append(f"| {m.name} {m.strength} | {status} | {m.refills_remaining} |")
-    now = {o.order_id: status_word(o) for o in view.orders}  # each order's status at the world's clock
-    lines += ["", "**Open orders:** " + (", ".join(f"{o.order_id} {o.medication} "
-                                                   f"({now.get(o.order_id) or o.status.replace('_', ' ')})"
-                                                   for o in view.open_orders) or "none")]
+        due = replies.day(m.refill.due_date, lang) if m.refill.due_date else "?"
+        lines.append(f"| {m.name} {m.strength} | {say(f'page.med_status.{m.refill.status}', due=due)} | "
+                     f"{m.refills_remaining} |")
+    now = {o.order_id: status_word(o, lang) for o in view.orders}  # each order's status at the world's clock
+    opened = ", ".join(f"{o.order_id} {o.medication} ({now.get(o.order_id) or say(f'order_word.{o.status}')})"
+                       for o in view.open_orders)
+    lines += ["", say("page.open_orders", orders=opened or say("page.none"))]
     if view.requests_sent:
-        lines.append("**Requests sent:** " + ", ".join(
-            f"{r.request_id} {r.kind.replace('_', ' ')} for {r.medication}" for r in view.requests_sent))
+        lines.append(say("page.requests_sent", requests=", ".join(
+            say("page.request_for", request_id=r.request_id, kind=request_kind(r, lang), medication=r.medication)
+            for r in view.requests_sent)))
     return "\n".join(lines)
 
 
@@ -249,20 +353,79 @@ def in_play(conv: Conversation) -> str | None:
     return conv.slots.rx_id or conv.focus_rx
 
 
-OUTCOME_ICON = {"pass": "✅ pass", "fail": "❌ fail", "warn": "⚠️ warn", "not_reached": "⏸ not reached"}
+def verdict(r: Decided | Any, lang: str) -> str:
+    """A refill verdict in words: allowed, cash only, not allowed (a Decided or a RefillStatus)."""
+    key = "allowed" if r.allowed else "cash_only" if r.cash_only else "not_allowed"
+    return replies.say(lang, f"page.verdict.{key}")
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def fact_value(key: str, value: Any, lang: str) -> str:
+    """One datum a rule used, in words: dates written out, yes / no, a threshold as a share of the supply."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return yes_no(value, lang)
+    if isinstance(value, list):
+        return ", ".join(replies.world(str(v), lang) for v in value) or "—"
+    if key == "threshold" and isinstance(value, float):
+        return replies.say(lang, "page.threshold", percent=round(value * 100))
+    if isinstance(value, str) and ISO_DATE.match(value):
+        return replies.date(value, lang)
+    if f"page.fact_value.{value}" in replies.EN:
+        return replies.say(lang, f"page.fact_value.{value}")
+    return replies.world(str(value), lang)
+
+
+def check_rows(checks: list, lang: str, numbers: list[int] | None = None) -> list[str]:
+    """Rules (the policy's Checks, as the view and the record carry them) as a markdown table: number, rule, stage, outcome, the data it used (each in words)."""
+    say = lambda key: replies.say(lang, key)  # noqa: E731
+    rows = [say("page.explain_head"), "|---|---|---|---|---|"]
+    for i, c in zip(numbers or range(1, len(checks) + 1), checks, strict=True):
+        facts = "; ".join(f"{say(f'page.fact.{k}') if f'page.fact.{k}' in replies.EN else k}: "
+                          f"{fact_value(k, v, lang)}" for k, v in c.facts.items()).replace("|", "/")
+        rows.append(f"| {i} | {say(f'page.rule.{c.rule}')} | {say(f'page.rule_stage.{c.stage}')} | "
+                    f"{say(f'page.outcome.{c.outcome}')} | {facts} |")
+    return rows
 
 
 def explain_md(view: SessionView) -> str:
-    """For the prescription in play: every refill rule in order, its outcome and the data it used."""
-    m = view.medication(in_play(view.conversation))
+    """For the prescription in play: the verdict its refill was decided on in this conversation (every rule as
+    it was applied then: the conversation's record, not a second run of the rules), and apart from it what the
+    rules say now (patient_history's verdict, already read for the view), with the rules whose outcome changed.
+    After an order the two differ: the order just placed is itself in progress, so asking again is refused."""
+    conv, lang = view.conversation, view.conversation.lang
+    rx = in_play(conv)
+    m, decided = view.medication(rx), conv.decision(rx)
+    if m is None and decided is None:
+        return replies.say(lang, "page.explain_none")
+    name = f"{m.name} {m.strength}" if m else rx
+    lines: list[str] = []
+    if decided is not None:
+        lines += [replies.say(lang, "page.explain_decided", medication=name, rx_id=rx,
+                              moment=replies.moment(decided.at, lang), verdict=verdict(decided, lang)), "",
+                  *check_rows(decided.checks, lang)]
+    else:
+        lines.append(replies.say(lang, "page.explain_undecided", medication=name, rx_id=rx))
     if m is None:
-        return "_No prescription in play yet: ask for a refill and each rule's check shows here._"
-    verdict = "allowed" if m.refill.allowed else ("cash only" if m.refill.cash_only else "not allowed")
-    lines = [f"**{m.name} {m.strength}** ({m.rx_id}) · verdict today: **{verdict}**", "",
-             "| # | rule | stage | outcome | data used |", "|---|---|---|---|---|"]
-    for i, c in enumerate(m.refill.checks, 1):
-        facts = "; ".join(f"{k}: {v}" for k, v in c.facts.items()).replace("|", "/")
-        lines.append(f"| {i} | {c.title} | {c.stage} | {OUTCOME_ICON[c.outcome]} | {facts} |")
+        return "\n".join(lines)
+    now = replies.moment(view.now, lang)
+    if decided is None:
+        return "\n".join([*lines, "", replies.say(lang, "page.explain_now", moment=now, verdict=verdict(m.refill, lang)),
+                          "", *check_rows(m.refill.checks, lang)])
+    # The rules whose outcome or data differ now; those not reached now (after a failing eligibility rule) are
+    # left out, since the rule that failed says why.
+    then = {c.rule: c for c in decided.checks}
+    changed = [(i, c) for i, c in enumerate(m.refill.checks, 1) if c.outcome != "not_reached"
+               and (c.rule not in then or (then[c.rule].outcome, then[c.rule].facts) != (c.outcome, c.facts))]
+    same = verdict(m.refill, lang) == verdict(decided, lang) and not changed
+    lines += ["", replies.say(lang, "page.explain_now_same" if same else "page.explain_now", moment=now,
+                              verdict=verdict(m.refill, lang))]
+    if changed:
+        lines += ["", replies.say(lang, "page.explain_changed"), "",
+                  *check_rows([c for _, c in changed], lang, [i for i, _ in changed])]
     return "\n".join(lines)
 
 
@@ -383,14 +546,93 @@ def _at(record: dict[str, Any]):
         return None
 
 
-REQUEST_COLUMNS = ["request_id", "medication", "strength", "kind", "prescriber", "reason", "status", "created_at",
-                   "updated_at"]
+# The requests table's columns (headers in the session's language: inspector_labels' "request_col.*").
+REQUEST_COLUMNS = ["request", "kind", "status", "to", "why", "sent"]
+
+
+def request_kind(r: RequestRow, lang: str) -> str:
+    """'renewal request to your prescriber': what kind of request, in words."""
+    key = f"page.request_kind.{r.kind}"
+    return replies.say(lang, key) if key in replies.EN else r.kind.replace("_", " ")
+
+
+def request_reason(reason: str, lang: str) -> str:
+    """Why a request was sent (an alert's code, or the patient's own asking), in words."""
+    for key in (f"page.code.{reason}", f"why.{reason}"):
+        if key in replies.EN:
+            return replies.say(lang, key)
+    return reason.replace("_", " ")
 
 
 def requests_table(view: SessionView) -> pd.DataFrame:
-    """The patient's requests to a human this session can see (in demo mode: only its own), newest
-    first: number, medication, kind, who it went to, why, status and dates. No idempotency key."""
-    return pd.DataFrame([r.model_dump() for r in view.requests], columns=REQUEST_COLUMNS)
+    """The patient's requests to a human this session can see (in demo mode: only its own), newest first, in
+    the session's language, headers too: number and medication, what kind of request in words, its status,
+    who it went to, why, and when it was sent on the world's clock. No idempotency key."""
+    lang = view.conversation.lang
+    head = inspector_labels(lang)
+    status = lambda r: replies.say(lang, f"request_status.{r.status}", date=replies.day(r.updated_at, lang))  # noqa: E731
+    return pd.DataFrame([[
+        replies.say(lang, "page.request_cell", request_id=r.request_id, medication=f"{r.medication} {r.strength}"),
+        request_kind(r, lang), status(r), r.prescriber, request_reason(r.reason, lang), replies.moment(r.created_at, lang)]
+        for r in view.requests], columns=[head[f"request_col.{c}"] for c in REQUEST_COLUMNS])
+
+
+def table_html(frame: pd.DataFrame, caption: str, empty: str, elem_class: str) -> str:
+    """A table of words as plain HTML, captioned: the browser sizes its columns to their words (INSPECTOR_CSS),
+    so a narrow inspector wraps cells between words, never inside one, and needs no sideways scroll."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    body = (f"<table class='rx-table {elem_class}'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>" if rows
+            else f"<p class='rx-empty'>{html.escape(empty)}</p>")
+    return f"<div class='rx-table-box'><p class='rx-caption'>{html.escape(caption)}</p>{body}</div>"
+
+
+def orders_html(view: SessionView) -> str:
+    """The Orders tab's orders (orders_table's words) as a table that fits the inspector's column."""
+    lang = view.conversation.lang
+    return table_html(orders_table(view), replies.say(lang, "page.orders"), replies.say(lang, "page.orders_none"),
+                      "rx-orders")
+
+
+def requests_html(view: SessionView) -> str:
+    """The Orders tab's requests to a human (requests_table's words) as a table that fits the inspector's column."""
+    lang = view.conversation.lang
+    return table_html(requests_table(view), replies.say(lang, "page.requests"), replies.say(lang, "page.requests_none"),
+                      "rx-requests")
+
+
+# ----------------------------------------------------------------------------- the inspector's own labels
+# Each label of the inspector's components (app.py sets them per session language): tab names, headings,
+# buttons, the tables' column headers. The catalogue's page.* keys hold the words (tab_phone: page.phone_tab).
+LABELS = ("tab_inspector", "tab_patient", "tab_phone", "tab_explain", "tab_orders", "tab_about", "card", "program_mode",
+          "path", "machine", "machine_hint", "zoom_in", "zoom_out", "zoom_full", "slots", "tools", "tools_hint",
+          "track", "cancel", "orders", "requests", *(f"order_col.{c}" for c in ORDER_COLUMNS),
+          *(f"request_col.{c}" for c in REQUEST_COLUMNS))
+
+
+def inspector_labels(lang: str) -> dict[str, str]:
+    """The labels of the inspector's components in `lang` ('en' / 'es'), by key (see LABELS)."""
+    return {k: replies.say(lang, "page.phone_tab" if k == "tab_phone" else f"page.{k}") for k in LABELS}
+
+
+# The inspector's own styles (the page appends them to its CSS). Tables: words wrap whole (never mid-word) and
+# fit the column, so status and price show without scrolling sideways; the whole machine is drawn at its own
+# size in a box that scrolls both ways (zoom_js scales it), instead of shrunk to a thumbnail.
+INSPECTOR_CSS = """
+.rx-table-box { margin-bottom: 12px; }
+.rx-caption { font-weight: 600; margin: 4px 0; }
+.rx-empty { color: #6b7280; font-size: 0.9em; }
+table.rx-table { width: 100%; border-collapse: collapse; table-layout: auto; font-size: 0.85em; }
+table.rx-table th, table.rx-table td { text-align: left; vertical-align: top; padding: 4px 6px;
+  border-bottom: 1px solid #e5e7eb; word-break: normal; overflow-wrap: normal; hyphens: none; white-space: normal; }
+table.rx-table th { white-space: nowrap; }
+#tools td { overflow-wrap: break-word !important; word-break: normal !important; }
+#machine { max-height: 70vh; overflow: auto; resize: vertical; border: 1px solid #e5e7eb; border-radius: 6px; }
+#machine svg { min-width: 640px; max-width: none !important; height: auto; }
+#machine-zoom { gap: 4px; }
+#machine-zoom button { flex: 0 0 auto !important; min-width: 3em !important; }
+"""
 
 
 # ----------------------------------------------------------------------------- the world's clock, whose record, the phone

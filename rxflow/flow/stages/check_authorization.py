@@ -21,6 +21,7 @@ class CheckAuthorization(Stage):
 
     def enter(self, w, trigger, **facts) -> None:
         m = w.med(w.conv.slots.rx_id)
+        w.decide(m)
         for a in m.refill.alerts:
             w.alert(a)
         if refilling.blocked(w, m.rx_id):
