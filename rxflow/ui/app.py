@@ -42,7 +42,6 @@ from rxflow.assistant import (
 from rxflow.demo_patients import ABOUT_ES, DEMO_PATIENTS, EXAMPLES_ES
 from rxflow.flow import replies
 from rxflow.flow.states import IDLE
-from rxflow.flow.transitions import to_mermaid
 from rxflow.ratelimit import RateLimiter
 from rxflow.ui import render
 from rxflow.ui.gate import Gate, client_address
@@ -81,7 +80,6 @@ CSS = """
 #path { min-height: 120px; }
 #path svg { max-height: 420px; }
 #tools table.tools { font-size: 0.8em; width: 100%; border-collapse: collapse; table-layout: fixed; }
-#tools td { overflow-wrap: anywhere; }
 #tools td, #tools th { border-bottom: 1px solid #e5e7eb; padding: 4px; vertical-align: top; text-align: left; }
 #tools pre { white-space: pre-wrap; max-height: 260px; overflow: auto; font-size: 0.9em; }
 #card table { font-size: 0.85em; }
@@ -297,12 +295,11 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         receipt, _ = render.order_md(v)
         can_act = v.open_order is not None
         program = render.program_md(turn, conv, v.program)
-        slots = {**render.slots_json(conv), "language": conv.lang}
         words = chrome(conv.lang, **values) if conv.lang != drawn or values else [gr.skip()] * CHROME
-        return (render.patient_card(v), render.patient_strip(v), render.path_diagram(conv), slots,
-                render.tools_html(turn), render.alerts_md(conv), receipt, gr.update(interactive=can_act),
-                gr.update(interactive=can_act), program, render.explain_md(v), render.orders_table(v),
-                render.requests_table(v), *world_of(v), *words)
+        return (render.patient_card(v), render.patient_strip(v), render.path_diagram(conv), render.diagram(conv),
+                render.slots_json(conv), render.tools_html(turn, conv.lang), render.alerts_md(conv), receipt,
+                gr.update(interactive=can_act), gr.update(interactive=can_act), program, render.explain_md(v),
+                render.orders_html(v), render.requests_html(v), *world_of(v), *words)
 
     def world_of(v: SessionView):
         """What the page says in the session's language about its world: the time (and whose record is in
@@ -337,7 +334,17 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                 with_value(chat, label=say("page.chat")),
                 gr.update(placeholder=say("page.placeholder")), gr.update(value=say("page.send")),
                 gr.update(label=say("page.inspector")), say("page.switch_ask"), gr.update(value=say("page.switch_yes")),
-                gr.update(value=say("page.switch_no")), lang)
+                gr.update(value=say("page.switch_no")), *inspector_words(lang), lang)
+
+    def inspector_words(lang: str) -> list:
+        """The inspector's labels (render.inspector_labels), in inspector_outputs' order."""
+        w = render.inspector_labels(lang)
+        return [gr.update(label=w["tab_inspector"]), gr.update(label=w["tab_patient"]),
+                gr.update(label=w["tab_explain"]), gr.update(label=w["tab_about"]),
+                *([gr.update(label=w["program_mode"])] if modes else []), f"**{w['path']}**",
+                gr.update(label=w["machine"]), w["machine_hint"], gr.update(value=w["zoom_in"]),
+                gr.update(value=w["zoom_out"]), gr.update(value=w["zoom_full"]), gr.update(label=w["slots"]),
+                f"**{w['tools']}** — {w['tools_hint']}", gr.update(value=w["track"]), gr.update(value=w["cancel"])]
 
     CHROME = len(chrome("en"))
 
@@ -516,10 +523,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                 return [gr.skip()] * (1 + len(quick_outputs) + len(panel_outputs))
             conv = read(assistant.choose, sid, language=LANGUAGES[language])
             v = view(sid)
-            chat = welcome(v)
-            drawn = [gr.skip() if id(c) in turn_only else x
-                     for c, x in zip(panel_outputs, panels(v, chat=chat), strict=True)]
-            return examples_for(conv.patient_id, conv.lang), *quick(v), *drawn
+            return examples_for(conv.patient_id, conv.lang), *quick(v), *panels(v, chat=welcome(v))
         return [gr.update()] * (1 + len(quick_outputs) + len(panel_outputs))
 
     def clock_control(step: str):
@@ -566,6 +570,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             return render.program_md(None, conv, assistant.programs_for(conv).label)
         return gr.update()
 
+    words = render.inspector_labels("en")
     with gr.Blocks(title="RxFlow — refill assistant") as demo:
         session, asked = gr.State(""), gr.State("")
         # Read by the page's own scripts, so kept in (hidden) components, not server-side state.
@@ -616,43 +621,49 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             with gr.Column(scale=2, min_width=340, elem_id="inspector"), \
                     gr.Accordion(replies.say("en", "page.inspector"), open=True, elem_id="inspector-acc") as inspector, \
                     gr.Tabs() as tabs:
-                with gr.Tab("Inspector"):
+                with gr.Tab(words["tab_inspector"]) as inspector_tab:
                     if modes:
                         mode = gr.Radio(modes, value=assistant.programs.mode if assistant.programs.mode in modes
-                                        else "lm", label="Program for this session", elem_id="mode")
-                    path = gr.Markdown(elem_id="path", label="This conversation's path")
-                    with gr.Accordion("The whole state machine", open=False):
-                        gr.Markdown("```mermaid\n" + to_mermaid(compact=False) + "\n```", elem_id="machine")
-                    slots = gr.JSON(label="Slots", elem_id="slots")
-                    gr.Markdown("**Tool calls (last turn)** — click a row's arguments or data to expand")
+                                        else "lm", label=words["program_mode"], elem_id="mode")
+                    path_title = gr.Markdown(f"**{words['path']}**", elem_id="path-title")
+                    path = gr.Markdown(elem_id="path")
+                    with gr.Accordion(words["machine"], open=False, elem_id="machine-acc") as machine_acc:
+                        machine_hint = gr.Markdown(words["machine_hint"], elem_id="machine-hint")
+                        with gr.Row(elem_id="machine-zoom"):
+                            zoom_buttons = [gr.Button(words[k], size="sm", elem_id=f"machine-{k}")
+                                            for k in ("zoom_in", "zoom_out", "zoom_full")]
+                        machine = gr.Markdown(elem_id="machine")
+                    slots = gr.JSON(label=words["slots"], elem_id="slots")
+                    tools_title = gr.Markdown(f"**{words['tools']}** — {words['tools_hint']}")
                     tools = gr.HTML(elem_id="tools")
                     alerts = gr.Markdown(elem_id="alerts")
                     with gr.Group():
                         order = gr.Markdown(elem_id="order")
                         with gr.Row():
-                            track_btn = gr.Button("Track order", size="sm", interactive=False, elem_id="track")
-                            cancel_btn = gr.Button("Cancel order", size="sm", interactive=False, elem_id="cancel")
+                            track_btn = gr.Button(words["track"], size="sm", interactive=False, elem_id="track")
+                            cancel_btn = gr.Button(words["cancel"], size="sm", interactive=False, elem_id="cancel")
                     program = gr.Markdown(elem_id="program")
                 with gr.Tab(replies.say("en", "page.phone_tab"), id="phone", elem_id="phone-tab") as phone_tab:
                     phone = gr.HTML(elem_id="phone")
-                with gr.Tab("Explain"):
+                with gr.Tab(words["tab_explain"]) as explain_tab:
                     explain = gr.Markdown(elem_id="explain")
                 # The whole patient card, then the patient's orders and requests (tabs are few, so all show).
-                with gr.Tab("Patient", elem_id="card-tab"):
+                with gr.Tab(words["tab_patient"], elem_id="card-tab") as patient_tab:
                     card = gr.Markdown(elem_id="card")
-                    orders = gr.Dataframe(label="This patient's orders", wrap=True, elem_id="orders")
-                    requests = gr.Dataframe(label="Requests to a human (prescriber, plan, pharmacist)", wrap=True,
-                                            elem_id="requests")
-                with gr.Tab("About"):
+                    orders = gr.HTML(elem_id="orders")
+                    requests = gr.HTML(elem_id="requests")
+                with gr.Tab(words["tab_about"]) as about_tab:
                     gr.Markdown(about_md(assistant.program_label), elem_id="about")
         world_outputs = [world, phone, phone_tab, *clock_buttons]
+        inspector_outputs = [inspector_tab, patient_tab, explain_tab, about_tab, *([mode] if modes else []), path_title,
+                             machine_acc, machine_hint, *zoom_buttons, slots, tools_title, track_btn, cancel_btn]
         chrome_outputs = [title, patient, language, reset, chatbot, box, send_btn, inspector, switch_ask, switch_yes,
-                          switch_no, drawn_lang]
-        panel_outputs = [card, strip, path, slots, tools, alerts, order, track_btn, cancel_btn, program, explain, orders,
-                         requests, *world_outputs, *chrome_outputs]
+                          switch_no, *inspector_outputs, drawn_lang]
+        panel_outputs = [card, strip, path, machine, slots, tools, alerts, order, track_btn, cancel_btn, program,
+                         explain, orders, requests, *world_outputs, *chrome_outputs]
         quick_outputs = [bound, *quick_buttons]
         start_outputs = [session, stored, examples, confirm_switch, *quick_outputs, *panel_outputs]
-        turn_only = {id(c) for c in (path, slots, tools, alerts, program)}
+        turn_only = {id(c) for c in (path, machine, slots, tools, alerts, program)}
         # The tab keeps the resume token (never the session id) in sessionStorage: per tab, survives a reload.
         remember = "(t) => { if (t) { sessionStorage.setItem('rxflow_resume', t); } return t; }"
         ui = {"api_visibility": "private"}  # the page's own events; the API is start_session and chat
@@ -704,7 +715,17 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                 return gr.skip()
             return render.path_diagram(conversation(sid))
 
+        def redraw_machine(sid: str, token: str, request: gr.Request):
+            if not sid or not limiter.allow(who(request)) or not read(assistant.holds, sid, token):
+                return gr.skip()
+            return render.diagram(conversation(sid))
+
         inspector.expand(lambda: "", None, [path], **fast).then(redraw_path, [session, stored], [path], **quiet)
+        machine_acc.expand(lambda: "", None, [machine], **fast).then(redraw_machine, [session, stored], [machine],
+                                                                     **quiet)
+        for b, script in zip(zoom_buttons, (render.zoom_js(1.25), render.zoom_js(0.8), render.FULL_SIZE_JS),
+                             strict=True):
+            b.click(None, js=script, **ui)
 
         # The clock control: the tab's session's world moves on; the panels and quick replies are drawn again.
         clock_outputs = [*panel_outputs, *quick_outputs, tabs, session, stored]
@@ -734,7 +755,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
 
 def page_options() -> dict:
     """How the page looks (Gradio takes these at launch): the app, the tests and the benchmark share them."""
-    return {"theme": gr.themes.Soft(), "css": CSS}
+    return {"theme": gr.themes.Soft(), "css": CSS + render.INSPECTOR_CSS}
 
 
 def server_options(settings) -> dict:
