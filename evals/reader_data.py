@@ -13,6 +13,8 @@ text. Spans are derived here, the same way for every file:
   number is written in the turn as a token ("10", "10mg", "0.5"), with a unit token right after it
   when there is one; scored on turns that answer the dose question (a `dosage` label), where a bare
   "10" is a strength too.
+- every other number followed by a unit word ("20 mg" said to a 10 mg prescription) is a strength span
+  too, taught but not scored.
 - every other word that is exactly a catalogue name is a drug span too (not scored: the tagger is
   only taught it), so a drug named in an unlabelled turn is not taught as "not a drug".
 - frequency and count: no dataset labels them in the text, so their spans are *silver*: where the
@@ -194,6 +196,14 @@ def turns(source: str) -> list[Turn]:
                     if first:
                         row.gold["strength"] = parse_strength(said).value
             med = new_med or med
+            # A number with a unit word after it is a strength however it compares with the prescription
+            # ("yes, 20mg" to a 10 mg prescription: a mismatch, but still a strength to tag).
+            from programs.normalize import canonical_unit
+
+            for i in range(len(toks) - 1):
+                if re.fullmatch(r"\d+(?:[.,]\d+)?", toks[i][0]) and canonical_unit(toks[i + 1][0]) and \
+                        not any(a <= i < b or a <= i + 1 < b for a, b, _ in row.spans):
+                    row.spans.append((i, i + 2, "STRENGTH"))
             # A word that is exactly a catalogue name is a drug wherever it is written, labelled or not
             # ("refill my ibuprofen" in a conversation the patient has no ibuprofen in): the catalogue
             # is the dictionary, and leaving it "O" would teach the tagger that drug names are not drugs.

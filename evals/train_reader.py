@@ -1,6 +1,7 @@
-"""Training the learned reading components (programs/learned/) on the train split, with every choice
-(CRF regularisation, langid's thresholds, the spelling radius) made on dev; nothing here reads a
-probe set. Deterministic: the same data gives the same artifact.
+"""Training the learned reading components (programs/learned/): the CRF on the train split, its
+regularisation chosen on dev; langid's thresholds and the spelling radius (their models are shipped,
+nothing of them is fitted here) on train and dev. Nothing here reads a probe set. Deterministic:
+the same data gives the same artifact.
 
     python -m evals.train_reader     # writes programs/learned/slots.crfsuite and params.json
 """
@@ -48,20 +49,24 @@ def choose_crf(train: list[rd.Turn], dev: list[rd.Turn], tmp: Path) -> tuple[dic
     return {**slots_crf.PARAMS, "c1": best["c1"], "c2": best["c2"]}, tried
 
 
-def choose_language(dev: list[rd.Turn]) -> tuple[dict, dict]:
-    scored = [(rc.score_language(dev, lambda c, m, f, p=p: language_id.conversation_language(c, m, f, p))[0], -i, p)
-              for i, p in enumerate(LANGUAGE_GRID)]
-    hits, _, best = max(scored, key=lambda s: s[:2])
-    return best, {"dev_hits": hits, "grid": len(LANGUAGE_GRID)}
+def choose_language(rows: list[rd.Turn]) -> tuple[dict, dict]:
+    """langid is trained already (its shipped model): its thresholds are chosen on train and dev together;
+    a tie goes to the most cautious setting (as the rules keep a language on a one-word "ok")."""
+    scored = [(rc.score_language(rows, lambda c, m, f, p=p: language_id.conversation_language(c, m, f, p)), p)
+              for p in LANGUAGE_GRID]
+    (hits, n), best = max(scored, key=lambda s: (s[0][0], *s[1].values()))
+    return best, {"train_dev": [hits, n], "grid": len(LANGUAGE_GRID),
+                  "tied": sum(s[0][0] == hits for s in scored)}
 
 
-def choose_spelling(dev: list[rd.Turn]) -> tuple[dict, dict]:
+def choose_spelling(rows: list[rd.Turn]) -> tuple[dict, dict]:
+    """The dictionary is shipped (nothing is fitted): the radius is chosen on train and dev together."""
     tried = {}
     for d in (1, 2):
-        fixed = rc.score_spelling(dev, lambda t, d=d: rc.learned_spelling(t, d))
-        wrong = rc.false_corrections(dev, lambda t, d=d: rc.learned_spelling(t, d))
-        tried[d] = {"dev_fixed": fixed, "dev_false": wrong}
-    best = max(tried, key=lambda d: (tried[d]["dev_fixed"][0] - tried[d]["dev_false"][0], -d))
+        fixed = rc.score_spelling(rows, lambda t, d=d: rc.learned_spelling(t, d))
+        wrong = rc.false_corrections(rows, lambda t, d=d: rc.learned_spelling(t, d))
+        tried[d] = {"fixed": fixed, "false": wrong}
+    best = max(tried, key=lambda d: (tried[d]["fixed"][0] - tried[d]["false"][0], -d))
     return {"max_distance": best}, tried
 
 
@@ -72,8 +77,8 @@ def train(out_dir: Path = learned.HERE) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         crf, crf_tried = choose_crf(train_rows, dev_rows, Path(tmp))
     slots_crf.train(sequences(train_rows), frozenset(rd.catalogue()), out_dir / slots_crf.MODEL.name, crf)
-    language, language_tried = choose_language(dev_rows)
-    spelling, spelling_tried = choose_spelling(dev_rows)
+    language, language_tried = choose_language(train_rows + dev_rows)
+    spelling, spelling_tried = choose_spelling(train_rows + dev_rows)
     chosen = {"crf": crf, "language": language, "spelling": spelling,
               "_selection": {"on": "dev", "crf": crf_tried, "language": language_tried,
                              "spelling": {str(k): v for k, v in spelling_tried.items()},
