@@ -95,6 +95,11 @@ def curve(data: list[dict], score: str) -> list[dict]:
     return points
 
 
+def aurc(points: list[dict]) -> float:
+    """The area under the risk-coverage curve (mean error rate over the shares sent): lower is better."""
+    return round(sum(p["error_rate"] or 0 for p in points) / len(points), 4)
+
+
 def applied(data: list[dict], cut: dict[str, dict[str, float]], score: str, budget: float) -> dict:
     """The dev-chosen thresholds applied to a set: share sent to the LM and errors left to the rules."""
     routed = [r["task"] in cut and r[score] < cut[r["task"]][str(budget)] for r in data]
@@ -117,6 +122,7 @@ def main() -> dict:
               "rule_errors": {k: {"errors": sum(not r["right"] for r in v), "n": len(v)} for k, v in sets.items()},
               "thresholds": {s: thresholds(sets["dev"], s) for s in SCORES},
               "curves": {name: {s: curve(data, s) for s in SCORES} for name, data in sets.items() if name != "train"},
+              "aurc": {name: {s: aurc(curve(data, s)) for s in SCORES} for name, data in sets.items() if name != "train"},
               "applied": {name: {s: {str(b): applied(data, thresholds(sets["dev"], s), s, b) for b in BUDGETS}
                                  for s in SCORES} for name, data in sets.items() if name != "train"}}
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -107,3 +107,27 @@ def test_the_scorers_count_what_they_say(comp):
     hits, n = rc.SCORERS[comp](rows, perfect)
     assert n > 0 and hits == n
     assert rc.SCORERS[comp](rows, lambda *a: None if comp != "drug" else set())[0] == 0
+
+
+def test_routing_sends_the_least_sure_turns_first_and_thresholds_come_from_dev():
+    from evals import routing
+
+    rows = [{"task": "intent", "right": i % 4 != 0, "rules_confidence": 0.9, "student_probability": p,
+             "agree": True, "router": p} for i, p in enumerate([0.1, 0.9, 0.8, 0.7, 0.2, 0.95, 0.85, 0.6])]
+    points = routing.curve(rows, "router")
+    assert points[0]["errors"] == 2 and points[-1]["errors"] == 0  # nothing sent: both errors left; all sent: none
+    assert all(a["errors"] >= b["errors"] for a, b in zip(points, points[1:], strict=False))
+    cut = routing.thresholds(rows, "router")
+    assert cut["intent"]["0.2"] == 0.2  # dev's 20% quantile: the two least sure of eight
+    assert routing.applied(rows, cut, "router", 0.2) == {"sent": 0.125, "errors_left": 1, "errors": 2, "n": 8}
+    assert routing.fit_router(rows) is None  # two rule errors: too few to learn "are the rules right?" from
+
+
+def test_the_routing_report_has_a_curve_per_score_on_dev_and_the_probes():
+    from evals import routing
+
+    report = json.loads(routing.OUT.read_text())
+    assert set(report["curves"]) == {"dev", "probes"}
+    for by_score in report["curves"].values():
+        assert set(by_score) == set(routing.SCORES) and all(len(c) == len(routing.GRID) for c in by_score.values())
+    assert set(report["thresholds"]["router"]) <= set(routing.TASKS)
