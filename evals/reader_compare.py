@@ -225,8 +225,13 @@ def main(argv: list[str] | None = None) -> None:
                     report["table"].setdefault(comp, {})["holdout"] = by_set["holdout"]
             report["sets"]["holdout"] = old["sets"]["holdout"]
             report["holdout_first_run"] = old.get("holdout_first_run")
-    if args.holdout:
-        report["holdout_first_run"] = report.get("holdout_first_run") or "this run"
+    if args.holdout:  # the first run's code is the one its numbers describe: rerunning does not overwrite it
+        import datetime
+        import subprocess
+
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        report["holdout_first_run"] = report.get("holdout_first_run") or {
+            "commit": commit, "date": datetime.date.today().isoformat()}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     if args.out == OUT:
