@@ -230,8 +230,8 @@ def main(argv: list[str] | None = None) -> None:
         import subprocess
 
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-        report["holdout_first_run"] = report.get("holdout_first_run") or {
-            "commit": commit, "date": datetime.date.today().isoformat()}
+        before = json.loads(args.out.read_text()).get("holdout_first_run") if args.out.exists() else None
+        report["holdout_first_run"] = before or {"commit": commit, "date": datetime.date.today().isoformat()}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     if args.out == OUT:
