@@ -167,16 +167,28 @@ def rate(score: Score) -> dict:
 def compare(sources: dict[str, list[str]]) -> dict:
     """{component: {set: {rules: rate, learned: rate}}}; `sources`: set name -> files (pooled)."""
     out: dict[str, dict] = {c: {} for c in (*SCORERS, "spelling_false_corrections", "intent")}
+    out["language_by_tag"] = {}
     for name, files in sources.items():
         rows = [r for f in files for r in rd.turns(f)]
         for comp, scorer in SCORERS.items():
             out[comp][name] = {who: rate(scorer(rows, fn)) for who, fn in READERS[comp].items()}
         out["spelling_false_corrections"][name] = {who: rate(false_corrections(rows, fn))
                                                    for who, fn in READERS["spelling"].items()}
+        for lang in ("en", "es", "spanglish"):  # short patient messages per language: the conversation's tag
+            sub = [r for r in rows if _language_of(r) == lang]
+            if any("language" in r.gold for r in sub):
+                out["language_by_tag"].setdefault(name, {})[lang] = {
+                    who: rate(score_language(sub, fn)) for who, fn in READERS["language"].items()}
         intents = [score_intent(f) for f in files]
         out["intent"][name] = {who: rate((sum(s[who][0] for s in intents), sum(s[who][1] for s in intents)))
                                for who in ("rules", "learned") if all(who in s for s in intents)}
+    by_tag = out.pop("language_by_tag")
+    out["language_by_tag"] = by_tag  # last: not a component of its own (print_table skips it)
     return out
+
+
+def _language_of(r: rd.Turn) -> str:
+    return "spanglish" if "lang:spanglish" in r.tags else "es" if "lang:es" in r.tags else "en"
 
 
 def decide(table: dict) -> dict[str, bool]:
@@ -198,6 +210,11 @@ def print_table(table: dict) -> None:
     sets = list(next(iter(table.values())).keys())
     print(f"{'component':<28}" + "".join(f"{s + ' rules':<30}{s + ' learned':<30}" for s in sets))
     for comp, by_set in table.items():
+        if comp == "language_by_tag":
+            for s_, by_lang in by_set.items():
+                for lang, r in by_lang.items():
+                    print(f"  language {s_} {lang:<10} rules {cell(r['rules']):<28} learned {cell(r['learned'])}")
+            continue
         print(f"{comp:<28}" + "".join(f"{cell(by_set[s].get('rules', {})):<30}{cell(by_set[s].get('learned', {})):<30}"
                                       for s in sets))
 
