@@ -6,7 +6,8 @@ For each step the student reads (intent, dose verdict, answer to a summary, phar
 labelled replay row (evals/examples.py) gives the rules' answer, whether it is right (evals/labels.py)
 and three scores of how sure one can be of it: the rules' own confidence, the student's calibrated
 probability of the rules' answer (what hybrid compares today, programs/modules.py), and a logistic
-model of "the rules are right" over both (and whether the student agrees), fitted on the train split.
+model of "the rules are right" over both (and whether the student agrees), fitted on the train split
+and saved with its dev thresholds (programs/learned/router.py, router.joblib).
 
 Per step, the threshold for an LM-call budget (the share of that step's turns sent to the LM) is the
 score's quantile on dev; the curve (error rate of the turns the rules keep vs the share sent to the
@@ -19,6 +20,7 @@ import json
 from pathlib import Path
 
 from evals import examples, labels, reader_data, train_student
+from programs.learned.router import ARTIFACT, Router, features
 from programs.student import TASKS, Student
 
 OUT = Path(__file__).resolve().parent / "results" / "routing.json"
@@ -47,8 +49,7 @@ def rows(source: str, student: Student) -> list[dict]:
 
 
 def _x(r: dict) -> list[float]:
-    return [r["rules_confidence"], r["student_probability"], float(r["agree"]),
-            *(float(r["task"] == t) for t in TASKS)]
+    return features(r["task"], r["rules_confidence"], r["student_probability"], r["agree"])
 
 
 def fit_router(train: list[dict]):
@@ -125,6 +126,8 @@ def main() -> dict:
               "aurc": {name: {s: aurc(curve(data, s)) for s in SCORES} for name, data in sets.items() if name != "train"},
               "applied": {name: {s: {str(b): applied(data, thresholds(sets["dev"], s), s, b) for b in BUDGETS}
                                  for s in SCORES} for name, data in sets.items() if name != "train"}}
+    if router is not None:  # the model and its dev thresholds, for hybrid to use (programs/learned/router.py)
+        Router(router, report["thresholds"]["router"]).save(ARTIFACT)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(report, indent=1) + "\n")
     return report

@@ -131,3 +131,17 @@ def test_the_routing_report_has_a_curve_per_score_on_dev_and_the_probes():
     for by_score in report["curves"].values():
         assert set(by_score) == set(routing.SCORES) and all(len(c) == len(routing.GRID) for c in by_score.values())
     assert set(report["thresholds"]["router"]) <= set(routing.TASKS)
+
+
+def test_the_shipped_router_reads_like_the_report_says():
+    from programs import student
+    from programs.learned.router import TASKS, Router
+
+    assert tuple(student.TASKS) == TASKS  # the router's one-hot order is the student's
+    router = Router.load()
+    assert router is not None and set(router.thresholds) == set(TASKS)
+    sure = router.sure("intent", 0.95, 0.99, True)
+    unsure = router.sure("intent", 0.4, 0.05, False)
+    assert 0.0 <= unsure < sure <= 1.0  # a confident, agreed reading is likelier right than a doubted one
+    report = json.loads((ROOT / "evals" / "results" / "routing.json").read_text())
+    assert router.thresholds == report["thresholds"]["router"]
