@@ -196,6 +196,14 @@ def test_espanol_turns_the_whole_patient_side_spanish(app):
         assert "Resurtir" in page.inner_text("#quick") and "Pruebe" in page.inner_text("#examples")
         assert "asistente de resurtido" in page.inner_text("#title")
         assert "Hello" not in page.inner_text("#chat") and "allergies" not in page.inner_text("#strip")
+        # The inspector too: its tabs and labels, and the patient card.
+        for tab in ("Paciente", "Explicación", "Acerca de"):
+            assert page.get_by_role("tab", name=tab).count() == 1, tab
+        assert "Seguir el pedido" in page.inner_text("#track") and "Datos de la conversación" in page.inner_text(
+            "#inspector")
+        page.get_by_role("tab", name="Paciente").click()
+        wait(page, "document.querySelector('#card') && document.querySelector('#card').innerText.includes('alergias')")
+        page.get_by_role("tab", name="Inspector").click()
         ui.say("necesito resurtir mi lisinopril", "CONFIRM_DOSAGE")
         wait(page, chat_has("consultado: patient history"))
         browser.close()
@@ -258,5 +266,26 @@ def test_on_a_phone_the_path_diagram_is_drawn_when_the_inspector_is_opened(app):
         page.locator("#inspector-acc .label-wrap, #inspector-acc > button").first.click()
         wait(page, "(() => { const s = document.querySelector('#path svg'); "
                    "return s && s.getBoundingClientRect().height > 50 && s.textContent.includes('Confirm the dose'); })()")
+        browser.close()
+    assert not ui.errors, ui.errors
+
+
+def test_explain_after_an_order_shows_the_verdict_it_was_decided_on_and_apart_what_asking_again_gets(app):
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app
+    with sync_playwright() as p:
+        browser, page = _browser(p)
+        ui = Page(page, url)
+        for m, state in (("refill my lisinopril", "CONFIRM_DOSAGE"), ("yes", "SELECT_PHARMACY"),
+                         ("the cheapest", "CONFIRM_ORDER"), ("yes", "COMPLETE")):
+            ui.say(m, state)
+        page.get_by_role("tab", name="Explain").click()
+        wait(page, "document.querySelector('#explain') && document.querySelector('#explain').innerText.includes('ORD-')")
+        explain = page.inner_text("#explain")
+        decided, _, now = explain.partition("If you asked again now")
+        assert "allowed" in decided and "not allowed" not in decided, explain
+        assert "not allowed" in now, explain
         browser.close()
     assert not ui.errors, ui.errors
