@@ -1209,11 +1209,15 @@ def paragraphs(text: str) -> str:
     """A line that follows a list without being part of it ("Shall I place the order?" after the summary's
     bullets) starts its own paragraph: markdown otherwise reads it as the last item's continuation (a lazy
     line), and the chat draws it inside that bullet. Applied once, to a turn's whole reply."""
-    lines = text.split("\n")
     out: list[str] = []
-    for i, line in enumerate(lines):
-        if i and line.strip() and _LIST_ITEM.match(lines[i - 1]) and not _LIST_ITEM.match(line) \
-                and not _CONTINUES.match(line):
+    in_list = False  # the line before is a list item or one of its indented continuations
+    for line in text.split("\n"):
+        if _LIST_ITEM.match(line):
+            in_list = True
+        elif not line.strip():
+            in_list = False
+        elif in_list and not _CONTINUES.match(line):
             out.append("")
+            in_list = False
         out.append(line)
     return "\n".join(out)
