@@ -322,3 +322,30 @@ def test_a_closing_line_after_a_list_is_its_own_paragraph_in_the_chat(assistant,
     html = MarkdownIt("commonmark").render(reply)
     last = " ".join(lines[-1].split()[:2])
     assert html.rindex("</li>") < html.rindex("<p>" + last), html[-400:]
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", ("refill my lisinopril", "I take 20 mg")),
+                                             ("es", ("necesito resurtir mi lisinopril", "tomo 20 mg"))])
+def test_after_a_dose_that_differs_the_buttons_are_the_two_ways_on_the_reply_names(assistant, lang, said):
+    """A plain yes is no dose after a mismatch (it would refer the refill): the buttons restate the label's
+    dose, or ask for a pharmacist's check, the two things the reply tells the patient to say."""
+    sid = go(assistant, "P001", *said)
+    assert button("yes_dose", lang) not in buttons(assistant, sid)
+    assert f'"{render.SENDS[lang]["check_dose"]}"' in assistant.conversation(sid).history[-1][1]
+    t = assistant.handle(sid, offered(assistant, sid, "restate", lang, s="10 mg"))
+    assert t.state == State.SELECT_PHARMACY
+    sid = go(assistant, "P001", *said)
+    t = assistant.handle(sid, offered(assistant, sid, "check_dose", lang))
+    assert t.state == State.REFER_PHARMACIST and t.outcome == "referred_to_pharmacist"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_request_just_sent_offers_following_and_withdrawing_it(assistant, store, lang):
+    _, said = STEPS["request"]
+    sid = go(assistant, "P003", *said[lang], render.SENDS[lang]["yes_request"])
+    (q,) = store.requests("P003")
+    assert f'"{render.SENDS[lang]["withdraw"].format(r=q.request_id)}"'.lower() in \
+        assistant.conversation(sid).history[-1][1].lower()  # the reply says these words: the button sends them
+    t = assistant.handle(sid, offered(assistant, sid, "withdraw", lang, r=q.request_id))
+    assert t.state == State.CONFIRM_REQUEST and assistant.conversation(sid).pending.request_id == q.request_id
+    assert requests(store, "P003") == [("renewal", "sent")]  # nothing before its own yes

@@ -268,7 +268,8 @@ QUICK = {
            "track_request": "Where's my request?", "yes_basket": "Yes, place them all",
            "without": "Without the {m}", "yes_withdraw": "Yes, withdraw it", "no_keep": "No, keep it",
            "yes_transfer": "Yes, send the transfer request", "no_setting": "No, leave it as it is",
-           "cancel_which": "Cancel the {m} ({o})",
+           "cancel_which": "Cancel the {m} ({o})", "restate": "My label says {s}",
+           "check_dose": "Have a pharmacist check it", "withdraw": "Withdraw {r}",
            "yes_setting.auto_refill_on": "Yes, turn on auto-refill", "yes_setting.auto_refill_pause": "Yes, pause it",
            "yes_setting.auto_refill_resume": "Yes, turn it back on", "yes_setting.auto_refill_stop": "Yes, stop it",
            "yes_setting.reminder_on": "Yes, schedule the reminder", "yes_setting.reminder_off": "Yes, cancel the reminder",
@@ -282,7 +283,8 @@ QUICK = {
            "track_request": "¿Cómo va mi solicitud?", "yes_basket": "Sí, haga todos los pedidos",
            "without": "Sin {m}", "yes_withdraw": "Sí, retírela", "no_keep": "No, déjela",
            "yes_transfer": "Sí, mande la transferencia", "no_setting": "No, déjelo como está",
-           "cancel_which": "Cancelar {m} ({o})",
+           "cancel_which": "Cancelar {m} ({o})", "restate": "Mi etiqueta dice {s}",
+           "check_dose": "Que lo revise un farmacéutico", "withdraw": "Retirar {r}",
            "yes_setting.auto_refill_on": "Sí, active el resurtido automático", "yes_setting.auto_refill_pause": "Sí, páuselo",
            "yes_setting.auto_refill_resume": "Sí, reactívelo", "yes_setting.auto_refill_stop": "Sí, deténgalo",
            "yes_setting.reminder_on": "Sí, programe el recordatorio", "yes_setting.reminder_off": "Sí, cancele el recordatorio",
@@ -300,14 +302,15 @@ SENDS = {"en": {"yes_dose": "yes", "no_dose": "no", "stop": "stop", **dict.fromk
                 "pharmacist": "have a pharmacist call me", "renewal": "send the renewal request",
                 "prior_auth": "send the prior authorization request", "cash": "pay cash",
                 "track_request": "what's the status of my request?", "without": "without the {m}",
-                "cancel_which": "{o}"},
+                "cancel_which": "{o}", "restate": "{s}", "check_dose": "pharmacist", "withdraw": "withdraw {r}"},
          "es": {"yes_dose": "sí", "no_dose": "no", "stop": "alto", **dict.fromkeys(_YES, "sí"),
                 **dict.fromkeys(_NO, "no"), "same_all": "la misma farmacia para todas",
                 "track": "¿dónde está mi pedido?", "due": "¿qué me toca?", "refill": "necesito resurtir mi {m}",
                 "when": "¿en qué fecha la puedo resurtir?", "meds": "¿cuáles son mis medicinas?",
                 "pharmacist": "quiero hablar con un farmacéutico", "renewal": "mándele la solicitud de renovación a mi doctor",
                 "prior_auth": "pida la autorización previa", "cash": "pago en efectivo",
-                "track_request": "¿cómo va mi solicitud?", "without": "sin {m}", "cancel_which": "{o}"}}
+                "track_request": "¿cómo va mi solicitud?", "without": "sin {m}", "cancel_which": "{o}",
+                "restate": "{s}", "check_dose": "farmacéutico", "withdraw": "retire la {r}"}}
 
 
 # The next step a refusal's blocking rule names (an alert's next_step), and the request to a human a refusal
@@ -376,6 +379,10 @@ def quick_replies(view: SessionView) -> list[tuple[str, str]]:
 
     st = conv.state
     names = {m.rx_id: m.name for m in (h.medications if h else [])}
+    if st == State.CONFIRM_DOSAGE and conv.dose_attempts and conv.slots.strength:
+        # After a dose that differs, a plain yes is no dose: the reply asks for the dose on the label, or
+        # "pharmacist" to have it checked.
+        return [pair("restate", s=conv.slots.strength), pair("check_dose"), pair("stop")]
     if st == State.CONFIRM_DOSAGE:
         return [pair("yes_dose"), pair("no_dose"), pair("stop")]
     at_summary = summary_replies(view)
@@ -398,10 +405,14 @@ def quick_replies(view: SessionView) -> list[tuple[str, str]]:
         return [pair("stop")]
     if st in REFUSED:
         return [pair(k) for k in next_steps(conv)] + [pair("meds"), pair("due")]
-    # Idle: the medications due now, then the usual questions.
+    # Idle: a request just sent can be followed or taken back (its reply says how), then the medications
+    # due now, then the usual questions.
+    f = conv.focus
+    sent = [pair("track_request"), pair("withdraw", r=f.request_id)] if f is not None and f.kind == "sent" \
+        and f.request_id else []
     due = [m.name for m in (h.medications if h else []) if m.refill.status == "due"][:3]
-    extra = ([pair("track")] if conv.orders else []) + ([pair("track_request")] if conv.requests else [])
-    return [pair("refill", m=m) for m in due] + extra + [pair("due"), pair("meds")]
+    extra = ([pair("track")] if conv.orders else []) + ([pair("track_request")] if conv.requests and not sent else [])
+    return sent + [pair("refill", m=m) for m in due] + extra + [pair("due"), pair("meds")]
 
 
 # ----------------------------------------------------------------------------- the chat
