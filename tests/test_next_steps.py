@@ -349,3 +349,26 @@ def test_a_request_just_sent_offers_following_and_withdrawing_it(assistant, stor
     t = assistant.handle(sid, offered(assistant, sid, "withdraw", lang, r=q.request_id))
     assert t.state == State.CONFIRM_REQUEST and assistant.conversation(sid).pending.request_id == q.request_id
     assert requests(store, "P003") == [("renewal", "sent")]  # nothing before its own yes
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("step", ["dose", "pharmacy", "order", "basket", "request", "transfer"])
+def test_the_stop_button_leaves_the_step_and_writes_nothing(assistant, store, step, lang):
+    patient, said = STEPS[step]
+    sid = go(assistant, patient, *said[lang])
+    before = written(store, "order", patient), written(store, "request", patient)
+    t = assistant.handle(sid, offered(assistant, sid, "stop", lang))
+    conv = assistant.conversation(sid)
+    assert t.state == State.START and conv.pending is None and not conv.slots.rx_id, (step, t.reply)
+    assert (written(store, "order", patient), written(store, "request", patient)) == before
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "refill my mom's blood pressure pill"),
+                                             ("es", "necesito la medicina de mi mamá")])
+def test_a_caregiver_on_a_dependants_record_is_told_so_in_the_language_and_has_the_way_back(assistant, lang, said):
+    sid = go(assistant, "P002", said, render.SENDS[lang]["stop"])
+    first = assistant.conversation(sid).history[0][1]
+    assert first.startswith(replies.say(lang, "record_for", name="Eleanor Carter",
+                                        relation=replies.say(lang, "relation.mother")))
+    t = assistant.handle(sid, offered(assistant, sid, "back_to_me", lang))
+    assert t.record == "P002" and button("back_to_me", lang) not in buttons(assistant, sid)

@@ -270,11 +270,12 @@ QUICK = {
            "yes_transfer": "Yes, send the transfer request", "no_setting": "No, leave it as it is",
            "cancel_which": "Cancel the {m} ({o})", "restate": "My label says {s}",
            "check_dose": "Have a pharmacist check it", "withdraw": "Withdraw {r}",
+           "back_to_me": "Back to my own record",
            "yes_setting.auto_refill_on": "Yes, turn on auto-refill", "yes_setting.auto_refill_pause": "Yes, pause it",
            "yes_setting.auto_refill_resume": "Yes, turn it back on", "yes_setting.auto_refill_stop": "Yes, stop it",
            "yes_setting.reminder_on": "Yes, schedule the reminder", "yes_setting.reminder_off": "Yes, cancel the reminder",
            "yes_setting.texts_on": "Yes, turn texts on", "yes_setting.texts_off": "Yes, turn texts off"},
-    "es": {"yes_dose": "Sí, esa es mi dosis", "no_dose": "No, es otra", "stop": "Alto",
+    "es": {"yes_dose": "Sí, esa es mi dosis", "no_dose": "No, es otra", "stop": "Olvídalo",
            "yes_order": "Sí, haga el pedido", "no_order": "No", "yes_cancel": "Sí, cancélelo",
            "no_cancel": "No, déjelo", "same_all": "La misma farmacia para todas", "track": "¿Dónde está mi pedido?",
            "due": "¿Qué me toca?", "refill": "Resurtir mi {m}", "when": "¿En qué fecha la puedo resurtir?",
@@ -285,6 +286,7 @@ QUICK = {
            "yes_transfer": "Sí, mande la transferencia", "no_setting": "No, déjelo como está",
            "cancel_which": "Cancelar {m} ({o})", "restate": "Mi etiqueta dice {s}",
            "check_dose": "Que lo revise un farmacéutico", "withdraw": "Retirar {r}",
+           "back_to_me": "Volver a mi expediente",
            "yes_setting.auto_refill_on": "Sí, active el resurtido automático", "yes_setting.auto_refill_pause": "Sí, páuselo",
            "yes_setting.auto_refill_resume": "Sí, reactívelo", "yes_setting.auto_refill_stop": "Sí, deténgalo",
            "yes_setting.reminder_on": "Sí, programe el recordatorio", "yes_setting.reminder_off": "Sí, cancele el recordatorio",
@@ -302,15 +304,17 @@ SENDS = {"en": {"yes_dose": "yes", "no_dose": "no", "stop": "stop", **dict.fromk
                 "pharmacist": "have a pharmacist call me", "renewal": "send the renewal request",
                 "prior_auth": "send the prior authorization request", "cash": "pay cash",
                 "track_request": "what's the status of my request?", "without": "without the {m}",
-                "cancel_which": "{o}", "restate": "{s}", "check_dose": "pharmacist", "withdraw": "withdraw {r}"},
-         "es": {"yes_dose": "sí", "no_dose": "no", "stop": "alto", **dict.fromkeys(_YES, "sí"),
+                "cancel_which": "{o}", "restate": "{s}", "check_dose": "pharmacist", "withdraw": "withdraw {r}",
+                "back_to_me": "back to me"},
+         "es": {"yes_dose": "sí", "no_dose": "no", "stop": "olvídalo", **dict.fromkeys(_YES, "sí"),
                 **dict.fromkeys(_NO, "no"), "same_all": "la misma farmacia para todas",
                 "track": "¿dónde está mi pedido?", "due": "¿qué me toca?", "refill": "necesito resurtir mi {m}",
                 "when": "¿en qué fecha la puedo resurtir?", "meds": "¿cuáles son mis medicinas?",
                 "pharmacist": "quiero hablar con un farmacéutico", "renewal": "mándele la solicitud de renovación a mi doctor",
                 "prior_auth": "pida la autorización previa", "cash": "pago en efectivo",
                 "track_request": "¿cómo va mi solicitud?", "without": "sin {m}", "cancel_which": "{o}",
-                "restate": "{s}", "check_dose": "farmacéutico", "withdraw": "retire la {r}"}}
+                "restate": "{s}", "check_dose": "farmacéutico", "withdraw": "retire la {r}",
+                "back_to_me": "ahora las mías"}}
 
 
 # The next step a refusal's blocking rule names (an alert's next_step), and the request to a human a refusal
@@ -412,7 +416,8 @@ def quick_replies(view: SessionView) -> list[tuple[str, str]]:
         and f.request_id else []
     due = [m.name for m in (h.medications if h else []) if m.refill.status == "due"][:3]
     extra = ([pair("track")] if conv.orders else []) + ([pair("track_request")] if conv.requests and not sent else [])
-    return sent + [pair("refill", m=m) for m in due] + extra + [pair("due"), pair("meds")]
+    mine = [pair("back_to_me")] if conv.record_id else []  # a caregiver on a dependant's record ("record_for")
+    return sent + [pair("refill", m=m) for m in due] + extra + [pair("due"), pair("meds")] + mine
 
 
 # ----------------------------------------------------------------------------- the chat
