@@ -372,3 +372,15 @@ def test_a_caregiver_on_a_dependants_record_is_told_so_in_the_language_and_has_t
                                         relation=replies.say(lang, "relation.mother")))
     t = assistant.handle(sid, offered(assistant, sid, "back_to_me", lang))
     assert t.record == "P002" and button("back_to_me", lang) not in buttons(assistant, sid)
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "put my oxycodone on auto refill"),
+                                             ("es", "refill automático para mi oxicodona")])
+def test_auto_refill_refused_offers_the_reminder_it_suggests_for_one_turn(assistant, lang, said):
+    sid = go(assistant, "P004", said)
+    assert assistant.conversation(sid).state == State.START
+    t = assistant.handle(sid, offered(assistant, sid, "remind", lang, m="oxycodone"))
+    p = assistant.conversation(sid).pending
+    assert t.state == State.CONFIRM_SETTING and p.setting == "reminder_on" and t.language == lang
+    assistant.handle(sid, render.SENDS[lang]["no_setting"])
+    assert button("remind", lang, m="oxycodone") not in buttons(assistant, sid)  # offered by that reply only

@@ -85,6 +85,7 @@ class TurnWork:
         self._history: PatientHistory | None = None
         self.ended: Slots | None = None  # the slots of the medication that ended this turn (refused, ordered)
         self.tools = Tools(ctx, self.record)  # every call is recorded on the turn
+        conv.hints = []  # what the last reply offered in words is offered until the next turn
 
     # -- tools
     def record(self, result: ToolResult) -> None:

@@ -270,7 +270,7 @@ QUICK = {
            "yes_transfer": "Yes, send the transfer request", "no_setting": "No, leave it as it is",
            "cancel_which": "Cancel the {m} ({o})", "restate": "My label says {s}",
            "check_dose": "Have a pharmacist check it", "withdraw": "Withdraw {r}",
-           "back_to_me": "Back to my own record",
+           "back_to_me": "Back to my own record", "remind": "Remind me when it's due",
            "yes_setting.auto_refill_on": "Yes, turn on auto-refill", "yes_setting.auto_refill_pause": "Yes, pause it",
            "yes_setting.auto_refill_resume": "Yes, turn it back on", "yes_setting.auto_refill_stop": "Yes, stop it",
            "yes_setting.reminder_on": "Yes, schedule the reminder", "yes_setting.reminder_off": "Yes, cancel the reminder",
@@ -286,7 +286,7 @@ QUICK = {
            "yes_transfer": "Sí, mande la transferencia", "no_setting": "No, déjelo como está",
            "cancel_which": "Cancelar {m} ({o})", "restate": "Mi etiqueta dice {s}",
            "check_dose": "Que lo revise un farmacéutico", "withdraw": "Retirar {r}",
-           "back_to_me": "Volver a mi expediente",
+           "back_to_me": "Volver a mi expediente", "remind": "Recuérdame cuando toque",
            "yes_setting.auto_refill_on": "Sí, active el resurtido automático", "yes_setting.auto_refill_pause": "Sí, páuselo",
            "yes_setting.auto_refill_resume": "Sí, reactívelo", "yes_setting.auto_refill_stop": "Sí, deténgalo",
            "yes_setting.reminder_on": "Sí, programe el recordatorio", "yes_setting.reminder_off": "Sí, cancele el recordatorio",
@@ -305,7 +305,7 @@ SENDS = {"en": {"yes_dose": "yes", "no_dose": "no", "stop": "stop", **dict.fromk
                 "prior_auth": "send the prior authorization request", "cash": "pay cash",
                 "track_request": "what's the status of my request?", "without": "without the {m}",
                 "cancel_which": "{o}", "restate": "{s}", "check_dose": "pharmacist", "withdraw": "withdraw {r}",
-                "back_to_me": "back to me"},
+                "back_to_me": "back to me", "remind": "remind me when my {m} is due"},
          "es": {"yes_dose": "sí", "no_dose": "no", "stop": "olvídalo", **dict.fromkeys(_YES, "sí"),
                 **dict.fromkeys(_NO, "no"), "same_all": "la misma farmacia para todas",
                 "track": "¿dónde está mi pedido?", "due": "¿qué me toca?", "refill": "necesito resurtir mi {m}",
@@ -314,7 +314,7 @@ SENDS = {"en": {"yes_dose": "yes", "no_dose": "no", "stop": "stop", **dict.fromk
                 "prior_auth": "pida la autorización previa", "cash": "pago en efectivo",
                 "track_request": "¿cómo va mi solicitud?", "without": "sin {m}", "cancel_which": "{o}",
                 "restate": "{s}", "check_dose": "farmacéutico", "withdraw": "retire la {r}",
-                "back_to_me": "ahora las mías"}}
+                "back_to_me": "ahora las mías", "remind": "recuérdame cuando toque mi {m}"}}
 
 
 # The next step a refusal's blocking rule names (an alert's next_step), and the request to a human a refusal
@@ -414,6 +414,7 @@ def quick_replies(view: SessionView) -> list[tuple[str, str]]:
     f = conv.focus
     sent = [pair("track_request"), pair("withdraw", r=f.request_id)] if f is not None and f.kind == "sent" \
         and f.request_id else []
+    sent += [pair("remind", m=h.split(":", 1)[1]) for h in conv.hints if h.startswith("reminder:")]
     due = [m.name for m in (h.medications if h else []) if m.refill.status == "due"][:3]
     extra = ([pair("track")] if conv.orders else []) + ([pair("track_request")] if conv.requests and not sent else [])
     mine = [pair("back_to_me")] if conv.record_id else []  # a caregiver on a dependant's record ("record_for")
