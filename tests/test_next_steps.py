@@ -384,3 +384,16 @@ def test_auto_refill_refused_offers_the_reminder_it_suggests_for_one_turn(assist
     assert t.state == State.CONFIRM_SETTING and p.setting == "reminder_on" and t.language == lang
     assistant.handle(sid, render.SENDS[lang]["no_setting"])
     assert button("remind", lang, m="oxycodone") not in buttons(assistant, sid)  # offered by that reply only
+
+
+@pytest.mark.parametrize(("lang", "said", "answer"), [("en", "i need a refill", "eliquis"),
+                                                       ("es", "necesito resurtir una receta", "eliquis")])
+def test_which_medication_answered_with_one_the_rules_refuse_is_refused_with_its_next_steps(assistant, lang, said,
+                                                                                            answer):
+    """(It failed with an error: no transition from IDENTIFY_MEDICATION on refill_blocked.)"""
+    sid = go(assistant, "P006", said)
+    assert assistant.conversation(sid).state == State.IDENTIFY_MEDICATION
+    assert button("stop", lang) in buttons(assistant, sid)  # the question says how to leave: so does a button
+    t = assistant.handle(sid, answer)
+    assert t.state == State.ESCALATE_PA and "Eliquis (apixaban)" in t.reply
+    assert buttons(assistant, sid)[:3] == [button(k, lang) for k in ("prior_auth", "cash", "pharmacist")]

@@ -418,7 +418,8 @@ def quick_replies(view: SessionView) -> list[tuple[str, str]]:
     due = [m.name for m in (h.medications if h else []) if m.refill.status == "due"][:3]
     extra = ([pair("track")] if conv.orders else []) + ([pair("track_request")] if conv.requests and not sent else [])
     mine = [pair("back_to_me")] if conv.record_id else []  # a caregiver on a dependant's record ("record_for")
-    return sent + [pair("refill", m=m) for m in due] + extra + [pair("due"), pair("meds")] + mine
+    leave = [pair("stop")] if st == State.IDENTIFY_MEDICATION else []  # "which medication? (a name, or "stop")"
+    return sent + [pair("refill", m=m) for m in due] + extra + [pair("due"), pair("meds")] + mine + leave
 
 
 # ----------------------------------------------------------------------------- the chat
