@@ -59,7 +59,7 @@ def test_after_a_prior_authorization_refusal_the_request_goes_to_the_plan_throug
     # (P006's semaglutide is off the formulary, paid in cash; the world's prior authorization is apixaban.)
     turns = talk("P006", *ELIQUIS, "send the request", "yes send it")
     assert turns[1].state == State.ESCALATE_PA and "send the request" in turns[1].reply
-    for fact in ("prior-authorization request", "apixaban 5 mg", "BlueRiver HMO", "Dr. Samuel Ortiz",
+    for fact in ("prior-authorization request", "Eliquis (apixaban) 5 mg", "BlueRiver HMO", "Dr. Samuel Ortiz",
                  "Riverton Heart Center", "3 business days"):
         assert fact in turns[2].reply, fact
     [r] = sent(store, "P006")

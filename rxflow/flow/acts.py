@@ -56,6 +56,7 @@ def take(w: TurnWork, ext) -> bool:
     if intent == "pay_cash" and conv.cash_rx and not here.mid_flow:
         refilling.set_current(w, conv.cash_rx)
         conv.pay_cash, conv.cash_rx = True, None
+        w.say("cash_ok", medication=conv.slots.medication)  # what "pay cash" was taken to mean, said back
         refilling.offer_pharmacies(w, T.PAY_CASH)
         return True
     # Naming another of the patient's medications mid-flow switches to it: "actually my atorvastatin first",

@@ -32,6 +32,7 @@ def subject_rx(w: TurnWork, ext) -> str | None:
     if ext.mentions:
         res = w.programs.identify(mention=ext.mentions[0].text, medications=w.med_options())
         if len(res.matches) == 1:
+            refilling.note_brand(w, res.matches[0], ext.mentions[0].text)
             return res.matches[0]
         if res.matches:
             return None

@@ -96,6 +96,11 @@ class Conversation(BaseModel):
     chosen_pharmacies: list[tuple[str, str]] = Field(default_factory=list,
                                                      description="(medication, pharmacy id) chosen in this conversation")
     same_for_all: bool = False
+    hints: list[str] = Field(default_factory=list, max_length=5,
+                             description="next steps the last reply offered in words at rest, for the page's buttons "
+                                         "('reminder:<medication>' after auto-refill was refused)")
+    brands: dict[str, str] = Field(default_factory=dict, max_length=50,
+                                   description="generic name -> the brand the patient called it by ('Eliquis'): replies say both")
     wanted_pharmacy: str | None = Field(None, description="the words of the request in flight, when they name its "
                                                           "pharmacy ('refill my lisinopril at the cvs on market')")
     wanted_delivery: bool = Field(False, description="the request in flight asked for delivery ('... and mail it')")

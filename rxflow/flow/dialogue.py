@@ -23,7 +23,6 @@ def run(w: TurnWork) -> None:
     if w.switched is not None:
         w.stage.abandon(w)  # what was in flight was on the other record: nothing of it carries over
         conv.queue = []
-        caregiving.say_record(w, w.switched)
     if w.stage.takes_yes and writes.consented(w):
         return writes.carry_out(w)
     ext = w.programs.understand(message=w.message, history=conv.history_text(), asks=w.stage.asks,
@@ -32,6 +31,10 @@ def run(w: TurnWork) -> None:
     w.intent, w.topic = ext.intent, ext.topic
     switched = ext.reply_language != conv.lang
     conv.lang = ext.reply_language
+    if w.switched is not None:  # whose record is in use, said first and in the language of this message
+        said, w.replies = w.replies, []
+        caregiving.say_record(w, w.switched)
+        w.replies += said
     if switched and ext.intent in ("other", "help") and not ext.mentions:
         return acts.language_switched(w)  # "in English please": nothing else asked
     if w.switched is not None and ext.intent in ("other", "greeting") and not ext.mentions:

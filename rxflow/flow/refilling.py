@@ -5,6 +5,8 @@ moving on is always `w.go(trigger, **facts)`, and the destination stage says its
 
 from __future__ import annotations
 
+import difflib
+import re
 from typing import TYPE_CHECKING
 
 from programs.types import MedicationMention
@@ -102,12 +104,26 @@ def resolve_mentions(w: TurnWork, mentions: list[MedicationMention]) -> list[Gro
     groups: list[Group] = []
     for m in mentions:
         res = w.programs.identify(mention=m.text, medications=w.med_options())
+        if len(res.matches) == 1:
+            note_brand(w, res.matches[0], m.text)
         if res.matches:
             if all(res.matches != g[0] for g in groups):
                 groups.append((list(res.matches), m))
         else:
             not_on_list(w, m.text)
     return groups
+
+
+def note_brand(w: TurnWork, rx_id: str, said: str) -> None:
+    """The patient called this prescription by one of its brands ("my eliquis"): replies name it so too
+    (TurnWork.named). The brand is the drug catalogue's (its spelling); a near miss ("eliqis") counts."""
+    m = w.med(rx_id)
+    words = re.findall(r"[a-z]+", said.lower())
+    for brand in m.brand_names:
+        b = brand.lower()
+        if b in words or difflib.get_close_matches(b, words, n=1, cutoff=0.85):
+            w.conv.brands[m.name] = brand
+            return
 
 
 def med_list(w: TurnWork) -> str:

@@ -8,6 +8,7 @@ the formatting helpers write money, dates and offers the language's way.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from rxflow.alerts import SEVERITY_ICON
 from rxflow.domain import PREPARING_ORDER_STATUSES, Alert, NextStep, Offer
@@ -106,6 +107,16 @@ EN: dict[str, str] = {
     "choose_hint": "Say a name, a number, or \"the cheapest\" / \"the closest\" / \"the fastest\"; you can also ask "
                    "about hours or drive-thru (\"stop\" to leave).",
     "which_pharmacy": "Which pharmacy would you like? (a name, a number, \"the cheapest\"..., or \"stop\")",
+    # Acknowledgements: a turn that accepts something says what it understood before the next question.
+    "same_for_all_which": "OK, one pharmacy for {all}: which one? (a name, a number, \"the cheapest\"..., or \"stop\")",
+    "same_for_all_chosen": "OK, {pharmacy} for {all}.",
+    "same_for_all_again": "As you asked, the same pharmacy for your {medication}: {pharmacy}.",
+    "all.2": "both",
+    "all.3": "all three",
+    "all.n": "all {count}",
+    "dose_ok": "OK: {medication} {strength}, {frequency}.",
+    "cash_ok": "OK, without insurance: you pay the cash or discount-card price for your {medication}.",
+    "brand_named": "{brand} ({generic})",
     "which_of_these": "{names} both fit. Which one would you like? (or \"stop\")",
     "none_fits": "None of the pharmacies near you with it in stock has that. Here are the offers again:",
     "offer_line": "{i}. {pharmacy}{labels}: {price} {price_type}{brand}, {km} km away, ready in about {wait} min{services}",
@@ -218,6 +229,7 @@ EN: dict[str, str] = {
     "offer.prior_auth": "I can ask {prescriber} to send the prior-authorization request to your plan: say \"send the "
                         "request\". Nothing is sent until you confirm.",
     "offer.pharmacist": "To have a pharmacist call you about it, say \"have a pharmacist call me\".",
+    "offer.cash": "Or, to pay without insurance, say \"pay cash\".",
     "request_what.renewal": "a renewal request",
     "request_what.prior_auth": "a prior-authorization request",
     "request_what.pharmacist_callback": "a call back from a pharmacist",
@@ -833,6 +845,15 @@ ES: dict[str, str] = {
     "choose_hint": "Diga un nombre, un número, o \"la más barata\" / \"la más cercana\" / \"la más rápida\"; "
                    "también puede preguntar por el horario o el autoservicio (\"alto\" para salir).",
     "which_pharmacy": "¿Qué farmacia quiere? (un nombre, un número, \"la más barata\"..., o \"alto\")",
+    "same_for_all_which": "Está bien, una sola farmacia para {all}: ¿cuál? (un nombre, un número, \"la más barata\"..., o \"alto\")",
+    "same_for_all_chosen": "Está bien, {pharmacy} para {all}.",
+    "same_for_all_again": "Como pidió, la misma farmacia para su {medication}: {pharmacy}.",
+    "all.2": "las dos",
+    "all.3": "las tres",
+    "all.n": "las {count}",
+    "dose_ok": "Bien: {medication} {strength}, {frequency}.",
+    "cash_ok": "Está bien, sin seguro: paga el precio en efectivo o con tarjeta de descuento de su {medication}.",
+    "brand_named": "{brand} ({generic})",
     "which_of_these": "{names} coinciden. ¿Cuál quiere? (o \"alto\")",
     "none_fits": "Ninguna farmacia cerca con su medicamento en existencia tiene eso. Estas son las opciones otra vez:",
     "offer_line": "{i}. {pharmacy}{labels}: {price} {price_type}{brand}, a {km} km, lista en unos {wait} min{services}",
@@ -942,6 +963,7 @@ ES: dict[str, str] = {
     "offer.prior_auth": "Puedo pedirle a {prescriber} que mande la solicitud de autorización previa a su plan: diga "
                         "\"mande la solicitud\". No se manda nada hasta que usted confirme.",
     "offer.pharmacist": "Si quiere que un farmacéutico le llame, diga \"quiero hablar con un farmacéutico\".",
+    "offer.cash": "O, para pagar sin seguro, diga \"pago en efectivo\".",
     "request_what.renewal": "una solicitud de renovación",
     "request_what.prior_auth": "una solicitud de autorización previa",
     "request_what.pharmacist_callback": "una llamada de un farmacéutico",
@@ -1620,3 +1642,37 @@ def order_status(o, lang: str = "en", now: str | None = None) -> str:
 
 def next_step(step: NextStep, lang: str = "en") -> str:
     return "" if step == NextStep.NONE else say(lang, f"next.{step.value}")
+
+
+def all_of(count: int, lang: str = "en") -> str:
+    """How many a choice is for, in words: "both", "all three", "all 5" / "las dos", "las tres", "las 5"."""
+    key = f"all.{count}"
+    return say(lang, key) if key in EN else say(lang, "all.n", count=count)
+
+
+def brand_named(generic: str, brand: str, lang: str = "en") -> str:
+    """A medication the patient called by its brand: "Eliquis (apixaban)"."""
+    return say(lang, "brand_named", brand=brand, generic=generic)
+
+
+# A line of a markdown list ("- item", "* item", "1. item") and a line that continues one (indented).
+_LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s")
+_CONTINUES = re.compile(r"^\s{2,}\S")
+
+
+def paragraphs(text: str) -> str:
+    """A line that follows a list without being part of it ("Shall I place the order?" after the summary's
+    bullets) starts its own paragraph: markdown otherwise reads it as the last item's continuation (a lazy
+    line), and the chat draws it inside that bullet. Applied once, to a turn's whole reply."""
+    out: list[str] = []
+    in_list = False  # the line before is a list item or one of its indented continuations
+    for line in text.split("\n"):
+        if _LIST_ITEM.match(line):
+            in_list = True
+        elif not line.strip():
+            in_list = False
+        elif in_list and not _CONTINUES.match(line):
+            out.append("")
+            in_list = False
+        out.append(line)
+    return "\n".join(out)

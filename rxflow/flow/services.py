@@ -98,6 +98,7 @@ def _refused(w: TurnWork, e: ToolFailed, medication: str) -> None:
         reasons.append(replies.say(w.lang, "auto_refill_controlled"))
     w.say("auto_refill_refused", medication=medication, reasons=" ".join(reasons) or e.message)
     w.add("\n" + replies.say(w.lang, "auto_refill_instead"))
+    w.conv.hints.append(f"reminder:{medication}")  # the reminder this line suggests, one tap away
 
 
 # ----------------------------------------------------------------------------- automatic refills

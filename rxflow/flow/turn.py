@@ -85,6 +85,7 @@ class TurnWork:
         self._history: PatientHistory | None = None
         self.ended: Slots | None = None  # the slots of the medication that ended this turn (refused, ordered)
         self.tools = Tools(ctx, self.record)  # every call is recorded on the turn
+        conv.hints = []  # what the last reply offered in words is offered until the next turn
 
     # -- tools
     def record(self, result: ToolResult) -> None:
@@ -122,9 +123,17 @@ class TurnWork:
 
     # -- replies, alerts, the state
     def say(self, key: str, **facts) -> str:
+        if isinstance(facts.get("medication"), str):
+            facts["medication"] = self.named(facts["medication"])
         text = replies.say(self.conv.lang, key, **facts)
         self.replies.append(text)
         return text
+
+    def named(self, medication: str) -> str:
+        """A medication as the patient called it: "Eliquis (apixaban)" when they named its brand (the brand
+        as the drug catalogue spells it, noted by refilling.note_brand), else its generic name."""
+        brand = self.conv.brands.get(medication)
+        return replies.brand_named(medication, brand, self.lang) if brand else medication
 
     def add(self, text: str) -> None:
         """Append to the last reply (a line built from several catalogue entries)."""
@@ -191,4 +200,4 @@ class TurnWork:
 
     @property
     def reply(self) -> str:
-        return "\n\n".join(r for r in self.replies if r)
+        return replies.paragraphs("\n\n".join(r for r in self.replies if r))

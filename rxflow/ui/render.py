@@ -437,35 +437,65 @@ QUICK = {
            "due": "What's due?", "refill": "Refill my {m}", "when": "When can I get it?", "meds": "My medications",
            "pharmacist": "Have a pharmacist call me", "renewal": "Send a renewal request",
            "prior_auth": "Request prior authorization", "cash": "I'll pay cash", "yes_request": "Yes, send it",
-           "track_request": "Where's my request?"},
-    "es": {"yes_dose": "Sí, esa es mi dosis", "no_dose": "No, es otra", "stop": "Alto",
+           "track_request": "Where's my request?", "yes_basket": "Yes, place them all",
+           "without": "Without the {m}", "yes_withdraw": "Yes, withdraw it", "no_keep": "No, keep it",
+           "yes_transfer": "Yes, send the transfer request", "no_setting": "No, leave it as it is",
+           "cancel_which": "Cancel the {m} ({o})", "restate": "My label says {s}",
+           "check_dose": "Have a pharmacist check it", "withdraw": "Withdraw {r}",
+           "back_to_me": "Back to my own record", "remind": "Remind me when it's due",
+           "yes_setting.auto_refill_on": "Yes, turn on auto-refill", "yes_setting.auto_refill_pause": "Yes, pause it",
+           "yes_setting.auto_refill_resume": "Yes, turn it back on", "yes_setting.auto_refill_stop": "Yes, stop it",
+           "yes_setting.reminder_on": "Yes, schedule the reminder", "yes_setting.reminder_off": "Yes, cancel the reminder",
+           "yes_setting.texts_on": "Yes, turn texts on", "yes_setting.texts_off": "Yes, turn texts off"},
+    "es": {"yes_dose": "Sí, esa es mi dosis", "no_dose": "No, es otra", "stop": "Olvídalo",
            "yes_order": "Sí, haga el pedido", "no_order": "No", "yes_cancel": "Sí, cancélelo",
            "no_cancel": "No, déjelo", "same_all": "La misma farmacia para todas", "track": "¿Dónde está mi pedido?",
-           "due": "¿Qué me toca?", "refill": "Resurtir mi {m}", "when": "¿Cuándo la puedo resurtir?",
+           "due": "¿Qué me toca?", "refill": "Resurtir mi {m}", "when": "¿En qué fecha la puedo resurtir?",
            "meds": "Mis medicinas", "pharmacist": "Que me llame un farmacéutico", "renewal": "Pedir la renovación",
            "prior_auth": "Pedir la autorización previa", "cash": "Pago en efectivo", "yes_request": "Sí, envíela",
-           "track_request": "¿Cómo va mi solicitud?"},
+           "track_request": "¿Cómo va mi solicitud?", "yes_basket": "Sí, haga todos los pedidos",
+           "without": "Sin {m}", "yes_withdraw": "Sí, retírela", "no_keep": "No, déjela",
+           "yes_transfer": "Sí, mande la transferencia", "no_setting": "No, déjelo como está",
+           "cancel_which": "Cancelar {m} ({o})", "restate": "Mi etiqueta dice {s}",
+           "check_dose": "Que lo revise un farmacéutico", "withdraw": "Retirar {r}",
+           "back_to_me": "Volver a mi expediente", "remind": "Recuérdame cuando toque",
+           "yes_setting.auto_refill_on": "Sí, active el resurtido automático", "yes_setting.auto_refill_pause": "Sí, páuselo",
+           "yes_setting.auto_refill_resume": "Sí, reactívelo", "yes_setting.auto_refill_stop": "Sí, deténgalo",
+           "yes_setting.reminder_on": "Sí, programe el recordatorio", "yes_setting.reminder_off": "Sí, cancele el recordatorio",
+           "yes_setting.texts_on": "Sí, active los mensajes", "yes_setting.texts_off": "Sí, desactive los mensajes"},
 }
-# What each quick reply sends: the words a patient would type (the chat shows them as the patient's).
-SENDS = {"en": {"yes_dose": "yes", "no_dose": "no", "stop": "stop", "yes_order": "yes", "no_order": "no",
-                "yes_cancel": "yes", "no_cancel": "no", "same_all": "same pharmacy for all",
+# What each quick reply sends: the words a patient would type (the chat shows them as the patient's). Every
+# yes is a plain "yes": the consent gate reads it against the summary on the table, as it reads a typed one.
+_YES = ("yes_order", "yes_cancel", "yes_request", "yes_basket", "yes_withdraw", "yes_transfer",
+        *(k for k in QUICK["en"] if k.startswith("yes_setting.")))
+_NO = ("no_order", "no_cancel", "no_keep", "no_setting")
+SENDS = {"en": {"yes_dose": "yes", "no_dose": "no", "stop": "stop", **dict.fromkeys(_YES, "yes"),
+                **dict.fromkeys(_NO, "no"), "same_all": "same pharmacy for all",
                 "track": "where's my order?", "due": "what's due?", "refill": "refill my {m}",
                 "when": "when can I get it?", "meds": "what are my medications?",
                 "pharmacist": "have a pharmacist call me", "renewal": "send the renewal request",
-                "prior_auth": "send the prior authorization request", "cash": "I'll pay cash", "yes_request": "yes",
-                "track_request": "what's the status of my request?"},
-         "es": {"yes_dose": "sí", "no_dose": "no", "stop": "alto", "yes_order": "sí", "no_order": "no",
-                "yes_cancel": "sí", "no_cancel": "no", "same_all": "la misma farmacia para todas",
+                "prior_auth": "send the prior authorization request", "cash": "pay cash",
+                "track_request": "what's the status of my request?", "without": "without the {m}",
+                "cancel_which": "{o}", "restate": "{s}", "check_dose": "pharmacist", "withdraw": "withdraw {r}",
+                "back_to_me": "back to me", "remind": "remind me when my {m} is due"},
+         "es": {"yes_dose": "sí", "no_dose": "no", "stop": "olvídalo", **dict.fromkeys(_YES, "sí"),
+                **dict.fromkeys(_NO, "no"), "same_all": "la misma farmacia para todas",
                 "track": "¿dónde está mi pedido?", "due": "¿qué me toca?", "refill": "necesito resurtir mi {m}",
-                "when": "¿cuándo la puedo resurtir?", "meds": "¿cuáles son mis medicinas?",
+                "when": "¿en qué fecha la puedo resurtir?", "meds": "¿cuáles son mis medicinas?",
                 "pharmacist": "quiero hablar con un farmacéutico", "renewal": "mándele la solicitud de renovación a mi doctor",
-                "prior_auth": "pida la autorización previa", "cash": "pago en efectivo", "yes_request": "sí",
-                "track_request": "¿cómo va mi solicitud?"}}
+                "prior_auth": "pida la autorización previa", "cash": "pago en efectivo",
+                "track_request": "¿cómo va mi solicitud?", "without": "sin {m}", "cancel_which": "{o}",
+                "restate": "{s}", "check_dose": "farmacéutico", "withdraw": "retire la {r}",
+                "back_to_me": "ahora las mías", "remind": "recuérdame cuando toque mi {m}"}}
 
 
+# The next step a refusal's blocking rule names (an alert's next_step), and the request to a human a refusal
+# offered in words (Focus.offer: referrals.py sends it), as the quick reply that takes it.
 NEXT_STEP_REPLY = {NextStep.RENEWAL_REQUEST: "renewal", NextStep.NEW_PRESCRIPTION: "renewal",
                    NextStep.PHARMACIST: "pharmacist", NextStep.PRIOR_AUTH: "prior_auth", NextStep.WAIT: "when",
                    NextStep.PAY_CASH: "cash"}
+OFFER_REPLY = {"renewal": "renewal", "pharmacist_callback": "pharmacist", "prior_auth": "prior_auth"}
+REFUSED = (State.NOT_ELIGIBLE, State.REFER_PRESCRIBER, State.REFER_PHARMACIST, State.ESCALATE_PA)
 
 
 def offer_label(i: int, o, lang: str = "en") -> str:
@@ -476,9 +506,46 @@ def offer_label(i: int, o, lang: str = "en") -> str:
             f"{ready} ~{o.wait_minutes} min" + "".join(f" · {e}" for e in extras))
 
 
+def next_steps(conv: Conversation) -> list[str]:
+    """The next steps a refusal left open, as quick-reply keys, in the order the reply offers them: the
+    request it offered, paying cash (insurance alone refused), what its blocking rules name (a date to
+    wait for...), and a pharmacist's call back, which is always possible."""
+    f = conv.focus if conv.focus is not None and conv.focus.kind == "refused" else None
+    rx = f.rx_id if f is not None else in_play(conv)
+    keys = [OFFER_REPLY[f.offer]] if f is not None and f.offer in OFFER_REPLY else []
+    if conv.cash_rx and conv.cash_rx == rx:
+        keys.append("cash")
+    steps = [a.next_step for a in conv.alerts if a.blocking and a.rx_id == rx] or \
+            [a.next_step for a in conv.alerts[-3:] if a.blocking]
+    keys += [NEXT_STEP_REPLY[s] for s in steps if s in NEXT_STEP_REPLY]
+    return list(dict.fromkeys([*keys, "pharmacist"]))
+
+
+def summary_replies(view: SessionView) -> list[str] | None:
+    """The yes and no of the summary on the table (an order, everything due, a cancellation, a request to
+    a human or its withdrawal, a transfer, a setting), as quick-reply keys; None when none is pending."""
+    conv, p = view.conversation, view.conversation.pending
+    st = conv.state
+    if st == State.CONFIRM_CANCEL:
+        return ["yes_cancel", "no_cancel"]
+    if p is None:
+        return None
+    if st == State.CONFIRM_ORDER:
+        return ["yes_basket" if p.kind == "basket" else "yes_order", "no_order", "stop"]
+    if st == State.CONFIRM_REQUEST:
+        if p.kind == "withdraw":
+            return ["yes_withdraw", "no_keep"]
+        return ["yes_transfer" if p.kind == "transfer" else "yes_request", "no_order", "stop"]
+    if st == State.CONFIRM_SETTING:
+        key = f"yes_setting.{getattr(p, 'setting', '')}"
+        return [key if key in QUICK["en"] else "yes_order", "no_setting"]
+    return None
+
+
 def quick_replies(view: SessionView) -> list[tuple[str, str]]:
-    """(label, message) pairs for the step the conversation is at. Each sends the words a patient
-    would type, read by the same programs and the same consent gate as typed text."""
+    """(label, message) pairs for the step the conversation is at: every next step a reply offers has its
+    button. Each sends the words a patient would type, read by the same programs and the same consent gate
+    as typed text. A question answered mid-step leaves the step (and so its buttons) where it was."""
     conv, h = view.conversation, view.history
     lang = conv.lang
     q, send = QUICK[lang], SENDS[lang]
@@ -487,30 +554,44 @@ def quick_replies(view: SessionView) -> list[tuple[str, str]]:
         return q[key].format(**kw), send[key].format(**kw)
 
     st = conv.state
+    names = {m.rx_id: m.name for m in (h.medications if h else [])}
+    if st == State.CONFIRM_DOSAGE and conv.dose_attempts and conv.slots.strength:
+        # After a dose that differs, a plain yes is no dose: the reply asks for the dose on the label, or
+        # "pharmacist" to have it checked.
+        return [pair("restate", s=conv.slots.strength), pair("check_dose"), pair("stop")]
     if st == State.CONFIRM_DOSAGE:
         return [pair("yes_dose"), pair("no_dose"), pair("stop")]
-    if st == State.CONFIRM_ORDER:
-        return [pair("yes_order"), pair("no_order"), pair("stop")]
-    if st == State.CONFIRM_CANCEL:
-        return [pair("yes_cancel"), pair("no_cancel")]
-    if st == State.CONFIRM_REQUEST:
-        return [pair("yes_request"), pair("no_order"), pair("stop")]
+    at_summary = summary_replies(view)
+    if at_summary is not None:
+        p = conv.pending
+        # Everything due: leaving one item out is a step of its own ("without the metformin").
+        drop = [pair("without", m=names[rx]) for rx in getattr(p, "rx_ids", [])[:3] if rx in names] \
+            if p is not None and p.kind == "basket" else []
+        return [pair(k) for k in at_summary[:-1]] + drop + [pair(at_summary[-1])]
     if st == State.SELECT_PHARMACY:
         cards = [(offer_label(i, o, lang), o.pharmacy_name) for i, o in enumerate(conv.offers, 1)]
-        return cards + ([pair("same_all")] if conv.queue else []) + [pair("stop")]
+        return cards + ([pair("same_all")] if conv.queue and not conv.same_for_all else []) + [pair("stop")]
     if st in (State.CLARIFY_MEDICATION, State.IDENTIFY_MEDICATION) and conv.candidates:
-        names = {m.rx_id: f"{m.name} {m.strength}" for m in (h.medications if h else [])}
-        return [(names[c], names[c]) for c in conv.candidates if c in names] + [pair("stop")]
-    if st in (State.NOT_ELIGIBLE, State.REFER_PRESCRIBER, State.REFER_PHARMACIST, State.ESCALATE_PA):
-        # The next step the refusal named, as a button: a request to a human, a date, paying cash.
-        steps = [a.next_step for a in conv.alerts if a.blocking and a.rx_id == in_play(conv)] or \
-                [a.next_step for a in conv.alerts[-3:] if a.blocking]
-        keys = list(dict.fromkeys(NEXT_STEP_REPLY[s] for s in steps if s in NEXT_STEP_REPLY))
-        return [pair(k) for k in keys] + [pair("meds"), pair("due")]
-    # Idle: the medications due now, then the usual questions.
+        full = {m.rx_id: f"{m.name} {m.strength}" for m in (h.medications if h else [])}
+        return [(full[c], full[c]) for c in conv.candidates if c in full] + [pair("stop")]
+    if st == State.CHOOSE_ORDER:
+        rows = {o.order_id: o.medication for o in view.orders}
+        return [pair("cancel_which", m=rows[o], o=o) for o in conv.order_choice[:4] if o in rows] + [pair("stop")]
+    if st == State.COLLECT_TRANSFER:
+        return [pair("stop")]
+    if st in REFUSED:
+        return [pair(k) for k in next_steps(conv)] + [pair("meds"), pair("due")]
+    # Idle: a request just sent can be followed or taken back (its reply says how), then the medications
+    # due now, then the usual questions.
+    f = conv.focus
+    sent = [pair("track_request"), pair("withdraw", r=f.request_id)] if f is not None and f.kind == "sent" \
+        and f.request_id else []
+    sent += [pair("remind", m=h.split(":", 1)[1]) for h in conv.hints if h.startswith("reminder:")]
     due = [m.name for m in (h.medications if h else []) if m.refill.status == "due"][:3]
-    extra = ([pair("track")] if conv.orders else []) + ([pair("track_request")] if conv.requests else [])
-    return [pair("refill", m=m) for m in due] + extra + [pair("due"), pair("meds")]
+    extra = ([pair("track")] if conv.orders else []) + ([pair("track_request")] if conv.requests and not sent else [])
+    mine = [pair("back_to_me")] if conv.record_id else []  # a caregiver on a dependant's record ("record_for")
+    leave = [pair("stop")] if st == State.IDENTIFY_MEDICATION else []  # "which medication? (a name, or "stop")"
+    return sent + [pair("refill", m=m) for m in due] + extra + [pair("due"), pair("meds")] + mine + leave
 
 
 # ----------------------------------------------------------------------------- the chat

@@ -27,6 +27,7 @@ class ClarifyMedication(RefillStage):
         if len(res.matches) != 1:
             res = w.programs.identify(mention=w.message, medications=w.med_options())
         if len(res.matches) == 1:
+            refilling.note_brand(w, res.matches[0], w.message)  # "the synthroid": replies name it so
             refilling.begin(w, list(res.matches))
             w.conv.candidates = [m.key for m in options]  # kept, so "no, the other one" can switch
             return

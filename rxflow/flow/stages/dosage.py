@@ -83,7 +83,8 @@ class ConfirmDosage(RefillStage):
             verdict = "mismatch"  # after a mismatch only a restated dose goes on: "ok" or "yes" is not a dose
         conv.dosage = w.dosage = verdict
         w.intent = {"consistent": "confirm", "mismatch": "deny"}.get(verdict, w.intent)
-        if verdict == "consistent":
+        if verdict == "consistent":  # said back, then the pharmacies: the patient sees which dose was agreed
+            w.say("dose_ok", medication=m.name, strength=m.strength, frequency=replies.world(m.frequency, w.lang))
             return w.go(T.DOSE_CONFIRMED)
         if verdict == "mismatch":
             conv.dose_attempts += 1

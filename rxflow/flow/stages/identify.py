@@ -27,6 +27,8 @@ class IdentifyMedication(RefillStage):
         if ext.mentions:
             return refilling.start_refill(w, list(ext.mentions))
         res = w.programs.identify(mention=w.message, medications=w.med_options())  # a bare answer: "the water pill"
+        if len(res.matches) == 1:
+            refilling.note_brand(w, res.matches[0], w.message)  # "the eliquis": replies name it so
         if res.matches:
             return refilling.begin(w, list(res.matches))
         refilling.start_refill(w, [])

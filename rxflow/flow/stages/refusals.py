@@ -48,10 +48,26 @@ class RefusalStage(IdleStage):
             return True
         return False
 
-    def help(self, w) -> None:
-        """"what do I do now?" right after a refusal: its next step, and the offer kept (not the help menu)."""
+    def standing(self, w):
+        """The refusal this state rests on, while it is still the thread (nothing was tracked, sent or
+        ordered since): its next step is still open."""
         f = w.conv.focus if w.conv.focus and w.conv.focus.kind == "refused" else None
         if f is None or all(m.rx_id != f.rx_id for m in w.history().medications):
+            return None
+        return f
+
+    def reprompt(self, w) -> None:
+        """A question answered mid-step (the hours, a price, the list): the refusal's next step is still
+        open, so it is offered again and the state stays (its quick replies with it). Nothing open: START."""
+        f = self.standing(w)
+        if f is None:
+            return super().reprompt(w)
+        self.offer(w, f)
+
+    def help(self, w) -> None:
+        """"what do I do now?" right after a refusal: its next step, and the offer kept (not the help menu)."""
+        f = self.standing(w)
+        if f is None:
             return super().help(w)
         w.conv.focus_rx = f.rx_id
         answers.next_step(w, f.rx_id)
@@ -65,10 +81,13 @@ class RefusalStage(IdleStage):
         return True
 
     def offer(self, w, f) -> None:
-        """The next step, offered again (its quick replies stay on the page)."""
-        if f.offer is None:
-            return
-        w.line(replies.say(w.lang, replies.OFFER[f.offer], prescriber=w.med(f.rx_id).prescriber))
+        """The next step, offered again (its quick replies stay on the page); after a refusal by insurance
+        alone, paying cash too."""
+        if f.offer is not None:
+            w.line(replies.say(w.lang, replies.OFFER[f.offer], prescriber=w.med(f.rx_id).prescriber))
+        if w.conv.cash_rx == f.rx_id:
+            cash = replies.say(w.lang, "offer.cash")
+            w.add(" " + cash) if f.offer is not None else w.line(cash)
 
 
 @stage

@@ -36,8 +36,9 @@ class SelectPharmacy(RefillStage):
             else:
                 conv.delivery = False
                 w.say("delivery_none")
-        if before is not None and conv.same_for_all:
-            return propose_order(w, before)  # "the same pharmacy for all of them"
+        if before is not None and conv.same_for_all:  # "the same pharmacy for all of them": said so, then its summary
+            w.say("same_for_all_again", medication=conv.slots.medication, pharmacy=before.pharmacy_name)
+            return propose_order(w, before)
         if conv.wanted_pharmacy:  # the request said where ("... at the cvs on market", "... the cheapest")
             choice = refilling.choose_offer(w, conv.wanted_pharmacy)
             if choice.offer is not None:
@@ -51,11 +52,21 @@ class SelectPharmacy(RefillStage):
         w.add("\n" + replies.offer_lines(conv.offers, w.lang) + "\n" + replies.say(w.lang, "choose_hint"))
 
     def handle(self, w, ext) -> None:
-        if w.conv.basket:
+        conv = w.conv
+        if conv.basket:
             return basket.choose(w, ext)
+        before = conv.same_for_all
         choice = refilling.choose_offer(w)
         w.intent = "choose_pharmacy" if choice.offer or choice.ties else w.intent
+        # "Same pharmacy for all": said back (how many it is for) before the summary or the question.
+        every = replies.all_of(1 + len(conv.queue), w.lang) if conv.same_for_all and conv.queue else None
         if choice.offer is not None:
+            if every:
+                w.say("same_for_all_chosen", pharmacy=choice.offer.pharmacy_name, all=every)
             return propose_order(w, choice.offer)
-        refilling.which_pharmacy(w, choice)
+        if every and not before and not choice.ties:
+            w.say("same_for_all_which", all=every)
+            w.add("\n" + replies.offer_lines(conv.offers, w.lang))
+        else:
+            refilling.which_pharmacy(w, choice)
         w.go(T.PHARMACY_UNCLEAR)

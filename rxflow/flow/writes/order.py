@@ -25,7 +25,7 @@ def order_summary(w: TurnWork, o: Offer, deliver: bool = False) -> tuple[str, st
     q = delivery.quote(w, s.rx_id, o.pharmacy_id) if deliver else None
     how = delivery.line(w, q) if q is not None else replies.say(
         w.lang, "summary_ready", when=replies.when(o.ready_at, w.ctx.clock, w.lang) if o.ready_at else "")
-    text = replies.say(w.lang, "summary", medication=s.medication, strength=s.strength, form=m.dose_form,
+    text = replies.say(w.lang, "summary", medication=w.named(s.medication), strength=s.strength, form=m.dose_form,
                        what=replies.say(w.lang, "what.brand" if o.dispense_brand else "what.generic"),
                        quantity=s.quantity, days=s.days_supply, sig=m.sig, pharmacy=o.pharmacy_name,
                        km=f"{o.distance_km:.1f}", price=replies.money(o.price, w.lang),
@@ -46,7 +46,7 @@ def propose_order(w: TurnWork, offer: Offer, changed: bool = False) -> None:
     text, key = order_summary(w, offer, deliver)
     form, what = w.med(s.rx_id).dose_form, "what.brand" if offer.dispense_brand else "what.generic"
     # The words of the summary a yes may repeat ("yes, the generic at Costco"), as shown and in English.
-    facts = f"{s.medication} {s.strength} {form} {replies.world(form, w.lang)} {replies.say('en', what)} " \
+    facts = f"{w.named(s.medication)} {s.strength} {form} {replies.world(form, w.lang)} {replies.say('en', what)} " \
             f"{replies.say(w.lang, what)} {offer.pharmacy_name} {offer.chain}"
     pending = PendingOrder(digest=key, summary=text, facts=facts, rx_id=s.rx_id, pharmacy_id=offer.pharmacy_id,
                            pay_cash=conv.pay_cash, delivery=deliver)

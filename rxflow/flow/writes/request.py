@@ -57,7 +57,7 @@ def request_summary(w: TurnWork, rx_id: str, kind: str, reason: str) -> tuple[st
         why = replies.why(alert, w.lang) if alert else reason
     note = "" if kind == "prior_auth" and not days else replies.say(
         w.lang, f"request_note.{kind}", plan=plan or "", days=days or "", prescriber=m.prescriber)
-    text = replies.say(w.lang, "request_summary", what=replies.say(w.lang, f"request_what.{kind}"), medication=m.name,
+    text = replies.say(w.lang, "request_summary", what=replies.say(w.lang, f"request_what.{kind}"), medication=w.named(m.name),
                        strength=m.strength, why=why, note=note,
                        to=request_to(w, kind, m.prescriber, m.prescriber_practice, m.prescriber_phone, plan, callback))
     key = digest(kind="request", rx=rx_id, request=kind, reason=reason, prescriber=m.prescriber,

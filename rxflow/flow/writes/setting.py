@@ -35,7 +35,7 @@ class Shown:
 def _auto_refill_on(w: TurnWork, p: PendingSetting) -> Shown:
     plan = w.tools.auto_refill_plan(rx_id=p.rx_id, pharmacy_id=p.pharmacy_id)
     phone = w.tools.notification_settings().phone
-    text = replies.say(w.lang, "setting_summary.auto_refill_on", medication=plan.medication, strength=plan.strength,
+    text = replies.say(w.lang, "setting_summary.auto_refill_on", medication=w.named(plan.medication), strength=plan.strength,
                        pharmacy=plan.pharmacy_name, date=replies.date(plan.next_fill_date, w.lang),
                        days=plan.days_supply, refills=plan.refills_left, phone=phone)
     key = digest(kind="auto_refill_on", rx=p.rx_id, pharmacy=plan.pharmacy_id, date=plan.next_fill_date,
@@ -60,7 +60,7 @@ def _auto_refill_change(action: str):
 
 def _reminder_on(w: TurnWork, p: PendingSetting) -> Shown:
     plan = w.tools.reminder_plan(rx_id=p.rx_id)
-    text = replies.say(w.lang, "setting_summary.reminder_on", medication=plan.medication, strength=plan.strength,
+    text = replies.say(w.lang, "setting_summary.reminder_on", medication=w.named(plan.medication), strength=plan.strength,
                        date=replies.date(plan.remind_on, w.lang), time=f"{plan.send_at:%H:%M}", phone=plan.phone,
                        basis=replies.say(w.lang, f"reminder_basis.{plan.basis}"))
     key = digest(kind="reminder_on", rx=p.rx_id, at=plan.send_at, phone=plan.phone)
