@@ -44,7 +44,8 @@ LEAVE = rx(
     r"^\s*(?:oh |wait |ok |okay |actually |nah |no )*cancel (?:it|that|this)(?: please| pls)?\s*[.!]*$",
     r"\b(?:i )?(?:don'?t|dont|do not) (?:want|need) (?:it|this|that|them|to|the refill|anything|a refill)\b",
     r"\bno longer need\b|\bdon'?t bother\b|\bleave it\b|\bdrop it\b|\bscrap (?:it|that)\b",
-    # Spanish
+    # Spanish ("alto" is what every Spanish prompt tells the patient to say to leave)
+    r"^\s*(?:alto|basta|ya basta|alto ahi|alto por favor)\s*[.!]*\s*$",
     r"\b(?:olvidalo|olvidala|olvidate|olvida eso|olvidalo todo|dejalo(?: asi)?|dejala(?: asi)?|deja(?:lo)? asi|"
     r"ya no|mejor no|ahorita no|hoy no|ahora no|mejor (?:luego|despues|otro dia|mañana|manana)|"
     r"luego (?:lo hago|te digo|veo)|eso es todo|es todo|nada mas|adios|hasta luego|chao|chau|no importa|"

@@ -478,7 +478,7 @@ SENDS = {"en": {"yes_dose": "yes", "no_dose": "no", "stop": "stop", **dict.fromk
                 "track_request": "what's the status of my request?", "without": "without the {m}",
                 "cancel_which": "{o}", "restate": "{s}", "check_dose": "pharmacist", "withdraw": "withdraw {r}",
                 "back_to_me": "back to me", "remind": "remind me when my {m} is due"},
-         "es": {"yes_dose": "sí", "no_dose": "no", "stop": "olvídalo", **dict.fromkeys(_YES, "sí"),
+         "es": {"yes_dose": "sí", "no_dose": "no", "stop": "alto", **dict.fromkeys(_YES, "sí"),
                 **dict.fromkeys(_NO, "no"), "same_all": "la misma farmacia para todas",
                 "track": "¿dónde está mi pedido?", "due": "¿qué me toca?", "refill": "necesito resurtir mi {m}",
                 "when": "¿en qué fecha la puedo resurtir?", "meds": "¿cuáles son mis medicinas?",
