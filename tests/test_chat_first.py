@@ -197,7 +197,7 @@ def test_espanol_turns_the_whole_patient_side_spanish(app):
         assert "asistente de resurtido" in page.inner_text("#title")
         assert "Hello" not in page.inner_text("#chat") and "allergies" not in page.inner_text("#strip")
         # The inspector too: its tabs and labels, and the patient card.
-        for tab in ("Paciente", "Explicación", "Acerca de"):
+        for tab in ("Paciente", "Explicación"):
             assert page.get_by_role("tab", name=tab).count() == 1, tab
         assert "Seguir el pedido" in page.inner_text("#track") and "Datos de la conversación" in page.inner_text(
             "#inspector")
@@ -287,5 +287,35 @@ def test_explain_after_an_order_shows_the_verdict_it_was_decided_on_and_apart_wh
         decided, _, now = explain.partition("If you asked again now")
         assert "allowed" in decided and "not allowed" not in decided, explain
         assert "not allowed" in now, explain
+        browser.close()
+    assert not ui.errors, ui.errors
+
+
+def test_a_refusals_next_steps_are_buttons_that_survive_a_question_and_replies_keep_the_brand_and_paragraphs(app):
+    """The prior-authorization refusal names "pay cash" and a request: both are buttons, still there after
+    "why?"; the reply says the brand the patient used; a closing line after a list is its own paragraph."""
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app
+    with sync_playwright() as p:
+        browser, page = _browser(p)
+        ui = Page(page, url)
+        ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
+        ui.say("yes", "SELECT_PHARMACY")
+        ui.wait_chat("Say a name")
+        items = page.evaluate("() => [...document.querySelectorAll('#chat .bot-row li')].map((li) => li.innerText)")
+        assert items and not any("Say a name" in li for li in items), items  # the closing line is no bullet
+        ui.say("stop", "START")
+        ui.pick_patient("P006 · David Kim")
+        wait(page, "document.querySelector('#strip').innerText.includes('David Kim')")
+        ui.say("refill eliquis", "ESCALATE_PA")
+        ui.wait_chat("Eliquis (apixaban)")
+        for label in ("I'll pay cash", "Request prior authorization"):
+            wait(page, f"document.querySelector('#quick').innerText.includes({label!r})")
+        ui.say("why?", "ESCALATE_PA")
+        wait(page, "!document.querySelector('#quick').classList.contains('rx-pending')")
+        assert "I'll pay cash" in page.inner_text("#quick") and "Request prior authorization" in page.inner_text("#quick")
+        ui.tap("I'll pay cash", "SELECT_PHARMACY")
         browser.close()
     assert not ui.errors, ui.errors

@@ -617,6 +617,9 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                     send_btn = gr.Button(replies.say("en", "page.send"), variant="primary", scale=1, min_width=80,
                                          elem_id="send")
                 examples = gr.Dataset(components=[box], samples=[], label="Try", elem_id="examples")
+                # How it works, for stakeholders: under the conversation, folded.
+                with gr.Accordion(words["tab_about"], open=False, elem_id="about-acc") as about_tab:
+                    gr.Markdown(about_md(assistant.program_label), elem_id="about")
                 dispatch_btn = gr.Button("dispatch", elem_id="dispatch", elem_classes="rx-hidden")
             with gr.Column(scale=2, min_width=340, elem_id="inspector"), \
                     gr.Accordion(replies.say("en", "page.inspector"), open=True, elem_id="inspector-acc") as inspector, \
@@ -643,17 +646,15 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                             track_btn = gr.Button(words["track"], size="sm", interactive=False, elem_id="track")
                             cancel_btn = gr.Button(words["cancel"], size="sm", interactive=False, elem_id="cancel")
                     program = gr.Markdown(elem_id="program")
-                with gr.Tab(replies.say("en", "page.phone_tab"), id="phone", elem_id="phone-tab") as phone_tab:
-                    phone = gr.HTML(elem_id="phone")
-                with gr.Tab(words["tab_explain"]) as explain_tab:
-                    explain = gr.Markdown(elem_id="explain")
-                # The whole patient card, then the patient's orders and requests (tabs are few, so all show).
+                # The whole patient card, then the patient's orders and requests (four tabs: all show in the column, in either language).
                 with gr.Tab(words["tab_patient"], elem_id="card-tab") as patient_tab:
                     card = gr.Markdown(elem_id="card")
                     orders = gr.HTML(elem_id="orders")
                     requests = gr.HTML(elem_id="requests")
-                with gr.Tab(words["tab_about"]) as about_tab:
-                    gr.Markdown(about_md(assistant.program_label), elem_id="about")
+                with gr.Tab(replies.say("en", "page.phone_tab"), id="phone", elem_id="phone-tab") as phone_tab:
+                    phone = gr.HTML(elem_id="phone")
+                with gr.Tab(words["tab_explain"]) as explain_tab:
+                    explain = gr.Markdown(elem_id="explain")
         world_outputs = [world, phone, phone_tab, *clock_buttons]
         inspector_outputs = [inspector_tab, patient_tab, explain_tab, about_tab, *([mode] if modes else []), path_title,
                              machine_acc, machine_hint, *zoom_buttons, slots, tools_title, track_btn, cancel_btn]
