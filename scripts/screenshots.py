@@ -1,4 +1,4 @@
-"""The README's screenshots: the page at desktop (1440x900) and phone (390x844) widths, mid-conversation.
+"""The README's screenshots: the first screen at desktop (1440x900) and phone (390x844) sizes, mid-conversation.
 
     .venv/bin/python scripts/screenshots.py      # writes docs/screenshot.png and docs/screenshot-phone.png
 
@@ -58,7 +58,9 @@ def main() -> int:
                     page.click("#send")
                     page.wait_for_function(slots, arg=render.stage_name(State(state)), timeout=30_000)
                 page.wait_for_timeout(1500)  # the panels and the path diagram follow the reply
-                page.screenshot(path=str(ROOT / "docs" / name), full_page=size[0] > 1000)
+                page.evaluate("window.scrollTo(0, 0)")  # the first screen, as a visitor sees it
+                page.wait_for_timeout(300)
+                page.screenshot(path=str(ROOT / "docs" / name))
                 page.close()
             browser.close()
     finally:

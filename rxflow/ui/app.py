@@ -105,6 +105,7 @@ footer { display: none !important; }
   #strip p, #world p { white-space: normal; }
   #strip { flex: 1 1 100% !important; }
   #examples { order: 2; }
+  #about-acc { order: 3; }
   #world, #strip { font-size: 0.85em; }
 }
 """
