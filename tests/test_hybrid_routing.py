@@ -99,3 +99,24 @@ def test_a_larger_budget_sends_more_turns_to_the_lm():
 
 
 CONVERSATIONS = 30
+
+
+def test_a_hybrid_runs_params_name_the_routers_file_and_budget(student):
+    """With these an eval's hybrid score can be reproduced: which router, at which budget."""
+    import argparse
+    import hashlib
+
+    from evals.run import build_assistant, score_params
+    from programs.learned.router import ARTIFACT
+
+    lm, _ = scripted_lm(lambda inputs: REFILL)
+    args = argparse.Namespace(program="hybrid", lm="scripted", no_fallback=False, repeats=1, threads=1)
+    assistant = build_assistant("hybrid", lm)
+    assistant.programs.budget = 0.1
+    params = score_params(args, assistant)
+    assert params["hybrid_budget"] == 0.1
+    assert params["router_sha256"] == hashlib.sha256(ARTIFACT.read_bytes()).hexdigest()
+    assistant.programs.router = None  # the one-threshold route: no router, no budget
+    params = score_params(args, assistant)
+    assert params["hybrid_budget"] == "none" and params["router_sha256"] == "none"
+    assert params["hybrid_threshold"] == assistant.programs.threshold
