@@ -90,7 +90,7 @@ def _point(assistant, dev, **key) -> dict:
             "task_success_ci": m["task_success_ci"], "unsafe_orders": m["unsafe_orders"]}
 
 
-def hybrid_curve(dev, thresholds=(0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01), wrong_every: int = 5) -> list[dict]:
+def hybrid_curve(dev, thresholds=(0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01), wrong_every: int = 5) -> list[dict]:
     """The route before the router: hybrid asks the LM when the offline reading's confidence (the learned
     student's calibrated probability, where it reads that step) is under one threshold. The LM here is right
     on the labelled questions but wrong on every `wrong_every`-th: the curve shows what each LM call buys."""
