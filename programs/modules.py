@@ -37,7 +37,8 @@ from programs.types import ConfirmDecision, DosageCheck, Extraction, PharmacyCho
 
 Mode = Literal["offline", "lm", "hybrid"]
 HYBRID_THRESHOLD = 0.75  # the steps no router reads (resolve), and every step of a program without one
-# The share of each routed step's readings sent to the LM (the dev quantile the router saved): 0.2 is the
+# The share of each routed step's labelled dev readings sent to the LM (the quantile the router saved; the
+# flow's unlabelled readings are less sure, so more of them go: README, the bench): 0.2 is the
 # saved budget under which dev's rules keep no error (evals/results/routing.json: 0 of 6 left at 0.2, 1 at 0.1).
 HYBRID_BUDGET = 0.2
 # Steps a learned student reads too (programs/student.py): step -> its task, task -> the field.
@@ -398,7 +399,7 @@ class RxPrograms(dspy.Module):
 
     @property
     def budget(self) -> float:
-        """The router's LM-call budget: the share of each routed step's dev readings it sends to the LM."""
+        """The router's LM-call budget: the share of each routed step's labelled dev readings it sends to the LM."""
         return self._settings.budget
 
     @budget.setter
