@@ -1,6 +1,6 @@
 """Benchmarks (not timed tests): offline turn latency and eval throughput; LM calls, prompt size
-and tokens per turn for each program; hybrid's LM calls against task success over confidence
-thresholds; eval wall time, serial vs threaded, against a fake LM server with 200 ms latency.
+and tokens per turn for each program; hybrid's LM calls against task success over the router's LM-call
+budgets, and over the one confidence threshold of the route before the router; eval wall time, serial vs threaded, against a fake LM server with 200 ms latency.
 
     python -m evals.bench                 # prints the tables, logs to MLflow (experiment rxflow-bench)
     python -m evals.bench --no-mlflow --quick
@@ -46,12 +46,27 @@ def _gold_lm(wrong_every: int = 10**9):
     return GoldLM(examples.build("dev", balance=False), wrong_every=wrong_every)
 
 
-def lm_cost(dev, programs_: tuple[str, ...] = ("zero-shot", "hybrid")) -> dict[str, dict]:
+THRESHOLD_ROUTE = "hybrid-threshold"  # hybrid without its router: one threshold on the student's probability
+
+
+def _hybrid(lm, *, router: bool = True, threshold: float | None = None, budget: float | None = None):
+    """A hybrid assistant routed by the shipped router (at `budget`), or without it (at `threshold`)."""
+    assistant = build_assistant("hybrid", lm)
+    if not router:
+        assistant.programs.router = None
+    if threshold is not None:
+        assistant.programs.threshold = threshold
+    if budget is not None:
+        assistant.programs.budget = budget
+    return assistant
+
+
+def lm_cost(dev, programs_: tuple[str, ...] = ("zero-shot", "hybrid", THRESHOLD_ROUTE)) -> dict[str, dict]:
     """LM calls, prompt characters and (estimated) tokens per turn on dev, for each program."""
     gold = _gold_lm()
     out = {}
     for name in programs_:
-        assistant = build_assistant(name, gold.lm)
+        assistant = _hybrid(gold.lm, router=False) if name == THRESHOLD_ROUTE else build_assistant(name, gold.lm)
         calls, chars = gold.engine.calls, gold.engine.prompt_chars
         results, _ = evaluate(assistant, dev)
         turns = sum(r.turns for r in results)
@@ -69,19 +84,30 @@ def lm_cost(dev, programs_: tuple[str, ...] = ("zero-shot", "hybrid")) -> dict[s
     return out
 
 
-def hybrid_curve(dev, thresholds=(0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01), wrong_every: int = 5) -> list[dict]:
-    """Hybrid asks the LM when the offline reading's confidence (the learned student's calibrated
-    probability, where it reads that step) is under the threshold. The LM here is right on the
-    labelled questions but wrong on every `wrong_every`-th: the curve shows what each LM call buys."""
+def _point(assistant, dev, **key) -> dict:
+    m = metrics.aggregate(evaluate(assistant, dev)[0])
+    return {**key, "lm_calls_per_turn": m["lm_calls_per_turn"], "task_success": m["task_success"],
+            "task_success_ci": m["task_success_ci"], "unsafe_orders": m["unsafe_orders"]}
+
+
+def hybrid_curve(dev, thresholds=(0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01), wrong_every: int = 5) -> list[dict]:
+    """The route before the router: hybrid asks the LM when the offline reading's confidence (the learned
+    student's calibrated probability, where it reads that step) is under one threshold. The LM here is right
+    on the labelled questions but wrong on every `wrong_every`-th: the curve shows what each LM call buys."""
     gold = _gold_lm(wrong_every)
-    rows = []
-    for t in thresholds:
-        assistant = build_assistant("hybrid", gold.lm)
-        assistant.programs.threshold = t
-        m = metrics.aggregate(evaluate(assistant, dev)[0])
-        rows.append({"threshold": t, "lm_calls_per_turn": m["lm_calls_per_turn"], "task_success": m["task_success"],
-                     "task_success_ci": m["task_success_ci"], "unsafe_orders": m["unsafe_orders"]})
-    return rows
+    return [_point(_hybrid(gold.lm, router=False, threshold=t), dev, threshold=t) for t in thresholds]
+
+
+def router_curve(dev, wrong_every: int = 5) -> list[dict]:
+    """Hybrid as shipped: the router's "are the rules right here?" against each step's dev cut, at each
+    budget it saved (the steps it does not read keep the default threshold); the same LM as hybrid_curve."""
+    from programs import shipped_router
+
+    router = shipped_router()
+    if router is None:
+        return []
+    gold = _gold_lm(wrong_every)
+    return [_point(_hybrid(gold.lm, budget=b), dev, budget=b) for b in router.budgets]
 
 
 def threaded_eval(dev, threads=(1, 4, 8), latency: float = 0.2) -> list[dict]:
@@ -129,18 +155,23 @@ def main(argv: list[str] | None = None) -> int:
     small = dev[:30] if args.quick else dev
     perf = offline_latency_and_throughput()
     cost = lm_cost(small)
+    routed = router_curve(small)
     curve = hybrid_curve(small)
     threads = threaded_eval(dev[:20] if args.quick else dev[:40])
     print("offline program, in process:")
     for k, v in perf.items():
         print(f"  {k:<26} {v}")
     print(f"\nLM cost per program ({len(small)} dev conversations; tokens estimated at 4 characters/token):")
-    print(f"  {'program':<10} {'LM calls/turn':>14} {'chars/call':>11} {'chars/turn':>11} {'~tokens/turn':>13} "
+    print(f"  {'program':<16} {'LM calls/turn':>14} {'chars/call':>11} {'chars/turn':>11} {'~tokens/turn':>13} "
           f"{'task success':>13}")
     for name, c in cost.items():
-        print(f"  {name:<10} {c['lm_calls_per_turn']:>14} {c['prompt_chars_per_call']:>11} {c['prompt_chars_per_turn']:>11} "
+        print(f"  {name:<16} {c['lm_calls_per_turn']:>14} {c['prompt_chars_per_call']:>11} {c['prompt_chars_per_turn']:>11} "
               f"{c['tokens_per_turn_estimated']:>13}  {_rate(c['task_success'], c['task_success_ci'])}")
-    print("\nhybrid: LM calls per turn vs task success over the confidence threshold (LM wrong 1 time in 5):")
+    print("\nhybrid (router): LM calls per turn vs task success over the LM-call budget (LM wrong 1 time in 5):")
+    for r in routed:
+        print(f"  budget {r['budget']:<5} LM calls/turn {r['lm_calls_per_turn']:<7} task success "
+              f"{_rate(r['task_success'], r['task_success_ci'])}  unsafe orders {r['unsafe_orders']}")
+    print("\nhybrid without the router: over one confidence threshold (LM wrong 1 time in 5):")
     for r in curve:
         print(f"  threshold {r['threshold']:<5} LM calls/turn {r['lm_calls_per_turn']:<7} task success "
               f"{_rate(r['task_success'], r['task_success_ci'])}"
@@ -149,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in threads:
         print(f"  {r['threads']} thread(s): {r['wall_seconds']} s for {r['conversations']} conversations; "
               f"same results as one thread: {r['same_results_as_one_thread']}")
-    report = {"offline": perf, "lm_cost": cost, "hybrid_curve": curve, "threaded_eval": threads}
+    report = {"offline": perf, "lm_cost": cost, "router_curve": routed, "hybrid_curve": curve,
+              "threaded_eval": threads}
     if args.json:
         with open(args.json, "w") as f:
             json.dump(report, f, indent=2, default=str)

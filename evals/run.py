@@ -150,7 +150,8 @@ def _file_sha256(path: Path | None) -> str:
 
 def score_params(args, assistant) -> dict:
     """Everything that fixes a score, as MLflow params: with these (and the dataset's sha256) a run can be
-    reproduced. The program's threshold, the student's and the compiled file's digests, the LM's settings."""
+    reproduced. The program's threshold, the router's budget and digest, the student's and the compiled file's
+    digests, the LM's settings."""
     from programs import COMPILED_DIR
 
     programs = assistant.programs
@@ -158,12 +159,18 @@ def score_params(args, assistant) -> dict:
     compiled = Path(args.program) if args.program.endswith(".json") else None
     if compiled and not compiled.exists() and (COMPILED_DIR / args.program).exists():
         compiled = COMPILED_DIR / args.program
+    from programs.learned.router import ARTIFACT as ROUTER_ARTIFACT
+
     student = getattr(programs, "student", None)
     student_path = COMPILED_DIR / "student.joblib"
+    # Hybrid's routing: the router's file and budget where it routes, else the one threshold it compares.
+    hybrid, router = args.program == "hybrid", getattr(programs, "router", None)
     kwargs = dict(getattr(lm, "kwargs", {}) or {})
     return {
         "program": args.program, "mode": getattr(programs, "mode", "?"), "git_commit": git_commit(full=True),
-        "hybrid_threshold": getattr(programs, "threshold", "none") if args.program == "hybrid" else "none",
+        "hybrid_threshold": getattr(programs, "threshold", "none") if hybrid else "none",
+        "hybrid_budget": getattr(programs, "budget", "none") if hybrid and router is not None else "none",
+        "router_sha256": _file_sha256(ROUTER_ARTIFACT) if hybrid and router is not None else "none",
         "compiled_sha256": _file_sha256(compiled), "student_sha256": _file_sha256(student_path) if student else "none",
         "lm": args.lm or "none", "lm_model": getattr(lm, "model", "none") if lm is not None else "none",
         "lm_temperature": kwargs.get("temperature", "default"), "lm_max_tokens": kwargs.get("max_tokens", "default"),

@@ -33,10 +33,19 @@ def shipped_student():
     return Student.load()
 
 
+@functools.lru_cache(maxsize=1)
+def shipped_router():
+    """The hybrid router shipped in programs/learned/ (None if it was never fitted)."""
+    from programs.learned.router import Router
+
+    return Router.load()
+
+
 def load(name: str = "offline", lm=None, vocabulary=None, strict: bool = False, student: bool = True):
     """Build a program by name or from a compiled JSON path. `lm` is a dspy.LM or a model string.
     `strict`: an LM step that fails is a failed step (no offline fallback), for LM-only evals.
-    `student`: use the shipped learned student (programs/student.py) in the offline readings."""
+    `student`: use the shipped learned student (programs/student.py) in the offline readings, and in
+    hybrid the shipped router over it (programs/learned/router.py) to choose the steps the LM reads."""
     from programs.modules import RxPrograms
 
     if isinstance(lm, str):
@@ -47,6 +56,8 @@ def load(name: str = "offline", lm=None, vocabulary=None, strict: bool = False, 
     if name in ("zero-shot", "hybrid"):
         if lm is None:
             raise ValueError(f"Program '{name}' needs an LM: set RXFLOW_LM or pass --lm.")
+        if name == "hybrid" and kw["student"] is not None:
+            kw["router"] = shipped_router()  # it reads the student's probability: no student, no router
         return RxPrograms(name, "lm" if name == "zero-shot" else "hybrid", lm, vocabulary, strict, **kw)
     path = Path(name)
     if not path.exists() and (COMPILED_DIR / name).exists():

@@ -6,7 +6,11 @@ saved) and the offline predictor for the same signature. A step runs in one of t
 - offline: the deterministic predictor only; no LM is touched.
 - lm: the LM first; an error, timeout or invalid answer falls back to the offline answer
   (unless the program is strict: then the step fails, for LM-only evals).
-- hybrid: the offline answer when it is confident, else the LM (with the same fallback).
+- hybrid: the offline answer when it is confident, else the LM (with the same fallback). For a step
+  the learned student reads, "confident" is the router's (programs/learned/router.py): its probability
+  that the rules are right, against that step's dev threshold for the program's LM-call budget. A step
+  the student does not read (resolve), or a program without a router, compares the offline confidence
+  with one threshold.
 
 The LM is given per call through `dspy.context(lm=...)`, never `dspy.configure`, so
 concurrent sessions do not share settings. Every step returns a `dspy.Prediction` and records
@@ -32,7 +36,11 @@ from programs.signatures import CheckDosage, ChoosePharmacy, ConfirmOrder, Extra
 from programs.types import ConfirmDecision, DosageCheck, Extraction, PharmacyChoice, Resolution
 
 Mode = Literal["offline", "lm", "hybrid"]
-HYBRID_THRESHOLD = 0.75
+HYBRID_THRESHOLD = 0.75  # the steps no router reads (resolve), and every step of a program without one
+# The share of each routed step's labelled dev readings sent to the LM (the quantile the router saved; the
+# flow's unlabelled readings are less sure, so more of them go: README, the bench): 0.2 is the
+# saved budget under which dev's rules keep no error (evals/results/routing.json: 0 of 6 left at 0.2, 1 at 0.1).
+HYBRID_BUDGET = 0.2
 # Steps a learned student reads too (programs/student.py): step -> its task, task -> the field.
 STUDENT_TASKS = {"extract": "intent", "dosage": "verdict", "confirm": "answer", "pharmacy": "criterion"}
 STUDENT_FIELDS = {"intent": "intent", "verdict": "verdict", "answer": "answer", "criterion": "criterion"}
@@ -137,23 +145,32 @@ class Step(dspy.Module):
         self._vocabulary = _Shared(names=vocabulary)
         self._program = _Ref(program)  # not a sub-module: the program owns the step, not the reverse
 
-    def offline_answer(self, **inputs) -> tuple[BaseModel, float]:
+    def offline_answer(self, **inputs) -> tuple[BaseModel, float, float]:
+        """The offline answer, how sure hybrid is of it, and the cut under which hybrid asks the LM."""
         raw = dict(self.spec.offline(self._vocabulary.names, **inputs))
-        confidence = float(raw.pop("confidence", 1.0))
+        rules_confidence = float(raw.pop("confidence", 1.0))
         program = self._program.get()
+        sure, cut = rules_confidence, program.threshold
         student, task = program.student, STUDENT_TASKS.get(self.spec.name)
-        # Its confidence only matters where hybrid compares it; its answer only where it won.
+        # The student is only asked where hybrid routes on it or where its answer won.
         if student is not None and task is not None and (program.mode == "hybrid" or student.use.get(task)):
-            # The learned student: its answer where it won on dev (and the probes), and everywhere its
-            # calibrated probability of the answer given, as the confidence hybrid compares.
             read = student.predict(task, self.spec.name, inputs)
             if read is not None:
                 label, _, by_class = read
                 name = STUDENT_FIELDS[task]
                 if student.use.get(task):
                     raw[name] = label
-                confidence = by_class.get(str(raw[name]), 0.0)
-        return self.spec.output.model_validate(raw), confidence
+                given = str(raw[name])
+                probability = by_class.get(given, 0.0)  # the student's calibrated probability of the answer given
+                router = program.router
+                if router is not None:
+                    # "Are the rules right here?" (fitted on the rules' answers: the answer given while the
+                    # student's answers win nowhere), against this step's dev cut for the budget.
+                    sure = router.sure(task, rules_confidence, probability, label == given)
+                    cut = router.threshold(task, program.budget)
+                else:
+                    sure = probability
+        return self.spec.output.model_validate(raw), sure, cut
 
     def _lm_answer(self, inputs: dict, lm: dspy.LM, calls: _CallCounter) -> BaseModel:
         # A callback counts the LM calls really made (an adapter may retry with another format).
@@ -183,8 +200,8 @@ class Step(dspy.Module):
         answer: BaseModel | None = None
         trace: StepTrace
         if mode in ("offline", "hybrid") or lm is None:
-            answer, confidence = self.offline_answer(**inputs)
-            if mode == "offline" or lm is None or confidence >= program.threshold:
+            answer, sure, cut = self.offline_answer(**inputs)
+            if mode == "offline" or lm is None or sure >= cut:
                 trace = StepTrace(self.spec.name, "offline", _ms(start), outputs=answer.model_dump())
                 return self._done(answer, trace, inputs)
         calls = _CallCounter()
@@ -205,7 +222,7 @@ class Step(dspy.Module):
                                    error=error), inputs)
             raise StepFailed(f"{self.spec.name}: {error}") from cause
         if answer is None:
-            answer, _ = self.offline_answer(**inputs)
+            answer, *_ = self.offline_answer(**inputs)
         trace = StepTrace(self.spec.name, "fallback", _ms(start), lm_calls=max(calls.n, 1), tokens=tokens,
                           error=error, outputs=answer.model_dump())
         return self._done(answer, trace, inputs)
@@ -300,7 +317,7 @@ class ConfirmDosage(_StateModule):
         inputs = {"message": message, "prescribed_strength": prescribed_strength,
                   "prescribed_frequency": prescribed_frequency, "prescribed_directions": prescribed_directions}
         read = step(**inputs)
-        plain, _ = step.offline_answer(**inputs)
+        plain, *_ = step.offline_answer(**inputs)
         strengths = list(dict.fromkeys(s for s in (read.stated_strength, plain.stated_strength) if s))
         counts = [c for c in (read.stated_count, plain.stated_count) if c is not None]
         return dspy.Prediction(verdict=read.verdict, reason=read.reason, stated_strengths=strengths,
@@ -330,7 +347,7 @@ class RxPrograms(dspy.Module):
 
     def __init__(self, name: str, mode: Mode = "offline", lm: dspy.LM | None = None,
                  vocabulary: offline.Vocabulary | None = None, strict: bool = False, student=None,
-                 threshold: float = HYBRID_THRESHOLD):
+                 threshold: float = HYBRID_THRESHOLD, router=None, budget: float = HYBRID_BUDGET):
         super().__init__()
         vocabulary = vocabulary or offline.Vocabulary()
         self.extract = Step(STEPS["extract"], vocabulary, self)
@@ -344,7 +361,8 @@ class RxPrograms(dspy.Module):
         self.select_pharmacy = SelectPharmacy(self)
         self.confirm_order = ConfirmOrder(self)
         self._settings = _Shared(name=name, mode=mode, lm=lm, strict=strict, capture=False, student=student,
-                                 threshold=threshold)
+                                 threshold=threshold, router=None, budget=budget)
+        self.router = router  # through the setter: a budget the router has no cut for is refused here
 
     name = property(lambda self: self._settings.name)
     mode = property(lambda self: self._settings.mode)
@@ -366,6 +384,33 @@ class RxPrograms(dspy.Module):
     @threshold.setter
     def threshold(self, value: float) -> None:
         self._settings.threshold = value
+
+    @property
+    def router(self):
+        """The hybrid router (programs/learned/router.py), or None: then every step compares its offline
+        confidence (the student's probability where it reads the step) with `threshold`, the route before
+        the router, kept for the bench's before/after."""
+        return self._settings.router
+
+    @router.setter
+    def router(self, value) -> None:
+        self._check_budget(value, self._settings.budget)
+        self._settings.router = value
+
+    @property
+    def budget(self) -> float:
+        """The router's LM-call budget: the share of each routed step's labelled dev readings it sends to the LM."""
+        return self._settings.budget
+
+    @budget.setter
+    def budget(self, value: float) -> None:
+        self._check_budget(self._settings.router, value)
+        self._settings.budget = value
+
+    @staticmethod
+    def _check_budget(router, budget: float) -> None:
+        if router is not None and budget not in router.budgets:
+            raise ValueError(f"The router has dev thresholds for budgets {router.budgets}, not {budget}.")
 
     @property
     def capture(self) -> bool:

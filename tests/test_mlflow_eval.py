@@ -23,7 +23,8 @@ def test_an_offline_eval_is_traced_and_judged_per_conversation(tmp_path, monkeyp
     [run_id] = mlflow.search_runs(experiment_names=["rxflow-evals"])["run_id"]
     params = mlflow.get_run(run_id).data.params
     assert params["dataset_sha256"] == dataset.sha256(path) and len(params["dataset_sha256"]) == 64
-    assert {"git_commit", "hybrid_threshold", "compiled_sha256", "student_sha256", "lm_model", "mode"} <= set(params)
+    assert {"git_commit", "hybrid_threshold", "hybrid_budget", "router_sha256", "compiled_sha256", "student_sha256",
+            "lm_model", "mode"} <= set(params)
     [given] = mlflow.get_run(run_id).inputs.dataset_inputs
     assert {t.key: t.value for t in given.tags}["sha256"] == dataset.sha256(path)
 

@@ -1,5 +1,6 @@
 """The learned offline student: retrained from the data it reproduces the shipped artifact's dev
-scores; it never touches the consent gate; its confidence is what hybrid compares."""
+scores; it never touches the consent gate; its confidence is what hybrid's router reads (and what hybrid
+without a router compares with one threshold)."""
 
 from __future__ import annotations
 
@@ -35,12 +36,15 @@ def test_retraining_reproduces_the_dev_scores(shipped):
         assert again.report[task]["rules_dev"] == shipped.report[task]["rules_dev"], task
 
 
-def test_hybrid_asks_the_lm_when_the_students_confidence_is_low(shipped):
+def test_hybrid_without_its_router_asks_the_lm_when_the_students_confidence_is_low(shipped):
     from lm_fakes import scripted_lm
 
     lm, engine = scripted_lm(lambda inputs: {"intent": "refill", "topic": "none", "mentions": [], "order_id": None,
                                              "pharmacy": None, "reply_language": "en", "rx_number": None, "everything": False, "fulfilment": "none", "action": "on"})
     p = programs.load("hybrid", lm=lm)
+    # Hybrid routes the student's steps by the router now (tests/test_hybrid_routing.py); without it, the
+    # route before it: the student's probability against one threshold.
+    p.router = None
     kw = {"history": "", "asks": "nothing", "medications": [], "offers": []}
     p.threshold = 0.0  # trust every offline reading
     p.understand(message="what's the weather like", **kw)

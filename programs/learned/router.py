@@ -2,8 +2,8 @@
 saved beside this file as router.joblib): the probability that the rules' reading of a step is right,
 from the rules' own confidence, the student's probability of the rules' answer and whether the student
 agrees; and, per step, the threshold under which a reading goes to the LM for an LM-call budget
-(dev's quantile). Measured, not yet wired into programs/modules.py (hybrid still compares the student's
-probability with one threshold): `sure(...) < threshold(task, budget)` is the call it would make.
+(dev's quantile). Hybrid (programs/modules.py) sends a step to the LM when
+`sure(...) < threshold(task, budget)`.
 """
 
 from __future__ import annotations
@@ -33,6 +33,12 @@ class Router:
 
     def threshold(self, task: str, budget: float) -> float:
         return self.thresholds[task][str(budget)]
+
+    @property
+    def budgets(self) -> tuple[float, ...]:
+        """The budgets every task has a dev threshold for."""
+        common = set.intersection(*(set(by_budget) for by_budget in self.thresholds.values())) if self.thresholds else set()
+        return tuple(sorted(float(b) for b in common))
 
     def save(self, path: Path = ARTIFACT) -> None:
         import joblib
