@@ -1,4 +1,7 @@
-"""The Gradio Blocks: patient picker, chat and examples on the left; the inspector on the right.
+"""The Gradio Blocks, chat first: one header row (patient, language, New conversation); the patient's line and
+the world's clock, the chat, the quick replies and the message box on the first screen; the inspector beside
+it (under it on a phone). Every message waits in the page's outbox (OUTBOX) and goes to the server one at a
+time, in order; every word of the page follows the conversation's language (chrome, render.inspector_labels).
 
 gr.State holds only the session id, on the server; the conversation lives in DuckDB. The browser
 never sees the session id: the tab's sessionStorage keeps a resume token the server gave it (replaced
