@@ -27,6 +27,10 @@ def rx(*alternatives: str) -> re.Pattern[str]:
 
 
 # ----------------------------------------------------------------------------- dialogue acts
+# "nvm" opening a message that goes on to say what instead ("nvm cvs instead", "never mind, the cheapest one"):
+# the rest is the answer, not leaving.
+NEVER_MIND_THEN = re.compile(r"^\s*(?:(?:oh|ok|okay|wait|actually|hmm+|sorry),? )*(?:nvm|nevermind|never ?mind|nevrmind|nvmd)"
+                             r"\b[\s,.!:;-]*")
 LEAVE = rx(
     r"\b(?:nvm|nevermind|never ?mind|nevrmind|nvmd)\b",
     r"\bforget (?:it|about it|this|that|the whole thing|all that|everything)\b",

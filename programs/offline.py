@@ -243,6 +243,13 @@ def _act(low: str, asks: str, mentions: bool, offers: list[OfferOption],
         return "cancel_order", "none", 0.95
     if asks in ("setting_yes", "request_yes") and lx.THANKS_ONLY.search(low):
         return "leave", "none", 0.85  # "ok thx" at a setting's or a request's summary: nothing changes
+    nvm = lx.NEVER_MIND_THEN.match(low) if mid else None
+    rest = low[nvm.end():].strip() if nvm else ""
+    if rest and not lx.LEAVE.search(rest) and (lx.CHANGE.search(rest) or _match_offer_words(rest, offers, vocabulary)
+                                               or vocabulary.pharmacy_named.search(rest)
+                                               or any(c.search(rest) for name, c in lx.CRITERIA
+                                                      if name in ("cheapest", "closest", "fastest"))):
+        return _act(rest, asks, mentions, offers, vocabulary)  # "nvm cvs instead": a change, read without the "nvm"
     if lx.LEAVE.search(low) or (mid and asks != "order_yes" and lx.NO_THANKS.search(low)):
         return "leave", "none", 0.95
     if lx.REQUEST_HELP.search(low):

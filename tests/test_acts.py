@@ -43,6 +43,21 @@ def test_a_correction_at_the_summary_shows_a_new_summary_and_the_yes_is_for_it(t
     assert order.pharmacy_id == "PH001"  # the pharmacy of the summary the yes answered, not the one turned down
 
 
+@pytest.mark.parametrize("change", ["nvm cvs instead", "oh nvm make it the closest one", "never mind, cvs please"])
+def test_a_never_mind_that_goes_on_to_say_what_instead_is_a_change_not_leaving(talk, store, change):
+    """Found typing to the page as a hurried patient: "nvm cvs instead" at Costco's summary stopped the refill."""
+    turns = talk("P001", *TO_SUMMARY, change, "yes")
+    assert turns[3].state == State.CONFIRM_ORDER and "CVS Pharmacy - Market St" in turns[3].reply
+    [order] = new_orders(store)
+    assert order.pharmacy_id != "PH004"  # CVS, not Costco's summary from before
+
+
+@pytest.mark.parametrize("leaving", ["nvm", "never mind", "nvm forget it", "nvm not today"])
+def test_a_never_mind_alone_still_leaves(talk, store, leaving):
+    turns = talk("P001", *TO_SUMMARY, leaving)
+    assert turns[-1].state == State.START and new_orders(store) == []
+
+
 def test_cancel_after_an_order_needs_its_own_yes_and_yes_cancel_it_is_one(talk, store):
     turns = talk("P001", *TO_SUMMARY, "yes", "please cancel that order", "yes cancel it")
     [order] = new_orders(store)
