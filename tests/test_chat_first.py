@@ -319,3 +319,25 @@ def test_a_refusals_next_steps_are_buttons_that_survive_a_question_and_replies_k
         ui.tap("I'll pay cash", "SELECT_PHARMACY")
         browser.close()
     assert not ui.errors, ui.errors
+
+
+def test_a_message_sent_while_a_new_conversation_starts_goes_to_the_new_one(app, slow_turns):
+    """Found by a flaky run: the outbox was emptied after the new conversation was drawn, dropping a message
+    sent in between. Now it is emptied at the press, and a message sent meanwhile waits for the new one."""
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url, assistant = app
+    with sync_playwright() as p:
+        browser, page = _browser(p)
+        ui = Page(page, url)
+        ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
+        page.click("#reset")
+        page.fill("#message textarea", "what are my medications?")
+        page.press("#message textarea", "Enter")
+        ui.wait_chat("Your active prescriptions")
+        wait(page, "!document.querySelector('#quick').classList.contains('rx-pending')")
+        assert user_messages(page) == ["what are my medications?"]  # in the new conversation, once
+        assert "refill my lisinopril" not in page.inner_text("#chat")
+        browser.close()
+    assert not ui.errors, ui.errors

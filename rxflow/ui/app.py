@@ -177,23 +177,26 @@ QUICK_SLOTS = 6  # quick-reply buttons on the page (each shown or hidden per ste
 # before it). A dispatch that never came back (a dropped connection) stops blocking after a minute.
 OUTBOX = """const Q = (window.rxQ = window.rxQ || []);
 const pump = () => setTimeout(() => {
+  if (window.rxHold) { return; }
   if (window.rxBusy && Date.now() - (window.rxSince || 0) < 60000) { return; }
   if (!Q.length) { window.rxBusy = false; return; }
   window.rxBusy = true; window.rxSince = Date.now(); document.querySelector('#dispatch')?.click(); }, 0);
 const mine = (t) => ({role: 'user', metadata: null, content: [{type: 'text', text: t}], options: null});
-const post = (item, c) => { Q.push(item); document.querySelector('#quick')?.classList.add('rx-pending'); pump();
+const post = (item, c) => { item.id = (window.rxSeq = (window.rxSeq || 0) + 1); Q.push(item); document.querySelector('#quick')?.classList.add('rx-pending'); pump();
   return [...(c || []), mine(item.text)]; };"""
 # A typed message carries the step the page showed when it was sent (`b`, the quick replies' binding).
 SEND_JS = f"(m, c, b) => {{ {OUTBOX} if (!(m && m.trim())) {{ return [m, c]; }} return ['', post({{kind: 'typed', text: m, bound: b}}, c)]; }}"
 # The words a Track / Cancel button sends, queued the same way.
 SAY_JS = f"(t, c, b) => {{ {OUTBOX} if (!t) {{ return [c]; }} return [post({{kind: 'typed', text: t, bound: b}}, c)]; }}"
 # The first message waiting, for the server (the dispatch step's input).
-NEXT_JS = f"() => {{ {OUTBOX} return [Q.length ? JSON.stringify(Q[0]) : '']; }}"
+NEXT_JS = (f"() => {{ {OUTBOX} window.rxInflight = Q.length ? Q[0].id : null; "
+           "return [Q.length ? JSON.stringify(Q[0]) : '']; }")
 # After a reply: the message answered leaves the outbox; the chat is the server's, with the messages still
 # waiting drawn after it; the next is sent. A message the server refused (the rate limit, an ended session)
 # goes back into the message box (unless something new was typed there) with any still waiting, and the
 # outbox is emptied: nothing is sent behind the patient's back after a refusal.
-AFTER_JS = f"""(u, c, b) => {{ {OUTBOX} Q.shift(); window.rxBusy = false;
+AFTER_JS = f"""(u, c, b) => {{ {OUTBOX} const i = Q.findIndex((x) => x.id === window.rxInflight);
+  if (i >= 0) {{ Q.splice(i, 1); }} window.rxInflight = null; window.rxBusy = false;
   const chat = [...(c || [])];
   while (chat.length && chat[chat.length - 1].role === 'user') {{ chat.pop(); }}
   if (u) {{ const back = [u, ...Q.splice(0).map((x) => x.text)].join(' '); b = b || back; }}
@@ -678,18 +681,26 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         def fresh(p: str, language: str, request: gr.Request):
             return start(p, "", language, request)
 
-        # A new conversation (or another patient) starts with an empty outbox.
-        forget = f"() => {{ {OUTBOX} Q.splice(0); window.rxBusy = false; window.rxSaid = null; }}"
+        # A new conversation (or another patient) starts with an empty outbox, emptied when the button is pressed
+        # (not after the new conversation is drawn, which would drop a message sent in between). A reply still on
+        # its way for the old conversation finds its message gone and takes nothing else off.
+        # Messages sent while the new conversation starts wait for it (held), then go to it.
+        def forget(n: int) -> str:
+            args = ", ".join(f"a{i}" for i in range(n))
+            return f"({args}) => {{ {OUTBOX} Q.splice(0); window.rxSaid = null; window.rxHold = true; return [{args}]; }}"
+
+        release = f"(t) => {{ {OUTBOX} window.rxHold = false; pump(); return t; }}"
+
         demo.load(start, [patient, stored, language], start_outputs,
                   js="(p, t, l) => [p, sessionStorage.getItem('rxflow_resume') || '', l]", **ui).then(
             None, [stored], [stored], js=remember).then(None, js=FOLD_ON_PHONE)
-        patient.input(switch, [patient, session, stored, language], [*start_outputs, asked], **ui).then(
-            None, [stored], [stored], js=remember).then(None, js=forget)
-        switch_yes.click(fresh, [asked, language], start_outputs, **ui).then(None, [stored], [stored], js=remember).then(
-            None, js=forget)
+        patient.input(switch, [patient, session, stored, language], [*start_outputs, asked], js=forget(4), **ui).then(
+            None, [stored], [stored], js=remember).then(None, [stored], [stored], js=release)
+        switch_yes.click(fresh, [asked, language], start_outputs, js=forget(2), **ui).then(
+            None, [stored], [stored], js=remember).then(None, [stored], [stored], js=release)
         switch_no.click(lambda: gr.update(visible=False), None, [confirm_switch], **fast)
-        reset.click(fresh, [patient, language], start_outputs, **ui).then(None, [stored], [stored], js=remember).then(
-            None, js=forget)
+        reset.click(fresh, [patient, language], start_outputs, js=forget(2), **ui).then(
+            None, [stored], [stored], js=remember).then(None, [stored], [stored], js=release)
         examples.click(lambda x: x[0], [examples], [box], **fast)
         language.input(None, [language, chatbot, bound], [chatbot], js=LANGUAGE_JS, **ui).then(
             choose_language, [language, session, stored], [examples, *quick_outputs, *panel_outputs], **ui)
