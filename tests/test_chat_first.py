@@ -5,6 +5,7 @@ Every test drives headless Chromium against the app served in this process (demo
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import pytest
@@ -39,13 +40,27 @@ def slow_turns(app):
     assistant.programs_for = real
 
 
+@contextlib.contextmanager
+def opened(url: str, width: int = 1440, height: int = 900, **kw):
+    """The page in headless Chromium at this size, as a patient uses it (test_app.Page); no page error on the way."""
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser, page = _browser(p, width, height, **kw)
+        ui = Page(page, url)
+        yield ui
+        browser.close()
+    assert not ui.errors, ui.errors
+
+
 def rect(page, selector: str) -> dict:
     return page.evaluate("(s) => { const r = document.querySelector(s).getBoundingClientRect(); "
                          "return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height}; }",
                          selector)
 
 
-def first_screen(page, width: int, height: int) -> dict:
+def first_screen(page) -> dict:
     """Where the chat, a quick reply and the message box are with the page scrolled to its top."""
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(200)
@@ -68,15 +83,11 @@ def chat_has(text: str) -> str:
 
 
 def test_on_a_desktop_the_chat_the_quick_replies_and_the_box_are_the_first_screen_beside_the_inspector(app):
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
     url, _ = app
-    with sync_playwright() as p:
-        browser, page = _browser(p, 1440, 900)
-        ui = Page(page, url)
+    with opened(url, 1440, 900) as ui:
+        page = ui.page
         for at in ("start", "pharmacies"):  # the pharmacy step has the longest quick replies
-            s = first_screen(page, 1440, 900)
+            s = first_screen(page)
             assert s["scroll"] == 0 and s["chat"]["height"] >= 400, (at, s)
             assert s["quick"]["bottom"] <= 900 and s["box"]["bottom"] <= 900 and s["send"]["bottom"] <= 900, (at, s)
             assert s["inspector"]["left"] >= s["chat"]["right"] - 1, (at, s)  # beside the chat, not under it
@@ -86,56 +97,38 @@ def test_on_a_desktop_the_chat_the_quick_replies_and_the_box_are_the_first_scree
         # The chat grows with the window.
         page.set_viewport_size({"width": 1440, "height": 1200})
         page.wait_for_timeout(300)
-        assert first_screen(page, 1440, 1200)["chat"]["height"] >= 400 + 250
-        browser.close()
-    assert not ui.errors, ui.errors
+        assert first_screen(page)["chat"]["height"] >= 400 + 250
 
 
 def test_on_a_phone_the_chat_the_quick_replies_and_the_box_come_first_and_the_inspector_folds_under(app):
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
     url, _ = app
-    with sync_playwright() as p:
-        browser, page = _browser(p, 390, 844, is_mobile=True, has_touch=True)
-        ui = Page(page, url)
+    with opened(url, 390, 844, is_mobile=True, has_touch=True) as ui:
+        page = ui.page
         page.wait_for_timeout(500)  # the fold-on-phone script runs after load
         ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
-        s = first_screen(page, 390, 844)
+        s = first_screen(page)
         assert s["quick"]["bottom"] <= 844 and s["box"]["bottom"] <= 844 and s["chat"]["height"] >= 240, s
         assert s["inspector"]["top"] >= s["box"]["bottom"], s  # under the chat
         assert page.locator("#inspector-acc .label-wrap, #inspector-acc > button").first.get_attribute(
             "aria-expanded") != "true" or not page.locator("#slots").is_visible()  # folded
-        browser.close()
-    assert not ui.errors, ui.errors
 
 
 def test_tool_calls_leave_the_chat_one_checked_line_per_turn_and_the_inspector_has_them(app):
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
     url, _ = app
-    with sync_playwright() as p:
-        browser, page = _browser(p)
-        ui = Page(page, url)
+    with opened(url) as ui:
+        page = ui.page
         ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
         ui.say("yes", "SELECT_PHARMACY")
         chat = page.inner_text("#chat")
         assert "🔧" not in chat and "ms)" not in chat
         assert chat.count("checked: ") == 2 and "checked: patient history, price lookup" in chat
         wait(page, "document.querySelector('#tools').innerText.includes('price_lookup')")
-        browser.close()
-    assert not ui.errors, ui.errors
 
 
 def test_two_messages_sent_back_to_back_are_both_answered_in_order(app, slow_turns):
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
     url, _ = app
-    with sync_playwright() as p:
-        browser, page = _browser(p)
-        ui = Page(page, url)
+    with opened(url) as ui:
+        page = ui.page
         page.fill("#message textarea", "what are my medications?")
         page.press("#message textarea", "Enter")
         page.wait_for_timeout(50)  # the first is on its way (a turn takes SLOW s)
@@ -152,18 +145,12 @@ def test_two_messages_sent_back_to_back_are_both_answered_in_order(app, slow_tur
         assert first < chat.index("Your active prescriptions") < second < chat.index("Is that the dose you take?")
         assert user_messages(page) == ["what are my medications?", "refill my lisinopril"]  # each once
         wait(page, "!document.querySelector('#quick').classList.contains('rx-pending')")
-        browser.close()
-    assert not ui.errors, ui.errors
 
 
 def test_a_quick_reply_and_a_typed_message_in_the_same_moment_are_both_answered(app, slow_turns):
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
     url, _ = app
-    with sync_playwright() as p:
-        browser, page = _browser(p)
-        ui = Page(page, url)
+    with opened(url) as ui:
+        page = ui.page
         page.locator("#quick button", has_text="My medications").first.click()
         page.fill("#message textarea", "what's due?")
         page.press("#message textarea", "Enter")
@@ -175,18 +162,12 @@ def test_a_quick_reply_and_a_typed_message_in_the_same_moment_are_both_answered(
         assert chat.index("Your active prescriptions") < chat.index("what's due?")
         assert user_messages(page) == ["what are my medications?", "what's due?"]
         assert "earlier step" not in page.inner_text("body")
-        browser.close()
-    assert not ui.errors, ui.errors
 
 
 def test_espanol_turns_the_whole_patient_side_spanish(app):
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
     url, _ = app
-    with sync_playwright() as p:
-        browser, page = _browser(p)
-        ui = Page(page, url)
+    with opened(url) as ui:
+        page = ui.page
         page.click("#language input")
         page.get_by_role("option", name="Español").click()
         wait(page, chat_has("¡Hola, Maria!"))
@@ -206,18 +187,12 @@ def test_espanol_turns_the_whole_patient_side_spanish(app):
         page.get_by_role("tab", name="Inspector").click()
         ui.say("necesito resurtir mi lisinopril", "CONFIRM_DOSAGE")
         wait(page, chat_has("consultado: patient history"))
-        browser.close()
-    assert not ui.errors, ui.errors
 
 
 def test_the_language_dropdown_at_a_summary_shows_it_again_and_needs_a_new_yes(app):
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
     url, assistant = app
-    with sync_playwright() as p:
-        browser, page = _browser(p)
-        ui = Page(page, url)
+    with opened(url) as ui:
+        page = ui.page
         ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
         ui.say("yes", "SELECT_PHARMACY")
         ui.say("the cheapest", "CONFIRM_ORDER")
@@ -230,18 +205,12 @@ def test_the_language_dropdown_at_a_summary_shows_it_again_and_needs_a_new_yes(a
         assert "ORD-" not in page.inner_text("#chat")
         ui.tap("Sí, haga el pedido", "COMPLETE")
         ui.wait_chat("¡Listo! El pedido ORD-")
-        browser.close()
-    assert not ui.errors, ui.errors
 
 
 def test_one_reset_the_chats_own_clear_is_hidden_and_new_conversation_starts_over(app):
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
     url, _ = app
-    with sync_playwright() as p:
-        browser, page = _browser(p)
-        ui = Page(page, url)
+    with opened(url) as ui:
+        page = ui.page
         ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
         assert page.locator("#chat button[aria-label='Clear']").count() == 0 or not page.locator(
             "#chat button[aria-label='Clear']").first.is_visible()
@@ -249,35 +218,23 @@ def test_one_reset_the_chats_own_clear_is_hidden_and_new_conversation_starts_ove
         ui.wait_state("START")
         wait(page, "!" + chat_has("refill my lisinopril"))
         assert user_messages(page) == [] and "Hello Maria" in page.inner_text("#chat")
-        browser.close()
-    assert not ui.errors, ui.errors
 
 
 def test_on_a_phone_the_path_diagram_is_drawn_when_the_inspector_is_opened(app):
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
     url, _ = app
-    with sync_playwright() as p:
-        browser, page = _browser(p, 390, 844, is_mobile=True, has_touch=True)
-        ui = Page(page, url)
+    with opened(url, 390, 844, is_mobile=True, has_touch=True) as ui:
+        page = ui.page
         page.wait_for_timeout(500)  # folded by then
         ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
         page.locator("#inspector-acc .label-wrap, #inspector-acc > button").first.click()
         wait(page, "(() => { const s = document.querySelector('#path svg'); "
                    "return s && s.getBoundingClientRect().height > 50 && s.textContent.includes('Confirm the dose'); })()")
-        browser.close()
-    assert not ui.errors, ui.errors
 
 
 def test_explain_after_an_order_shows_the_verdict_it_was_decided_on_and_apart_what_asking_again_gets(app):
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
     url, _ = app
-    with sync_playwright() as p:
-        browser, page = _browser(p)
-        ui = Page(page, url)
+    with opened(url) as ui:
+        page = ui.page
         for m, state in (("refill my lisinopril", "CONFIRM_DOSAGE"), ("yes", "SELECT_PHARMACY"),
                          ("the cheapest", "CONFIRM_ORDER"), ("yes", "COMPLETE")):
             ui.say(m, state)
@@ -287,20 +244,14 @@ def test_explain_after_an_order_shows_the_verdict_it_was_decided_on_and_apart_wh
         decided, _, now = explain.partition("If you asked again now")
         assert "allowed" in decided and "not allowed" not in decided, explain
         assert "not allowed" in now, explain
-        browser.close()
-    assert not ui.errors, ui.errors
 
 
 def test_a_refusals_next_steps_are_buttons_that_survive_a_question_and_replies_keep_the_brand_and_paragraphs(app):
     """The prior-authorization refusal names "pay cash" and a request: both are buttons, still there after
     "why?"; the reply says the brand the patient used; a closing line after a list is its own paragraph."""
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
     url, _ = app
-    with sync_playwright() as p:
-        browser, page = _browser(p)
-        ui = Page(page, url)
+    with opened(url) as ui:
+        page = ui.page
         ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
         ui.say("yes", "SELECT_PHARMACY")
         ui.wait_chat("Say a name")
@@ -317,20 +268,14 @@ def test_a_refusals_next_steps_are_buttons_that_survive_a_question_and_replies_k
         wait(page, "!document.querySelector('#quick').classList.contains('rx-pending')")
         assert "I'll pay cash" in page.inner_text("#quick") and "Request prior authorization" in page.inner_text("#quick")
         ui.tap("I'll pay cash", "SELECT_PHARMACY")
-        browser.close()
-    assert not ui.errors, ui.errors
 
 
 def test_a_message_sent_while_a_new_conversation_starts_goes_to_the_new_one(app, slow_turns):
     """Found by a flaky run: the outbox was emptied after the new conversation was drawn, dropping a message
     sent in between. Now it is emptied at the press, and a message sent meanwhile waits for the new one."""
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
     url, assistant = app
-    with sync_playwright() as p:
-        browser, page = _browser(p)
-        ui = Page(page, url)
+    with opened(url) as ui:
+        page = ui.page
         ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
         page.click("#reset")
         page.fill("#message textarea", "what are my medications?")
@@ -339,5 +284,3 @@ def test_a_message_sent_while_a_new_conversation_starts_goes_to_the_new_one(app,
         wait(page, "!document.querySelector('#quick').classList.contains('rx-pending')")
         assert user_messages(page) == ["what are my medications?"]  # in the new conversation, once
         assert "refill my lisinopril" not in page.inner_text("#chat")
-        browser.close()
-    assert not ui.errors, ui.errors

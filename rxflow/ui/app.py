@@ -726,19 +726,18 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
 
         # A diagram drawn while folded away (the inspector starts folded on a phone) has no size: drawn again
         # when opened (cleared first, so the same text counts as new).
-        def redraw_path(sid: str, token: str, request: gr.Request):
-            if not sid or not limiter.allow(who(request)) or not read(assistant.holds, sid, token):
-                return gr.skip()
-            return render.path_diagram(conversation(sid))
+        def redrawn(draw):
+            """A folded diagram's event: the session's conversation drawn again by `draw`."""
+            def redraw(sid: str, token: str, request: gr.Request):
+                if not sid or not limiter.allow(who(request)) or not read(assistant.holds, sid, token):
+                    return gr.skip()
+                return draw(conversation(sid))
 
-        def redraw_machine(sid: str, token: str, request: gr.Request):
-            if not sid or not limiter.allow(who(request)) or not read(assistant.holds, sid, token):
-                return gr.skip()
-            return render.diagram(conversation(sid))
+            redraw.__name__ = redraw.__qualname__ = f"redraw_{draw.__name__}"
+            return redraw
 
-        inspector.expand(lambda: "", None, [path], **fast).then(redraw_path, [session, stored], [path], **quiet)
-        machine_acc.expand(lambda: "", None, [machine], **fast).then(redraw_machine, [session, stored], [machine],
-                                                                     **quiet)
+        for folded, shown, draw in ((inspector, path, render.path_diagram), (machine_acc, machine, render.diagram)):
+            folded.expand(lambda: "", None, [shown], **fast).then(redrawn(draw), [session, stored], [shown], **quiet)
         for b, script in zip(zoom_buttons, (render.zoom_js(1.25), render.zoom_js(0.8), render.FULL_SIZE_JS),
                              strict=True):
             b.click(None, js=script, **ui)
