@@ -296,9 +296,12 @@ def test_in_chromium_the_orders_tables_fit_the_inspector_without_scrolling_or_br
         with gr.Column(scale=2, min_width=340, elem_id="inspector"):
             gr.HTML(render.orders_html(world.view(ordered)), elem_id="orders")
             gr.HTML(render.requests_html(world.view(asked)), elem_id="requests")
-            gr.Markdown(render.diagram(world.view(ordered).conversation), elem_id="machine")
+            machine = gr.Markdown(render.diagram(world.view(ordered).conversation), elem_id="machine")
             zoom = gr.Button(render.inspector_labels(lang)["zoom_in"], elem_id="zoom-in")
             zoom.click(None, js=render.zoom_js(1.25))
+            # what every turn does to the page: the machine drawn again (here with another conversation's path)
+            redraw = gr.Button("redraw", elem_id="redraw")
+            redraw.click(lambda: render.diagram(world.view(asked).conversation), None, [machine])
     port = free_port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **options)
     labels = render.inspector_labels(lang)
@@ -317,8 +320,13 @@ def test_in_chromium_the_orders_tables_fit_the_inspector_without_scrolling_or_br
             before = width()
             assert before >= 640  # drawn legible (INSPECTOR_CSS), the box scrolls instead of shrinking it
             page.click("#zoom-in")
-            page.wait_for_function(f"document.querySelector('#machine svg').getBoundingClientRect().width > {before + 50}",
-                                   timeout=5_000)
+            zoomed = f"document.querySelector('#machine svg').getBoundingClientRect().width > {before + 50}"
+            page.wait_for_function(zoomed, timeout=5_000)
+            # the zoom is the patient's, not the drawing's: the next turn's diagram is drawn at the same scale
+            page.evaluate("() => document.querySelector('#machine svg').setAttribute('data-old', '1')")
+            page.click("#redraw")
+            page.wait_for_selector("#machine svg:not([data-old])", timeout=10_000)
+            assert page.evaluate(f"() => {zoomed}"), (before, width())
             browser.close()
     finally:
         demo.close()

@@ -280,15 +280,20 @@ def machine_diagram(lang: str = "en", current: State | None = None, visited: lis
 
 # The whole machine's zoom (the page's buttons run these in the browser; nothing is fetched): the diagram is
 # drawn at its own size in a scrolling box (INSPECTOR_CSS), each press scales it, "open full size" shows the
-# drawing alone in a new tab.
+# drawing alone in a new tab. The scale is kept on the box (`--rx-zoom`), not on the drawing: every turn and
+# every unfold draws the diagram again, and a scale set on the old <svg> was lost with it (a patient's zoom
+# undone by the next message; a redraw racing the press made a CI run fail).
 MACHINE = "#machine svg"
+ZOOM_LIMITS = (0.3, 4.0)
 
 
 def zoom_js(factor: float) -> str:
-    """The browser-side script of a zoom button: scale the whole machine's drawing by `factor`."""
-    return (f"() => {{ const svg = document.querySelector('{MACHINE}'); if (!svg) {{ return; }} "
-            f"const w = svg.getBoundingClientRect().width; svg.style.width = Math.max(200, w * {factor}) + 'px'; "
-            f"svg.style.height = 'auto'; }}")
+    """The browser-side script of a zoom button: scale the whole machine's drawing by `factor`, within
+    ZOOM_LIMITS, by the box's `--rx-zoom` (INSPECTOR_CSS sizes the drawing from it)."""
+    low, high = ZOOM_LIMITS
+    return ("() => { const box = document.querySelector('#machine'); if (!box) { return; } "
+            "const z = parseFloat(box.style.getPropertyValue('--rx-zoom')) || 1; "
+            f"box.style.setProperty('--rx-zoom', Math.min({high}, Math.max({low}, z * {factor}))); }}")
 
 
 FULL_SIZE_JS = (f"() => {{ const svg = document.querySelector('{MACHINE}'); if (!svg) {{ return; }} "
@@ -710,7 +715,8 @@ table.rx-table th, table.rx-table td { text-align: left; vertical-align: top; pa
 table.rx-table th { white-space: nowrap; }
 #tools td { overflow-wrap: break-word !important; word-break: normal !important; }
 #machine { max-height: 70vh; overflow: auto; resize: vertical; border: 1px solid #e5e7eb; border-radius: 6px; }
-#machine svg { min-width: 640px; max-width: none !important; height: auto; }
+#machine svg { width: calc(100% * var(--rx-zoom, 1)) !important; min-width: calc(640px * var(--rx-zoom, 1));
+  max-width: none !important; height: auto !important; }
 #machine-zoom { gap: 4px; }
 #machine-zoom button { flex: 0 0 auto !important; min-width: 3em !important; }
 """
