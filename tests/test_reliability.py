@@ -62,6 +62,27 @@ def test_same_key_from_many_threads_writes_once(store, ctx_for):
     assert sum(r.data["created"] for r in results) == 1 and len(placed(store)) == 1
 
 
+def test_a_same_key_order_committed_between_the_first_look_and_the_policy_is_returned_not_refused(
+        store, ctx_for, monkeypatch):
+    """The interleaving behind a flaky CI run of the test above, made certain: the twin confirmation
+    commits after this one looked its key up, so the policy now sees "order in progress"."""
+    args = {"rx_id": "RX1002", "pharmacy_id": "PH004", "confirmed": True, "idempotency_key": "race-key-0002"}
+    first = call_tool(ctx_for("P001"), "submit_order", args)
+    assert first.ok and first.data["created"]
+    looks = []
+    real = store.order_by_key
+
+    def first_look_misses(key, sandbox=""):
+        looks.append(key)
+        return None if len(looks) == 1 else real(key, sandbox)
+
+    monkeypatch.setattr(store, "order_by_key", first_look_misses)
+    again = call_tool(ctx_for("P001"), "submit_order", args)
+    assert again.ok, again.error
+    assert again.data["order"]["order_id"] == first.data["order"]["order_id"] and not again.data["created"]
+    assert len(placed(store)) == 1
+
+
 def test_different_keys_for_one_prescription_write_once(store, ctx_for):
     results = []
     barrier = threading.Barrier(5)

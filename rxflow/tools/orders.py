@@ -109,11 +109,16 @@ def submit_order(ctx: ToolContext, args: SubmitArgs) -> OrderReceipt:
     # now say "order in progress" for it.
     prior = ctx.store.order_by_key(args.idempotency_key, ctx.sandbox)
     decision = policy.evaluate(ctx.refill_case(rx))
-    if not prior and decision.blocking and not (decision.insurance_only and args.pay_cash):
+    offer = quote(ctx, rx, distance_row(ctx, ph.pharmacy_id), pay_cash=args.pay_cash)
+    blocked = decision.blocking and not (decision.insurance_only and args.pay_cash)
+    if not prior and (blocked or not offer.in_stock):
+        # Look again before refusing: the same confirmation sent twice at once can commit in between the
+        # first look and the policy's read, which then sees that very order "in progress" (a CI run did).
+        prior = ctx.store.order_by_key(args.idempotency_key, ctx.sandbox)
+    if not prior and blocked:
         codes = ", ".join(a.code for a in decision.blocking)
         raise ToolError("refused", f"The refill policy does not allow this order ({codes}).",
                         {"alerts": [a.code.value for a in decision.blocking]}, reason="blocked_by_policy")
-    offer = quote(ctx, rx, distance_row(ctx, ph.pharmacy_id), pay_cash=args.pay_cash)
     if not prior and not offer.in_stock:
         raise ToolError("refused", f"{ph.name} does not have enough in stock.", {"alerts": [AlertCode.OUT_OF_STOCK.value]},
                         reason="out_of_stock")
