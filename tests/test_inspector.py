@@ -320,13 +320,18 @@ def test_in_chromium_the_orders_tables_fit_the_inspector_without_scrolling_or_br
             before = width()
             assert before >= 640  # drawn legible (INSPECTOR_CSS), the box scrolls instead of shrinking it
             page.click("#zoom-in")
-            zoomed = f"document.querySelector('#machine svg').getBoundingClientRect().width > {before + 50}"
-            page.wait_for_function(zoomed, timeout=5_000)
+            # (Gradio draws a diagram more than once: the <svg> found may be replaced at any moment)
+            def zoomed(svg: str) -> str:
+                return (f"(() => {{ const s = document.querySelector('{svg}'); "
+                        f"return !!s && s.getBoundingClientRect().width > {before + 50}; }})()")
+
+            page.wait_for_function(zoomed("#machine svg"), timeout=5_000)
             # the zoom is the patient's, not the drawing's: the next turn's diagram is drawn at the same scale
             page.evaluate("() => document.querySelector('#machine svg').setAttribute('data-old', '1')")
             page.click("#redraw")
             page.wait_for_selector("#machine svg:not([data-old])", timeout=10_000)
-            assert page.evaluate(f"() => {zoomed}"), (before, width())
+            page.wait_for_timeout(300)
+            assert page.evaluate(zoomed("#machine svg:not([data-old])")), (before, width())
             browser.close()
     finally:
         demo.close()

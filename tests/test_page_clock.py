@@ -206,14 +206,17 @@ def test_another_tabs_token_cannot_move_this_tabs_clock(world):
     sid, token = fns["start"].fn("P001", "", "Auto", mine)[:2]
     other_sid, other_token = fns["start"].fn("P001", "", "Auto", theirs)[:2]
     move = fns["clock_week"].fn
-    for given in (other_token, "", "x" * 32):  # another tab's token, none, a made-up one
+    for given in ("", "x" * 32):  # no token, a made-up one
         with pytest.warns(UserWarning, match="The clock did not move"):
             out = move(sid, given, "Auto", theirs)
         assert all(x == {"__type__": "update"} for x in out)  # nothing drawn
     with pytest.warns(UserWarning, match="El reloj no se movió"):  # said in the page's language
-        move(sid, other_token, "Español", theirs)
+        move(sid, "y" * 32, "Español", theirs)
     assert world.view(sid).now == NOW and world.view(other_sid).now == NOW  # neither world moved
-    move(other_sid, other_token, "Auto", theirs)  # each tab moves its own
+    # Another tab's token with this tab's session id: the token is the credential, so it moves that tab's
+    # own clock (and hands it its next token), never this one's.
+    out = move(sid, other_token, "Auto", theirs)
+    assert out[-2] == other_sid and out[-1] not in ("", other_token)
     assert world.view(other_sid).now == NOW + dt.timedelta(days=7) and world.view(sid).now == NOW
     out = move("", token, "Auto", mine)  # a tab whose server state was dropped moves its own, by its token
     assert out[-2] == sid and world.view(sid).now == NOW + dt.timedelta(days=7)

@@ -100,6 +100,28 @@ def test_1_a_tab_resumes_only_with_the_token_the_server_gave_it(served_demo):
     assert assistant.resume(sid) is None
 
 
+def test_1_two_starts_at_once_leave_the_tab_in_the_session_its_token_and_chat_are_for(served_demo):
+    """The patient picker reports one choice twice: two starts run at once, and the server-side state can
+    keep one's session while the tab keeps the other's token (and draws its chat). The token is the tab's
+    credential: the next message goes to its session (a flaky browser test had it refused as unknown). A
+    token that is no live session's is still refused, whatever session id comes with it."""
+    from helpers import page_functions
+
+    from rxflow.ui.app import build_demo
+
+    _, assistant = served_demo
+    fn = page_functions(build_demo(assistant))
+    one = fn["start"]("P006", "", "Auto", browser_request())
+    two = fn["start"]("P006", "", "Auto", browser_request())
+    out = fn["reply"]("refill eliquis", one[0], two[1], two[4], browser_request())  # [4]: the quick replies' binding
+    chat, sid, token = out[0], out[1], out[2]
+    assert sid == two[0] and token not in ("", two[1]) and assistant.holds(sid, token)
+    assert "refill eliquis" in str(chat) and assistant.conversation(two[0]).turns == 1
+    assert assistant.conversation(one[0]).turns == 0
+    refused = fn["reply"]("refill eliquis", two[0], two[1], two[4], browser_request())  # the spent token
+    assert refused[1:3] != (two[0], two[1]) and assistant.conversation(two[0]).turns == 1
+
+
 def test_1_an_expired_session_can_be_neither_resumed_nor_read(store):
     from rxflow.assistant import SessionExpired
 

@@ -177,7 +177,7 @@ QUICK_SLOTS = 6  # quick-reply buttons on the page (each shown or hidden per ste
 # before it). A dispatch that never came back (a dropped connection) stops blocking after a minute.
 OUTBOX = """const Q = (window.rxQ = window.rxQ || []);
 const pump = () => setTimeout(() => {
-  if (window.rxHold) { return; }
+  if (window.rxHold && Date.now() - (window.rxHeld || 0) < 30000) { return; }
   if (window.rxBusy && Date.now() - (window.rxSince || 0) < 60000) { return; }
   if (!Q.length) { window.rxBusy = false; return; }
   window.rxBusy = true; window.rxSince = Date.now(); document.querySelector('#dispatch')?.click(); }, 0);
@@ -380,14 +380,14 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         """The tab's session and token. The session in the tab's server-side state counts only with the
         token that tab holds (a Gradio session hash is no credential). Gradio keeps a bounded number of
         browser states (the oldest is dropped first); a tab whose state was dropped still holds its
-        resume token, and resumes with it."""
-        if sid:
-            if not read(assistant.holds, sid, token):
-                raise refused("session_unknown")
+        resume token, and resumes with it. The token is the tab's credential, and it wins: two starts at once
+        (the patient picker reports one choice twice) could leave the server-side state with one start's
+        session and the tab with the other's token and chat, and the tab's next message was refused."""
+        if sid and read(assistant.holds, sid, token):
             return sid, token
         resumed = read(assistant.resume, token) if token else None
         if resumed is None:
-            raise refused("no_session")
+            raise refused("session_unknown" if sid else "no_session")
         return resumed
 
     def step_of(bound: str) -> int | None:
@@ -459,9 +459,11 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         if v is None or v.conversation.session_id != sid:
             if not limiter.allow(who(request)):
                 return [gr.update()] * (len(panel_outputs) + 1)
-            try:
-                current(sid, token)
+            try:  # (a check that never resumes: resuming would replace the tab's token unseen)
+                held = read(assistant.holds, sid, token)
             except gr.Error:
+                held = False
+            if not held:
                 return [gr.update()] * (len(panel_outputs) + 1)
             v = view(sid, turn)
         return *panels(v, turn, drawn), None
@@ -673,7 +675,9 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         start_outputs = [session, stored, examples, confirm_switch, *quick_outputs, *panel_outputs]
         turn_only = {id(c) for c in (path, machine, slots, tools, alerts, program)}
         # The tab keeps the resume token (never the session id) in sessionStorage: per tab, survives a reload.
-        remember = "(t) => { if (t) { sessionStorage.setItem('rxflow_resume', t); } return t; }"
+        # (It writes nothing back: a write-back of the token it read, landing after a later start's, paired that
+        # start's session with the earlier token, and the tab's next message was refused as unknown.)
+        remember = "(t) => { if (t) { sessionStorage.setItem('rxflow_resume', t); } }"
         ui = {"api_visibility": "private"}  # the page's own events; the API is start_session and chat
         fast = {**ui, "queue": False, "show_progress": "hidden"}
         quiet = {**ui, "show_progress": "hidden"}
@@ -684,23 +688,26 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         # A new conversation (or another patient) starts with an empty outbox, emptied when the button is pressed
         # (not after the new conversation is drawn, which would drop a message sent in between). A reply still on
         # its way for the old conversation finds its message gone and takes nothing else off.
-        # Messages sent while the new conversation starts wait for it (held), then go to it.
+        # Messages sent while the new conversation starts wait for it (held), then go to it. Holds are counted: the
+        # patient picker reports one choice twice, and the first start's release must not send a message before
+        # the second start is drawn.
         def forget(n: int) -> str:
             args = ", ".join(f"a{i}" for i in range(n))
-            return f"({args}) => {{ {OUTBOX} Q.splice(0); window.rxSaid = null; window.rxHold = true; return [{args}]; }}"
+            return (f"({args}) => {{ {OUTBOX} Q.splice(0); window.rxSaid = null; "
+                    f"window.rxHold = (window.rxHold || 0) + 1; window.rxHeld = Date.now(); return [{args}]; }}")
 
-        release = f"(t) => {{ {OUTBOX} window.rxHold = false; pump(); return t; }}"
+        release = f"() => {{ {OUTBOX} window.rxHold = Math.max(0, (window.rxHold || 0) - 1); pump(); }}"
 
         demo.load(start, [patient, stored, language], start_outputs,
                   js="(p, t, l) => [p, sessionStorage.getItem('rxflow_resume') || '', l]", **ui).then(
-            None, [stored], [stored], js=remember).then(None, js=FOLD_ON_PHONE)
+            None, [stored], None, js=remember).then(None, js=FOLD_ON_PHONE)
         patient.input(switch, [patient, session, stored, language], [*start_outputs, asked], js=forget(4), **ui).then(
-            None, [stored], [stored], js=remember).then(None, [stored], [stored], js=release)
+            None, [stored], None, js=remember).then(None, js=release)
         switch_yes.click(fresh, [asked, language], start_outputs, js=forget(2), **ui).then(
-            None, [stored], [stored], js=remember).then(None, [stored], [stored], js=release)
+            None, [stored], None, js=remember).then(None, js=release)
         switch_no.click(lambda: gr.update(visible=False), None, [confirm_switch], **fast)
         reset.click(fresh, [patient, language], start_outputs, js=forget(2), **ui).then(
-            None, [stored], [stored], js=remember).then(None, [stored], [stored], js=release)
+            None, [stored], None, js=remember).then(None, js=release)
         examples.click(lambda x: x[0], [examples], [box], **fast)
         language.input(None, [language, chatbot, bound], [chatbot], js=LANGUAGE_JS, **ui).then(
             choose_language, [language, session, stored], [examples, *quick_outputs, *panel_outputs], **ui)
@@ -722,7 +729,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             dispatch, [queued, session, stored], turn_outputs, **quiet).then(
             None, [unsent, chatbot, box], [chatbot, box], js=AFTER_JS).then(
             after, [session, stored, last_turn, last_view, drawn_lang], [*panel_outputs, last_view], **quiet).then(
-            None, [stored], [stored], js=remember)
+            None, [stored], None, js=remember)
 
         # A diagram drawn while folded away (the inspector starts folded on a phone) has no size: drawn again
         # when opened (cleared first, so the same text counts as new).
@@ -746,7 +753,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         clock_outputs = [*panel_outputs, *quick_outputs, tabs, session, stored]
         for b, step in zip(clock_buttons, render.CLOCK_STEPS, strict=True):
             b.click(clock_control(step), [session, stored, language], clock_outputs, **quiet).then(
-                None, [stored], [stored], js=remember)
+                None, [stored], None, js=remember)
 
         def start_session(patient_id: str, request: gr.Request) -> str:
             """Start a session for a demo patient; returns its id (a secret: keep it to yourself)."""
