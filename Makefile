@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint eval bench notebooks clean
+.PHONY: run test test-optimizers lint eval bench notebooks clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -17,10 +17,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	GRADIO_ANALYTICS_ENABLED=False $(BIN)/python app.py
 
+# The whole suite, the offline eval gate on dev and test included (tests/test_run.py), but for the
+# optimizer smoke runs: those are `make test-optimizers` (CI runs both).
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
-	$(BIN)/python -m evals.run --program offline --split dev --split test --gate --no-mlflow
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not optimizer"
+
+test-optimizers: $(STAMP)
+	$(BIN)/python -m pytest -m optimizer
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

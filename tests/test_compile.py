@@ -110,7 +110,7 @@ def test_the_check_fails_when_the_optimizer_changes_nothing(demo_lm, tmp_path, m
     assert report["dev_after"] == report["dev_before"] and not improved(report)
 
 
-@pytest.mark.slow
+@pytest.mark.optimizer  # not in `make test` (14 s of its 3 minutes): `make test-optimizers`, run by CI after it
 @pytest.mark.parametrize("optimizer,must_improve", [("mipro", True), ("gepa", True), ("simba", False)])
 def test_every_optimizer_runs(demo_lm, tmp_path, optimizer, must_improve):
     report = comp.compile_program(demo_lm.lm, optimizer, tmp_path / f"{optimizer}.json", train_limit=40,
