@@ -610,7 +610,8 @@ def test_readme_commands_exist():
     text = (ROOT / "README.md").read_text()
     make = (ROOT / "Makefile").read_text()
     assert "make run" in text and "make test" in text and "\nrun:" in make and "\ntest:" in make
-    assert Path(ROOT / ".ci" / "run").read_text().count("make test") == 1
+    ci = Path(ROOT / ".ci" / "run").read_text().splitlines()
+    assert ci.count("make test") == 1 and ci.count("make test-optimizers") == 1 and "\ntest-optimizers:" in make
 
 
 API_BAD_INPUTS = ["", "   ", "x" * 5000, "\x00\x01\x02", "<script>alert(1)</script>", "refill my '; DROP TABLE orders; --",
