@@ -22,7 +22,7 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
     # Notebook 03 runs an eval when none is recorded: here a small one (20 conversations, some failing), the
     # same code as dev and a probe set in `make notebooks`, in a fraction of the time.
     monkeypatch.setenv("RXFLOW_NB_DATASETS", str(ROOT / "datasets" / "probes" / "unseen_phrasings.jsonl"))
-    monkeypatch.setenv("RXFLOW_NB_SAMPLE", "25")  # notebook 05: each set's first 25 conversations
+    monkeypatch.setenv("RXFLOW_NB_SAMPLE", "15")  # notebook 05: each set's first 15 conversations
     nb = nbformat.read(path, as_version=4)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "commit notebooks without outputs"
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
