@@ -9,6 +9,7 @@ per class (intent, verdict, answer, criterion), so the majority class does not d
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import random
@@ -19,6 +20,7 @@ import dspy
 
 from evals import dataset, labels
 from evals.run import build_assistant
+from evals.scoring import EVAL_TIME
 from programs.modules import STEPS, StepTrace
 
 INPUTS = {name: spec.inputs for name, spec in STEPS.items()}
@@ -53,7 +55,11 @@ def _replay_one(item):
     assistant, spec = item
     store = assistant.store
     store.reset_runtime(assistant.settings.mock_dir)
-    sid = assistant.start(spec.patient_id, today=spec.today)
+    # The world's clock pinned as the evals pin it (scoring.EVAL_TIME): with the time of day the replay ran
+    # at, opening hours and ready times moved the replayed questions, and a retrained student's dev scores
+    # moved with the hour (a test failed at 13:29 and passed at 13:32).
+    today = spec.today or assistant.settings.today
+    sid = assistant.start(spec.patient_id, today=today, now=spec.now or dt.datetime.combine(today, EVAL_TIME))
     for t in spec.turns:
         conv = assistant.conversation(sid)
         before, pending = conv.state.value, conv.pending

@@ -58,6 +58,26 @@ def test_examples_come_from_the_labels_and_are_balanced(sets):
         assert max(counts.values()) <= max(4, ex_mod.BALANCE_CAP * small), (step, counts)
 
 
+def test_the_replay_is_the_same_at_any_hour(tmp_path, monkeypatch):
+    """The labelled replay (compile examples, the student's and the router's training) pins the world's
+    clock as the evals do: replayed at 08:00 and at 23:30 it asks the same questions (a retrained
+    student's dev score once moved with the hour of the run)."""
+    import datetime as dt
+
+    from evals import dataset
+    from rxflow import clock
+
+    lines = dataset.split_path("dev").read_text().splitlines()
+    path = tmp_path / "dev_part.jsonl"
+    path.write_text("\n".join([line for line in lines if "pharmac" in line.lower()][:30]) + "\n")
+    rows = {}
+    for hour in (dt.time(8, 0), dt.time(23, 30)):
+        monkeypatch.setattr(clock, "time_of_day", lambda _zone, h=hour: h)
+        rows[hour] = ex_mod._replayed.__wrapped__("x", str(path))
+    first, second = rows.values()
+    assert first and first == second
+
+
 def test_bootstrap_beats_zero_shot_on_dev_and_saves_the_whole_program(demo_lm, tmp_path):
     out = tmp_path / "bootstrap.json"
     report = comp.compile_program(demo_lm.lm, "bootstrap", out, log_mlflow=False)
