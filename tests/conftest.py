@@ -133,8 +133,22 @@ def pytest_itemcollected(item):
         source = inspect.getsource(fn) if fn is not None else ""
     except (OSError, TypeError):
         source = ""
-    if "sync_playwright" in source or "chromium" in item.name:
+    if "sync_playwright" in source or "opened(" in source or "chromium" in item.name:
         item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def _in_browser_group(item) -> bool:
+    return any(m.args[:1] == ("browser",) for m in item.iter_markers("xdist_group"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """The browser tests share one Chromium per process (tests/chromium.py): it is closed when the next
+    test is not one of them, so Playwright's sync API never runs under a test with an event loop of its own."""
+    if nextitem is None or not _in_browser_group(nextitem):
+        import chromium
+
+        chromium.stop()
 
 
 @pytest.hookimpl(trylast=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM
 from conftest import ROOT
 from helpers import at_stage, lm_assistant, page_functions
 
@@ -373,12 +373,10 @@ def test_two_clients_at_once_never_see_each_other(served):
         assert not any(word in blob for word in foreign[pid]), (pid, blob)
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 def _browser(p, width=1440, height=900, **kw):
-    browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+    """The process's Chromium (tests/chromium.py), and a page of this size in a context of its own."""
+    browser = p.chromium.launch()
     return browser, browser.new_page(viewport={"width": width, "height": height}, **kw)
 
 
@@ -425,7 +423,7 @@ def test_browser_drives_the_page(served_demo):
     """A patient's refill by quick replies; the Cancel button at the dose question; a patient switch
     that asks first; a refusal with its alerts; a reload that keeps every bubble; a second tab."""
     _need_chromium()
-    from playwright.sync_api import sync_playwright
+    from chromium import sync_playwright
 
     url, _ = served_demo
     ARTIFACTS.mkdir(exist_ok=True)
@@ -481,7 +479,7 @@ def test_browser_drives_the_page(served_demo):
 @pytest.mark.slow
 def test_a_spanish_refill_in_the_browser(served_demo):
     _need_chromium()
-    from playwright.sync_api import sync_playwright
+    from chromium import sync_playwright
 
     url, _ = served_demo
     with sync_playwright() as p:
@@ -505,7 +503,7 @@ def test_a_spanish_refill_in_the_browser(served_demo):
 @pytest.mark.slow
 def test_on_a_phone_the_message_box_and_quick_replies_are_on_the_first_screen(served_demo):
     _need_chromium()
-    from playwright.sync_api import sync_playwright
+    from chromium import sync_playwright
 
     url, _ = served_demo
     with sync_playwright() as p:
@@ -530,7 +528,7 @@ def test_the_patients_message_shows_before_the_reply(served_demo):
     _need_chromium()
     import time
 
-    from playwright.sync_api import sync_playwright
+    from chromium import sync_playwright
 
     url, assistant = served_demo
     real = assistant.programs_for
@@ -559,8 +557,8 @@ def test_the_patients_message_shows_before_the_reply(served_demo):
 def test_the_rate_limit_reaches_the_page_as_a_clear_message():
     """The reply step stays on Gradio's queue: off it, a refusal (gr.Error) never reaches the page."""
     _need_chromium()
+    from chromium import sync_playwright
     from conftest import serve
-    from playwright.sync_api import sync_playwright
 
     from rxflow.ratelimit import RateLimiter
 

@@ -44,7 +44,7 @@ def slow_turns(app):
 def opened(url: str, width: int = 1440, height: int = 900, **kw):
     """The page in headless Chromium at this size, as a patient uses it (test_app.Page); no page error on the way."""
     _need_chromium()
-    from playwright.sync_api import sync_playwright
+    from chromium import sync_playwright
 
     with sync_playwright() as p:
         browser, page = _browser(p, width, height, **kw)

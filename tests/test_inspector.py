@@ -281,8 +281,8 @@ def test_in_chromium_the_orders_tables_fit_the_inspector_without_scrolling_or_br
 
     _need_chromium()
     import gradio as gr
+    from chromium import sync_playwright
     from conftest import free_port
-    from playwright.sync_api import sync_playwright
 
     from rxflow.ui.app import page_options
 

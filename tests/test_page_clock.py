@@ -254,7 +254,7 @@ def test_in_chromium_one_day_on_after_an_order_the_ready_text_arrives_on_the_pho
     from test_app import ARTIFACTS, Page, _browser, _need_chromium
 
     _need_chromium()
-    from playwright.sync_api import sync_playwright
+    from chromium import sync_playwright
 
     url, _ = served_demo
     ARTIFACTS.mkdir(exist_ok=True)

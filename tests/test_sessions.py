@@ -437,7 +437,7 @@ def test_3_two_tabs_as_one_patient_each_order_and_neither_sees_the_other(served_
 
     if CHROMIUM is None:
         pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
+    from chromium import sync_playwright
 
     url, assistant = served_demo
 
@@ -460,8 +460,7 @@ def test_3_two_tabs_as_one_patient_each_order_and_neither_sees_the_other(served_
 
     errors: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch()
         tabs = {"costco": browser.new_page(), "cvs": browser.new_page()}
         for page in tabs.values():
             page.on("pageerror", lambda e: errors.append(str(e)))

@@ -166,12 +166,10 @@ def bounded_logs(monkeypatch):
 
 
 def _browser(p):
-    from test_app import CHROMIUM, _need_chromium
+    from test_app import _need_chromium
 
     _need_chromium()
-    browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-    return browser
+    return p.chromium.launch()  # the process's Chromium (tests/chromium.py)
 
 
 def _wait(page, js: str, timeout=30_000):
@@ -198,7 +196,7 @@ def test_1_in_chromium_enter_then_send_at_lm_speed_never_confirms_the_summary_no
     """The issue's race at human speed: at Costco's summary, "the closest one" + Enter, then "yes" + the Send
     button 30 ms later, with turns taking 0.8 s. No order is placed; the page ends showing CVS's summary
     and the notice, every message once; a yes typed at it places the order at CVS."""
-    from playwright.sync_api import sync_playwright
+    from chromium import sync_playwright
 
     url, assistant, _ = app
     real = assistant.programs_for
@@ -660,7 +658,7 @@ def test_10_a_retried_yes_after_a_crash_between_commit_and_save_finds_its_order_
 # ----------------------------------------------------------------------------- 11. a refused message
 @pytest.mark.slow
 def test_11_in_chromium_a_message_refused_by_the_rate_limit_is_taken_off_the_chat_and_the_quick_replies_return():
-    from playwright.sync_api import sync_playwright
+    from chromium import sync_playwright
 
     from rxflow.ratelimit import RateLimiter
 
