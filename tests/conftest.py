@@ -135,6 +135,7 @@ def pytest_itemcollected(item):
         source = ""
     if "sync_playwright" in source or "opened(" in source or "chromium" in item.name:
         item.add_marker(pytest.mark.xdist_group("browser"))
+        item.add_marker(pytest.mark.browser)  # `pytest -m browser`: the page tests alone
 
 
 def _in_browser_group(item) -> bool:
