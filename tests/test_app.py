@@ -398,7 +398,22 @@ class Page:
         self.wait_state("START")
 
     def wait_state(self, state: str, timeout=30_000):
-        self.page.wait_for_function(at_stage(state), timeout=timeout)
+        from playwright.sync_api import TimeoutError as Timeout
+
+        try:
+            self.page.wait_for_function(at_stage(state), timeout=timeout)
+        except Timeout:  # what the page showed, for a failure seen once in a loaded run
+            raise AssertionError(f"never reached {state}: {self.shown()}") from None
+
+    def shown(self) -> dict:
+        """The end of the chat, the message box, the outbox and any notice: what a failed wait saw."""
+        return self.page.evaluate("""() => ({
+            chat: (document.querySelector('#chat')?.innerText || '').slice(-400),
+            box: document.querySelector('#message textarea')?.value,
+            strip: document.querySelector('#strip')?.innerText,
+            outbox: JSON.stringify({q: (window.rxQ || []).map((x) => x.text), hold: window.rxHold,
+                                    busy: window.rxBusy}),
+            notices: [...document.querySelectorAll('.toast-body, .toast-text')].map((t) => t.innerText)})""")
 
     def wait_chat(self, text: str, timeout=30_000):
         self.page.wait_for_function(f"document.querySelector('#chat').innerText.includes({json.dumps(text)})",
