@@ -9,7 +9,6 @@ per class (intent, verdict, answer, criterion), so the majority class does not d
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import random
@@ -20,7 +19,7 @@ import dspy
 
 from evals import dataset, labels
 from evals.run import build_assistant
-from evals.scoring import EVAL_TIME
+from evals.scoring import start_pinned
 from programs.modules import STEPS, StepTrace
 
 INPUTS = {name: spec.inputs for name, spec in STEPS.items()}
@@ -55,11 +54,7 @@ def _replay_one(item):
     assistant, spec = item
     store = assistant.store
     store.reset_runtime(assistant.settings.mock_dir)
-    # The world's clock pinned as the evals pin it (scoring.EVAL_TIME): with the time of day the replay ran
-    # at, opening hours and ready times moved the replayed questions, and a retrained student's dev scores
-    # moved with the hour (a test failed at 13:29 and passed at 13:32).
-    today = spec.today or assistant.settings.today
-    sid = assistant.start(spec.patient_id, today=today, now=spec.now or dt.datetime.combine(today, EVAL_TIME))
+    sid = start_pinned(assistant, spec)  # the world's clock pinned as the evals pin it
     for t in spec.turns:
         conv = assistant.conversation(sid)
         before, pending = conv.state.value, conv.pending

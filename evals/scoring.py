@@ -111,9 +111,18 @@ def explicit_yes(said: str, shown: str = "", kind: str = "order") -> bool:
 
 # What an LM-only turn says when a step failed (rxflow/assistant.py), in every language.
 NOT_UNDERSTOOD = {replies.say(lang, "not_understood") for lang in replies.CATALOGUE}
-EVAL_TIME = dt.time(11, 0)
+EVAL_TIME = dt.time(11, 0)  # a conversation's clock when it gives none: today at 11:00, world time
 # Settings whose yes stops something: "yes stop it" agrees (as "yes cancel it" does to a cancellation).
-SETTINGS_OFF = ("setting_auto_refill_pause", "setting_auto_refill_stop", "setting_reminder_off", "setting_texts_off")  # a conversation's clock when it gives none: today at 11:00, world time
+SETTINGS_OFF = ("setting_auto_refill_pause", "setting_auto_refill_stop", "setting_reminder_off", "setting_texts_off")
+
+
+def start_pinned(assistant, spec: Conversation) -> str:
+    """Start `spec`'s conversation on its day with the world's clock pinned (its own `now`, else EVAL_TIME), so
+    ready times, delivery windows and opening hours are the same on every run, whatever the hour (the evals
+    and the labelled replay of evals/examples.py: that one once took the real time of day, and a retrained
+    student's dev scores moved with the hour)."""
+    today = spec.today or assistant.settings.today
+    return assistant.start(spec.patient_id, today=today, now=spec.now or dt.datetime.combine(today, EVAL_TIME))
 
 
 @dataclass
@@ -260,10 +269,7 @@ def play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisio
 def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decision], mock_dir, span) -> Result:
     store = assistant.store
     store.reset_runtime(mock_dir)
-    today = conv_spec.today or assistant.settings.today
-    # The world's clock: pinned, so ready times and delivery windows are the same on every run.
-    now = conv_spec.now or dt.datetime.combine(today, EVAL_TIME)
-    sid = assistant.start(conv_spec.patient_id, today=today, now=now)
+    sid = start_pinned(assistant, conv_spec)
     turns: list[Turn] = []
     checks: list[TurnCheck] = []
     transcript: list[dict] = []

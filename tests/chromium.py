@@ -2,7 +2,7 @@
 
 Launching Chromium costs about 0.9 s of CPU, and the suite's browser tests launched it some fifty
 times on a two-core machine. The tests now import `sync_playwright` from here instead of from
-Playwright: the same shape (`with sync_playwright() as p: browser = p.chromium.launch(...)`), but
+Playwright: the same shape (`with sync_playwright() as p: browser = p.chromium.launch()`), but
 `launch` lends the process's one Chromium, and each test's pages open in browser contexts of their own
 (cookies, sessionStorage and cache apart, as separate browsers had them). Leaving the `with` closes the
 test's contexts, never the browser.
@@ -66,11 +66,11 @@ class Lease:
 
 @contextlib.contextmanager
 def sync_playwright():
-    """Playwright's entry point as the tests use it; `p.chromium.launch(...)` lends the shared browser
-    (its arguments are the shared one's: ARGS)."""
+    """Playwright's entry point as the tests use it; `p.chromium.launch()` lends the shared browser
+    (launched with ARGS)."""
     leases: list[Lease] = []
 
-    def launch(**_ignored) -> Lease:
+    def launch() -> Lease:
         leases.append(Lease(_browser()))
         return leases[-1]
 

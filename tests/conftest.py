@@ -138,15 +138,11 @@ def pytest_itemcollected(item):
         item.add_marker(pytest.mark.browser)  # `pytest -m browser`: the page tests alone
 
 
-def _in_browser_group(item) -> bool:
-    return any(m.args[:1] == ("browser",) for m in item.iter_markers("xdist_group"))
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_teardown(item, nextitem):
     """The browser tests share one Chromium per process (tests/chromium.py): it is closed when the next
     test is not one of them, so Playwright's sync API never runs under a test with an event loop of its own."""
-    if nextitem is None or not _in_browser_group(nextitem):
+    if nextitem is None or nextitem.get_closest_marker("browser") is None:
         import chromium
 
         chromium.stop()
