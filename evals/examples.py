@@ -53,7 +53,7 @@ def _conversations(sha256: str, path: str):
 def _replay_one(item):
     assistant, spec = item
     store = assistant.store
-    store.reset_runtime(assistant.settings.mock_dir)
+    store.reset_runtime()
     sid = start_pinned(assistant, spec)  # the world's clock pinned as the evals pin it
     for t in spec.turns:
         conv = assistant.conversation(sid)

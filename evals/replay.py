@@ -28,11 +28,11 @@ class Replay(dspy.Module):
         super().__init__()
         self.assistant = assistant
         # The rules' verdicts on the seeded world, read once as evals.run.evaluate reads them.
-        assistant.store.reset_runtime(assistant.settings.mock_dir)
+        assistant.store.reset_runtime()
         self.decisions = pristine_decisions(assistant.store, assistant.settings.today)
 
     def forward(self, conversation: Conversation) -> dspy.Prediction:
-        r = play(self.assistant, conversation, self.decisions, self.assistant.settings.mock_dir)
+        r = play(self.assistant, conversation, self.decisions)
         return dspy.Prediction(success=r.success, strict_success=r.strict_success, status=r.status,
                                unsafe_writes=r.unsafe_orders, replies=[t["reply"] for t in r.transcript], result=r)
 

@@ -61,14 +61,14 @@ def evaluate(assistant, conversations, repeats: int = 1, threads: int = 1,
     `traced`: each conversation is an MLflow trace (conversation -> turn -> the DSPy steps)."""
     # The rules' verdicts on the seeded world: reset first, or the previous dataset's last
     # conversation (its orders still in the store) would make its prescriptions look "in progress".
-    assistant.store.reset_runtime(assistant.settings.mock_dir)
+    assistant.store.reset_runtime()
     decisions = pristine_decisions(assistant.store, assistant.settings.today)
     span = _spans if traced else None
     jobs = [(k, i, c) for k in range(max(1, repeats)) for i, c in enumerate(conversations)]
     results: dict[tuple[int, int], Result] = {}
     if threads <= 1:
         for k, i, c in jobs:
-            results[k, i] = play(assistant, c, decisions, assistant.settings.mock_dir, span)
+            results[k, i] = play(assistant, c, decisions, span)
     else:
         import queue
         import threading
@@ -82,7 +82,7 @@ def evaluate(assistant, conversations, repeats: int = 1, threads: int = 1,
             k, i, c = job
             a = pool.get()
             try:
-                r = play(a, c, decisions, a.settings.mock_dir, span)
+                r = play(a, c, decisions, span)
             finally:
                 pool.put(a)
             with lock:

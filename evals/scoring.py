@@ -249,7 +249,7 @@ def pristine_decisions(store, today) -> dict[str, policy.Decision]:
     return out
 
 
-def play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decision], mock_dir, span=None) -> Result:
+def play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decision], span=None) -> Result:
     """Play one conversation from the seeded world and judge it. `span(kind, name, inputs)`, if given,
     wraps the conversation, each turn and each step (MLflow traces: conversation -> turn -> step) and
     yields something with `set_outputs` (or None)."""
@@ -257,7 +257,7 @@ def play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisio
     with span("conversation", f"conversation {conv_spec.id}",
               {"id": conv_spec.id, "patient_id": conv_spec.patient_id, "tags": conv_spec.tags,
                "messages": [t.user for t in conv_spec.turns]}) as sp:
-        r = _play(assistant, conv_spec, decisions, mock_dir, span)
+        r = _play(assistant, conv_spec, decisions, span)
         if sp is not None:
             sp.set_outputs({"success": r.success, "strict_success": r.strict_success, "status": r.status,
                             "gold_status": r.gold_status, "orders": r.orders, "requests": r.requests,
@@ -266,9 +266,9 @@ def play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decisio
         return r
 
 
-def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decision], mock_dir, span) -> Result:
+def _play(assistant, conv_spec: Conversation, decisions: dict[str, policy.Decision], span) -> Result:
     store = assistant.store
-    store.reset_runtime(mock_dir)
+    store.reset_runtime()
     sid = start_pinned(assistant, conv_spec)
     turns: list[Turn] = []
     checks: list[TurnCheck] = []

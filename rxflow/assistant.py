@@ -169,7 +169,7 @@ class Assistant:
             first_name=self.store.patient(conv.patient_id).first_name, history=answer("patient_history"),
             requests=[RequestRow.of(line) for line in (requests.requests if requests else [])],
             orders=[OrderRow.at(row, ctx.clock) for row in
-                    self.store.orders_frame(conv.record_id or conv.patient_id, conv.sandbox).to_dict("records")],
+                    self.store.order_lines(conv.record_id or conv.patient_id, conv.sandbox)],
             receipt=self._receipt(conv, ctx.clock), open_order=self._open_order(conv))
 
     def move_clock(self, session_id: str, minutes: int) -> dt.datetime:

@@ -42,7 +42,7 @@ class OrderRow(BaseModel):
     @field_validator("ready_at", "arrives_from", "arrives_until", mode="before")
     @classmethod
     def _not_a_time(cls, v):
-        return None if v is None or v != v else v  # the store's frame says NaT (not equal to itself)
+        return None if v is None or v != v else v  # (a pandas frame would say NaT: not equal to itself)
 
     @field_validator("fulfilment", mode="before")
     @classmethod
@@ -51,7 +51,7 @@ class OrderRow(BaseModel):
 
     @classmethod
     def at(cls, row: dict, clock: dt.datetime) -> OrderRow:
-        """A row of the store's orders frame, with its status at `clock` (status_now reads only the row's
+        """A row of the store's order lines (Store.order_lines), with its status at `clock` (status_now reads only the row's
         status, ready time, fulfilment and end of delivery window, all of which the row has)."""
         o = cls.model_validate(row)
         return o.model_copy(update={"status_now": status_now(o, clock)})

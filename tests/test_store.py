@@ -40,6 +40,39 @@ def test_reseed_keeps_runtime_orders(tmp_path):
     assert s.order("ORD-99999") is not None
 
 
+def test_reset_runtime_gives_back_exactly_the_seeded_world(tmp_path):
+    """After orders (a seed order cancelled too), a request, settings, sessions and turns, a reset is table for
+    table a new store: the seed orders as seeded, every run-time row gone (emptied or never written alike)."""
+    from conftest import _fingerprint
+
+    s = Store(str(tmp_path / "w.duckdb"), MOCK)
+    pristine = _fingerprint(s)
+    s.rows("INSERT INTO orders BY NAME SELECT * REPLACE ('ORD-99999' AS order_id, 'k-99999' AS idempotency_key) "
+           "FROM orders LIMIT 1")
+    s.rows("UPDATE orders SET status = 'cancelled' WHERE order_id = 'ORD-20009'")
+    s.create_session("S1", "P001", "START", {"a": 1})
+    s.save_session("S1", "START", {"a": 2}, {"state_before": "START", "state_after": "START"})
+    s.set_sms_opt_in({"patient_id": "P001", "sms_opt_in": False, "updated_at": dt.datetime(2026, 11, 24, 9),
+                      "placed_by": None, "idempotency_key": "k-sms"})
+    assert _fingerprint(s) != pristine
+    s.reset_runtime()
+    assert _fingerprint(s) == pristine
+    s.reset_runtime()  # nothing to empty: the same again
+    assert _fingerprint(s) == pristine
+    s.close()
+
+
+def test_a_file_seeded_before_the_seed_orders_were_kept_is_seeded_again(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    s = Store(path, MOCK)
+    s.rows("DROP TABLE seed_orders")
+    s.close()
+    s = Store(path, MOCK)  # same seed digest, but no kept seed orders: seeded again, the orders kept
+    s.reset_runtime()
+    assert s.row("SELECT count(*) AS n FROM orders")["n"] == 10
+    s.close()
+
+
 def test_table_sizes_meet_the_brief(store):
     n = store.table_sizes()
     assert n["drugs"] >= 60 and n["patients"] >= 25 and n["plans"] >= 4 and n["pharmacies"] >= 10

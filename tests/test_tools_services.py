@@ -414,7 +414,7 @@ def test_run_time_rows_stay_in_their_sandbox_and_reset_clears_them(store, at):
     assert ok_json(shared, "list_auto_refills")["enrolments"] == [] and ok_json(shared, "list_reminders")["reminders"] == []
     assert ok_json(shared, "notification_settings")["sms_on"] and ok_json(shared, "outbox")["scheduled"] == 0
     assert ok_json(a, "outbox")["scheduled"] == 1  # the reminder (the order's and the notice were cancelled by "off")
-    store.reset_runtime(MOCK)
+    store.reset_runtime()
     for table in ("preferences", "outbox", "enrolments", "reminders", "setting_changes"):
         assert store.row(f"SELECT count(*) AS n FROM {table}")["n"] == 0, table
 
