@@ -142,12 +142,11 @@ def test_every_optimizer_runs(demo_lm, tmp_path, optimizer, must_improve):
         assert report["dev_after"] >= report["dev_before"]
 
 
-def test_compile_logs_the_model_and_evals_link_to_it(knowing_lm, tmp_path, monkeypatch):
+def test_compile_logs_the_model_and_evals_link_to_it(knowing_lm, tmp_path, monkeypatch, mlflow_uri):
     import mlflow
 
     from evals import run
 
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
     out = tmp_path / "c.json"
     report = comp.compile_program(knowing_lm.lm, "bootstrap", out, steps=("extract", "dosage"), train_limit=30,
                                   dev_limit=15, replay=25)

@@ -8,10 +8,9 @@ import json
 from evals import dataset, run
 
 
-def test_an_offline_eval_is_traced_and_judged_per_conversation(tmp_path, monkeypatch):
+def test_an_offline_eval_is_traced_and_judged_per_conversation(tmp_path, monkeypatch, mlflow_uri):
     import mlflow
 
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
     monkeypatch.chdir(tmp_path)  # the artifacts' default root is ./mlruns
     dev = dataset.split_path("dev").read_text().splitlines()
     good = json.loads(dev[0])
@@ -92,7 +91,7 @@ print("LOOKED UP:", sorted(set(looked_up)))
 """
 
 
-def test_an_eval_with_mlflow_calls_nothing_outside(tmp_path):
+def test_an_eval_with_mlflow_calls_nothing_outside(tmp_path, mlflow_uri):
     """Offline first: an eval logged to MLflow looks no host up (MLflow 3's telemetry asked
     config.mlflow-telemetry.io when a run started; evals/__init__ turns it off). Run in a child process
     under an audit hook, with the variables the shell would have: none of ours set."""
@@ -106,7 +105,7 @@ def test_an_eval_with_mlflow_calls_nothing_outside(tmp_path):
     # like either, or the test would pass without evals/__init__'s setting.
     env = {k: v for k, v in os.environ.items() if k not in ("MLFLOW_DISABLE_TELEMETRY", "DO_NOT_TRACK", "CI")
            and not k.startswith("PYTEST")}
-    env |= {"MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path / 'mlflow.db'}", "PYTHONPATH": str(run.ROOT)}
+    env |= {"MLFLOW_TRACKING_URI": mlflow_uri, "PYTHONPATH": str(run.ROOT)}
     out = subprocess.run([sys.executable, "-c", AUDIT, str(path)], cwd=tmp_path, env=env, capture_output=True,
                          text=True, timeout=300)
     assert "mlflow run:" in out.stdout, out.stderr[-2000:]

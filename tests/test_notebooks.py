@@ -17,8 +17,7 @@ def test_the_notebooks_exist():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs(path, tmp_path, monkeypatch):
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
+def test_notebook_runs(path, tmp_path, monkeypatch, mlflow_uri):
     # Notebook 03 runs an eval when none is recorded: here a small one (20 conversations, some failing), the
     # same code as dev and a probe set in `make notebooks`, in a fraction of the time.
     monkeypatch.setenv("RXFLOW_NB_DATASETS", str(ROOT / "datasets" / "probes" / "unseen_phrasings.jsonl"))

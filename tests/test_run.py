@@ -79,10 +79,9 @@ def test_the_evaluators_own_reading_of_an_explicit_yes(said, explicit):
     assert explicit_yes(said) is explicit
 
 
-def test_mlflow_run_and_record(tmp_path, monkeypatch):
+def test_mlflow_run_and_record(tmp_path, monkeypatch, mlflow_uri):
     import mlflow
 
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
     monkeypatch.setattr(run, "SCORES", tmp_path / "scores.json")
     monkeypatch.setattr(run, "SCORES_MD", tmp_path / "README.md")
     assert run.main(["--dataset", str(write(tmp_path, [GOOD], "mini.jsonl")), "--repeats", "2", "--record"]) == 0
@@ -126,13 +125,12 @@ def fake_lm_server(monkeypatch):
     server.close()
 
 
-def test_an_lm_eval_run_traces_every_conversation_turn_and_step(tmp_path, monkeypatch, fake_lm_server):
+def test_an_lm_eval_run_traces_every_conversation_turn_and_step(tmp_path, monkeypatch, fake_lm_server, mlflow_uri):
     """The conversations are played inside the MLflow run: one trace per conversation, with a span per
     turn and the DSPy steps (and their LM calls) below it."""
     import dspy
     import mlflow
 
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
     fake_lm_server.content = "not a parsable answer"
     usage_before = dspy.settings.get("track_usage")
     second = {**GOOD, "id": "t-good-2"}
@@ -150,10 +148,9 @@ def test_an_lm_eval_run_traces_every_conversation_turn_and_step(tmp_path, monkey
     assert dspy.settings.get("track_usage") == usage_before  # the scope put DSPy back as it was
 
 
-def test_datasets_are_logged_as_run_inputs(tmp_path, monkeypatch):
+def test_datasets_are_logged_as_run_inputs(tmp_path, monkeypatch, mlflow_uri):
     import mlflow
 
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
     path = write(tmp_path, [GOOD], "mini.jsonl")
     run.main(["--dataset", str(path)])
     [run_id] = mlflow.search_runs(experiment_names=["rxflow-evals"])["run_id"]
