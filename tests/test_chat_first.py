@@ -101,16 +101,30 @@ def test_on_a_desktop_the_chat_the_quick_replies_and_the_box_are_the_first_scree
 
 
 def test_on_a_phone_the_chat_the_quick_replies_and_the_box_come_first_and_the_inspector_folds_under(app):
+    """One phone page (a page load is most of a browser test's cost): the first screen before and after a turn,
+    the inspector folded under the chat, and its path diagram drawn when it is opened (it was blank until the
+    next turn)."""
+    from test_app import ARTIFACTS
+
     url, _ = app
     with opened(url, 390, 844, is_mobile=True, has_touch=True) as ui:
         page = ui.page
         page.wait_for_timeout(500)  # the fold-on-phone script runs after load
-        ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
+        s = first_screen(page)
+        assert s["box"]["bottom"] <= 844 and s["quick"]["top"] < s["box"]["bottom"], s
+        assert not page.locator("#slots").is_visible()  # the inspector starts folded under the chat
+        ui.tap("Refill my lisinopril", "CONFIRM_DOSAGE")
         s = first_screen(page)
         assert s["quick"]["bottom"] <= 844 and s["box"]["bottom"] <= 844 and s["chat"]["height"] >= 240, s
         assert s["inspector"]["top"] >= s["box"]["bottom"], s  # under the chat
         assert page.locator("#inspector-acc .label-wrap, #inspector-acc > button").first.get_attribute(
             "aria-expanded") != "true" or not page.locator("#slots").is_visible()  # folded
+        ui.say("yes", "SELECT_PHARMACY")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "phone.png"))
+        page.locator("#inspector-acc .label-wrap, #inspector-acc > button").first.click()
+        wait(page, "(() => { const s = document.querySelector('#path svg'); "
+                   "return s && s.getBoundingClientRect().height > 50 && s.textContent.includes('Confirm the dose'); })()")
 
 
 def test_tool_calls_leave_the_chat_one_checked_line_per_turn_and_the_inspector_has_them(app):
@@ -218,17 +232,6 @@ def test_one_reset_the_chats_own_clear_is_hidden_and_new_conversation_starts_ove
         ui.wait_state("START")
         wait(page, "!" + chat_has("refill my lisinopril"))
         assert user_messages(page) == [] and "Hello Maria" in page.inner_text("#chat")
-
-
-def test_on_a_phone_the_path_diagram_is_drawn_when_the_inspector_is_opened(app):
-    url, _ = app
-    with opened(url, 390, 844, is_mobile=True, has_touch=True) as ui:
-        page = ui.page
-        page.wait_for_timeout(500)  # folded by then
-        ui.say("refill my lisinopril", "CONFIRM_DOSAGE")
-        page.locator("#inspector-acc .label-wrap, #inspector-acc > button").first.click()
-        wait(page, "(() => { const s = document.querySelector('#path svg'); "
-                   "return s && s.getBoundingClientRect().height > 50 && s.textContent.includes('Confirm the dose'); })()")
 
 
 def test_explain_after_an_order_shows_the_verdict_it_was_decided_on_and_apart_what_asking_again_gets(app):

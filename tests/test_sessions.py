@@ -442,6 +442,7 @@ def test_3_two_tabs_as_one_patient_each_order_and_neither_sees_the_other(served_
     url, assistant = served_demo
 
     def say(page, text, state):
+        page.bring_to_front()  # the patient goes to that tab (a tab behind runs throttled: tests/chromium.py)
         page.fill("#message textarea", text)
         page.click("#send")
         page.wait_for_function(f"document.querySelector('#chat').innerText.includes({json.dumps(text)})",
@@ -450,6 +451,7 @@ def test_3_two_tabs_as_one_patient_each_order_and_neither_sees_the_other(served_
 
     def new_order_row(page) -> str:
         """The Orders tab's row for ORD-30001 (the table's cells, as text, up to the next order)."""
+        page.bring_to_front()
         page.get_by_role("tab", name="Patient").click()
         page.wait_for_function("document.querySelector('#orders') && "
                                "document.querySelector('#orders').innerText.includes('ORD-30001')", timeout=15_000)
@@ -480,11 +482,13 @@ def test_3_two_tabs_as_one_patient_each_order_and_neither_sees_the_other(served_
         victim = next(r["session_id"] for r in assistant.store.rows("SELECT session_id, sandbox FROM sessions")
                       if any(o.pharmacy_id == "PH004" for o in new_orders(assistant.store, sandbox=r["sandbox"])))
         thief = tabs["cvs"]
+        thief.bring_to_front()
         thief.evaluate("(s) => { sessionStorage.setItem('rxflow_session', s); "
                        "sessionStorage.setItem('rxflow_resume', s); }", victim)
         thief.reload()
         thief.wait_for_function(at_stage("START"), timeout=30_000)
         assert "ORD-30001" not in thief.inner_text("#chat") and "Costco" not in thief.inner_text("#order")
+        tabs["costco"].bring_to_front()
         tabs["costco"].reload()  # the owner's reload resumes, with its token
         tabs["costco"].wait_for_function(at_stage("COMPLETE"), timeout=30_000)
         assert "Costco" in tabs["costco"].inner_text("#order")
