@@ -47,14 +47,18 @@ def test_one_typed_method_per_tool(name):
 
 
 def test_a_call_returns_the_output_model_and_is_recorded(ctx_for):
+    from conftest import TODAY
+
+    ctx = ctx_for("P001")
+    ctx.now = dt.datetime.combine(TODAY, dt.time(11))  # both calls at one world time (quotes say who is open)
     calls: list[ToolResult] = []
-    tools = Tools(ctx_for("P001"), calls.append)
+    tools = Tools(ctx, calls.append)
     quotes = tools.price_lookup(rx_id="RX1001", pay_cash=True)
     assert isinstance(quotes, REGISTRY["price_lookup"].output_model) and quotes.quotes
     assert [c.name for c in calls] == ["price_lookup"] and calls[0].ok and calls[0].output is quotes
     # Every argument is passed on, defaults included: the record shows the whole call.
     assert calls[0].args == {"rx_id": "RX1001", "pharmacy_id": None, "pay_cash": True}
-    assert quotes == call_tool(ctx_for("P001"), "price_lookup", {"rx_id": "RX1001", "pay_cash": True}).output
+    assert quotes == call_tool(ctx, "price_lookup", {"rx_id": "RX1001", "pay_cash": True}).output
 
 
 def test_a_failure_raises_tool_failed_and_is_recorded(ctx_for):
