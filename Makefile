@@ -20,7 +20,7 @@ run: $(STAMP)
 # The whole suite, the offline eval gate on dev and test included (tests/test_run.py), but for the
 # optimizer smoke runs: those are `make test-optimizers` (CI runs both).
 # Byte code is cached even where the environment says not to (PYTHONDONTWRITEBYTECODE): the suite starts
-# a dozen Python processes (two workers, notebook kernels, children that import the app), and each would
+# a dozen Python processes (three workers, notebook kernels, children that import the app), and each would
 # compile the project's modules and rewrite the tests' asserts again, about 1.3 s of CPU each.
 test: $(STAMP)
 	$(BIN)/ruff check .

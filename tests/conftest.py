@@ -147,7 +147,7 @@ def example_sets():
 
 
 def pytest_itemcollected(item):
-    """Under pytest-xdist (`make test`: -n 2 --dist loadgroup), tests that share a costly thing run on one
+    """Under pytest-xdist (`make test`: -n 3 --dist loadgroup), tests that share a costly thing run on one
     worker: the compile and student tests share one cached replay of the splits; the browser tests run one
     Chromium at a time, beside the rest of the suite instead of against each other. (Marked as each test is
     collected: xdist reads the groups into the test ids when collection ends.)"""
