@@ -14,7 +14,9 @@ evals/train_student.py:
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,13 +40,42 @@ def text_of(step: str, inputs: dict[str, Any]) -> str:
     return message
 
 
+@functools.lru_cache(maxsize=4)
+def _artifact(path: Path) -> dict[str, Any]:
+    import joblib
+
+    return joblib.load(path)
+
+
+class _Stored(Mapping):
+    """One part of the artifact ("models", "report"), read from the file when first used. The offline program
+    reads only `use` (the JSON beside it) and asks no classifier while `use` is all False; importing
+    scikit-learn and unpickling the pipelines cost about 1.6 s of CPU in every process that built an offline
+    program (the suite's workers, notebook kernels, the app)."""
+
+    def __init__(self, path: Path, part: str):
+        self._path, self._part = path, part
+
+    def _data(self) -> Mapping:
+        return _artifact(self._path).get(self._part, {})
+
+    def __getitem__(self, key):
+        return self._data()[key]
+
+    def __iter__(self):
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
+
+
 @dataclass
 class Student:
     """The fitted classifiers, which of them the offline program uses, and what was measured."""
 
-    models: dict[str, Any] = field(default_factory=dict)
+    models: Mapping[str, Any] = field(default_factory=dict)
     use: dict[str, bool] = field(default_factory=dict)
-    report: dict[str, Any] = field(default_factory=dict)
+    report: Mapping[str, Any] = field(default_factory=dict)
 
     def predict(self, task: str, step: str, inputs: dict[str, Any]) -> tuple[str, float, dict[str, float]] | None:
         """(label, its probability, every class's probability), or None without a model for `task`."""
@@ -66,9 +97,13 @@ class Student:
 
     @classmethod
     def load(cls, path: Path = ARTIFACT) -> Student | None:
-        if not Path(path).exists():
+        """The artifact at `path`: `use` from the JSON that save() writes beside it, the classifiers and the
+        report from the joblib file when first used."""
+        path = Path(path)
+        if not path.exists():
             return None
-        import joblib
-
-        blob = joblib.load(path)
-        return cls(blob["models"], blob["use"], blob.get("report", {}))
+        beside = path.with_suffix(".json")
+        if not beside.exists():  # an artifact saved without its JSON: all of it now
+            blob = _artifact(path)
+            return cls(blob["models"], blob["use"], blob.get("report", {}))
+        return cls(_Stored(path, "models"), json.loads(beside.read_text())["use"], _Stored(path, "report"))

@@ -28,6 +28,23 @@ def test_the_artifact_is_small_and_says_what_it_measured(shipped):
         assert shipped.use[task] == (r["student_dev"] > r["rules_dev"] and r.get("probes_no_worse", True))
 
 
+def test_the_offline_program_loads_no_classifier_it_does_not_use(shipped):
+    """`use` comes from the JSON beside the artifact (the same as the file's), and while no task uses the
+    student, building the offline program imports neither scikit-learn nor the pipelines (1.6 s a process)."""
+    import subprocess
+    import sys
+
+    import joblib
+
+    assert joblib.load(student_mod.ARTIFACT)["use"] == shipped.use
+    if any(shipped.use.values()):
+        pytest.skip("the shipped student is used offline: its classifiers are needed")
+    code = "import sys, programs; programs.load('offline'); print('sklearn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=student_mod.ARTIFACT.parent.parent.parent)
+    assert out.stdout.strip() == "False", out.stderr[-2000:]
+
+
 @pytest.mark.slow
 def test_retraining_reproduces_the_dev_scores(shipped):
     again = train_student.train(held_out=("dev",))
