@@ -223,13 +223,12 @@ def serve(mode: str, limiter=None, **overrides):
     returns (url, assistant, close), and the Blocks as close.demo."""
     from rxflow.environment import build
     from rxflow.ratelimit import RateLimiter
-    from rxflow.ui.app import build_demo, page_options, server_options
+    from rxflow.ui.app import build_demo, page_options, queued, server_options
 
     overrides.setdefault("http_rate_per_minute", 0)
     store = Store(":memory:", MOCK)
     assistant = build(store=store, program="offline", mode=mode, **overrides)
-    demo = build_demo(assistant, RateLimiter(0, 1) if limiter is None else limiter)
-    demo.queue(default_concurrency_limit=16)
+    demo = queued(build_demo(assistant, RateLimiter(0, 1) if limiter is None else limiter))
     port = free_port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **page_options(),
                 **server_options(assistant.settings))

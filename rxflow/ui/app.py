@@ -792,6 +792,20 @@ def server_options(settings) -> dict:
             "state_session_capacity": settings.page_states}
 
 
+QUEUE_IDLE_POLL_S = 0.01
+
+
+def queued(demo: gr.Blocks) -> gr.Blocks:
+    """The page's event queue. Idle, Gradio's queue looks for work every millisecond: about 3% of a core per
+    server doing nothing (a Space's small CPU, and the test suite's servers, ran that all along). Every
+    10 ms costs an event at most 10 ms before it starts (a turn is two events, ~125 ms) and a fifth of the CPU."""
+    demo.queue(default_concurrency_limit=16)
+    queue = getattr(demo, "_queue", None)  # Gradio's own attribute: left as it is if a version renames it
+    if queue is not None and isinstance(getattr(queue, "sleep_when_free", None), float):
+        queue.sleep_when_free = max(queue.sleep_when_free, QUEUE_IDLE_POLL_S)
+    return demo
+
+
 def launch(assistant: Assistant | None = None, **kwargs):
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     # uvicorn would take a loopback peer's X-Forwarded-For as the client's address: the gate and the rate
@@ -809,6 +823,5 @@ def launch(assistant: Assistant | None = None, **kwargs):
     except StoreUnavailable as e:  # a locked or unreadable database file: say what to do, no traceback
         print(f"rxflow: {e}", file=sys.stderr)
         raise SystemExit(2) from None
-    demo = build_demo(assistant)
-    demo.queue(default_concurrency_limit=16)
+    demo = queued(build_demo(assistant))
     return demo.launch(**page_options(), **{**server_options(assistant.settings), **kwargs})
