@@ -79,6 +79,7 @@ def test_a_budget_the_router_has_no_cut_for_is_refused(student):
         p.budget = 0.33
 
 
+@pytest.mark.xdist_group("replay")  # the gold LM replays dev: on the worker that has that replay cached
 def test_a_larger_budget_sends_more_turns_to_the_lm():
     """The shipped router on a few dev conversations, with the scripted LM answering from the labels."""
     from evals import dataset, metrics
