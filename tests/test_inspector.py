@@ -10,12 +10,10 @@ import json
 import re
 
 import pytest
-from conftest import MOCK
 
 from rxflow.flow import replies
 from rxflow.flow.context import KEEP_DECIDED, Conversation
 from rxflow.flow.states import State
-from rxflow.store import Store
 from rxflow.ui import render
 
 NOW = dt.datetime(2026, 11, 24, 11, 5)  # a Tuesday, Costco (PH004) open
@@ -26,13 +24,11 @@ UPPER_SNAKE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")  # CONFIRM_ORDER,
 
 
 @pytest.fixture
-def world():
-    """A demo-mode assistant whose world's clock is pinned at NOW (world-local time, rxflow/clock.py)."""
+def world(store):
+    """A demo-mode assistant over conftest's fresh world, its clock pinned at NOW (world-local time, rxflow/clock.py)."""
     from rxflow.environment import build
 
-    store = Store(":memory:", MOCK)
-    yield build(store=store, program="offline", mode="demo", now=NOW)
-    store.close()
+    return build(store=store, program="offline", mode="demo", now=NOW)
 
 
 def session(a, patient, *messages, lang=None):

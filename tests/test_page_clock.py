@@ -9,11 +9,9 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from conftest import MOCK
 from helpers import page_functions
 
 from rxflow.ratelimit import RateLimiter
-from rxflow.store import Store
 from rxflow.ui import render
 
 NOW = dt.datetime(2026, 11, 24, 11, 5)  # a Tuesday, Costco (PH004) open: 50 min to ready
@@ -23,13 +21,11 @@ DAY = 24 * 60
 
 
 @pytest.fixture
-def world():
-    """A demo-mode assistant whose world's clock is pinned at NOW."""
+def world(store):
+    """A demo-mode assistant over conftest's fresh world, its clock pinned at NOW."""
     from rxflow.environment import build
 
-    store = Store(":memory:", MOCK)
-    yield build(store=store, program="offline", mode="demo", now=NOW)
-    store.close()
+    return build(store=store, program="offline", mode="demo", now=NOW)
 
 
 def session(a, patient="P001", *messages, lang=None):
