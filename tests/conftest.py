@@ -19,6 +19,29 @@ os.environ.pop("RXFLOW_LM", None)
 from rxflow.store import Store  # noqa: E402
 from rxflow.tools import ToolContext  # noqa: E402
 
+
+def _one_ssl_context_per_setting() -> None:
+    """gradio_client, which the API tests drive, opens a new httpx client for every request it sends, and httpx
+    builds each one a new SSL context, loading certifi's CA bundle (6.6% of the suite's samples), even for the
+    tests' http://127.0.0.1 servers, where no TLS is used. In the test process, contexts for the same settings
+    are made once (an SSLContext serves any number of clients)."""
+    import functools
+
+    import httpx._transports.default as transport
+
+    made = functools.lru_cache(maxsize=8)(transport.create_ssl_context)
+
+    def create_ssl_context(verify=True, cert=None, trust_env=True):
+        try:
+            return made(verify=verify, cert=cert, trust_env=trust_env)
+        except TypeError:  # an argument that cannot be a cache key: a new context, as httpx does
+            return made.__wrapped__(verify=verify, cert=cert, trust_env=trust_env)
+
+    transport.create_ssl_context = create_ssl_context
+
+
+_one_ssl_context_per_setting()
+
 ROOT = Path(__file__).resolve().parent.parent
 MOCK = ROOT / "datasets" / "mock"
 TODAY = dt.date(2026, 11, 24)
