@@ -40,8 +40,12 @@ def text_of(step: str, inputs: dict[str, Any]) -> str:
     return message
 
 
-@functools.lru_cache(maxsize=4)
 def _artifact(path: Path) -> dict[str, Any]:
+    return _read(path, path.stat().st_mtime_ns)  # a file saved again is read again
+
+
+@functools.lru_cache(maxsize=4)
+def _read(path: Path, mtime_ns: int) -> dict[str, Any]:
     import joblib
 
     return joblib.load(path)
@@ -91,8 +95,10 @@ class Student:
         import joblib
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump({"models": self.models, "use": self.use, "report": self.report}, path, compress=3)
-        path.with_suffix(".json").write_text(json.dumps({"use": self.use, "report": self.report}, indent=2,
+        # (a loaded Student's models and report are read from its file on demand: saved as what they hold)
+        models, report = dict(self.models), dict(self.report)
+        joblib.dump({"models": models, "use": self.use, "report": report}, path, compress=3)
+        path.with_suffix(".json").write_text(json.dumps({"use": self.use, "report": report}, indent=2,
                                                         default=str) + "\n")
 
     @classmethod

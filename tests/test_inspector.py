@@ -273,7 +273,7 @@ MEASURE = """(sel) => {
 @pytest.mark.slow
 def test_in_chromium_the_orders_tables_fit_the_inspector_without_scrolling_or_broken_words(world):
     """Both languages' tables in one inspector column (one page: a page load is most of a browser test's
-    cost), then the machine's zoom, which a redraw keeps."""
+    cost), then the machine's zoom, which a redraw keeps (the redraw draws the Spanish machine)."""
     from test_app import _browser, _need_chromium
 
     _need_chromium()
@@ -299,9 +299,9 @@ def test_in_chromium_the_orders_tables_fit_the_inspector_without_scrolling_or_br
             machine = gr.Markdown(render.diagram(world.view(ordered["en"]).conversation), elem_id="machine")
             zoom = gr.Button(render.inspector_labels("en")["zoom_in"], elem_id="zoom-in")
             zoom.click(None, js=render.zoom_js(1.25))
-            # what every turn does to the page: the machine drawn again (here with another conversation's path)
+            # what every turn does to the page: the machine drawn again (here the Spanish conversation's)
             redraw = gr.Button("redraw", elem_id="redraw")
-            redraw.click(lambda: render.diagram(world.view(asked["en"]).conversation), None, [machine])
+            redraw.click(lambda: render.diagram(world.view(ordered["es"]).conversation), None, [machine])
     port = free_port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **options)
     try:
@@ -333,6 +333,7 @@ def test_in_chromium_the_orders_tables_fit_the_inspector_without_scrolling_or_br
             page.wait_for_selector("#machine svg:not([data-old])", timeout=10_000)
             page.wait_for_timeout(300)
             assert page.evaluate(zoomed("#machine svg:not([data-old])")), (before, width())
+            assert "Confirmar la dosis" in page.inner_text("#machine")  # the Spanish machine, drawn as legibly
             browser.close()
     finally:
         demo.close()

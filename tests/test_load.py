@@ -1,5 +1,5 @@
-"""A small load run in the suite: 8 concurrent API sessions, 6 turns each (each demo patient's script
-up to an order or a refusal), no errors, no cross-talk. (The 50-session benchmark is `python -m evals.load`.)"""
+"""A small load run in the suite: 8 concurrent API sessions, 10 turns each, no errors, no cross-talk.
+(The 50-session benchmark is `python -m evals.load`.)"""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from evals.load import drive, foreign_words
 @pytest.mark.slow
 def test_eight_concurrent_sessions(served, store):
     url, _ = served
-    report = drive(url, sessions=8, turns=6, foreign=foreign_words(store))
+    report = drive(url, sessions=8, turns=10, foreign=foreign_words(store))
     assert report["errors"] == 0, report["error_samples"]
     assert report["crosstalk"] == 0, report["crosstalk_samples"]
-    assert report["turns"] == 48
+    assert report["turns"] == 80
 
 
 def test_crosstalk_detector_can_fire(store):

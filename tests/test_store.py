@@ -41,12 +41,19 @@ def test_reseed_keeps_runtime_orders(tmp_path):
 
 
 def test_reset_runtime_gives_back_exactly_the_seeded_world(tmp_path):
-    """After orders (a seed order cancelled too), a request, settings, sessions and turns, a reset is table for
-    table a new store: the seed orders as seeded, every run-time row gone (emptied or never written alike)."""
-    from conftest import _fingerprint
+    """After orders (a seed order cancelled too), a request, a reminder, texts, a setting, sessions and turns, a
+    reset is table for table a new store: the seed orders as seeded, every run-time row gone (emptied or never
+    written alike)."""
+    from conftest import TODAY, _fingerprint
+
+    from rxflow.tools import ToolContext, call_tool
 
     s = Store(str(tmp_path / "w.duckdb"), MOCK)
     pristine = _fingerprint(s)
+    me = ToolContext(s, "P001", TODAY)
+    assert call_tool(me, "create_request", {"rx_id": "RX1001", "kind": "pharmacist_callback", "reason": "patient_request",
+                                            "confirmed": True, "idempotency_key": "k-request-1"}).ok
+    assert call_tool(me, "schedule_reminder", {"rx_id": "RX1001", "confirmed": True, "idempotency_key": "k-reminder-1"}).ok
     s.rows("INSERT INTO orders BY NAME SELECT * REPLACE ('ORD-99999' AS order_id, 'k-99999' AS idempotency_key) "
            "FROM orders LIMIT 1")
     s.rows("UPDATE orders SET status = 'cancelled' WHERE order_id = 'ORD-20009'")
@@ -55,6 +62,7 @@ def test_reset_runtime_gives_back_exactly_the_seeded_world(tmp_path):
     s.set_sms_opt_in({"patient_id": "P001", "sms_opt_in": False, "updated_at": dt.datetime(2026, 11, 24, 9),
                       "placed_by": None, "idempotency_key": "k-sms"})
     assert _fingerprint(s) != pristine
+    assert all(s.row(f"SELECT count(*) AS n FROM {t}")["n"] for t in ("requests", "reminders", "outbox", "preferences"))
     s.reset_runtime()
     assert _fingerprint(s) == pristine
     s.reset_runtime()  # nothing to empty: the same again
@@ -65,12 +73,24 @@ def test_reset_runtime_gives_back_exactly_the_seeded_world(tmp_path):
 def test_a_file_seeded_before_the_seed_orders_were_kept_is_seeded_again(tmp_path):
     path = str(tmp_path / "w.duckdb")
     s = Store(path, MOCK)
-    s.rows("DROP TABLE seed_orders")
+    s.rows("DROP TABLE seed_orders")  # as an older version left it: no seed orders kept, no digest of them
+    s.rows("DELETE FROM world_meta WHERE key = 'seed_orders_digest'")
     s.close()
     s = Store(path, MOCK)  # same seed digest, but no kept seed orders: seeded again, the orders kept
     s.reset_runtime()
     assert s.row("SELECT count(*) AS n FROM orders")["n"] == 10
+    s.rows("UPDATE world_meta SET value = 'other-csvs' WHERE key = 'seed_orders_digest'")
     s.close()
+    s = Store(path, MOCK)  # seed orders kept from other files: read again
+    assert s.row("SELECT value FROM world_meta WHERE key = 'seed_orders_digest'")["value"] == Store.seed_digest(MOCK)
+    s.close()
+
+
+def test_a_store_opened_without_mock_data_cannot_be_reset_to_it():
+    from rxflow.store import StoreError
+
+    with pytest.raises(StoreError, match="without mock data"):
+        Store(":memory:").reset_runtime()
 
 
 def test_table_sizes_meet_the_brief(store):

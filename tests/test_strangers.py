@@ -357,7 +357,7 @@ def _post_chunked(url: str, path: str, body: bytes) -> int:
 def test_3_the_chat_the_server_keeps_per_tab_is_bounded_however_big_the_messages():
     """Four tabs each send many maximal messages: what the page holds per tab (the transcript the server
     draws, each message clipped, the last turns only) stays the same size once the chat holds its last
-    SHOWN_TURNS turns (12): measured twice past that, five turns apart."""
+    SHOWN_TURNS turns (12): measured just past that and 14 turns later."""
     from rxflow.flow.context import SHOWN_TURNS
 
     a = build(mode="demo", max_sessions_per_client=10)
@@ -366,9 +366,9 @@ def test_3_the_chat_the_server_keeps_per_tab_is_bounded_however_big_the_messages
     for tab in range(4):
         req = request_from()
         sid, token = fn["start"]("P001", "", "Auto", req)[:2]
-        for turn in range(SHOWN_TURNS + 8):
+        for turn in range(SHOWN_TURNS + 16):
             out = fn["reply"](f"{tab}{turn} " + "é" * 1990, sid, token, "", req)
-            if turn in (SHOWN_TURNS + 2, SHOWN_TURNS + 7):
+            if turn in (SHOWN_TURNS + 1, SHOWN_TURNS + 15):
                 sizes.append(len(json.dumps(out[0], ensure_ascii=False).encode()))
     assert len(sizes) == 8 and max(sizes) < 120_000, sizes
     assert all(abs(early - late) < 2_000 for early, late in zip(sizes[::2], sizes[1::2], strict=True)), sizes

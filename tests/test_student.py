@@ -45,6 +45,20 @@ def test_the_offline_program_loads_no_classifier_it_does_not_use(shipped):
     assert out.stdout.strip() == "False", out.stderr[-2000:]
 
 
+def test_a_loaded_student_saved_again_keeps_its_classifiers(shipped, tmp_path):
+    """Its models and report are read on demand: saving writes what they hold, not the readers."""
+    import joblib
+
+    out = tmp_path / "student.joblib"
+    shipped.save(out)
+    blob = joblib.load(out)
+    assert set(blob["models"]) == set(student_mod.TASKS) and blob["report"] == dict(shipped.report)
+    again = student_mod.Student.load(out)
+    assert again.use == shipped.use and dict(again.report) == dict(shipped.report)
+    one = {"message": "refill my lisinopril", "asks": "nothing"}
+    assert again.predict("intent", "extract", one) == shipped.predict("intent", "extract", one)
+
+
 @pytest.mark.slow
 def test_retraining_reproduces_the_dev_scores(shipped):
     again = train_student.train(held_out=("dev",))

@@ -195,7 +195,7 @@ def _write_failed(path: str, error: Exception) -> StoreUnavailable:
 def _csv(path: Path) -> str:
     """A mock CSV as text columns (`read_csv`'s all_varchar; the schema casts), its header read here: without
     DuckDB's dialect sniffing a new in-memory store takes 92 ms, not 128 (every eval and many tests make one)."""
-    with open(path, newline="", encoding="utf-8") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:  # (a header saved with a BOM names its first column plainly)
         header = next(csv.reader(f))
     columns = ", ".join("'" + name.replace("'", "''") + "': 'VARCHAR'" for name in header)
     quoted = str(path).replace("'", "''")
@@ -207,6 +207,7 @@ class Store:
     def __init__(self, path: str = ":memory:", mock_dir: Path | None = None):
         self.path = path
         self._write_lock = threading.RLock()
+        self._seeded = False  # seed() ran on this store (reset_runtime restores what it kept)
         try:
             if path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -337,10 +338,12 @@ class Store:
         mock_dir = Path(mock_dir)
         digest = self.seed_digest(mock_dir)
         with self.transaction() as cur:
-            have = cur.execute("SELECT value FROM world_meta WHERE key = 'seed_digest'").fetchone()
-            kept = cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
-                               "AND table_name = 'seed_orders'").fetchone()[0]
-            if have and have[0] == digest and kept:
+            # The seed orders kept for reset_runtime carry their own digest: a file seeded by an older version
+            # (no seed_orders, or seed_orders of other CSVs) is seeded again.
+            have = dict(cur.execute("SELECT key, value FROM world_meta WHERE key IN ('seed_digest', "
+                                    "'seed_orders_digest')").fetchall())
+            if have.get("seed_digest") == digest and have.get("seed_orders_digest") == digest:
+                self._seeded = True
                 return False
             for table in REFERENCE_TABLES:
                 cur.execute(f"DELETE FROM {table}")
@@ -348,7 +351,9 @@ class Store:
             # The seed orders as read, kept for reset_runtime (a table scan costs a fifth of reading the CSV again).
             cur.execute(f"CREATE OR REPLACE TABLE seed_orders AS SELECT * FROM {_csv(mock_dir / 'orders.csv')}")
             cur.execute("INSERT INTO orders BY NAME SELECT '' AS sandbox, * FROM seed_orders ON CONFLICT DO NOTHING")
-            cur.execute("INSERT OR REPLACE INTO world_meta VALUES ('seed_digest', ?)", [digest])
+            cur.execute("INSERT OR REPLACE INTO world_meta VALUES ('seed_digest', ?), ('seed_orders_digest', ?)",
+                        [digest, digest])
+        self._seeded = True
         if self.path != ":memory:":  # never silent: a new or changed seed in a file is worth a line
             log.warning("seeded the mock world into %s", self.path)
         for cached in ("catalogue", "name_index", "ref"):
@@ -360,6 +365,9 @@ class Store:
         and turns removed, seed orders restored, order numbers restarting at ORD-30001. Much cheaper than a new
         database (evals and tests use it between conversations, thousands of times a run: so only the tables
         with rows are emptied, each DELETE costing a round trip, and the seed orders are the ones seed() kept)."""
+        if not self._seeded:
+            raise StoreError("reset_runtime restores the seeded world: this store was opened without mock data "
+                             "(Store(path, mock_dir))")
         tables = ("turns", "sessions", *RUNTIME_TABLES)
         with self.transaction() as cur:
             counts = cur.execute(" UNION ALL ".join(f"SELECT {i} AS i, count(*) AS n FROM {t}"
