@@ -39,11 +39,6 @@ class OrderRow(BaseModel):
                                                            "track_order's rule (past its ready time it is ready; a "
                                                            "delivery is then on its way, then delivered).")
 
-    @field_validator("ready_at", "arrives_from", "arrives_until", mode="before")
-    @classmethod
-    def _not_a_time(cls, v):
-        return None if v is None or v != v else v  # (a pandas frame would say NaT: not equal to itself)
-
     @field_validator("fulfilment", mode="before")
     @classmethod
     def _pickup(cls, v):

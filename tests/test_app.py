@@ -587,16 +587,12 @@ def test_space_front_matter_pins_the_tested_gradio():
     assert f"sdk_version: {gradio.__version__}" in head and "app_file: app.py" in head and "sdk: gradio" in head
 
 
-def test_an_idle_page_queue_looks_for_work_every_10_ms_not_every_1():
+def test_an_idle_page_queue_looks_for_work_every_10_ms_not_every_1(demo_assistant):
     """Gradio's queue polls every millisecond when idle (3% of a core per idle server); the app's is 10 ms.
     (It sets Gradio's own attribute: this fails if a Gradio version renames it.)"""
-    from conftest import MOCK
-
-    from rxflow.environment import build
-    from rxflow.store import Store
     from rxflow.ui.app import QUEUE_IDLE_POLL_S, build_demo, queued
 
-    demo = queued(build_demo(build(store=Store(":memory:", MOCK), program="offline", mode="demo")))
+    demo = queued(build_demo(demo_assistant))
     assert demo._queue.sleep_when_free == QUEUE_IDLE_POLL_S == 0.01
 
 
