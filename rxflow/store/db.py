@@ -203,6 +203,19 @@ def _csv(path: Path) -> str:
             f"columns = {{{columns}}})")
 
 
+def _sorted(rows: list[dict[str, Any]], *keys: str, newest_first: bool = False) -> list[dict[str, Any]]:
+    """A patient's rows by `keys`, all ascending or all descending (newest_first). The per-patient lists are
+    sorted here rather than by ORDER BY: DuckDB's sort costs about 0.35 ms a query even for two rows, and a
+    patient's orders are the query a turn asks most."""
+    return sorted(rows, key=lambda r: tuple(r[k] for k in keys), reverse=newest_first)
+
+
+# One thread per query: every statement here is a point lookup or a write of a few rows, where DuckDB's worker
+# pool only adds hand-offs (an offline turn costs 14% less CPU with one thread than with the default, one per
+# core). Visitors' queries still run side by side: each runs on its caller's own cursor, in the caller's thread.
+CONNECTION = {"threads": 1}
+
+
 class Store:
     def __init__(self, path: str = ":memory:", mock_dir: Path | None = None):
         self.path = path
@@ -211,7 +224,7 @@ class Store:
         try:
             if path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self._con = duckdb.connect(path)
+            self._con = duckdb.connect(path, config=CONNECTION)
         except (duckdb.Error, OSError) as e:
             raise _unusable(path, e) from None
         # The file this store writes to: a write is refused once the path is gone or names another file.
@@ -535,9 +548,9 @@ class Store:
         return Order(**r)
 
     def orders(self, patient_id: str, sandbox: str = "") -> list[Order]:
-        return [self._order(r) for r in self.rows(
-            "SELECT * FROM orders WHERE sandbox = ? AND patient_id = ? ORDER BY created_at DESC, order_id DESC",
-            [sandbox, patient_id])]
+        return [self._order(r) for r in _sorted(self.rows(
+            "SELECT * FROM orders WHERE sandbox = ? AND patient_id = ?", [sandbox, patient_id]),
+            "created_at", "order_id", newest_first=True)]
 
     def order(self, order_id: str, sandbox: str = "") -> Order | None:
         r = self.row("SELECT * FROM orders WHERE sandbox = ? AND order_id = ?", [sandbox, order_id])
@@ -545,9 +558,9 @@ class Store:
 
     def open_orders(self, rx_id: str, sandbox: str = "") -> list[Order]:
         marks = ",".join("?" * len(OPEN_ORDER_STATUSES))
-        return [self._order(r) for r in self.rows(
-            f"SELECT * FROM orders WHERE sandbox = ? AND rx_id = ? AND status IN ({marks}) ORDER BY created_at",
-            [sandbox, rx_id, *OPEN_ORDER_STATUSES])]
+        return [self._order(r) for r in _sorted(self.rows(
+            f"SELECT * FROM orders WHERE sandbox = ? AND rx_id = ? AND status IN ({marks})",
+            [sandbox, rx_id, *OPEN_ORDER_STATUSES]), "created_at", "order_id")]
 
     def order_lines(self, patient_id: str, sandbox: str = "") -> list[dict[str, Any]]:
         """A patient's orders with drug, strength and pharmacy names, newest first (for the page's tables; rows,
@@ -624,9 +637,9 @@ class Store:
         return Request(**r)
 
     def requests(self, patient_id: str, sandbox: str = "") -> list[Request]:
-        return [self._request(r) for r in self.rows(
-            "SELECT * FROM requests WHERE sandbox = ? AND patient_id = ? ORDER BY created_at DESC, request_id DESC",
-            [sandbox, patient_id])]
+        return [self._request(r) for r in _sorted(self.rows(
+            "SELECT * FROM requests WHERE sandbox = ? AND patient_id = ?", [sandbox, patient_id]),
+            "created_at", "request_id", newest_first=True)]
 
     def request(self, request_id: str, sandbox: str = "") -> Request | None:
         r = self.row("SELECT * FROM requests WHERE sandbox = ? AND request_id = ?", [sandbox, request_id])
@@ -696,9 +709,9 @@ class Store:
     # ------------------------------------------------------------------ texts: on or off, and the outbox
     def sms_opt_in(self, patient_id: str, sandbox: str = "") -> bool:
         """Whether texts to the patient's phone are on: the latest choice in `sandbox`, else as enrolled."""
-        r = self.row("SELECT sms_opt_in FROM preferences WHERE sandbox = ? AND patient_id = ? ORDER BY seq DESC "
-                     "LIMIT 1", [sandbox, patient_id])
-        if r is not None:
+        r = self.row("SELECT arg_max(sms_opt_in, seq) AS sms_opt_in, count(*) AS n FROM preferences "
+                     "WHERE sandbox = ? AND patient_id = ?", [sandbox, patient_id])
+        if r["n"]:
             return r["sms_opt_in"]
         p = self.patient(patient_id)
         return bool(p and p.sms_opt_in)
@@ -731,9 +744,9 @@ class Store:
 
     def messages(self, patient_id: str, sandbox: str = "") -> list[Message]:
         """Every text written for a patient in `sandbox` (sent, scheduled or cancelled), by send time."""
-        return [self._message(r) for r in self.rows(
-            "SELECT * FROM outbox WHERE sandbox = ? AND patient_id = ? ORDER BY send_at, message_id",
-            [sandbox, patient_id])]
+        return [self._message(r) for r in _sorted(self.rows(
+            "SELECT * FROM outbox WHERE sandbox = ? AND patient_id = ?", [sandbox, patient_id]),
+            "send_at", "message_id")]
 
     # ------------------------------------------------------------------ auto-refill enrolments
     @staticmethod
@@ -742,9 +755,9 @@ class Store:
         return Enrolment(**r)
 
     def enrolments(self, patient_id: str, sandbox: str = "") -> list[Enrolment]:
-        return [self._enrolment(r) for r in self.rows(
-            "SELECT * FROM enrolments WHERE sandbox = ? AND patient_id = ? ORDER BY created_at DESC, enrolment_id DESC",
-            [sandbox, patient_id])]
+        return [self._enrolment(r) for r in _sorted(self.rows(
+            "SELECT * FROM enrolments WHERE sandbox = ? AND patient_id = ?", [sandbox, patient_id]),
+            "created_at", "enrolment_id", newest_first=True)]
 
     def enrolment(self, enrolment_id: str, sandbox: str = "") -> Enrolment | None:
         r = self.row("SELECT * FROM enrolments WHERE sandbox = ? AND enrolment_id = ?", [sandbox, enrolment_id])
@@ -812,9 +825,9 @@ class Store:
         return Reminder(**r)
 
     def reminders(self, patient_id: str, sandbox: str = "") -> list[Reminder]:
-        return [self._reminder(r) for r in self.rows(
-            "SELECT * FROM reminders WHERE sandbox = ? AND patient_id = ? ORDER BY created_at DESC, reminder_id DESC",
-            [sandbox, patient_id])]
+        return [self._reminder(r) for r in _sorted(self.rows(
+            "SELECT * FROM reminders WHERE sandbox = ? AND patient_id = ?", [sandbox, patient_id]),
+            "created_at", "reminder_id", newest_first=True)]
 
     def reminder(self, reminder_id: str, sandbox: str = "") -> Reminder | None:
         r = self.row("SELECT * FROM reminders WHERE sandbox = ? AND reminder_id = ?", [sandbox, reminder_id])
