@@ -3,6 +3,7 @@ headless Chromium driving the page."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import threading
@@ -69,9 +70,11 @@ def test_the_inspector_speaks_in_words_not_raw_values(talk, assistant):
     row = render.orders_table(view).iloc[0]
     assert row["Price"] == "$2.10 (with a discount card)" and row["Status"] == "received"
     path = render.path_diagram(conv)
-    assert path.startswith("```mermaid\nflowchart") and '"Confirm the order"' in path and '"Done"' in path
+    assert path.startswith("<svg") and ">Confirm the order</text>" in path and ">Done</text>" in path
     # Start, dose, the rules, pharmacy, order, Done: the last one is where the conversation is.
-    assert path.count("-->") == 5 and 'n5["Done"]' in path and "class n5 current" in path
+    assert path.count('class="arrow"') == 5 and path.count('class="stage') == 6
+    assert path.rindex('<g class="stage current">') > path.rindex('class="stage visited"')
+    assert path.count("current") == 1 and path.endswith(">Done</text></g></svg>")
     tools = render.tools_html(turns[-1])
     assert "<details>" in tools and "submit_order" in tools and conv.write_token not in tools  # the key stays hidden
 
@@ -246,6 +249,36 @@ def test_a_page_turn_runs_the_refill_rules_once_the_panels_reuse_the_turns_answe
     assert calls["patient_history"] == 2 and "ORD-30001" in out[0][-1]["content"]  # before and after the order
 
 
+def test_a_turns_panels_leave_the_pages_words_alone_until_the_language_changes(store):
+    """Every update the page gets costs it a walk of the component's subtree, an empty one too: a turn's panels
+    update the panels only, and say the conversation's language; the page's words (chrome) are drawn again by
+    `relabel` when that language is not the one they are in (the page's drawn-language field changed)."""
+    from types import SimpleNamespace
+
+    from rxflow.environment import build
+    from rxflow.ratelimit import RateLimiter
+    from rxflow.ui.app import build_demo
+
+    demo = build_demo(build(store=store, program="offline", mode="demo"), RateLimiter(0, 1))
+    fns = {f.name: f for f in demo.fns.values() if f.name}
+    fn = page_functions(demo)
+    ids = lambda blocks: {b.elem_id for b in blocks if b.elem_id}  # noqa: E731
+    words = ids(fns["relabel"].outputs)
+    assert {"send", "reset", "title", "inspector-acc", "phone-tab", "clock-day", "chat"} <= words
+    # A turn's panels touch no word of the page: of those three, the slots' value and whether Track and Cancel can
+    # be pressed (their labels are words).
+    assert words & ids(fns["after"].outputs) == {"track", "cancel", "slots"}
+    req = SimpleNamespace(client=SimpleNamespace(host="203.0.113.10"), headers={})
+    sid, token = fn["start"]("P001", "", "Auto", req)[:2]
+    for message, lang in (("refill my lisinopril", "en"), ("en español", "es")):
+        out = fn["reply"](message, sid, token, "", req)
+        assert fn["after"](sid, token, out[3], out[4], req)[-1] == lang
+    spanish = dict(zip([b.elem_id for b in fns["relabel"].outputs], fns["relabel"].fn("es"), strict=True))
+    assert spanish["send"]["value"] == "Enviar" and spanish["phone-tab"]["label"] == "📱 Teléfono"
+    assert spanish["chat"] == {"label": "Conversación", "__type__": "update"}  # its label: the chat is kept
+    assert all(x == {"__type__": "update"} for x in fns["relabel"].fn("<script>"))  # no such language: nothing
+
+
 def test_the_ui_reads_only_through_the_assistant_and_one_builder_wires_it():
     import ast
 
@@ -265,7 +298,9 @@ def test_the_path_diagram_names_every_state():
     from types import SimpleNamespace
 
     conv = SimpleNamespace(visited=list(State), lang="en")
-    assert all(f'"{render.stage_name(s)}"' in render.path_diagram(conv, last=len(State)) for s in State)
+    drawn = render.path_diagram(conv, last=len(State))
+    assert all(f">{html.escape(render.stage_name(s))}</text>" in drawn for s in State)
+    assert not any(f">{s.value}<" in drawn for s in State)  # names in words, no code name
 
 
 def test_a_reload_redraws_each_turns_checked_line(talk, assistant):
@@ -475,7 +510,7 @@ def test_browser_drives_the_page(served_demo):
         page.wait_for_function("document.querySelector('#card') && "
                                "document.querySelector('#card').innerText.includes('too soon')", timeout=15_000)
         page.get_by_role("tab", name="Inspector").click()
-        assert page.locator("#path svg").count() >= 1  # mermaid drew this conversation's path
+        assert page.locator("#path svg").count() == 1  # this conversation's path
         page.screenshot(path=str(ARTIFACTS / "browser.png"), full_page=True)
         # A reload resumes this tab's conversation with each turn's "checked" line (tools and alerts).
         page.reload()

@@ -216,6 +216,10 @@ def test_the_language_dropdown_at_a_summary_shows_it_again_and_needs_a_new_yes(a
         wait(page, chat_has("Por favor confirme este pedido"))
         ui.wait_state("CONFIRM_ORDER")  # shown again: nothing placed
         wait(page, "document.querySelector('#quick').innerText.includes('Sí, haga el pedido')")
+        # The page's words follow the turn that switched (drawn once the language they are in changed).
+        wait(page, "document.querySelector('#send').innerText.trim() === 'Enviar' && "
+                   "document.querySelector('#clock-day').innerText.includes('día')")
+        page.get_by_role("tab", name="Paciente").wait_for(timeout=10_000)
         assert "ORD-" not in page.inner_text("#chat")
         ui.tap("Sí, haga el pedido", "COMPLETE")
         ui.wait_chat("¡Listo! El pedido ORD-")

@@ -564,7 +564,7 @@ def test_8_the_panels_step_rides_on_its_turn_once_and_otherwise_takes_a_place_of
     sid, token = fn["start"]("P001", "", "Auto", req)[:2]  # 1 place
     out = fn["reply"]("what are my medications?", sid, token, "", req)  # 2
     drawn = fn["after"](sid, token, out[3], out[4], req)  # the turn's own panels: no place of their own
-    assert drawn[-1] is None and drawn[0] and limiter._buckets["198.51.100.8"][0] == pytest.approx(3, abs=0.1)
+    assert drawn[-2:] == (None, "en") and drawn[0] and limiter._buckets["198.51.100.8"][0] == pytest.approx(3, abs=0.1)
     views = []
     real = a.view
     a.view = lambda *args, **kw: views.append(1) or real(*args, **kw)

@@ -81,7 +81,7 @@ CSS = """
 }
 #inspector .prose table { font-size: 0.85em; }
 #path { min-height: 120px; }
-#path svg { max-height: 420px; }
+#path svg { display: block; margin: 0 auto; max-width: 100%; max-height: 420px; }
 #tools table.tools { font-size: 0.8em; width: 100%; border-collapse: collapse; table-layout: fixed; }
 #tools td, #tools th { border-bottom: 1px solid #e5e7eb; padding: 4px; vertical-align: top; text-align: left; }
 #tools pre { white-space: pre-wrap; max-height: 260px; overflow: auto; font-size: 0.9em; }
@@ -295,27 +295,22 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         buttons += [gr.update(visible=False)] * (QUICK_SLOTS - len(pairs))
         return [json.dumps({"turn": v.conversation.turns, "sends": [m for _, m in pairs]}), *buttons]
 
-    def panels(v: SessionView, turn=None, drawn: str | None = None, **values):
-        """The inspector, the patient strip and the world for the view; the page's words too when the
-        conversation's language is not the one the page is drawn in (`drawn`), with `values` (chrome's)."""
+    def panels(v: SessionView, turn=None):
+        """The inspector, the patient strip and the world for the view (panel_outputs). The page's words
+        around them are chrome's, drawn again only when their language changes."""
         conv = v.conversation
         receipt, _ = render.order_md(v)
         can_act = v.open_order is not None
         program = render.program_md(turn, conv, v.program)
-        words = chrome(conv.lang, **values) if conv.lang != drawn or values else [gr.skip()] * CHROME
         return (render.patient_card(v), render.patient_strip(v), render.path_diagram(conv), render.diagram(conv),
                 render.slots_json(conv), render.tools_html(turn, conv.lang), render.alerts_md(conv), receipt,
                 gr.update(interactive=can_act), gr.update(interactive=can_act), program, render.explain_md(v),
-                render.orders_html(v), render.requests_html(v), *world_of(v), *words)
+                render.orders_html(v), render.requests_html(v), *world_of(v))
 
     def world_of(v: SessionView):
         """What the page says in the session's language about its world: the time (and whose record is in
-        use) above the chat, the phone, the Phone tab's name and the clock control's labels."""
-        lang = v.conversation.lang
-        labels = render.clock_labels(lang)
-        return (render.world_md(v, settings.place), render.phone_html(v),
-                gr.update(label=replies.say(lang, "page.phone_tab")),
-                *[gr.update(value=labels[step]) for step in render.CLOCK_STEPS])
+        use) above the chat, and the phone. (The Phone tab's name and the clock control's labels are chrome's.)"""
+        return render.world_md(v, settings.place), render.phone_html(v)
 
     def welcome(v: SessionView) -> list[dict]:
         return [{"role": "assistant", "content": replies.say(v.conversation.lang, "page.welcome", name=v.first_name)}]
@@ -332,6 +327,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         """Every word of the page around the chat, in the conversation's language (chrome_outputs' order), with
         the values a start gives the patient picker, the language picker and the chat."""
         say = functools.partial(replies.say, lang)
+        clock = render.clock_labels(lang)
 
         def with_value(x, **labels):
             return gr.update(**labels, **({} if x is None else {"value": x}))
@@ -341,7 +337,9 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                 with_value(chat, label=say("page.chat")),
                 gr.update(placeholder=say("page.placeholder")), gr.update(value=say("page.send")),
                 gr.update(label=say("page.inspector")), say("page.switch_ask"), gr.update(value=say("page.switch_yes")),
-                gr.update(value=say("page.switch_no")), *inspector_words(lang), lang)
+                gr.update(value=say("page.switch_no")), *inspector_words(lang),
+                gr.update(label=say("page.phone_tab")), *[gr.update(value=clock[step]) for step in render.CLOCK_STEPS],
+                lang)
 
     def inspector_words(lang: str) -> list:
         """The inspector's labels (render.inspector_labels), in inspector_outputs' order."""
@@ -353,7 +351,10 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                 gr.update(value=w["zoom_out"]), gr.update(value=w["zoom_full"]), gr.update(label=w["slots"]),
                 f"**{w['tools']}** — {w['tools_hint']}", gr.update(value=w["track"]), gr.update(value=w["cancel"])]
 
-    CHROME = len(chrome("en"))
+    def relabel(lang: str):
+        """The page's words in `lang`: drawn when the language the page's words are in (drawn_lang) changed,
+        as after a turn that switched the conversation's language (typed "en español")."""
+        return chrome(lang) if lang in LANGUAGES.values() and lang else [gr.skip()] * len(chrome_outputs)
 
     def start(patient_id: str, token: str, language: str, request: gr.Request):
         """Resume the tab's session after a reload (whichever patient it was for) when the tab holds a
@@ -374,7 +375,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         conv = v.conversation
         shown_language = LABELS[conv.lang] if resumed is not None else None  # a reload shows the session's
         return (sid, token, examples_for(conv.patient_id, conv.lang), gr.update(visible=False), *quick(v),
-                *panels(v, patient=conv.patient_id, shown=shown_language, chat=chat))
+                *panels(v), *chrome(conv.lang, patient=conv.patient_id, shown=shown_language, chat=chat))
 
     def current(sid: str, token: str) -> tuple[str, str]:
         """The tab's session and token. The session in the tab's server-side state counts only with the
@@ -450,23 +451,24 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         kept = (sid, token) if sid != given or not given else (gr.skip(), gr.skip())
         return chat, *kept, turn, v, "", *quick(v)
 
-    def after(sid: str, token: str, turn, v: SessionView | None, request: gr.Request, drawn: str | None = None):
-        """The panels. After a turn they reuse its view (read with it, under the session's lock): that step
-        rides on the turn's place in the rate limit, once. Called any other way it takes a place of its
-        own, and a refusal leaves the panels as they are. `drawn`: the language the page's words are in."""
+    def after(sid: str, token: str, turn, v: SessionView | None, request: gr.Request):
+        """The panels, and the conversation's language (the page's words follow it where it changed: relabel).
+        After a turn they reuse its view (read with it, under the session's lock): that step rides on the
+        turn's place in the rate limit, once. Called any other way it takes a place of its own, and a refusal
+        leaves the panels as they are."""
         if not sid:
-            return [gr.update()] * (len(panel_outputs) + 1)
+            return [gr.update()] * (len(panel_outputs) + 2)
         if v is None or v.conversation.session_id != sid:
             if not limiter.allow(who(request)):
-                return [gr.update()] * (len(panel_outputs) + 1)
+                return [gr.update()] * (len(panel_outputs) + 2)
             try:  # (a check that never resumes: resuming would replace the tab's token unseen)
                 held = read(assistant.holds, sid, token)
             except gr.Error:
                 held = False
             if not held:
-                return [gr.update()] * (len(panel_outputs) + 1)
+                return [gr.update()] * (len(panel_outputs) + 2)
             v = view(sid, turn)
-        return *panels(v, turn, drawn), None
+        return *panels(v, turn), None, v.conversation.lang
 
     def dispatch(item: str, sid: str, token: str, request: gr.Request):
         """The first message of the page's outbox (OUTBOX): typed, a quick reply or an order button's words.
@@ -529,11 +531,11 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         admit(request)
         if sid and LANGUAGES.get(language) and read(assistant.holds, sid, token):
             if conversation(sid).turns:  # the switch in words does it, as a turn (the page's words follow it)
-                return [gr.skip()] * (1 + len(quick_outputs) + len(panel_outputs))
+                return [gr.skip()] * (1 + len(quick_outputs) + len(panel_outputs) + len(chrome_outputs))
             conv = read(assistant.choose, sid, language=LANGUAGES[language])
             v = view(sid)
-            return examples_for(conv.patient_id, conv.lang), *quick(v), *panels(v, chat=welcome(v))
-        return [gr.update()] * (1 + len(quick_outputs) + len(panel_outputs))
+            return examples_for(conv.patient_id, conv.lang), *quick(v), *panels(v), *chrome(conv.lang, chat=welcome(v))
+        return [gr.update()] * (1 + len(quick_outputs) + len(panel_outputs) + len(chrome_outputs))
 
     def clock_control(step: str):
         minutes = render.CLOCK_STEPS[step]
@@ -587,7 +589,10 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         queued = gr.Textbox(visible=False)  # the outbox's first message, for the dispatch step
         unsent = gr.Textbox(visible=False)  # a message the server refused: the page takes it off the chat
         last_turn, last_view = gr.State(None), gr.State(None)
-        drawn_lang = gr.State(None)  # the language the page's words are drawn in
+        # The language the page's words are drawn in: a (hidden) field, so that its change, and only that, draws
+        # them again (relabel). Every update the page gets costs it a walk of the component's subtree, even an
+        # update that changes nothing: the words, sent with every turn's panels, were two thirds of a turn's.
+        drawn_lang = gr.Textbox("en", visible=False)
         stored = gr.Textbox(visible=False)
         # The first screen is the conversation: one header row, the patient in one line with the world's clock,
         # then the chat, the quick replies and the message box. The full patient card is the inspector's first
@@ -638,7 +643,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                         mode = gr.Radio(modes, value=assistant.programs.mode if assistant.programs.mode in modes
                                         else "lm", label=words["program_mode"], elem_id="mode")
                     path_title = gr.Markdown(f"**{words['path']}**", elem_id="path-title")
-                    path = gr.Markdown(elem_id="path")
+                    path = gr.HTML(elem_id="path")  # an SVG drawn on the server (render.path_diagram)
                     with gr.Accordion(words["machine"], open=False, elem_id="machine-acc") as machine_acc:
                         machine_hint = gr.Markdown(words["machine_hint"], elem_id="machine-hint")
                         with gr.Row(elem_id="machine-zoom"):
@@ -664,15 +669,15 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                     phone = gr.HTML(elem_id="phone")
                 with gr.Tab(words["tab_explain"]) as explain_tab:
                     explain = gr.Markdown(elem_id="explain")
-        world_outputs = [world, phone, phone_tab, *clock_buttons]
+        world_outputs = [world, phone]
         inspector_outputs = [inspector_tab, patient_tab, explain_tab, about_tab, *([mode] if modes else []), path_title,
                              machine_acc, machine_hint, *zoom_buttons, slots, tools_title, track_btn, cancel_btn]
         chrome_outputs = [title, patient, language, reset, chatbot, box, send_btn, inspector, switch_ask, switch_yes,
-                          switch_no, *inspector_outputs, drawn_lang]
+                          switch_no, *inspector_outputs, phone_tab, *clock_buttons, drawn_lang]
         panel_outputs = [card, strip, path, machine, slots, tools, alerts, order, track_btn, cancel_btn, program,
-                         explain, orders, requests, *world_outputs, *chrome_outputs]
+                         explain, orders, requests, *world_outputs]
         quick_outputs = [bound, *quick_buttons]
-        start_outputs = [session, stored, examples, confirm_switch, *quick_outputs, *panel_outputs]
+        start_outputs = [session, stored, examples, confirm_switch, *quick_outputs, *panel_outputs, *chrome_outputs]
         turn_only = {id(c) for c in (path, machine, slots, tools, alerts, program)}
         # The tab keeps the resume token (never the session id) in sessionStorage: per tab, survives a reload.
         # (It writes nothing back: a write-back of the token it read, landing after a later start's, paired that
@@ -710,7 +715,8 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             None, [stored], None, js=remember).then(None, js=release)
         examples.click(lambda x: x[0], [examples], [box], **fast)
         language.input(None, [language, chatbot, bound], [chatbot], js=LANGUAGE_JS, **ui).then(
-            choose_language, [language, session, stored], [examples, *quick_outputs, *panel_outputs], **ui)
+            choose_language, [language, session, stored], [examples, *quick_outputs, *panel_outputs, *chrome_outputs],
+            **ui)
         if modes:
             mode.input(choose_program, [mode, session, stored], [program], **ui)
 
@@ -728,11 +734,12 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         dispatch_btn.click(None, None, [queued], js=NEXT_JS, **ui).then(
             dispatch, [queued, session, stored], turn_outputs, **quiet).then(
             None, [unsent, chatbot, box], [chatbot, box], js=AFTER_JS).then(
-            after, [session, stored, last_turn, last_view, drawn_lang], [*panel_outputs, last_view], **quiet).then(
+            after, [session, stored, last_turn, last_view], [*panel_outputs, last_view, drawn_lang], **quiet).then(
             None, [stored], None, js=remember)
+        drawn_lang.change(relabel, [drawn_lang], chrome_outputs, **quiet)
 
-        # A diagram drawn while folded away (the inspector starts folded on a phone) has no size: drawn again
-        # when opened (cleared first, so the same text counts as new).
+        # The whole machine, drawn by the diagram library in the page while its accordion is folded, has no size:
+        # drawn again when opened (cleared first, so the same text counts as new). (The path is an SVG of its own.)
         def redrawn(draw):
             """A folded diagram's event: the session's conversation drawn again by `draw`."""
             def redraw(sid: str, token: str, request: gr.Request):
@@ -743,8 +750,8 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             redraw.__name__ = redraw.__qualname__ = f"redraw_{draw.__name__}"
             return redraw
 
-        for folded, shown, draw in ((inspector, path, render.path_diagram), (machine_acc, machine, render.diagram)):
-            folded.expand(lambda: "", None, [shown], **fast).then(redrawn(draw), [session, stored], [shown], **quiet)
+        machine_acc.expand(lambda: "", None, [machine], **fast).then(redrawn(render.diagram), [session, stored], [machine],
+                                                                    **quiet)
         for b, script in zip(zoom_buttons, (render.zoom_js(1.25), render.zoom_js(0.8), render.FULL_SIZE_JS),
                              strict=True):
             b.click(None, js=script, **ui)
