@@ -174,17 +174,14 @@ def pytest_itemcollected(item):
     worker: the compile and student tests share one cached replay of the splits; the browser tests run one
     Chromium at a time, beside the rest of the suite instead of against each other. (Marked as each test is
     collected: xdist reads the groups into the test ids when collection ends.)"""
-    import inspect
-
     if item.path.name in ("test_compile.py", "test_student.py"):
         item.add_marker(pytest.mark.xdist_group("replay"))
         return
-    fn = getattr(item, "function", None)
-    try:
-        source = inspect.getsource(fn) if fn is not None else ""
-    except (OSError, TypeError):
-        source = ""
-    if "sync_playwright" in source or "opened(" in source or "chromium" in item.name:
+    # A browser test calls `opened(...)` or imports `sync_playwright`: names its code uses (reading each test's
+    # source instead cost each worker half a second of collection).
+    code = getattr(getattr(item, "function", None), "__code__", None)
+    names = set(code.co_names) if code is not None else set()
+    if names & {"sync_playwright", "opened"} or "chromium" in item.name:
         item.add_marker(pytest.mark.xdist_group("browser"))
         item.add_marker(pytest.mark.browser)  # `pytest -m browser`: the page tests alone
 
