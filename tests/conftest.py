@@ -169,6 +169,13 @@ def example_sets():
     return examples.build("train"), examples.build("dev")
 
 
+def _uses(code, names: set[str]) -> bool:
+    """Does this code object, or one nested in it (a function, a lambda), use any of `names`?"""
+    if code is None:
+        return False
+    return bool(names & set(code.co_names)) or any(_uses(c, names) for c in code.co_consts if hasattr(c, "co_names"))
+
+
 def pytest_itemcollected(item):
     """Under pytest-xdist (`make test`: -n 3 --dist loadgroup), tests that share a costly thing run on one
     worker: the compile and student tests share one cached replay of the splits; the browser tests run one
@@ -177,11 +184,10 @@ def pytest_itemcollected(item):
     if item.path.name in ("test_compile.py", "test_student.py"):
         item.add_marker(pytest.mark.xdist_group("replay"))
         return
-    # A browser test calls `opened(...)` or imports `sync_playwright`: names its code uses (reading each test's
-    # source instead cost each worker half a second of collection).
-    code = getattr(getattr(item, "function", None), "__code__", None)
-    names = set(code.co_names) if code is not None else set()
-    if names & {"sync_playwright", "opened"} or "chromium" in item.name:
+    # A browser test calls `opened(...)` or imports `sync_playwright`: names its code uses, its nested functions'
+    # included (reading each test's source instead cost each worker half a second of collection).
+    if _uses(getattr(getattr(item, "function", None), "__code__", None), {"sync_playwright", "opened"}) \
+            or "chromium" in item.name:
         item.add_marker(pytest.mark.xdist_group("browser"))
         item.add_marker(pytest.mark.browser)  # `pytest -m browser`: the page tests alone
 

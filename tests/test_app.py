@@ -266,10 +266,18 @@ def test_a_turns_panels_leave_the_pages_words_alone_until_the_language_changes(s
     words = ids(fns["relabel"].outputs)
     assert {"send", "reset", "title", "inspector-acc", "phone-tab", "clock-day", "chat"} <= words
     # A turn's panels touch no word of the page: of those three, the slots' value and whether Track and Cancel can
-    # be pressed (their labels are words).
+    # be pressed (their labels are words). A start fills the pickers and the chat, and draws no word either.
     assert words & ids(fns["after"].outputs) == {"track", "cancel", "slots"}
+    assert words & ids(fns["start"].outputs) == {"track", "cancel", "slots", "patient", "language", "chat"}
+    # The words follow the language the page's words are to be in: the field a turn and a start end with.
+    drawn = fns["after"].outputs[-1]
+    assert fns["start"].outputs[-1] is drawn and fns["relabel"].outputs[-1] is drawn
+    assert fns["relabel"].targets == [(drawn._id, "change")] and fns["relabel"].inputs == [drawn]
     req = SimpleNamespace(client=SimpleNamespace(host="203.0.113.10"), headers={})
-    sid, token = fn["start"]("P001", "", "Auto", req)[:2]
+    started = fn["start"]("P001", "", "Auto", req)
+    sid, token = started[:2]
+    assert started[-4:-1] == ({"value": "P001", "__type__": "update"}, {"__type__": "update"},
+                              [{"role": "assistant", "content": started[-2][0]["content"]}]) and started[-1] == "en"
     for message, lang in (("refill my lisinopril", "en"), ("en español", "es")):
         out = fn["reply"](message, sid, token, "", req)
         assert fn["after"](sid, token, out[3], out[4], req)[-1] == lang

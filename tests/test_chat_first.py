@@ -123,8 +123,8 @@ def test_on_a_phone_the_chat_the_quick_replies_and_the_box_come_first_and_the_in
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "phone.png"))
         page.locator("#inspector-acc .label-wrap, #inspector-acc > button").first.click()
-        wait(page, "(() => { const s = document.querySelector('#path svg'); "
-                   "return s && s.getBoundingClientRect().height > 50 && s.textContent.includes('Confirm the dose'); })()")
+        wait(page, "(() => { const s = document.querySelector('#path svg'); return s && s.getBoundingClientRect().height > 50 "
+                   "&& [...s.querySelectorAll('text')].some((t) => t.textContent === 'Confirm the dose'); })()")
 
 
 def test_tool_calls_leave_the_chat_one_checked_line_per_turn_and_the_inspector_has_them(app):

@@ -237,8 +237,11 @@ def test_the_clock_control_is_no_api_and_the_language_switch_redraws_the_pages_w
     sid, token = fns["start"].fn("P001", "", "Auto", req)[:2]
     out = fns["choose_language"].fn("Español", sid, token, req)
     assert output(fns["choose_language"], out, "world") == "🕒 mar 24 nov, 11:05 (hora de Riverton)"
-    assert output(fns["choose_language"], out, "clock-day") == {"value": "+1 día", "__type__": "update"}
-    assert output(fns["choose_language"], out, "phone-tab") == {"label": "📱 Teléfono", "__type__": "update"}
+    # The page's words follow the language it now says they are to be in (relabel, on that field's change).
+    assert out[-1] == "es" and fns["choose_language"].outputs[-1] is fns["relabel"].inputs[0]
+    words = fns["relabel"].fn(out[-1])
+    assert output(fns["relabel"], words, "clock-day") == {"value": "+1 día", "__type__": "update"}
+    assert output(fns["relabel"], words, "phone-tab") == {"label": "📱 Teléfono", "__type__": "update"}
     assert "Todavía no hay mensajes." in output(fns["choose_language"], out, "phone")
 
 

@@ -213,6 +213,7 @@ def _sorted(rows: list[dict[str, Any]], *keys: str, newest_first: bool = False) 
 # One thread per query: every statement here is a point lookup or a write of a few rows, where DuckDB's worker
 # pool only adds hand-offs (an offline turn costs 14% less CPU with one thread than with the default, one per
 # core). Visitors' queries still run side by side: each runs on its caller's own cursor, in the caller's thread.
+# (DuckDB refuses a second connection to an open file with other settings: open a store's file through Store.)
 CONNECTION = {"threads": 1}
 
 

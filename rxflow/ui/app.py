@@ -8,7 +8,8 @@ never sees the session id: the tab's sessionStorage keeps a resume token the ser
 on every reload), so a reload resumes, two tabs never share a conversation, and an id or token seen
 elsewhere resumes nothing; every event carries the token, so a Gradio session hash seen elsewhere
 reaches no conversation either. Every event and API call passes a per-client rate limit first (the
-panels step after a turn rides on the turn's), and every request the gate in front (rxflow/ui/gate.py).
+panels step after a turn rides on the turn's; the page's words, drawn again when their language changes,
+read nothing and take no place), and every request the gate in front (rxflow/ui/gate.py).
 
 The clock control above the chat moves only the tab's own session's world on (Assistant.move_clock; the
 token and the rate limit as for every event) and draws the panels at its new time: the Phone tab shows the
@@ -323,18 +324,14 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         about = desc.split(" — ", 1)[-1]
         return gr.Dataset(samples=[[e] for e in examples], label=replies.say(lang, "page.try", about=about))
 
-    def chrome(lang: str, patient: str | None = None, shown: str | None = None, chat: list | None = None) -> tuple:
-        """Every word of the page around the chat, in the conversation's language (chrome_outputs' order), with
-        the values a start gives the patient picker, the language picker and the chat."""
+    def chrome(lang: str) -> tuple:
+        """Every word of the page around the chat, in `lang` (chrome_outputs' order): labels, titles, tab names,
+        button texts, and `lang` itself, the language they are then drawn in (drawn_lang)."""
         say = functools.partial(replies.say, lang)
         clock = render.clock_labels(lang)
 
-        def with_value(x, **labels):
-            return gr.update(**labels, **({} if x is None else {"value": x}))
-
-        return (say("page.title"), with_value(patient, label=say("page.patient")),
-                with_value(shown, label=say("page.language")), gr.update(value=say("page.reset")),
-                with_value(chat, label=say("page.chat")),
+        return (say("page.title"), gr.update(label=say("page.patient")),
+                gr.update(label=say("page.language")), gr.update(value=say("page.reset")), gr.update(label=say("page.chat")),
                 gr.update(placeholder=say("page.placeholder")), gr.update(value=say("page.send")),
                 gr.update(label=say("page.inspector")), say("page.switch_ask"), gr.update(value=say("page.switch_yes")),
                 gr.update(value=say("page.switch_no")), *inspector_words(lang),
@@ -352,9 +349,17 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
                 f"**{w['tools']}** — {w['tools_hint']}", gr.update(value=w["track"]), gr.update(value=w["cancel"])]
 
     def relabel(lang: str):
-        """The page's words in `lang`: drawn when the language the page's words are in (drawn_lang) changed,
-        as after a turn that switched the conversation's language (typed "en español")."""
+        """The page's words in `lang`, drawn when the language they are to be in (drawn_lang) changed: a start
+        in another language (a reload of a Spanish conversation, Español picked), or a turn that switched the
+        conversation's language (typed "en español"). It reads no session and writes nothing, so it takes no
+        place in the rate limit (the gate in front still counts its request); any other value draws nothing."""
         return chrome(lang) if lang in LANGUAGES.values() and lang else [gr.skip()] * len(chrome_outputs)
+
+    def fields(lang: str, patient: str | None = None, shown: str | None = None, chat: list | None = None) -> tuple:
+        """What a start puts in the page's fields (start_fields: the patient picker, the language picker, the
+        chat; skipped where None) and the language the page's words are to be in (relabel follows it)."""
+        return (gr.skip() if patient is None else gr.update(value=patient),
+                gr.skip() if shown is None else gr.update(value=shown), gr.skip() if chat is None else chat, lang)
 
     def start(patient_id: str, token: str, language: str, request: gr.Request):
         """Resume the tab's session after a reload (whichever patient it was for) when the tab holds a
@@ -375,7 +380,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         conv = v.conversation
         shown_language = LABELS[conv.lang] if resumed is not None else None  # a reload shows the session's
         return (sid, token, examples_for(conv.patient_id, conv.lang), gr.update(visible=False), *quick(v),
-                *panels(v), *chrome(conv.lang, patient=conv.patient_id, shown=shown_language, chat=chat))
+                *panels(v), *fields(conv.lang, patient=conv.patient_id, shown=shown_language, chat=chat))
 
     def current(sid: str, token: str) -> tuple[str, str]:
         """The tab's session and token. The session in the tab's server-side state counts only with the
@@ -531,11 +536,11 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         admit(request)
         if sid and LANGUAGES.get(language) and read(assistant.holds, sid, token):
             if conversation(sid).turns:  # the switch in words does it, as a turn (the page's words follow it)
-                return [gr.skip()] * (1 + len(quick_outputs) + len(panel_outputs) + len(chrome_outputs))
+                return [gr.skip()] * (1 + len(quick_outputs) + len(panel_outputs) + len(start_fields))
             conv = read(assistant.choose, sid, language=LANGUAGES[language])
             v = view(sid)
-            return examples_for(conv.patient_id, conv.lang), *quick(v), *panels(v), *chrome(conv.lang, chat=welcome(v))
-        return [gr.update()] * (1 + len(quick_outputs) + len(panel_outputs) + len(chrome_outputs))
+            return examples_for(conv.patient_id, conv.lang), *quick(v), *panels(v), *fields(conv.lang, chat=welcome(v))
+        return [gr.update()] * (1 + len(quick_outputs) + len(panel_outputs) + len(start_fields))
 
     def clock_control(step: str):
         minutes = render.CLOCK_STEPS[step]
@@ -677,7 +682,8 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
         panel_outputs = [card, strip, path, machine, slots, tools, alerts, order, track_btn, cancel_btn, program,
                          explain, orders, requests, *world_outputs]
         quick_outputs = [bound, *quick_buttons]
-        start_outputs = [session, stored, examples, confirm_switch, *quick_outputs, *panel_outputs, *chrome_outputs]
+        start_fields = [patient, language, chatbot, drawn_lang]  # what a start fills in (fields); relabel the words
+        start_outputs = [session, stored, examples, confirm_switch, *quick_outputs, *panel_outputs, *start_fields]
         turn_only = {id(c) for c in (path, machine, slots, tools, alerts, program)}
         # The tab keeps the resume token (never the session id) in sessionStorage: per tab, survives a reload.
         # (It writes nothing back: a write-back of the token it read, landing after a later start's, paired that
@@ -715,8 +721,7 @@ def build_demo(assistant: Assistant, limiter: RateLimiter | None = None) -> gr.B
             None, [stored], None, js=remember).then(None, js=release)
         examples.click(lambda x: x[0], [examples], [box], **fast)
         language.input(None, [language, chatbot, bound], [chatbot], js=LANGUAGE_JS, **ui).then(
-            choose_language, [language, session, stored], [examples, *quick_outputs, *panel_outputs, *chrome_outputs],
-            **ui)
+            choose_language, [language, session, stored], [examples, *quick_outputs, *panel_outputs, *start_fields], **ui)
         if modes:
             mode.input(choose_program, [mode, session, stored], [program], **ui)
 

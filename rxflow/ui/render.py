@@ -201,7 +201,7 @@ def stage_name(state: State, lang: str = "en") -> str:
     return replies.say(lang, f"stage.{State(state).value}")
 
 
-PATH_BOX = (250, 36, 22)  # a stage's box (width, height) and the arrow's length between two, in px
+PATH_BOX = (250, 34, 20)  # a stage's box (width, height) and the arrow's length between two, in px: 8 in 420 px
 
 
 def path_diagram(conv: Conversation, last: int = 8) -> str:
@@ -214,6 +214,8 @@ def path_diagram(conv: Conversation, last: int = 8) -> str:
         if not path or path[-1] != s:
             path.append(State(s))
     path = path[-last:]
+    if not path:
+        return ""
     width, height, gap = PATH_BOX
     names = [stage_name(s, conv.lang) for s in path]
     tall = len(path) * height + (len(path) - 1) * gap + 4
@@ -224,8 +226,8 @@ def path_diagram(conv: Conversation, last: int = 8) -> str:
         top, now = 2 + i * (height + gap), i == len(names) - 1
         if i:  # the arrow from the stage before
             mid = 2 + width / 2
-            parts.append(f'<path class="arrow" d="M{mid} {top - gap} V{top - 7} M{mid - 5} {top - 8} L{mid} {top - 1} '
-                         f'L{mid + 5} {top - 8}" stroke="#2563eb" stroke-width="2" fill="none"/>')
+            parts.append(f'<path class="arrow" d="M{mid} {top - gap} V{top - 6} M{mid - 5} {top - 7} L{mid} {top - 1} '
+                         f'L{mid + 5} {top - 7}" stroke="#2563eb" stroke-width="2" fill="none"/>')
         fill, stroke, ink, line, weight = (("#2563eb", "#1e3a8a", "#ffffff", 3, "bold") if now
                                            else ("#dbeafe", "#2563eb", "#1e293b", 1.5, "normal"))
         parts.append(f'<g class="stage {"current" if now else "visited"}"><rect x="2" y="{top}" width="{width}" '
