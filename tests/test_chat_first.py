@@ -186,7 +186,8 @@ def test_espanol_turns_the_whole_patient_side_spanish(app):
         page.get_by_role("option", name="Español").click()
         wait(page, chat_has("¡Hola, Maria!"))
         wait(page, "document.querySelector('#strip').innerText.includes('alergias')")
-        assert page.get_attribute("#message textarea", "placeholder").startswith("Escriba aquí")
+        # The page's words come in their own step, right after (relabel, when their language changed).
+        wait(page, "document.querySelector('#message textarea').placeholder.startsWith('Escriba aquí')")
         assert page.inner_text("#send").strip() == "Enviar" and "Nueva conversación" in page.inner_text("#reset")
         assert "Resurtir" in page.inner_text("#quick") and "Pruebe" in page.inner_text("#examples")
         assert "asistente de resurtido" in page.inner_text("#title")

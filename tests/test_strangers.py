@@ -173,7 +173,14 @@ def _browser(p):
 
 
 def _wait(page, js: str, timeout=30_000):
-    page.wait_for_function(js, timeout=timeout)
+    from playwright.sync_api import TimeoutError as Timeout
+
+    try:
+        page.wait_for_function(js, timeout=timeout)
+    except Timeout:  # what the page showed (the end of the chat, the outbox, any notice): a rare failure's clue
+        from test_app import Page
+
+        raise AssertionError(f"never true: {js}\n{Page.shown(SimpleNamespace(page=page))}") from None
 
 
 def _state(page, state):
