@@ -58,8 +58,7 @@ def measure(chromium: str, width: int = 1440, height: int = 900) -> dict:
     markers = [marker(r) for r in expected_replies(build(store=Store(":memory:", mock), program="offline",
                                                          mode="demo"), "P001")]
     demo = build_demo(assistant, RateLimiter(0, 1))
-    queued = getattr(app, "queued", None)  # the app's queue settings (an older page had none)
-    queued(demo) if queued else demo.queue(default_concurrency_limit=16)
+    app.queued(demo)  # the app's own queue settings
     port = _port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **page_options())
     times: list[float] = []

@@ -566,14 +566,13 @@ class Store:
     def order_lines(self, patient_id: str, sandbox: str = "") -> list[dict[str, Any]]:
         """A patient's orders with drug, strength and pharmacy names, newest first (for the page's tables; rows,
         not a pandas frame: a frame cost 6 ms a page load or turn, these rows 1 ms)."""
-        return self.rows(
+        return _sorted(self.rows(
             """SELECT o.order_id, d.generic_name AS medication, p.strength_label AS strength, o.quantity,
                       ph.name AS pharmacy, o.price, o.price_type, o.status, o.created_at, o.ready_at,
                       o.fulfilment, o.arrives_from, o.arrives_until
                FROM orders o JOIN products p USING (product_id) JOIN drugs d ON d.drug_id = p.drug_id
-               JOIN pharmacies ph USING (pharmacy_id) WHERE o.sandbox = ? AND o.patient_id = ?
-               ORDER BY o.created_at DESC""",
-            [sandbox, patient_id])
+               JOIN pharmacies ph USING (pharmacy_id) WHERE o.sandbox = ? AND o.patient_id = ?""",
+            [sandbox, patient_id]), "created_at", "order_id", newest_first=True)
 
     def order_by_key(self, idempotency_key: str, sandbox: str = "") -> Order | None:
         r = self.row("SELECT * FROM orders WHERE sandbox = ? AND idempotency_key = ?", [sandbox, idempotency_key])
